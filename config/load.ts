@@ -1,0 +1,155 @@
+// Loads, validates and freezes the configuration directory. A bad file is reported as
+// `file:line: field: Vietnamese / English` for every problem at once.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { agenciesSchema, docgateSchema, policySchema, type Agency, type DocgateConfigFile, type PolicyConfig } from './schema.js';
+import { describeIssue, formatPath } from './errors.js';
+
+export const CONFIG_FILES = {
+  docgate: 'docgate.yaml',
+  agencies: 'agencies.yaml',
+  policy: 'policy.yaml',
+} as const;
+
+export interface Config {
+  readonly configDir: string;
+  readonly dataDir: string;
+  readonly docgate: DocgateConfigFile;
+  readonly agencies: readonly Agency[];
+  readonly policy: PolicyConfig;
+}
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  field: string;
+  vi: string;
+  en: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}:${p.line}: ${p.field ? `${p.field}: ` : ''}${p.vi} / ${p.en}`;
+}
+
+interface ParsedFile {
+  display: string;
+  doc: Document | null;
+  lines: LineCounter;
+  value: unknown;
+}
+
+function readYaml(configDir: string, name: string, problems: ConfigProblem[]): ParsedFile {
+  const full = path.join(configDir, name);
+  const display = path.relative(process.cwd(), full) || full;
+  const lines = new LineCounter();
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    problems.push({
+      file: display,
+      line: 0,
+      field: '',
+      vi: missing ? 'không tìm thấy tệp cấu hình' : `không đọc được tệp: ${(err as Error).message}`,
+      en: missing ? 'configuration file not found' : `cannot read file: ${(err as Error).message}`,
+    });
+    return { display, doc: null, lines, value: undefined };
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      problems.push({
+        file: display,
+        line: lines.linePos(error.pos[0]).line,
+        field: '',
+        vi: `lỗi cú pháp YAML: ${error.message.split('\n')[0]}`,
+        en: `YAML syntax error: ${error.message.split('\n')[0]}`,
+      });
+    }
+    return { display, doc: null, lines, value: undefined };
+  }
+  return { display, doc, lines, value: doc.toJS() ?? {} };
+}
+
+/** The line of the deepest YAML node that exists along `issuePath` (a missing key points at its parent). */
+function lineOf(file: ParsedFile, issuePath: PropertyKey[]): number {
+  if (!file.doc) return 0;
+  for (let depth = issuePath.length; depth >= 0; depth--) {
+    const node = depth === 0 ? file.doc.contents : file.doc.getIn(issuePath.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) return file.lines.linePos(node.range[0]).line;
+    // A key whose value is null has no node of its own: find the key in its parent map.
+    if (depth > 0) {
+      const parent = depth === 1 ? file.doc.contents : file.doc.getIn(issuePath.slice(0, depth - 1) as (string | number)[], true);
+      const pairs = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items;
+      const pair = pairs?.find((item) => item.key?.value === issuePath[depth - 1]);
+      if (pair?.key?.range) return file.lines.linePos(pair.key.range[0]).line;
+    }
+  }
+  return 1;
+}
+
+function validate<S extends z.ZodType>(file: ParsedFile, schema: S, problems: ConfigProblem[]): z.output<S> | null {
+  if (!file.doc) return null;
+  const result = schema.safeParse(file.value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const text = describeIssue(issue);
+    problems.push({ file: file.display, line: lineOf(file, issue.path), field: formatPath(issue.path), ...text });
+  }
+  return null;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
+  }
+  return value;
+}
+
+export interface LoadOptions {
+  configDir: string;
+  dataDir: string;
+}
+
+/** Reads and validates all configuration files; throws ConfigError listing every problem. */
+export function loadConfig(options: LoadOptions): Config {
+  const configDir = path.resolve(options.configDir);
+  const dataDir = path.resolve(options.dataDir);
+  const problems: ConfigProblem[] = [];
+  const files = {
+    docgate: readYaml(configDir, CONFIG_FILES.docgate, problems),
+    agencies: readYaml(configDir, CONFIG_FILES.agencies, problems),
+    policy: readYaml(configDir, CONFIG_FILES.policy, problems),
+  };
+  const docgate = validate(files.docgate, docgateSchema, problems);
+  const agencies = validate(files.agencies, agenciesSchema, problems);
+  const policy = validate(files.policy, policySchema, problems);
+  if (problems.length > 0 || !docgate || !agencies || !policy) throw new ConfigError(problems);
+  return deepFreeze({ configDir, dataDir, docgate, agencies: agencies.agencies, policy });
+}
+
+/** Re-reads policy.yaml alone (for reloads); throws ConfigError and leaves the caller's policy in place. */
+export function loadPolicy(configDir: string): PolicyConfig {
+  const problems: ConfigProblem[] = [];
+  const file = readYaml(path.resolve(configDir), CONFIG_FILES.policy, problems);
+  const policy = validate(file, policySchema, problems);
+  if (problems.length > 0 || !policy) throw new ConfigError(problems);
+  return deepFreeze(policy);
+}
+
+/** Resolves a path from docgate.yaml: absolute stays, relative is under `base`. */
+export function resolveUnder(base: string, target: string): string {
+  return path.isAbsolute(target) ? target : path.join(base, target);
+}

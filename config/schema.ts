@@ -1,0 +1,228 @@
+// One schema for the three configuration files. Types here are the boundary types used everywhere else.
+// Custom rules carry their Vietnamese and English text (bilingual()) so errors.ts can report both.
+
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+import { bilingual } from './errors.js';
+import { POLICY_ACTIONS } from '../policies/types.js';
+import { REASON_CODES } from '../policies/reasons.js';
+import { CHECK_DEFINITIONS } from '../policies/registry.js';
+
+
+const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const bytes = parseSize(value);
+  if (bytes === null) {
+    ctx.addIssue({ code: 'custom', ...bilingual('kích thước không hợp lệ (ví dụ: 25MiB, 512KiB)', 'invalid size (e.g. 25MiB, 512KiB)') });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', ...bilingual('thời lượng không hợp lệ (ví dụ: 15m, 300s)', 'invalid duration (e.g. 15m, 300s)') });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1);
+
+const listener = z.strictObject({
+  host: host.default('127.0.0.1'),
+  port,
+  tls: z.enum(['starttls', 'implicit']),
+});
+
+const databaseUrl = z.string().refine(
+  (url) => /^sqlite:/.test(url) || /^postgres(ql)?:\/\//.test(url),
+  bilingual('phải bắt đầu bằng sqlite: hoặc postgres://', 'must start with sqlite: or postgres://'),
+);
+
+export const docgateSchema = z.strictObject({
+  hostname: z.string().min(1).default('docgate.localhost'),
+  timezone: z
+    .string()
+    .default('Asia/Ho_Chi_Minh')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, bilingual('múi giờ không hợp lệ', 'unknown time zone')),
+  database: z.strictObject({ url: databaseUrl.default('sqlite:docgate.sqlite') }).prefault({}),
+  tls: z
+    .strictObject({
+      cert: z.string().default('tls/cert.pem'),
+      key: z.string().default('tls/key.pem'),
+      selfSigned: z.boolean().default(true),
+    })
+    .prefault({}),
+  smtp: z
+    .strictObject({
+      listeners: z.array(listener).min(1),
+      maxMessageSize: size.default(25 * 1024 * 1024),
+      maxRecipients: z.number().int().min(1).max(10_000).default(100),
+      maxLineLength: z.number().int().min(78).max(1_000_000).default(998),
+      maxHeaderSize: size.default(256 * 1024),
+      maxCommandLength: size.default(4096),
+      maxCommands: z.number().int().min(10).default(2000),
+      maxUnauthenticatedCommands: z.number().int().min(3).default(10),
+      idleTimeout: duration.default(300_000),
+      maxConnections: z.number().int().min(1).default(500),
+      maxConnectionsPerAddress: z.number().int().min(1).default(50),
+      banner: z.string().default('docgate - Cong van dien tu / Official document gateway'),
+    })
+    .prefault({ listeners: [] }),
+  imap: z
+    .strictObject({
+      listeners: z.array(listener).default([]),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      maxFailures: z.number().int().min(1).default(5),
+      failureWindow: duration.default(15 * 60_000),
+      lockDuration: duration.default(15 * 60_000),
+      minPasswordLength: z.number().int().min(8).default(10),
+    })
+    .prefault({}),
+  mime: z
+    .strictObject({
+      maxDepth: z.number().int().min(2).max(100).default(20),
+      maxParts: z.number().int().min(2).max(100_000).default(500),
+      memoryLimit: size.default(1024 * 1024),
+    })
+    .prefault({}),
+  trust: z
+    .strictObject({
+      anchors: z.string().default('trust/anchors'),
+      intermediates: z.string().default('trust/intermediates'),
+      crl: z.string().default('trust/crl'),
+    })
+    .prefault({}),
+  demo: z.strictObject({ seedAccounts: z.boolean().default(false) }).prefault({}),
+});
+
+const agencyId = z
+  .string()
+  .regex(
+    /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/,
+    bilingual('mã định danh phải có dạng NNN.NN.NN.XNN (ví dụ 000.00.00.H27)', 'agency identifier must look like NNN.NN.NN.XNN (e.g. 000.00.00.H27)'),
+  );
+
+const domainName = z
+  .string()
+  .transform((d) => d.toLowerCase())
+  .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, bilingual('tên miền không hợp lệ', 'invalid domain name')));
+
+const mailAddress = z
+  .string()
+  .transform((a) => a.trim().toLowerCase())
+  .pipe(z.string().regex(/^[^\s@<>()",;:]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, bilingual('địa chỉ thư không hợp lệ', 'invalid e-mail address')));
+
+const leader = z.strictObject({
+  name: z.string().min(1),
+  phone: z.string().regex(/^\+?[0-9 .-]{6,20}$/, bilingual('số điện thoại không hợp lệ', 'invalid phone number')).optional(),
+  email: mailAddress.optional(),
+});
+
+const relay = z.strictObject({
+  url: z.string().regex(/^(smtp|smtps|lmtp|imap|imaps):\/\/[^\s/]+/, bilingual('URL chuyển tiếp phải là smtp://, smtps://, lmtp://, imap:// hoặc imaps://', 'relay URL must be smtp://, smtps://, lmtp://, imap:// or imaps://')),
+  username: z.string().optional(),
+  passwordFile: z.string().optional(),
+  mailbox: z.string().optional(),
+});
+
+const agency = z.strictObject({
+  id: agencyId,
+  name: z.string().min(1).transform((n) => n.normalize('NFC')),
+  domain: domainName,
+  addresses: z.array(mailAddress).default([]),
+  leaders: z.array(leader).default([]),
+  relay: relay.nullable().default(null),
+});
+
+export const agenciesSchema = z
+  .strictObject({ agencies: z.array(agency).min(1) })
+  .superRefine((value, ctx) => {
+    const seen = { id: new Map<string, number>(), domain: new Map<string, number>(), address: new Map<string, number>() };
+    value.agencies.forEach((a, i) => {
+      if (seen.id.has(a.id)) {
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'id'], ...bilingual(`mã định danh trùng với cơ quan thứ ${seen.id.get(a.id)! + 1}`, `duplicate agency identifier (same as agency ${seen.id.get(a.id)! + 1})`) });
+      }
+      seen.id.set(a.id, i);
+      if (seen.domain.has(a.domain)) {
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'domain'], ...bilingual('tên miền đã thuộc cơ quan khác', 'domain already belongs to another agency') });
+      }
+      seen.domain.set(a.domain, i);
+      a.addresses.forEach((address, j) => {
+        if (seen.address.has(address)) {
+          ctx.addIssue({ code: 'custom', path: ['agencies', i, 'addresses', j], ...bilingual('địa chỉ đã thuộc cơ quan khác', 'address already belongs to another agency') });
+        }
+        seen.address.set(address, i);
+      });
+    });
+    value.agencies.forEach((a, i) => {
+      a.addresses.forEach((address, j) => {
+        const domain = address.slice(address.lastIndexOf('@') + 1);
+        const owner = seen.domain.get(domain);
+        if (owner !== undefined && owner !== i) {
+          ctx.addIssue({ code: 'custom', path: ['agencies', i, 'addresses', j], ...bilingual('địa chỉ thuộc tên miền của cơ quan khác', "address is under another agency's domain") });
+        }
+      });
+    });
+  });
+
+const action = z.enum(POLICY_ACTIONS);
+
+const checkEntry = z
+  .looseObject({ id: z.string(), options: z.unknown().optional() })
+  .transform((entry, ctx) => {
+    const definition = CHECK_DEFINITIONS[entry.id];
+    if (!definition) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['id'],
+        ...bilingual(`không có kiểm tra tên "${entry.id}" (có: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`, `no check named "${entry.id}" (known: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`),
+      });
+      return z.NEVER;
+    }
+    const extra = Object.keys(entry).filter((k) => k !== 'id' && k !== 'options');
+    if (extra.length > 0) {
+      ctx.addIssue({ code: 'unrecognized_keys', keys: extra, path: [], input: entry });
+      return z.NEVER;
+    }
+    const parsed = definition.options.safeParse(entry.options ?? {});
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
+      return z.NEVER;
+    }
+    return { id: entry.id, options: parsed.data as Record<string, unknown> };
+  });
+
+export const policySchema = z.strictObject({
+  checks: z.array(checkEntry).default([]),
+  actions: z
+    .record(z.string(), action)
+    .default({})
+    .superRefine((actions, ctx) => {
+      for (const code of Object.keys(actions)) {
+        if (!(REASON_CODES as string[]).includes(code)) {
+          ctx.addIssue({ code: 'custom', path: [code], ...bilingual(`mã lý do không tồn tại: ${code}`, `unknown reason code: ${code}`) });
+        }
+      }
+    }),
+});
+
+export type DocgateConfigFile = z.output<typeof docgateSchema>;
+export type Listener = z.output<typeof listener>;
+export type Agency = z.output<typeof agency>;
+export type AgencyLeader = z.output<typeof leader>;
+export type AgencyRelay = z.output<typeof relay>;
+export type PolicyConfig = z.output<typeof policySchema>;
+export type CheckEntry = PolicyConfig['checks'][number];

@@ -1,0 +1,40 @@
+// Human-friendly sizes and durations in the YAML files ("25MiB", "15m"), turned into bytes and milliseconds.
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1000,
+  kib: 1024,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** Bytes from a number of bytes or a string such as "25MiB"; null when it is neither. */
+export function parseSize(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string') return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  if (!match) return null;
+  const unit = SIZE_UNITS[(match[2] || 'b').toLowerCase()];
+  if (unit === undefined) return null;
+  const bytes = Math.round(Number(match[1]) * unit);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+/** Milliseconds from a number of seconds or a string such as "15m", "300s", "250ms"; null when it is neither. */
+export function parseDuration(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
+  if (typeof value !== 'string') return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(value);
+  if (!match) return null;
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2].toLowerCase()]);
+}

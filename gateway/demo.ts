@@ -1,0 +1,34 @@
+// First start with the sample configuration: one clerk per agency, passwords printed once and kept in
+// data/demo-credentials.txt (mode 0600). Demo accounts are permanent so the quick start works at once;
+// accounts made with `docgate account add` get a temporary password that must be changed.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/load.js';
+import type { Storage } from '../storage/index.js';
+import { generatePassword, hashPassword } from '../storage/accounts/password.js';
+import type { Logger } from './log.js';
+
+export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
+
+export async function seedDemoAccounts(config: Config, storage: Storage, log: Logger, now: () => Date): Promise<string | null> {
+  if (!config.docgate.demo.seedAccounts) return null;
+  if ((await storage.accounts.count()) > 0) return null;
+  const lines = [
+    '# docgate - tai khoan thu nghiem / demo accounts',
+    '# Van thu dang nhap SMTP (cong 2587 STARTTLS, 2465 TLS) bang cac tai khoan nay.',
+    '# Clerks log in to SMTP (port 2587 STARTTLS, 2465 TLS) with these accounts.',
+    '',
+  ];
+  for (const agency of config.agencies) {
+    const email = agency.addresses[0] ?? `vanthu@${agency.domain}`;
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    await storage.writes.run((t) => storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: false, now: now() }));
+    lines.push(`${email}\t${password}\t${agency.id}\t${agency.name}`);
+  }
+  const file = path.join(config.dataDir, DEMO_CREDENTIALS_FILE);
+  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+  log.info('demo accounts created', { file });
+  return lines.join('\n') + '\n';
+}

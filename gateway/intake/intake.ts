@@ -1,0 +1,186 @@
+// One submission, end to end: spool → parse once → policy → blob store + register in one transaction
+// → only then the answer. Network edges (SMTP) call receive() and turn its outcome into a reply.
+
+import { unlink } from 'node:fs/promises';
+import type { AgencyDirectory } from '../../config/agencies.js';
+import type { Config } from '../../config/load.js';
+import type { Agency } from '../../config/schema.js';
+import type { PolicyEngine } from '../../policies/engine.js';
+import type { Verdict } from '../../policies/types.js';
+import type { Storage } from '../../storage/index.js';
+import { registerYear } from '../../storage/register/counters.js';
+import type { RecordedSubmission, SubmissionRecord } from '../../storage/register/repository.js';
+import type { DocumentStatus } from '../../storage/rows.js';
+import type { MailboxEvents } from '../events.js';
+import type { Logger } from '../log.js';
+import { buildInboundMessage, type InboundMessage } from './message.js';
+import { parseMimeFile, structureOf } from './mime/parser.js';
+import { spoolData, type SpoolViolation } from './spool.js';
+import { newTrackingId, traceHeaders } from './trace.js';
+
+export interface SessionFacts {
+  account: string;
+  agency: Agency;
+  remoteAddress: string;
+  helo: string | undefined;
+  tlsProtocol: string | undefined;
+  tlsCipher: string | undefined;
+  mailFrom: string;
+  rcptTo: string[];
+}
+
+export type IntakeOutcome =
+  | { kind: 'accepted'; trackingId: string; verdict: Verdict; recorded: RecordedSubmission }
+  | { kind: 'returned'; trackingId: string; verdict: Verdict }
+  | { kind: 'quarantined'; trackingId: string; verdict: Verdict }
+  | { kind: 'refused'; violation: SpoolViolation }
+  | { kind: 'deferred'; verdict: Verdict };
+
+export interface IntakeDeps {
+  config: Config;
+  agencies: AgencyDirectory;
+  storage: Storage;
+  policy: PolicyEngine;
+  events: MailboxEvents;
+  log: Logger;
+  now: () => Date;
+}
+
+/** The verdict as stored with the document: outcomes without bulky details. */
+function verdictForRegister(verdict: Verdict): string {
+  return JSON.stringify(verdict);
+}
+
+export class IntakeService {
+  constructor(private readonly deps: IntakeDeps) {}
+
+  async receive(stream: AsyncIterable<Buffer | string>, session: SessionFacts): Promise<IntakeOutcome> {
+    const { config, storage, log } = this.deps;
+    const smtp = config.docgate.smtp;
+    const spooled = await spoolData(stream, storage.spoolDir, {
+      maxSize: smtp.maxMessageSize,
+      maxLineLength: smtp.maxLineLength,
+      maxHeaderSize: smtp.maxHeaderSize,
+    });
+    if (spooled.violation) return { kind: 'refused', violation: spooled.violation };
+
+    const receivedAt = this.deps.now();
+    const trackingId = newTrackingId(receivedAt, config.docgate.timezone);
+    let adopted = false;
+    const mime = await parseMimeFile(spooled.path, {
+      maxDepth: config.docgate.mime.maxDepth,
+      maxParts: config.docgate.mime.maxParts,
+      maxHeaderSize: smtp.maxHeaderSize,
+      memoryLimit: config.docgate.mime.memoryLimit,
+      tempDir: storage.spoolDir,
+    }).catch(async (err) => {
+      await unlink(spooled.path).catch(() => undefined);
+      throw err;
+    });
+    try {
+      const recipientAgencies = this.recipientAgencies(session.rcptTo);
+      const message = await buildInboundMessage({
+        trackingId,
+        receivedAt,
+        envelope: { mailFrom: session.mailFrom, rcptTo: session.rcptTo },
+        sender: { account: session.account, agency: session.agency, remoteAddress: session.remoteAddress },
+        recipientAgencies,
+        raw: { path: spooled.path, size: spooled.size, sha256: spooled.sha256 },
+        mime,
+      });
+      const verdict = await this.deps.policy.evaluate(message);
+      if (verdict.action === 'defer') return { kind: 'deferred', verdict };
+
+      const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
+      const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders);
+      const syncDirs = await storage.blobs.adopt(spooled.path, spooled.sha256);
+      adopted = true;
+      const recorded = await storage.writes.submit({ syncDirs, run: (t) => storage.register.record(t, record) });
+      for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
+      log.info('submission recorded', {
+        trackingId,
+        status,
+        reason: verdict.reason,
+        from: session.account,
+        recipients: recipientAgencies.map((a) => a.id),
+        size: spooled.size,
+      });
+      if (status === 'accepted') return { kind: 'accepted', trackingId, verdict, recorded };
+      if (status === 'returned') return { kind: 'returned', trackingId, verdict };
+      return { kind: 'quarantined', trackingId, verdict };
+    } finally {
+      await mime.dispose();
+      if (!adopted) await unlink(spooled.path).catch(() => undefined);
+    }
+  }
+
+  private recipientAgencies(rcptTo: string[]): Agency[] {
+    const seen = new Map<string, Agency>();
+    for (const address of rcptTo) {
+      const agency = this.deps.agencies.ownerOf(address);
+      if (agency && !seen.has(agency.id)) seen.set(agency.id, agency);
+    }
+    return [...seen.values()];
+  }
+
+  private submissionRecord(message: InboundMessage, verdict: Verdict, status: DocumentStatus, session: SessionFacts, neutralised: number): SubmissionRecord {
+    const config = this.deps.config.docgate;
+    const warnings = verdict.warnings.map((w) => w.code);
+    const prefix = traceHeaders({
+      trackingId: message.trackingId,
+      receivedAt: message.receivedAt,
+      timeZone: config.timezone,
+      hostname: config.hostname,
+      helo: session.helo,
+      remoteAddress: session.remoteAddress,
+      tlsProtocol: session.tlsProtocol,
+      tlsCipher: session.tlsCipher,
+      account: session.account,
+      recipients: session.rcptTo,
+      warnings,
+      extraFields: verdict.outcomes.flatMap((o) => (o.headers ?? []).filter((h) => /^X-Docgate-[A-Za-z0-9-]+: [\x20-\x7e]*$/.test(h))),
+    });
+    const signature = verdict.outcomes.find((o) => o.check === 'smime-signature')?.data ?? null;
+    const files = message.attachments.map((a, position) => ({
+      position,
+      partPath: a.path,
+      filename: a.filename,
+      size: a.size,
+      declaredType: a.declaredType,
+      detectedType: a.detectedType,
+      sha256: a.sha256,
+      role: (position === 0 ? 'main' : 'attachment') as 'main' | 'attachment',
+    }));
+    const m = message.metadata;
+    return {
+      trackingId: message.trackingId,
+      receivedAt: message.receivedAt,
+      year: registerYear(message.receivedAt, config.timezone),
+      status,
+      reason: verdict.reason,
+      senderAgencyId: session.agency.id,
+      senderAccount: session.account,
+      envelopeFrom: session.mailFrom,
+      envelopeRecipients: session.rcptTo,
+      recipientAgencyIds: message.recipientAgencies.map((a) => a.id),
+      message: { blobSha256: message.raw.sha256, blobSize: message.raw.size, prefix, structure: JSON.stringify(structureOf(message.mime.root)) },
+      rfc822MessageId: message.messageId,
+      subject: message.subject,
+      metadata: {
+        documentNumber: m.documentNumber,
+        signedDate: m.signedDate,
+        signer: m.signer,
+        documentType: m.documentType,
+        summary: m.summary,
+        urgency: m.urgency,
+        confidentiality: m.confidentiality,
+      },
+      metadataJson: JSON.stringify(m),
+      verdictJson: verdictForRegister(verdict),
+      signatureJson: signature ? JSON.stringify(signature) : null,
+      paperCopyRequired: warnings.includes('paper-copy-required'),
+      files,
+      note: status === 'accepted' ? (neutralised > 0 ? `neutralised ${neutralised} X-Docgate header(s)` : null) : `${verdict.reason}: ${verdict.message.vi}`,
+    };
+  }
+}

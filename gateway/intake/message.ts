@@ -1,0 +1,182 @@
+// InboundMessage: what every policy check and the register see of one submission, built once from the
+// parsed MIME tree. The stored bytes are never rewritten; everything here is derived from them.
+
+import iconv from 'iconv-lite';
+import addressparser from 'nodemailer/lib/addressparser';
+import type { Agency } from '../../config/schema.js';
+import { parseFormMetadata, type DocumentMetadata } from '../../policies/metadata/form.js';
+import { sniff, SNIFFED_MIME, type SniffedKind } from '../../policies/files/sniff.js';
+import { nfc } from '../../policies/text/vietnamese.js';
+import type { PartContent } from './mime/content.js';
+import { decodeWords, headerValue, headerValues } from './mime/headers.js';
+import { walk, type MimeNode, type MimeParseResult } from './mime/parser.js';
+import type { HeaderField } from './mime/types.js';
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+export interface Attachment {
+  node: MimeNode;
+  /** IMAP section path of the part. */
+  path: string;
+  /** Decoded file name (NFC), or null when the part names none. */
+  filename: string | null;
+  declaredType: string;
+  disposition: string | null;
+  size: number;
+  sha256: string;
+  detected: SniffedKind;
+  detectedType: string;
+  /** Inside an embedded message/rfc822 part. */
+  insideMessage: boolean;
+  content: PartContent | null;
+}
+
+export interface SubmissionSender {
+  /** Authenticated account (its e-mail address). */
+  account: string;
+  agency: Agency;
+  remoteAddress: string;
+}
+
+export interface InboundMessage {
+  trackingId: string;
+  receivedAt: Date;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  sender: SubmissionSender;
+  recipientAgencies: Agency[];
+  /** The stored bytes (submitted, with X-Docgate-* neutralised), without docgate's trace headers. */
+  raw: { path: string; size: number; sha256: string };
+  mime: MimeParseResult;
+  headers: HeaderField[];
+  from: MailAddress[];
+  /** Number of From header fields (RFC 5322 allows exactly one). */
+  fromFieldCount: number;
+  subject: string | null;
+  messageId: string | null;
+  date: string | null;
+  /** Decoded text of the main text/plain part, if any. */
+  textBody: string | null;
+  textCharset: string | null;
+  attachments: Attachment[];
+  metadata: DocumentMetadata;
+}
+
+const TEXT_LIMIT = 1024 * 1024;
+const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
+
+export function parseAddressList(value: string | null): MailAddress[] {
+  if (!value) return [];
+  try {
+    const flat: MailAddress[] = [];
+    for (const entry of addressparser(value, { flatten: true }) as { name?: string; address?: string }[]) {
+      if (entry.address) flat.push({ name: nfc(decodeWords(entry.name ?? '')), address: entry.address.toLowerCase() });
+    }
+    return flat;
+  } catch {
+    return [];
+  }
+}
+
+export function decodeText(data: Buffer, charset: string | undefined): string {
+  const name = (charset ?? 'utf-8').trim().toLowerCase();
+  const known = iconv.encodingExists(name) ? name : 'utf-8';
+  return nfc(iconv.decode(data, known));
+}
+
+function isAttachmentNode(node: MimeNode, parent: MimeNode | null): boolean {
+  if (node.contentType.type === 'multipart' || node.message) return false;
+  if (parent && parent.contentType.value === 'multipart/signed' && SIGNATURE_TYPES.has(node.contentType.value)) return false;
+  if (node.disposition?.value === 'attachment') return true;
+  if (node.filename !== null) return true;
+  return node.contentType.type !== 'text';
+}
+
+/** Leaf parts that are files, with their parents known (signature parts of multipart/signed excluded). */
+function collectAttachments(root: MimeNode): { node: MimeNode; insideMessage: boolean }[] {
+  const out: { node: MimeNode; insideMessage: boolean }[] = [];
+  const visit = (node: MimeNode, parent: MimeNode | null, insideMessage: boolean) => {
+    if (isAttachmentNode(node, parent)) out.push({ node, insideMessage });
+    for (const child of node.children) visit(child, node, insideMessage);
+    if (node.message) visit(node.message, node, true);
+  };
+  visit(root, null, false);
+  return out;
+}
+
+/** The first inline text/plain part outside embedded messages. */
+function findTextBody(root: MimeNode): MimeNode | null {
+  const stack: MimeNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.shift()!;
+    if (node.contentType.value === 'text/plain' && node.disposition?.value !== 'attachment' && node.filename === null) return node;
+    stack.unshift(...node.children);
+  }
+  return null;
+}
+
+export interface BuildMessageInput {
+  trackingId: string;
+  receivedAt: Date;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  sender: SubmissionSender;
+  recipientAgencies: Agency[];
+  raw: { path: string; size: number; sha256: string };
+  mime: MimeParseResult;
+}
+
+export async function buildInboundMessage(input: BuildMessageInput): Promise<InboundMessage> {
+  const root = input.mime.root;
+  const headers = root.headers;
+  const fromValues = headerValues(headers, 'from');
+  const subjectRaw = headerValue(headers, 'subject');
+  const subject = subjectRaw === null ? null : nfc(decodeWords(subjectRaw));
+
+  const textNode = findTextBody(root);
+  let textBody: string | null = null;
+  let textCharset: string | null = null;
+  if (textNode?.content) {
+    const head = await textNode.content.read(0, TEXT_LIMIT);
+    textCharset = textNode.contentType.params.charset ?? 'us-ascii';
+    textBody = decodeText(head, textCharset);
+  }
+
+  const attachments: Attachment[] = [];
+  for (const { node, insideMessage } of collectAttachments(root)) {
+    const content = node.content;
+    const head = content ? await content.read(0, 8192) : Buffer.alloc(0);
+    const size = content?.size ?? 0;
+    const detected = sniff(head, size);
+    attachments.push({
+      node,
+      path: node.path,
+      filename: node.filename,
+      declaredType: node.contentType.value,
+      disposition: node.disposition?.value ?? null,
+      size,
+      sha256: content?.sha256 ?? node.decodedSha256 ?? '',
+      detected,
+      detectedType: SNIFFED_MIME[detected],
+      insideMessage,
+      content,
+    });
+  }
+
+  return {
+    ...input,
+    headers,
+    from: fromValues.flatMap((value) => parseAddressList(value)),
+    fromFieldCount: fromValues.length,
+    subject,
+    messageId: headerValue(headers, 'message-id')?.trim() ?? null,
+    date: headerValue(headers, 'date'),
+    textBody,
+    textCharset,
+    attachments,
+    metadata: parseFormMetadata(textBody, subject),
+  };
+}
+
+export { walk };

@@ -1,0 +1,98 @@
+// Starts and stops everything from one loaded, frozen Config: storage, TLS, policy, intake, listeners.
+
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { AgencyDirectory } from '../config/agencies.js';
+import { loadPolicy, type Config } from '../config/load.js';
+import { PolicyEngine } from '../policies/engine.js';
+import type { PolicyServices } from '../policies/types.js';
+import { openStorage, type Storage } from '../storage/index.js';
+import { Authenticator } from './auth/authenticator.js';
+import { seedDemoAccounts } from './demo.js';
+import { MailboxEvents } from './events.js';
+import { IntakeService } from './intake/intake.js';
+import type { Logger } from './log.js';
+import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
+import { SmtpSessionHandlers } from './smtp/session.js';
+import { loadTlsMaterial } from './tls.js';
+
+export interface GatewayOptions {
+  config: Config;
+  log: Logger;
+  now?: () => Date;
+  services?: PolicyServices;
+}
+
+export interface Gateway {
+  config: Config;
+  storage: Storage;
+  agencies: AgencyDirectory;
+  events: MailboxEvents;
+  policy: PolicyEngine;
+  authenticator: Authenticator;
+  smtp: RunningSmtpListener[];
+  /** Text of the demo credentials when this start created them. */
+  demoCredentials: string | null;
+  /** Re-reads policy.yaml; a broken file keeps the current policy and is reported. */
+  reloadPolicy(): { ok: true } | { ok: false; error: string };
+  close(): Promise<void>;
+}
+
+/** A crash can leave spool files whose sessions never got an answer: nothing refers to them. */
+async function cleanSpool(dir: string, log: Logger): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const leftovers = await readdir(dir);
+  await Promise.all(leftovers.map((name) => rm(`${dir}/${name}`, { force: true, recursive: true })));
+  if (leftovers.length > 0) log.info('spool cleaned', { files: leftovers.length });
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const agencies = new AgencyDirectory(config.agencies);
+  const storage = await openStorage(config, log);
+  const listeners: RunningSmtpListener[] = [];
+  try {
+    await cleanSpool(storage.spoolDir, log);
+    await storage.writes.run(async (t) => {
+      for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
+    });
+    const demoCredentials = await seedDemoAccounts(config, storage, log, now);
+    const tls = loadTlsMaterial(config, log);
+    const events = new MailboxEvents();
+    const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services: options.services ?? {} });
+    const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
+    const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });
+    const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });
+    for (const listener of config.docgate.smtp.listeners) {
+      listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
+    }
+    return {
+      config,
+      storage,
+      agencies,
+      events,
+      policy,
+      authenticator,
+      smtp: listeners,
+      demoCredentials,
+      reloadPolicy() {
+        try {
+          policy.setPolicy(loadPolicy(config.configDir));
+          log.info('policy reloaded');
+          return { ok: true };
+        } catch (err) {
+          log.error('policy reload failed, keeping the current policy', { err: (err as Error).message });
+          return { ok: false, error: (err as Error).message };
+        }
+      },
+      async close() {
+        await Promise.all(listeners.map((l) => l.close()));
+        await storage.close();
+      },
+    };
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+    await storage.close().catch(() => undefined);
+    throw err;
+  }
+}

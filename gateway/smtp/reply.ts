@@ -1,0 +1,83 @@
+// Turning verdicts and session decisions into SMTP reply text. Reply text is 7-bit ASCII (RFC 5321):
+// "<enhanced> [<reason>] <Vietnamese without diacritics> / <English>". smtp-server derives enhanced
+// codes from the basic code only (550 → 5.1.1), so docgate writes its own and patches.ts makes
+// smtp-server pass a reply that already starts with one through unchanged.
+
+import { REASONS, reasonText, type ReasonCode } from '../../policies/reasons.js';
+import { toReplyAscii } from '../../policies/text/vietnamese.js';
+import type { Verdict } from '../../policies/types.js';
+import type { SpoolViolation, SpoolViolationKind } from '../intake/spool.js';
+
+export interface SmtpReply {
+  code: number;
+  text: string;
+}
+
+/** An Error smtp-server sends as `<responseCode> <message>`. */
+export class SmtpError extends Error {
+  constructor(readonly responseCode: number, message: string) {
+    super(message);
+  }
+}
+
+export function formatReply(enhanced: string, tag: string, vi: string, en: string): string {
+  return `${enhanced} [${tag}] ${toReplyAscii(vi)} / ${toReplyAscii(en)}`;
+}
+
+export function reasonReply(code: ReasonCode, subject?: string, override?: { code?: number; enhanced?: string }): SmtpReply {
+  const reason = REASONS[code];
+  const text = reasonText(code, subject);
+  return { code: override?.code ?? reason.smtp, text: formatReply(override?.enhanced ?? reason.enhanced, code, text.vi, text.en) };
+}
+
+export function reasonError(code: ReasonCode, subject?: string, override?: { code?: number; enhanced?: string }): SmtpError {
+  const reply = reasonReply(code, subject, override);
+  return new SmtpError(reply.code, reply.text);
+}
+
+export function acceptedReply(trackingId: string, warnings: ReasonCode[] = []): SmtpReply {
+  const tags = warnings.map((w) => `[warning:${w}] `).join('');
+  return { code: 250, text: `2.0.0 ${tags}Da nhan van ban, ma theo doi ${trackingId} / Accepted, tracking id ${trackingId}` };
+}
+
+export function quarantinedReply(trackingId: string, reason: ReasonCode): SmtpReply {
+  return {
+    code: 250,
+    text: `2.0.0 [quarantine:${reason}] Van ban dang cho quan tri vien xem xet, ma theo doi ${trackingId} / Held for review, tracking id ${trackingId}`,
+  };
+}
+
+export function verdictReply(verdict: Verdict): SmtpReply {
+  return reasonReply(verdict.reason, verdict.subject, verdict.smtp);
+}
+
+const VIOLATIONS: Record<SpoolViolationKind, { code: ReasonCode; subject: string; smtp?: number; enhanced?: string }> = {
+  size: { code: 'size-limit', subject: 'DATA' },
+  'header-size': { code: 'size-limit', subject: 'header / phan dau thu' },
+  'bare-lf': { code: 'protocol-violation', subject: 'bare LF / LF khong di kem CR' },
+  'bare-cr': { code: 'protocol-violation', subject: 'bare CR / CR khong di kem LF' },
+  nul: { code: 'malformed-mime', subject: 'NUL byte / ky tu NUL' },
+  'line-length': { code: 'protocol-violation', subject: 'line too long / dong qua dai' },
+};
+
+export function violationReply(violation: SpoolViolation): SmtpReply {
+  const v = VIOLATIONS[violation.kind];
+  return reasonReply(v.code, v.subject);
+}
+
+/**
+ * smtp-server's own English replies, given docgate's reason codes and both languages. Keyed by the
+ * text smtp-server 3.21 writes; anything not listed passes through with smtp-server's own code.
+ */
+export const BUILTIN_REPLIES: Record<string, string> = {
+  'Error: Must issue a STARTTLS command first': formatReply('5.7.0', 'auth-required', 'Phai bat TLS (STARTTLS) truoc khi dang nhap', 'Must issue a STARTTLS command first'),
+  'Error: authentication Required': formatReply('5.7.0', 'auth-required', 'Can dang nhap truoc khi gui', 'Authentication required'),
+  'Error: too many unauthenticated commands': formatReply('4.7.0', 'protocol-violation', 'Qua nhieu lenh truoc khi dang nhap', 'Too many unauthenticated commands'),
+  'Error: too many unrecognized commands': formatReply('4.7.0', 'protocol-violation', 'Qua nhieu lenh khong hop le', 'Too many unrecognized commands'),
+  'Error: command not recognized': formatReply('5.5.2', 'protocol-violation', 'Lenh khong hop le', 'Command not recognized'),
+  'Error: Command line too long': formatReply('5.5.2', 'protocol-violation', 'Dong lenh qua dai', 'Command line too long'),
+  'Error: too many recipients': formatReply('4.5.3', 'protocol-violation', 'Qua nhieu noi nhan', 'Too many recipients'),
+  'Error: Authentication credentials invalid': formatReply('5.7.8', 'auth-required', 'Sai ten dang nhap hoac mat khau', 'Invalid user name or password'),
+  'Timeout - closing connection': formatReply('4.4.2', 'protocol-violation', 'Het thoi gian cho, dong ket noi', 'Timeout, closing connection'),
+  'Error: internal server error': formatReply('4.3.0', 'internal-error', 'Loi tam thoi cua he thong', 'Temporary system error'),
+};

@@ -1,0 +1,151 @@
+// Thin async handlers for smtp-server: authentication, envelope checks, and DATA handed to intake.
+// Every handler answers through its callback exactly once and never lets an exception escape.
+
+import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { AgencyDirectory } from '../../config/agencies.js';
+import type { Config } from '../../config/load.js';
+import { AUTH_FAILURE_TEXT, type Authenticator } from '../auth/authenticator.js';
+import type { IntakeService } from '../intake/intake.js';
+import type { Logger } from '../log.js';
+import { acceptedReply, formatReply, quarantinedReply, reasonError, SmtpError, verdictReply, violationReply } from './reply.js';
+
+/** What onAuth stores as session.user. */
+export interface SessionUser {
+  email: string;
+  agencyId: string;
+}
+
+export interface SessionDeps {
+  config: Config;
+  agencies: AgencyDirectory;
+  authenticator: Authenticator;
+  intake: IntakeService;
+  log: Logger;
+}
+
+type Callback<T = void> = (err?: Error | null, value?: T) => void;
+
+function userOf(session: SMTPServerSession): SessionUser | null {
+  return (session.user as SessionUser | undefined) ?? null;
+}
+
+/** Drains a data stream we will not read, so the session can carry on. */
+async function drain(stream: SMTPServerDataStream): Promise<void> {
+  for await (const _ of stream) {
+    // discard
+  }
+}
+
+export class SmtpSessionHandlers {
+  private readonly perAddress = new Map<string, number>();
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  onConnect(session: SMTPServerSession, callback: Callback): void {
+    const address = session.remoteAddress;
+    const count = (this.perAddress.get(address) ?? 0) + 1;
+    if (count > this.deps.config.docgate.smtp.maxConnectionsPerAddress) {
+      return callback(new SmtpError(421, formatReply('4.7.0', 'rate-limited', 'Qua nhieu ket noi tu dia chi nay', 'Too many connections from this address')));
+    }
+    this.perAddress.set(address, count);
+    (session as SMTPServerSession & { docgateCounted?: boolean }).docgateCounted = true;
+    callback();
+  }
+
+  onClose(session: SMTPServerSession): void {
+    if (!(session as SMTPServerSession & { docgateCounted?: boolean }).docgateCounted) return;
+    const address = session.remoteAddress;
+    const count = (this.perAddress.get(address) ?? 1) - 1;
+    if (count <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, count);
+  }
+
+  onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback: Callback<{ user: SessionUser }>): void {
+    void (async () => {
+      if (!session.secure) throw reasonError('auth-required', undefined, { code: 538, enhanced: '5.7.0' });
+      const result = await this.deps.authenticator.authenticate(auth.username ?? '', auth.password ?? '', session.remoteAddress);
+      if (!result.ok) {
+        const text = AUTH_FAILURE_TEXT[result.failure];
+        return callback(new SmtpError(535, formatReply('5.7.8', 'auth-required', text.vi, text.en)));
+      }
+      callback(null, { user: { email: result.account.email, agencyId: result.account.agencyId } });
+    })().catch((err) => this.fail(err, callback, 'auth'));
+  }
+
+  onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void {
+    try {
+      const user = userOf(session);
+      if (!user) return callback(reasonError('auth-required', undefined, { code: 530, enhanced: '5.7.0' }));
+      const sender = address.address.toLowerCase();
+      if (!sender || !this.deps.agencies.belongsTo(sender, user.agencyId)) {
+        return callback(reasonError('sender-unauthorized', sender || '<>'));
+      }
+      const declared = Number((address.args as Record<string, string> | false | undefined) ? (address.args as Record<string, string>).SIZE : NaN);
+      if (Number.isFinite(declared) && declared > this.deps.config.docgate.smtp.maxMessageSize) {
+        return callback(reasonError('size-limit', `SIZE=${declared}`));
+      }
+      callback();
+    } catch (err) {
+      this.fail(err, callback, 'mail');
+    }
+  }
+
+  onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: Callback): void {
+    try {
+      const recipient = address.address.toLowerCase();
+      if (!this.deps.agencies.ownerOf(recipient)) return callback(reasonError('recipient-unknown', recipient));
+      callback();
+    } catch (err) {
+      this.fail(err, callback, 'rcpt');
+    }
+  }
+
+  onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: Callback<string>): void {
+    void (async () => {
+      const user = userOf(session);
+      const agency = user ? this.deps.agencies.get(user.agencyId) : undefined;
+      if (!user || !agency) {
+        await drain(stream);
+        throw reasonError('auth-required', undefined, { code: 530, enhanced: '5.7.0' });
+      }
+      const cipher = session.tlsOptions || undefined;
+      const outcome = await this.deps.intake.receive(stream, {
+        account: user.email,
+        agency,
+        remoteAddress: session.remoteAddress,
+        helo: session.hostNameAppearsAs,
+        tlsProtocol: cipher?.version,
+        tlsCipher: cipher?.name,
+        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() : '',
+        rcptTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+      });
+      switch (outcome.kind) {
+        case 'accepted': {
+          const reply = acceptedReply(outcome.trackingId, outcome.verdict.warnings.map((w) => w.code));
+          return callback(null, reply.text);
+        }
+        case 'quarantined':
+          return callback(null, quarantinedReply(outcome.trackingId, outcome.verdict.reason).text);
+        case 'refused': {
+          const reply = violationReply(outcome.violation);
+          return callback(new SmtpError(reply.code, reply.text));
+        }
+        case 'returned':
+        case 'deferred': {
+          const reply = verdictReply(outcome.verdict);
+          return callback(new SmtpError(reply.code, reply.text));
+        }
+      }
+    })().catch(async (err) => {
+      // The stream must be consumed even when intake failed before reading it all.
+      await drain(stream).catch(() => undefined);
+      this.fail(err, callback, 'data');
+    });
+  }
+
+  private fail(err: unknown, callback: Callback<never>, stage: string): void {
+    if (err instanceof SmtpError) return callback(err);
+    this.deps.log.error('smtp handler failed', { stage, err });
+    callback(reasonError('internal-error'));
+  }
+}

@@ -1,0 +1,18 @@
+// docgate config check: validates the three configuration files without starting anything.
+
+import type { Command } from 'commander';
+import { loadConfigOrExit, say, type GlobalOptions } from './context.js';
+
+export function registerConfigCommands(program: Command): void {
+  const config = program.command('config').description('Cấu hình / configuration');
+  config
+    .command('check')
+    .description('Kiểm tra các tệp cấu hình / validate the configuration files')
+    .action(() => {
+      const loaded = loadConfigOrExit(program.opts<GlobalOptions>());
+      say(
+        `Cấu hình hợp lệ: ${loaded.agencies.length} cơ quan, ${loaded.policy.checks.length} kiểm tra (${loaded.configDir})`,
+        `Configuration is valid: ${loaded.agencies.length} agencies, ${loaded.policy.checks.length} checks (${loaded.configDir})`,
+      );
+    });
+}

@@ -1,0 +1,48 @@
+// docgate serve: runs the gateway until SIGINT/SIGTERM; SIGHUP or an edit of policy.yaml reloads policy.
+
+import { watch } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CONFIG_FILES } from '../../config/load.js';
+import { startGateway } from '../../gateway/server.js';
+import { cliLogger, loadConfigOrExit, type GlobalOptions } from './context.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Chạy cổng văn bản / run the gateway')
+    .action(async () => {
+      const config = loadConfigOrExit(program.opts<GlobalOptions>());
+      const log = cliLogger('info');
+      const gateway = await startGateway({ config, log });
+      if (gateway.demoCredentials) {
+        process.stdout.write(`\n${gateway.demoCredentials}\n(đã lưu tại / saved in ${path.join(config.dataDir, 'demo-credentials.txt')})\n\n`);
+      }
+      for (const l of gateway.smtp) {
+        process.stdout.write(`SMTP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
+      }
+      process.stdout.write('docgate đang chạy / docgate is running\n');
+
+      let reloadTimer: NodeJS.Timeout | undefined;
+      const reload = () => {
+        clearTimeout(reloadTimer);
+        reloadTimer = setTimeout(() => gateway.reloadPolicy(), 200);
+      };
+      process.on('SIGHUP', reload);
+      const watcher = watch(config.configDir, (_event, file) => {
+        if (file === CONFIG_FILES.policy) reload();
+      });
+
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info('stopping', { signal });
+        watcher.close();
+        await gateway.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives (real clients and servers), when they are missing.
+# Run by `npm test` (pretest) and by .ci/run; needs root and apt-get, otherwise it says what is missing.
+# Each entry: "<Debian package>|<shell test that succeeds when it is usable>".
+set -u
+REQUIREMENTS=(
+  "swaks|command -v swaks"
+  "libnet-ssleay-perl|perl -MNet::SSLeay -e1"
+  "openssl|command -v openssl"
+)
+missing=()
+for entry in "${REQUIREMENTS[@]}"; do
+  package="${entry%%|*}"
+  check="${entry#*|}"
+  bash -c "$check" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Cai dat goi Debian cho kiem thu / installing Debian packages for the tests: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    echo "Khong cai duoc / could not install: ${missing[*]}" >&2
+    exit 0
+  }
+else
+  echo "Thieu goi Debian / missing Debian packages (tests that need them will fail): ${missing[*]}" >&2
+  echo "  sudo apt-get install ${missing[*]}" >&2
+fi
+exit 0

@@ -1,0 +1,48 @@
+// The docgate command line: serve, config check, account management. Exit codes: 0 ok, 1 failure,
+// 2 bad configuration or usage.
+
+import { Command, CommanderError } from 'commander';
+import { registerAccountCommands } from './commands/account.js';
+import { registerConfigCommands } from './commands/config.js';
+import { CliError } from './commands/context.js';
+import { registerServeCommand } from './commands/serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('docgate')
+    .description('docgate - cổng trao đổi văn bản điện tử / official electronic document gateway')
+    .option('--config <dir>', 'thư mục cấu hình / configuration directory (DOCGATE_CONFIG, ./config)')
+    .option('--data <dir>', 'thư mục dữ liệu / data directory (DOCGATE_DATA, ./data)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerServeCommand(program);
+  registerConfigCommands(program);
+  registerAccountCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const original = (err as { original?: Error }).original;
+    process.stderr.write(`Lỗi / Error: ${(err as Error).message}${original ? ` (${original.message})` : ''}\n`);
+    if (process.env.DOCGATE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /docgate\.(ts|js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  const code = await main(process.argv);
+  // serve keeps running; other commands end here.
+  if (process.argv[2] !== 'serve' || code !== 0) process.exit(code);
+}

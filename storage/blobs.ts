@@ -1,0 +1,92 @@
+// Content-addressed store of raw messages: data/blobs/ab/cd/<sha256>. A blob is written to a temp file,
+// fsynced, renamed into place; the directory entries are fsynced before any database row refers to it.
+
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export async function fsyncPath(target: string): Promise<void> {
+  const handle = await open(target, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export class BlobStore {
+  constructor(readonly root: string) {}
+
+  pathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+    return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+
+  /**
+   * Moves an already fsynced file into the store under its digest (or drops it when the blob exists).
+   * Returns the directories whose entries must be fsynced before the blob is referenced.
+   */
+  async adopt(tempPath: string, sha256: string): Promise<string[]> {
+    const target = this.pathOf(sha256);
+    const leaf = path.dirname(target);
+    const middle = path.dirname(leaf);
+    const dirs = [leaf];
+    const created = await mkdir(leaf, { recursive: true });
+    if (created) dirs.push(middle, this.root);
+    if (await this.exists(sha256)) {
+      await unlink(tempPath);
+    } else {
+      await rename(tempPath, target);
+    }
+    return dirs;
+  }
+
+  async exists(sha256: string): Promise<boolean> {
+    try {
+      await stat(this.pathOf(sha256));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(sha256: string): Promise<number> {
+    return (await stat(this.pathOf(sha256))).size;
+  }
+
+  /** Bytes [start, end) of a blob (end exclusive, clipped to the blob). */
+  async read(sha256: string, start = 0, end?: number): Promise<Buffer> {
+    const handle = await open(this.pathOf(sha256), 'r');
+    try {
+      const total = (await handle.stat()).size;
+      const stop = Math.min(end ?? total, total);
+      const length = Math.max(0, stop - start);
+      const out = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return out.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  stream(sha256: string, start = 0, end?: number): Readable {
+    return createReadStream(this.pathOf(sha256), end === undefined ? { start } : { start, end: end - 1 });
+  }
+}
+
+/** fsyncs each distinct directory once. */
+export async function syncDirectories(dirs: Iterable<string>): Promise<void> {
+  await Promise.all([...new Set(dirs)].map((dir) => fsyncPath(dir)));
+}

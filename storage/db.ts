@@ -1,0 +1,92 @@
+// Opens the database (SQLite by default, PostgreSQL for scale-out) and brings its schema up to date.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Transaction, type Options } from 'sequelize';
+import type { Logger } from '../gateway/log.js';
+import { migrate } from './migrations/index.js';
+import { defineModels, type Models } from './models.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  models: Models;
+  /** Begins a write transaction in the form the dialect needs (SQLite: IMMEDIATE, so writers never deadlock). */
+  transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+interface SqliteConnection {
+  configure(option: 'busyTimeout', value: number): void;
+  run(sql: string, cb?: (err: Error | null) => void): void;
+  __docgateConfigured?: boolean;
+}
+
+const BUSY_TIMEOUT_MS = 15_000;
+
+/** sqlite:relative/path (under dataDir), sqlite:/absolute/path, sqlite::memory:, postgres://… */
+export function describeDatabaseUrl(url: string, dataDir: string): { dialect: Dialect; storage?: string; url?: string } {
+  if (url.startsWith('sqlite:')) {
+    const target = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (target === ':memory:') return { dialect: 'sqlite', storage: ':memory:' };
+    return { dialect: 'sqlite', storage: path.isAbsolute(target) ? target : path.join(dataDir, target || 'docgate.sqlite') };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  throw new Error(`unsupported database URL: ${url}`);
+}
+
+/**
+ * sequelize's SQLite dialect opens one connection per transaction and offers no connect hook, so every
+ * new connection is given a busy timeout and full synchronous mode here (WAL is a property of the file).
+ */
+function configureSqliteConnections(sequelize: Sequelize): void {
+  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteConnection> };
+  const original = manager.getConnection.bind(manager);
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await original(options);
+    if (!connection.__docgateConfigured) {
+      connection.__docgateConfigured = true;
+      connection.configure('busyTimeout', BUSY_TIMEOUT_MS);
+      connection.run('PRAGMA synchronous = FULL');
+    }
+    return connection;
+  };
+}
+
+export async function openDatabase(url: string, dataDir: string, log: Logger): Promise<Database> {
+  const target = describeDatabaseUrl(url, dataDir);
+  const common: Options = {
+    logging: (sql: string) => log.debug('sql', { sql: sql.slice(0, 500) }),
+    define: { underscored: true, timestamps: false, freezeTableName: true },
+  };
+  let sequelize: Sequelize;
+  if (target.dialect === 'sqlite') {
+    if (target.storage !== ':memory:') mkdirSync(path.dirname(target.storage!), { recursive: true });
+    sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage: target.storage, pool: { max: 1, min: 0 } });
+    configureSqliteConnections(sequelize);
+    if (target.storage !== ':memory:') await sequelize.query('PRAGMA journal_mode = WAL');
+  } else {
+    sequelize = new Sequelize(target.url!, {
+      ...common,
+      dialect: 'postgres',
+      pool: { max: 10, min: 0, idle: 10_000 },
+    });
+  }
+  await sequelize.authenticate();
+  await migrate(sequelize, log);
+  const models = defineModels(sequelize);
+  const dialect = target.dialect;
+  return {
+    sequelize,
+    dialect,
+    models,
+    transaction: <T>(work: (t: Transaction) => Promise<T>) =>
+      sequelize.transaction(
+        dialect === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
+        work,
+      ),
+    close: () => sequelize.close(),
+  };
+}

@@ -1,0 +1,44 @@
+// Opens everything under storage/ for one configuration: database, blob store, repositories and the
+// serialized write path. Passed down explicitly; nothing here is a module-level singleton.
+
+import path from 'node:path';
+import type { Config } from '../config/load.js';
+import type { Logger } from '../gateway/log.js';
+import { AccountRepository } from './accounts/repository.js';
+import { BlobStore } from './blobs.js';
+import { openDatabase, type Database } from './db.js';
+import { MailboxRepository } from './mailbox/repository.js';
+import { RegisterRepository } from './register/repository.js';
+import { WriteQueue } from './write-queue.js';
+
+export interface Storage {
+  db: Database;
+  blobs: BlobStore;
+  writes: WriteQueue;
+  accounts: AccountRepository;
+  mailboxes: MailboxRepository;
+  register: RegisterRepository;
+  spoolDir: string;
+  close(): Promise<void>;
+}
+
+export async function openStorage(config: Config, log: Logger): Promise<Storage> {
+  const db = await openDatabase(config.docgate.database.url, config.dataDir, log);
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  await blobs.init();
+  const writes = new WriteQueue(db, log);
+  const mailboxes = new MailboxRepository(db.sequelize, db.models);
+  return {
+    db,
+    blobs,
+    writes,
+    accounts: new AccountRepository(db.models),
+    mailboxes,
+    register: new RegisterRepository(db.sequelize, db.models, mailboxes),
+    spoolDir: path.join(config.dataDir, 'spool'),
+    async close() {
+      await writes.close();
+      await db.close();
+    },
+  };
+}

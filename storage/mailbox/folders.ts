@@ -1,0 +1,13 @@
+// The folders every agency has. Their names are Vietnamese (NFC); IMAP encodes them for the wire.
+
+export const FOLDERS = {
+  inbox: { name: 'INBOX', specialUse: null },
+  registered: { name: 'Đã vào sổ', specialUse: '\\Archive' },
+  returned: { name: 'Trả lại', specialUse: null },
+  sent: { name: 'Văn bản đi', specialUse: '\\Sent' },
+  notices: { name: 'Thông báo', specialUse: null },
+} as const;
+
+export type FolderRole = keyof typeof FOLDERS;
+
+export const SPECIAL_FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(FOLDERS).map((f) => f.name));

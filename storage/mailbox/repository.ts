@@ -1,0 +1,89 @@
+// Agency mailboxes: folders, and message rows with UIDs that are never reused (uid_next only grows).
+
+import { QueryTypes, type Transaction, type Sequelize } from 'sequelize';
+import type { Models } from '../models.js';
+import { toNumber } from '../models.js';
+import type { MailboxRow } from '../rows.js';
+import { FOLDERS } from './folders.js';
+
+export interface DeliveredRow {
+  mailboxId: number;
+  agencyId: string;
+  uid: number;
+  modseq: number;
+}
+
+export class MailboxRepository {
+  private readonly idCache = new Map<string, number>();
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly models: Models,
+  ) {}
+
+  private key(agencyId: string, name: string): string {
+    return `${agencyId}\u0000${name}`;
+  }
+
+  /** Creates the standard folders an agency lacks (idempotent). */
+  async ensureAgencyFolders(t: Transaction, agencyId: string, now: Date): Promise<void> {
+    const existing = await this.models.Mailbox.findAll({ where: { agencyId }, transaction: t });
+    const names = new Set(existing.map((m) => m.get('name')));
+    let validity = Math.floor(now.getTime() / 1000);
+    for (const folder of Object.values(FOLDERS)) {
+      if (names.has(folder.name)) continue;
+      await this.models.Mailbox.create(
+        { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, subscribed: true, createdAt: now },
+        { transaction: t },
+      );
+    }
+  }
+
+  async find(agencyId: string, name: string, t?: Transaction): Promise<MailboxRow | null> {
+    const row = await this.models.Mailbox.findOne({ where: { agencyId, name }, transaction: t });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async list(agencyId: string): Promise<MailboxRow[]> {
+    const rows = await this.models.Mailbox.findAll({ where: { agencyId }, order: [['id', 'ASC']] });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  private async mailboxId(t: Transaction, agencyId: string, name: string): Promise<number> {
+    const cacheKey = this.key(agencyId, name);
+    const cached = this.idCache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const row = await this.find(agencyId, name, t);
+    if (!row) throw new Error(`mailbox ${name} of agency ${agencyId} does not exist`);
+    this.idCache.set(cacheKey, row.id);
+    return row.id;
+  }
+
+  /** Forgets cached folder ids (after a rename or delete through IMAP). */
+  invalidate(): void {
+    this.idCache.clear();
+  }
+
+  /** Takes the next UID and MODSEQ of a mailbox inside the caller's transaction. */
+  async allocateUid(t: Transaction, mailboxId: number): Promise<{ uid: number; modseq: number }> {
+    const rows = await this.sequelize.query<{ uid_next: unknown; highest_modseq: unknown }>(
+      'UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = :id RETURNING uid_next, highest_modseq',
+      { replacements: { id: mailboxId }, type: QueryTypes.SELECT, transaction: t },
+    );
+    if (rows.length !== 1) throw new Error(`mailbox ${mailboxId} vanished`);
+    return { uid: toNumber(rows[0].uid_next) - 1, modseq: toNumber(rows[0].highest_modseq) };
+  }
+
+  async deliver(
+    t: Transaction,
+    input: { agencyId: string; folder: string; messageId: number; documentId: string | null; flags: string[]; internalDate: Date },
+  ): Promise<DeliveredRow> {
+    const mailboxId = await this.mailboxId(t, input.agencyId, input.folder);
+    const { uid, modseq } = await this.allocateUid(t, mailboxId);
+    await this.models.MailboxMessage.create(
+      { mailboxId, uid, messageId: input.messageId, documentId: input.documentId, flags: JSON.stringify(input.flags), modseq, internalDate: input.internalDate },
+      { transaction: t },
+    );
+    return { mailboxId, agencyId: input.agencyId, uid, modseq };
+  }
+}

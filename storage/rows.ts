@@ -1,0 +1,140 @@
+// Database rows as the rest of docgate sees them (camelCase; the tables use snake_case columns).
+
+export interface AccountRow {
+  id: number;
+  email: string;
+  agencyId: string;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  disabled: boolean;
+  passwordChangedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AuthFailureRow {
+  email: string;
+  remoteAddress: string;
+  failures: number;
+  windowStart: Date;
+  lockedUntil: Date | null;
+}
+
+export interface MessageRow {
+  id: number;
+  blobSha256: string;
+  blobSize: number;
+  /** docgate's trace header block (Received, X-Docgate-*), prepended to the blob when served. */
+  prefix: string;
+  /** prefix bytes + blob bytes: the RFC822.SIZE of the message as served. */
+  size: number;
+  /** JSON of the MimeNodeInfo tree (offsets relative to the blob). */
+  structure: string | null;
+  createdAt: Date;
+}
+
+export type DocumentStatus = 'accepted' | 'returned' | 'quarantined';
+
+export interface DocumentRow {
+  id: string;
+  messageId: number | null;
+  rfc822MessageId: string | null;
+  senderAgencyId: string;
+  senderAccount: string;
+  envelopeFrom: string;
+  /** JSON array of envelope recipients. */
+  recipients: string;
+  subject: string | null;
+  documentNumber: string | null;
+  signedDate: string | null;
+  signer: string | null;
+  documentType: string | null;
+  summary: string | null;
+  urgency: string | null;
+  confidentiality: string | null;
+  /** JSON of DocumentMetadata. */
+  metadata: string;
+  status: DocumentStatus;
+  reason: string;
+  /** JSON of the Verdict (without content). */
+  verdict: string;
+  /** JSON of the S/MIME verification result, when the document was signed. */
+  signature: string | null;
+  paperCopyRequired: boolean;
+  receivedAt: Date;
+}
+
+export type FileRole = 'main' | 'attachment';
+
+export interface DocumentFileRow {
+  id: number;
+  documentId: string;
+  position: number;
+  partPath: string;
+  filename: string | null;
+  size: number;
+  declaredType: string;
+  detectedType: string;
+  sha256: string;
+  role: FileRole;
+}
+
+export type RegisterBook = 'outgoing' | 'incoming';
+
+/**
+ * Status of a register entry. Incoming entries use the edXML codes: '01' arrived, '02' returned,
+ * '03' registered, '04' assigned, '05' in progress, '06' done, '13' recall requested, '15' recall
+ * accepted, '16' recall refused. Outgoing entries: 'sent', 'returned' (refused by policy), 'held'.
+ */
+export type RegisterStatus = '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held';
+
+export interface RegisterEntryRow {
+  id: number;
+  agencyId: string;
+  book: RegisterBook;
+  year: number;
+  /** Số đến / số đi; null for a submission returned before numbering. */
+  number: number | null;
+  documentId: string;
+  counterpartAgencyId: string | null;
+  status: RegisterStatus;
+  registeredAt: Date;
+  note: string | null;
+}
+
+export interface RegisterEventRow {
+  id: number;
+  documentId: string;
+  entryId: number | null;
+  agencyId: string;
+  status: RegisterStatus;
+  actor: string | null;
+  note: string | null;
+  at: Date;
+}
+
+export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Archive' | '\\Junk' | '\\Drafts' | '\\Trash' | '\\All' | '\\Flagged';
+
+export interface MailboxRow {
+  id: number;
+  agencyId: string;
+  name: string;
+  specialUse: string | null;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  subscribed: boolean;
+  createdAt: Date;
+}
+
+export interface MailboxMessageRow {
+  id: number;
+  mailboxId: number;
+  uid: number;
+  messageId: number;
+  documentId: string | null;
+  /** JSON array of flags and keywords. */
+  flags: string;
+  modseq: number;
+  internalDate: Date;
+}

@@ -1,0 +1,88 @@
+// Temporary configuration and data directories for one test: the sample agencies, loopback listeners on
+// ephemeral ports, and whatever a test overrides. Removed by cleanup().
+
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const AGENCIES = {
+  ubnd: { id: '000.00.00.H27', domain: 'ubnd.hatinh.gov.vn', address: 'vanthu@ubnd.hatinh.gov.vn' },
+  snv: { id: '000.01.00.H27', domain: 'snv.hatinh.gov.vn', address: 'vanthu@snv.hatinh.gov.vn' },
+  stttt: { id: '000.02.00.H27', domain: 'stttt.hatinh.gov.vn', address: 'vanthu@stttt.hatinh.gov.vn' },
+} as const;
+
+export const TEST_AGENCIES_YAML = {
+  agencies: [
+    { id: AGENCIES.ubnd.id, name: 'Ủy ban nhân dân tỉnh Hà Tĩnh', domain: AGENCIES.ubnd.domain, addresses: [AGENCIES.ubnd.address], leaders: [{ name: 'Nguyễn Văn An', phone: '+84912000001', email: 'chutich@ubnd.hatinh.gov.vn' }], relay: null },
+    { id: AGENCIES.snv.id, name: 'Sở Nội vụ tỉnh Hà Tĩnh', domain: AGENCIES.snv.domain, addresses: [AGENCIES.snv.address], leaders: [], relay: null },
+    { id: AGENCIES.stttt.id, name: 'Sở Thông tin và Truyền thông tỉnh Hà Tĩnh', domain: AGENCIES.stttt.domain, addresses: [AGENCIES.stttt.address], leaders: [], relay: null },
+  ],
+};
+
+export interface TestEnv {
+  root: string;
+  configDir: string;
+  dataDir: string;
+  cleanup(): void;
+}
+
+export interface TestEnvOptions {
+  /** Deep-merged over the test docgate.yaml. */
+  docgate?: Record<string, unknown>;
+  agencies?: unknown;
+  policy?: unknown;
+  /** Copy config/trust from the repository (S/MIME tests bring their own). */
+  trustFrom?: string;
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+export function testDocgateYaml(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return merge(
+    {
+      hostname: 'docgate.test',
+      timezone: 'Asia/Ho_Chi_Minh',
+      database: { url: 'sqlite:docgate.sqlite' },
+      tls: { cert: 'tls/cert.pem', key: 'tls/key.pem', selfSigned: true },
+      smtp: {
+        listeners: [
+          { host: '127.0.0.1', port: 0, tls: 'starttls' },
+          { host: '127.0.0.1', port: 0, tls: 'implicit' },
+        ],
+        idleTimeout: '30s',
+      },
+      imap: { listeners: [] },
+      auth: { maxFailures: 5, failureWindow: '15m', lockDuration: '15m', minPasswordLength: 10 },
+      demo: { seedAccounts: false },
+    },
+    over,
+  );
+}
+
+export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'docgate-test-'));
+  const configDir = path.join(root, 'config');
+  const dataDir = path.join(root, 'data');
+  mkdirSync(configDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path.join(configDir, 'docgate.yaml'), stringify(testDocgateYaml(options.docgate)));
+  writeFileSync(path.join(configDir, 'agencies.yaml'), stringify(options.agencies ?? TEST_AGENCIES_YAML));
+  writeFileSync(path.join(configDir, 'policy.yaml'), stringify(options.policy ?? { checks: [{ id: 'sender-header' }], actions: {} }));
+  if (options.trustFrom) cpSync(options.trustFrom, path.join(configDir, 'trust'), { recursive: true });
+  else mkdirSync(path.join(configDir, 'trust'), { recursive: true });
+  return { root, configDir, dataDir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
