@@ -67,9 +67,14 @@ export function isTemporary(code: ReasonCode): boolean {
   return REASONS[code].smtp >= 400 && REASONS[code].smtp < 500;
 }
 
+/** What a finding names: the same text in both languages (a file name) or one text per language. */
+export type ReasonSubject = string | { vi: string; en: string };
+
 /** The reason's text in both languages with `{subject}` filled in (or the placeholder's clause removed). */
-export function reasonText(code: ReasonCode, subject?: string): { vi: string; en: string } {
-  const fill = (template: string) =>
-    subject ? template.replace('{subject}', subject) : template.replace(/:?\s*\{subject\}/, '');
-  return { vi: fill(REASONS[code].vi), en: fill(REASONS[code].en) };
+export function reasonText(code: ReasonCode, subject?: ReasonSubject): { vi: string; en: string } {
+  const fill = (template: string, value: string | undefined) =>
+    value ? template.replace('{subject}', value) : template.replace(/:?\s*\{subject\}/, '');
+  const vi = typeof subject === 'object' ? subject.vi : subject;
+  const en = typeof subject === 'object' ? subject.en : subject;
+  return { vi: fill(REASONS[code].vi, vi), en: fill(REASONS[code].en, en) };
 }

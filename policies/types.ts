@@ -5,7 +5,7 @@ import type { InboundMessage } from '../gateway/intake/message.js';
 import type { Logger } from '../gateway/log.js';
 import type { Config } from '../config/load.js';
 import type { AgencyDirectory } from '../config/agencies.js';
-import type { ReasonCode } from './reasons.js';
+import type { ReasonCode, ReasonSubject } from './reasons.js';
 
 export const POLICY_ACTIONS = ['reject', 'warn', 'quarantine', 'ignore'] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
@@ -13,7 +13,7 @@ export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 export interface Finding {
   code: ReasonCode;
   /** What the finding is about, shown to the sender (a file name, a field): plain text, never HTML. */
-  subject?: string;
+  subject?: ReasonSubject;
   /** Internal details for the register and logs; never sent on the wire. */
   details?: Record<string, unknown>;
 }
@@ -83,7 +83,7 @@ export interface Verdict {
   check: string;
   smtp: { code: number; enhanced: string };
   message: { vi: string; en: string };
-  subject?: string;
+  subject?: ReasonSubject;
   details?: Record<string, unknown>;
   /** Accepted with these warnings (action 'warn' in policy.yaml). */
   warnings: Finding[];

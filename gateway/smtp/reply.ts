@@ -3,7 +3,7 @@
 // codes from the basic code only (550 → 5.1.1), so docgate writes its own and patches.ts makes
 // smtp-server pass a reply that already starts with one through unchanged.
 
-import { REASONS, reasonText, type ReasonCode } from '../../policies/reasons.js';
+import { REASONS, reasonText, type ReasonCode, type ReasonSubject } from '../../policies/reasons.js';
 import { toReplyAscii } from '../../policies/text/vietnamese.js';
 import type { Verdict } from '../../policies/types.js';
 import type { SpoolViolation, SpoolViolationKind } from '../intake/spool.js';
@@ -24,13 +24,13 @@ export function formatReply(enhanced: string, tag: string, vi: string, en: strin
   return `${enhanced} [${tag}] ${toReplyAscii(vi)} / ${toReplyAscii(en)}`;
 }
 
-export function reasonReply(code: ReasonCode, subject?: string, override?: { code?: number; enhanced?: string }): SmtpReply {
+export function reasonReply(code: ReasonCode, subject?: ReasonSubject, override?: { code?: number; enhanced?: string }): SmtpReply {
   const reason = REASONS[code];
   const text = reasonText(code, subject);
   return { code: override?.code ?? reason.smtp, text: formatReply(override?.enhanced ?? reason.enhanced, code, text.vi, text.en) };
 }
 
-export function reasonError(code: ReasonCode, subject?: string, override?: { code?: number; enhanced?: string }): SmtpError {
+export function reasonError(code: ReasonCode, subject?: ReasonSubject, override?: { code?: number; enhanced?: string }): SmtpError {
   const reply = reasonReply(code, subject, override);
   return new SmtpError(reply.code, reply.text);
 }
@@ -51,13 +51,13 @@ export function verdictReply(verdict: Verdict): SmtpReply {
   return reasonReply(verdict.reason, verdict.subject, verdict.smtp);
 }
 
-const VIOLATIONS: Record<SpoolViolationKind, { code: ReasonCode; subject: string; smtp?: number; enhanced?: string }> = {
+const VIOLATIONS: Record<SpoolViolationKind, { code: ReasonCode; subject: ReasonSubject }> = {
   size: { code: 'size-limit', subject: 'DATA' },
-  'header-size': { code: 'size-limit', subject: 'header / phan dau thu' },
-  'bare-lf': { code: 'protocol-violation', subject: 'bare LF / LF khong di kem CR' },
-  'bare-cr': { code: 'protocol-violation', subject: 'bare CR / CR khong di kem LF' },
-  nul: { code: 'malformed-mime', subject: 'NUL byte / ky tu NUL' },
-  'line-length': { code: 'protocol-violation', subject: 'line too long / dong qua dai' },
+  'header-size': { code: 'size-limit', subject: { vi: 'phần đầu thư (header)', en: 'header' } },
+  'bare-lf': { code: 'protocol-violation', subject: { vi: 'ký tự LF không đi kèm CR (bare LF)', en: 'bare LF' } },
+  'bare-cr': { code: 'protocol-violation', subject: { vi: 'ký tự CR không đi kèm LF (bare CR)', en: 'bare CR' } },
+  nul: { code: 'malformed-mime', subject: { vi: 'có ký tự NUL', en: 'NUL byte' } },
+  'line-length': { code: 'protocol-violation', subject: { vi: 'dòng quá dài', en: 'line too long' } },
 };
 
 export function violationReply(violation: SpoolViolation): SmtpReply {
