@@ -37,12 +37,13 @@ export function formatPath(path: PropertyKey[]): string {
   return out;
 }
 
-export function describeIssue(issue: Issue): { vi: string; en: string } {
+/** `present`: whether the input had a value at the issue's path (zod does not say for invalid_type). */
+export function describeIssue(issue: Issue, present = true): { vi: string; en: string } {
   const separator = issue.message.indexOf(LANGUAGE_SEPARATOR);
   if (separator !== -1) return { vi: issue.message.slice(0, separator), en: issue.message.slice(separator + 1) };
   switch (issue.code) {
     case 'invalid_type': {
-      if (issue.input === undefined) return { vi: 'thiếu trường bắt buộc', en: 'required field is missing' };
+      if (!present) return { vi: 'thiếu trường bắt buộc', en: 'required field is missing' };
       const t = typeName(issue.expected);
       return { vi: `phải là ${t.vi}`, en: `must be ${t.en}` };
     }

@@ -99,12 +99,21 @@ function lineOf(file: ParsedFile, issuePath: PropertyKey[]): number {
   return 1;
 }
 
+function hasValueAt(root: unknown, issuePath: PropertyKey[]): boolean {
+  let node: unknown = root;
+  for (const key of issuePath) {
+    if (node === null || typeof node !== 'object' || !(key in (node as object))) return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node !== undefined;
+}
+
 function validate<S extends z.ZodType>(file: ParsedFile, schema: S, problems: ConfigProblem[]): z.output<S> | null {
   if (!file.doc) return null;
   const result = schema.safeParse(file.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    const text = describeIssue(issue);
+    const text = describeIssue(issue, hasValueAt(file.value, issue.path));
     problems.push({ file: file.display, line: lineOf(file, issue.path), field: formatPath(issue.path), ...text });
   }
   return null;
