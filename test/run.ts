@@ -24,7 +24,7 @@ function findTests(dir: string): string[] {
 const args = process.argv.slice(2);
 const grepIndex = args.indexOf('--grep');
 const grep = grepIndex !== -1 ? args.splice(grepIndex, 2)[1] : undefined;
-const files = args.length > 0 ? args.map((a) => path.resolve(a)) : findTests(root);
+const files = args.length > 0 ? args.flatMap((a) => (statSync(a).isDirectory() ? findTests(path.resolve(a)) : [path.resolve(a)])) : findTests(root);
 
 const mocha = new Mocha({ timeout: 30_000, reporter: 'spec', ...(grep ? { grep } : {}) });
 for (const file of files) mocha.addFile(file);

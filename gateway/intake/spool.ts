@@ -99,7 +99,7 @@ class LineScanner {
  * Consumes the whole stream (so the SMTP session can go on after a refusal) and writes it to a new
  * file in `spoolDir`.
  */
-export async function spoolData(stream: AsyncIterable<Buffer | string>, spoolDir: string, limits: SpoolLimits): Promise<SpoolResult> {
+export async function spoolData(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, spoolDir: string, limits: SpoolLimits): Promise<SpoolResult> {
   await mkdir(spoolDir, { recursive: true });
   const filePath = path.join(spoolDir, `${Date.now()}-${randomBytes(8).toString('hex')}.eml`);
   const handle = await open(filePath, 'wx', 0o600);

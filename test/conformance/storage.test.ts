@@ -1,0 +1,132 @@
+// One storage suite, run on SQLite and on PostgreSQL: migrations, numbering without gaps or repeats when
+// several processes write at once, UIDs never reused, whole submissions or nothing.
+
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Transaction } from 'sequelize';
+import { silentLogger } from '../../gateway/log.js';
+import { openDatabase, type Database } from '../../storage/db.js';
+import { MailboxRepository } from '../../storage/mailbox/repository.js';
+import { FOLDERS } from '../../storage/mailbox/folders.js';
+import { RegisterRepository, type SubmissionRecord } from '../../storage/register/repository.js';
+import { WriteQueue } from '../../storage/write-queue.js';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
+
+const A = '000.00.00.H27';
+const B = '000.01.00.H27';
+const C = '000.02.00.H27';
+
+function submission(i: number, to: string[], status: SubmissionRecord['status'] = 'accepted'): SubmissionRecord {
+  return {
+    trackingId: `DG20261125-TEST${String(i).padStart(6, '0')}`,
+    receivedAt: new Date('2026-11-25T03:00:00Z'),
+    year: 2026,
+    status,
+    reason: status === 'accepted' ? 'ok' : 'metadata-invalid',
+    senderAgencyId: A,
+    senderAccount: 'vanthu@ubnd.hatinh.gov.vn',
+    envelopeFrom: 'vanthu@ubnd.hatinh.gov.vn',
+    envelopeRecipients: to.map((id) => `vanthu@${id}.test`),
+    recipientAgencyIds: to,
+    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: 'X-Docgate-Tracking-Id: x\r\n', structure: null },
+    rfc822MessageId: `<${i}@test>`,
+    subject: 'Công văn',
+    metadata: { documentNumber: `${i}/UBND`, signedDate: '2026-11-25', signer: null, documentType: 'Công văn', summary: 'V/v', urgency: null, confidentiality: null },
+    metadataJson: '{}',
+    verdictJson: '{}',
+    signatureJson: null,
+    paperCopyRequired: false,
+    files: [],
+    note: null,
+  };
+}
+
+interface Writer {
+  db: Database;
+  writes: WriteQueue;
+  register: RegisterRepository;
+  mailboxes: MailboxRepository;
+}
+
+async function writer(url: string, dataDir: string): Promise<Writer> {
+  const db = await openDatabase(url, dataDir, silentLogger);
+  const mailboxes = new MailboxRepository(db.sequelize, db.models);
+  return { db, writes: new WriteQueue(db, silentLogger), register: new RegisterRepository(db.sequelize, db.models, mailboxes), mailboxes };
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`storage conformance (${dialect})`, function () {
+    this.timeout(120_000);
+    let dataDir: string;
+    let temp: TempDatabase | null = null;
+    let url: string;
+    let writers: Writer[] = [];
+
+    before(async () => {
+      dataDir = mkdtempSync(path.join(os.tmpdir(), `docgate-conf-${dialect}-`));
+      if (dialect === 'postgres') {
+        temp = await createTempDatabase();
+        url = temp.url;
+      } else {
+        url = 'sqlite:conformance.sqlite';
+      }
+      // Two independent writers stand for two gateway processes sharing one database.
+      writers = [await writer(url, dataDir), await writer(url, dataDir)];
+      await writers[0].writes.run(async (t: Transaction) => {
+        for (const agency of [A, B, C]) await writers[0].mailboxes.ensureAgencyFolders(t, agency, new Date());
+      });
+    });
+    after(async () => {
+      for (const w of writers) {
+        await w.writes.close();
+        await w.db.close();
+      }
+      await temp?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('numbers 120 concurrent submissions from two writers 1..N per agency with no gap or repeat', async () => {
+      const jobs = Array.from({ length: 120 }, (_, i) => {
+        const to = i % 3 === 0 ? [B, C] : i % 3 === 1 ? [B] : [C];
+        return writers[i % 2].writes.submit({ run: (t) => writers[i % 2].register.record(t, submission(i, to)) });
+      });
+      const results = await Promise.all(jobs);
+      expect(results).to.have.length(120);
+      for (const [agency, count] of [[B, 80], [C, 80]] as const) {
+        const numbers = (await writers[0].register.book(agency, 'incoming', 2026)).map((e) => e.number);
+        expect(numbers, agency).to.deep.equal(Array.from({ length: count }, (_, k) => k + 1));
+      }
+      const outgoing = (await writers[1].register.book(A, 'outgoing', 2026)).map((e) => e.number);
+      expect(outgoing).to.deep.equal(Array.from({ length: 120 }, (_, k) => k + 1));
+      // Every recipient mailbox got each document once, UIDs 1..N.
+      const inbox = await writers[0].mailboxes.find(B, FOLDERS.inbox.name);
+      const uids = (await writers[0].db.models.MailboxMessage.findAll({ where: { mailboxId: inbox!.id }, order: [['uid', 'ASC']] })).map((r) => r.get('uid'));
+      expect(uids).to.deep.equal(Array.from({ length: 80 }, (_, k) => k + 1));
+    });
+
+    it('numbers a new year from 1 again and leaves returned submissions unnumbered', async () => {
+      const next = { ...submission(1000, [B]), year: 2027, trackingId: 'DG20270101-TESTYEAR01' };
+      await writers[0].writes.run((t) => writers[0].register.record(t, next));
+      expect((await writers[0].register.book(B, 'incoming', 2027)).map((e) => e.number)).to.deep.equal([1]);
+      const returned = await writers[1].writes.run((t) => writers[1].register.record(t, submission(1001, [B], 'returned')));
+      expect(returned.outgoingNumber).to.equal(null);
+      expect(returned.incoming).to.deep.equal([]);
+      expect(returned.deliveries).to.deep.equal([]);
+    });
+
+    it('rolls back a whole submission when one write fails, leaving no gap', async () => {
+      const before = (await writers[0].register.book(B, 'incoming', 2026)).length;
+      // The same tracking id twice: the second violates the primary key after numbering.
+      const dup = submission(2000, [B]);
+      await writers[0].writes.run((t) => writers[0].register.record(t, dup));
+      let failed = false;
+      await writers[0].writes.run((t) => writers[0].register.record(t, dup)).catch(() => (failed = true));
+      expect(failed).to.equal(true);
+      await writers[0].writes.run((t) => writers[0].register.record(t, submission(2001, [B])));
+      const numbers = (await writers[0].register.book(B, 'incoming', 2026)).map((e) => e.number);
+      expect(numbers).to.deep.equal(Array.from({ length: before + 2 }, (_, k) => k + 1));
+    });
+  });
+}
