@@ -18,6 +18,9 @@ export async function fsyncPath(target: string): Promise<void> {
 }
 
 export class BlobStore {
+  /** Leaf directories created (and their entries fsynced) once per process; concurrent adopters share it. */
+  private readonly leafDirs = new Map<string, Promise<void>>();
+
   constructor(readonly root: string) {}
 
   pathOf(sha256: string): string {
@@ -37,9 +40,18 @@ export class BlobStore {
     const target = this.pathOf(sha256);
     const leaf = path.dirname(target);
     const middle = path.dirname(leaf);
+    let ready = this.leafDirs.get(leaf);
+    if (!ready) {
+      ready = (async () => {
+        const created = await mkdir(leaf, { recursive: true });
+        // A new directory must itself be durable before any blob in it is referenced.
+        if (created) await syncDirectories([middle, this.root]);
+      })();
+      this.leafDirs.set(leaf, ready);
+      ready.catch(() => this.leafDirs.delete(leaf));
+    }
+    await ready;
     const dirs = [leaf];
-    const created = await mkdir(leaf, { recursive: true });
-    if (created) dirs.push(middle, this.root);
     if (await this.exists(sha256)) {
       await unlink(tempPath);
     } else {

@@ -1,7 +1,8 @@
 // The one serialized write path with group commit: work submitted while a transaction runs waits and
 // is committed together in the next one (one fsync for many messages). SQLite takes one writer at a
 // time anyway; on PostgreSQL the same path keeps each process's writes few and large.
-// Each task runs in its own savepoint, so one task's failure does not undo the others in its batch.
+// A batch is optimistic: if any task fails, the batch rolls back and each of its tasks is run again in
+// a transaction of its own, so one bad task fails alone and the good ones still commit.
 
 import type { Transaction } from 'sequelize';
 import type { Database } from './db.js';
@@ -11,8 +12,8 @@ import { syncDirectories } from './blobs.js';
 export interface WriteTask<T> {
   /** Directories to fsync before the transaction commits (blob renames). */
   syncDirs?: string[];
+  /** Runs inside the batch's transaction; may be run again (alone) if another task of the batch fails. */
   run(t: Transaction): Promise<T>;
-  /** Called only after the commit that made the task's writes durable. */
 }
 
 interface Pending {
@@ -69,35 +70,35 @@ export class WriteQueue {
       for (const p of batch) p.reject(err);
       return;
     }
-    for (let attempt = 1; ; attempt++) {
-      const results: { ok: boolean; value: unknown }[] = [];
-      try {
-        await this.db.transaction(async (t) => {
-          results.length = 0;
-          for (const pending of batch) {
-            if (batch.length === 1) {
-              results.push({ ok: true, value: await pending.task.run(t) });
-              continue;
-            }
-            try {
-              const value = await this.db.sequelize.transaction({ transaction: t }, (sp) => pending.task.run(sp));
-              results.push({ ok: true, value });
-            } catch (err) {
-              results.push({ ok: false, value: err });
-            }
-          }
-        });
-      } catch (err) {
-        if (attempt < 5 && RETRYABLE.test(String((err as Error).message ?? err))) {
-          this.log.warn('write batch retried', { attempt, err });
-          await new Promise((r) => setTimeout(r, 20 * attempt));
-          continue;
+    try {
+      const values = await this.transactionWithRetry(async (t) => {
+        const out: unknown[] = [];
+        for (const pending of batch) out.push(await pending.task.run(t));
+        return out;
+      });
+      batch.forEach((p, i) => p.resolve(values[i]));
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      for (const pending of batch) {
+        try {
+          pending.resolve(await this.transactionWithRetry((t) => pending.task.run(t)));
+        } catch (single) {
+          pending.reject(single);
         }
-        for (const p of batch) p.reject(err);
-        return;
       }
-      batch.forEach((p, i) => (results[i].ok ? p.resolve(results[i].value) : p.reject(results[i].value)));
-      return;
+    }
+  }
+
+  /** Retries a transaction the database refused for contention (busy, deadlock, serialization). */
+  private async transactionWithRetry<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(work);
+      } catch (err) {
+        if (attempt >= 5 || !RETRYABLE.test(String((err as Error).message ?? err))) throw err;
+        this.log.warn('write transaction retried', { attempt, err });
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
     }
   }
 

@@ -4,9 +4,15 @@
 import { randomBytes } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-function localParts(at: Date, timeZone: string): Record<string, string> {
-  const parts = new Intl.DateTimeFormat('en-US', {
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Creating an Intl.DateTimeFormat costs far more than using one: one per time zone. */
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
     timeZone,
     weekday: 'short',
     year: 'numeric',
@@ -17,8 +23,14 @@ function localParts(at: Date, timeZone: string): Record<string, string> {
     second: '2-digit',
     hourCycle: 'h23',
     timeZoneName: 'longOffset',
-  }).formatToParts(at);
-  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function localParts(at: Date, timeZone: string): Record<string, string> {
+  return Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
 }
 
 /** "Wed, 25 Nov 2026 18:30:50 +0700" in the given time zone (RFC 5322 3.3). */
@@ -31,7 +43,7 @@ export function rfc5322Date(at: Date, timeZone: string): string {
 /** Tracking id: DG + local date + 10 random base32 characters, e.g. DG20261125-K3J9QX7MZA. */
 export function newTrackingId(at: Date, timeZone: string): string {
   const p = localParts(at, timeZone);
-  const month = String(new Date(`${p.month} 1, 2000`).getMonth() + 1).padStart(2, '0');
+  const month = String(MONTHS.indexOf(p.month) + 1).padStart(2, '0');
   const bytes = randomBytes(10);
   let suffix = '';
   for (const byte of bytes) suffix += BASE32[byte & 31];

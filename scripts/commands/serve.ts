@@ -14,6 +14,9 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const log = cliLogger('info');
+      // tsx turns on source-mapped stack traces; sequelize formats a stack for every query, and mapping
+      // it costs more than the query. DOCGATE_DEBUG keeps them for debugging.
+      if (!process.env.DOCGATE_DEBUG) process.setSourceMapsEnabled(false);
       const gateway = await startGateway({ config, log });
       if (gateway.demoCredentials) {
         process.stdout.write(`\n${gateway.demoCredentials}\n(đã lưu tại / saved in ${path.join(config.dataDir, 'demo-credentials.txt')})\n\n`);

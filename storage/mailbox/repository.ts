@@ -1,10 +1,20 @@
 // Agency mailboxes: folders, and message rows with UIDs that are never reused (uid_next only grows).
 
-import { QueryTypes, type Transaction, type Sequelize } from 'sequelize';
+import type { Transaction, Sequelize } from 'sequelize';
 import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
 import type { MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
+import { insertRows, queryReturning } from '../sql.js';
+
+export interface DeliveryInput {
+  agencyId: string;
+  folder: string;
+  messageId: number;
+  documentId: string | null;
+  flags: string[];
+  internalDate: Date;
+}
 
 export interface DeliveredRow {
   mailboxId: number;
@@ -66,24 +76,35 @@ export class MailboxRepository {
 
   /** Takes the next UID and MODSEQ of a mailbox inside the caller's transaction. */
   async allocateUid(t: Transaction, mailboxId: number): Promise<{ uid: number; modseq: number }> {
-    const rows = await this.sequelize.query<{ uid_next: unknown; highest_modseq: unknown }>(
+    const rows = await queryReturning<{ uid_next: unknown; highest_modseq: unknown }>(
+      this.sequelize,
+      t,
       'UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = :id RETURNING uid_next, highest_modseq',
-      { replacements: { id: mailboxId }, type: QueryTypes.SELECT, transaction: t },
+      { id: mailboxId },
     );
     if (rows.length !== 1) throw new Error(`mailbox ${mailboxId} vanished`);
     return { uid: toNumber(rows[0].uid_next) - 1, modseq: toNumber(rows[0].highest_modseq) };
   }
 
-  async deliver(
-    t: Transaction,
-    input: { agencyId: string; folder: string; messageId: number; documentId: string | null; flags: string[]; internalDate: Date },
-  ): Promise<DeliveredRow> {
-    const mailboxId = await this.mailboxId(t, input.agencyId, input.folder);
-    const { uid, modseq } = await this.allocateUid(t, mailboxId);
-    await this.models.MailboxMessage.create(
-      { mailboxId, uid, messageId: input.messageId, documentId: input.documentId, flags: JSON.stringify(input.flags), modseq, internalDate: input.internalDate },
-      { transaction: t },
+  /** Delivers one message into several folders: a UID per folder, then one multi-row INSERT. */
+  async deliverMany(t: Transaction, inputs: DeliveryInput[]): Promise<DeliveredRow[]> {
+    const delivered: DeliveredRow[] = [];
+    for (const input of inputs) {
+      const mailboxId = await this.mailboxId(t, input.agencyId, input.folder);
+      const { uid, modseq } = await this.allocateUid(t, mailboxId);
+      delivered.push({ mailboxId, agencyId: input.agencyId, uid, modseq });
+    }
+    await insertRows(
+      this.sequelize,
+      t,
+      'mailbox_messages',
+      ['mailbox_id', 'uid', 'message_id', 'document_id', 'flags', 'modseq', 'internal_date'],
+      inputs.map((input, i) => [delivered[i].mailboxId, delivered[i].uid, input.messageId, input.documentId, JSON.stringify(input.flags), delivered[i].modseq, input.internalDate]),
     );
-    return { mailboxId, agencyId: input.agencyId, uid, modseq };
+    return delivered;
+  }
+
+  async deliver(t: Transaction, input: DeliveryInput): Promise<DeliveredRow> {
+    return (await this.deliverMany(t, [input]))[0];
   }
 }

@@ -2,24 +2,27 @@
 // transaction that writes the entry, so a rollback leaves no gap and concurrent writers no duplicate
 // (SQLite: one writer at a time; PostgreSQL: the UPDATE takes the counter row's lock).
 
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
+import { queryReturning } from '../sql.js';
 import { toNumber } from '../models.js';
 import type { RegisterBook } from '../rows.js';
 
 export async function nextRegisterNumber(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number): Promise<number> {
-  const key = { agencyId, book, year };
-  await sequelize.query(
-    'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (:agencyId, :book, :year, 0) ON CONFLICT DO NOTHING',
-    { replacements: key, transaction: t },
-  );
-  const rows = await sequelize.query<{ last_number: unknown }>(
-    'UPDATE register_counters SET last_number = last_number + 1 WHERE agency_id = :agencyId AND book = :book AND year = :year RETURNING last_number',
-    { replacements: key, type: QueryTypes.SELECT, transaction: t },
+  const rows = await queryReturning<{ last_number: unknown }>(
+    sequelize,
+    t,
+    'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (:agencyId, :book, :year, 1) ' +
+      'ON CONFLICT (agency_id, book, year) DO UPDATE SET last_number = register_counters.last_number + 1 RETURNING last_number',
+    { agencyId, book, year },
   );
   return toNumber(rows[0].last_number);
 }
 
+const yearFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar year of an instant in the register's time zone (Vietnam: UTC+7). */
 export function registerYear(at: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+  let f = yearFormatters.get(timeZone);
+  if (!f) yearFormatters.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })));
+  return Number(f.format(at));
 }

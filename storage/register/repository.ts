@@ -5,7 +5,9 @@ import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
 import { FOLDERS } from '../mailbox/folders.js';
-import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterEntryRow, RegisterEventRow } from '../rows.js';
+import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterBook, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import { toNumber } from '../models.js';
+import { insertRows } from '../sql.js';
 import { nextRegisterNumber } from './counters.js';
 
 export interface SubmissionRecord {
@@ -41,6 +43,20 @@ export interface SubmissionRecord {
   note: string | null;
 }
 
+export interface NumberingInput {
+  trackingId: string;
+  messageId: number;
+  senderAgencyId: string;
+  /** Who caused the entries (the submitting clerk, or an administrator releasing a held document). */
+  actor: string;
+  recipientAgencyIds: string[];
+  year: number;
+  at: Date;
+  note: string | null;
+}
+
+const ENTRY_COLUMNS = ['agency_id', 'book', 'year', 'number', 'document_id', 'counterpart_agency_id', 'status', 'registered_at', 'note'];
+
 export interface RecordedSubmission {
   trackingId: string;
   messageId: number;
@@ -56,107 +72,115 @@ export class RegisterRepository {
     private readonly mailboxes: MailboxRepository,
   ) {}
 
+  /**
+   * Writes a submission: its message and document rows, its files, and then either the numbered books
+   * and deliveries (accepted) or an unnumbered outgoing entry (returned, quarantined).
+   */
   async record(t: Transaction, s: SubmissionRecord): Promise<RecordedSubmission> {
-    const { Message, Document, DocumentFile, RegisterEntry, RegisterEvent } = this.models;
-    const message = await Message.create(
-      {
-        blobSha256: s.message.blobSha256,
-        blobSize: s.message.blobSize,
-        prefix: s.message.prefix,
-        size: Buffer.byteLength(s.message.prefix, 'latin1') + s.message.blobSize,
-        structure: s.message.structure,
-        createdAt: s.receivedAt,
-      },
-      { transaction: t },
+    const messageId = await this.insertMessage(t, s);
+    await this.insertDocument(t, s, messageId);
+    await insertRows(
+      this.sequelize,
+      t,
+      'document_files',
+      ['document_id', 'position', 'part_path', 'filename', 'size', 'declared_type', 'detected_type', 'sha256', 'role'],
+      s.files.map((f) => [s.trackingId, f.position, f.partPath, f.filename, f.size, f.declaredType, f.detectedType, f.sha256, f.role]),
     );
-    const messageId = message.get('id') as number;
-    await Document.create(
-      {
-        id: s.trackingId,
+    if (s.status === 'accepted') {
+      const numbered = await this.numberAndDeliver(t, {
+        trackingId: s.trackingId,
         messageId,
-        rfc822MessageId: s.rfc822MessageId,
         senderAgencyId: s.senderAgencyId,
-        senderAccount: s.senderAccount,
-        envelopeFrom: s.envelopeFrom,
-        recipients: JSON.stringify(s.envelopeRecipients),
-        subject: s.subject,
-        ...s.metadata,
-        metadata: s.metadataJson,
-        status: s.status,
-        reason: s.reason,
-        verdict: s.verdictJson,
-        signature: s.signatureJson,
-        paperCopyRequired: s.paperCopyRequired,
-        receivedAt: s.receivedAt,
-      },
-      { transaction: t },
-    );
-    if (s.files.length > 0) {
-      await DocumentFile.bulkCreate(
-        s.files.map((f) => ({ ...f, documentId: s.trackingId })),
-        { transaction: t },
-      );
-    }
-
-    const accepted = s.status === 'accepted';
-    const outgoingNumber = accepted ? await nextRegisterNumber(this.sequelize, t, s.senderAgencyId, 'outgoing', s.year) : null;
-    const outgoingStatus = accepted ? 'sent' : s.status === 'returned' ? 'returned' : 'held';
-    const outgoing = await RegisterEntry.create(
-      {
-        agencyId: s.senderAgencyId,
-        book: 'outgoing',
+        actor: s.senderAccount,
+        recipientAgencyIds: s.recipientAgencyIds,
         year: s.year,
-        number: outgoingNumber,
-        documentId: s.trackingId,
-        counterpartAgencyId: null,
-        status: outgoingStatus,
-        registeredAt: s.receivedAt,
+        at: s.receivedAt,
         note: s.note,
-      },
-      { transaction: t },
-    );
-    const events: Omit<RegisterEventRow, 'id'>[] = [
-      { documentId: s.trackingId, entryId: outgoing.get('id') as number, agencyId: s.senderAgencyId, status: outgoingStatus, actor: s.senderAccount, note: s.note, at: s.receivedAt },
-    ];
-
-    const incoming: { agencyId: string; number: number }[] = [];
-    const deliveries: DeliveredRow[] = [];
-    if (accepted) {
-      for (const agencyId of s.recipientAgencyIds) {
-        const number = await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', s.year);
-        const entry = await RegisterEntry.create(
-          {
-            agencyId,
-            book: 'incoming',
-            year: s.year,
-            number,
-            documentId: s.trackingId,
-            counterpartAgencyId: s.senderAgencyId,
-            status: '01',
-            registeredAt: s.receivedAt,
-            note: null,
-          },
-          { transaction: t },
-        );
-        incoming.push({ agencyId, number });
-        events.push({ documentId: s.trackingId, entryId: entry.get('id') as number, agencyId, status: '01', actor: null, note: null, at: s.receivedAt });
-        deliveries.push(
-          await this.mailboxes.deliver(t, { agencyId, folder: FOLDERS.inbox.name, messageId, documentId: s.trackingId, flags: [], internalDate: s.receivedAt }),
-        );
-      }
-      deliveries.push(
-        await this.mailboxes.deliver(t, {
-          agencyId: s.senderAgencyId,
-          folder: FOLDERS.sent.name,
-          messageId,
-          documentId: s.trackingId,
-          flags: ['\\Seen'],
-          internalDate: s.receivedAt,
-        }),
-      );
+      });
+      return { trackingId: s.trackingId, messageId, ...numbered };
     }
-    await RegisterEvent.bulkCreate(events, { transaction: t });
-    return { trackingId: s.trackingId, messageId, outgoingNumber, incoming, deliveries };
+    const status: RegisterStatus = s.status === 'returned' ? 'returned' : 'held';
+    const [entry] = await insertRows(
+      this.sequelize,
+      t,
+      'register_entries',
+      ENTRY_COLUMNS,
+      [[s.senderAgencyId, 'outgoing', s.year, null, s.trackingId, null, status, s.receivedAt, s.note]],
+      ['id'],
+    );
+    await this.insertEvents(t, [
+      { documentId: s.trackingId, entryId: toNumber(entry.id), agencyId: s.senderAgencyId, status, actor: s.senderAccount, note: s.note, at: s.receivedAt },
+    ]);
+    return { trackingId: s.trackingId, messageId, outgoingNumber: null, incoming: [], deliveries: [] };
+  }
+
+  /**
+   * Numbers the document in the sender's sổ đi and each recipient's sổ đến, and delivers it to each
+   * recipient's INBOX and the sender's Văn bản đi, with one event per entry.
+   */
+  async numberAndDeliver(t: Transaction, d: NumberingInput): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageId'>> {
+    const outgoingNumber = await nextRegisterNumber(this.sequelize, t, d.senderAgencyId, 'outgoing', d.year);
+    const incoming: { agencyId: string; number: number }[] = [];
+    for (const agencyId of d.recipientAgencyIds) {
+      incoming.push({ agencyId, number: await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', d.year) });
+    }
+    const rows: unknown[][] = [
+      [d.senderAgencyId, 'outgoing', d.year, outgoingNumber, d.trackingId, null, 'sent', d.at, d.note],
+      ...incoming.map((i) => [i.agencyId, 'incoming', d.year, i.number, d.trackingId, d.senderAgencyId, '01', d.at, null]),
+    ];
+    const inserted = await insertRows(this.sequelize, t, 'register_entries', ENTRY_COLUMNS, rows, ['id', 'agency_id', 'book']);
+    const entryId = (agencyId: string, book: RegisterBook) => toNumber(inserted.find((r) => r.agency_id === agencyId && r.book === book)!.id);
+    await this.insertEvents(t, [
+      { documentId: d.trackingId, entryId: entryId(d.senderAgencyId, 'outgoing'), agencyId: d.senderAgencyId, status: 'sent', actor: d.actor, note: d.note, at: d.at },
+      ...incoming.map((i) => ({ documentId: d.trackingId, entryId: entryId(i.agencyId, 'incoming'), agencyId: i.agencyId, status: '01' as const, actor: null, note: null, at: d.at })),
+    ]);
+    const deliveries = await this.mailboxes.deliverMany(t, [
+      ...d.recipientAgencyIds.map((agencyId) => ({ agencyId, folder: FOLDERS.inbox.name, messageId: d.messageId, documentId: d.trackingId, flags: [], internalDate: d.at })),
+      { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageId: d.messageId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
+    ]);
+    return { outgoingNumber, incoming, deliveries };
+  }
+
+  private async insertMessage(t: Transaction, s: SubmissionRecord): Promise<number> {
+    const size = Buffer.byteLength(s.message.prefix, 'latin1') + s.message.blobSize;
+    const [row] = await insertRows(
+      this.sequelize,
+      t,
+      'messages',
+      ['blob_sha256', 'blob_size', 'prefix', 'size', 'structure', 'created_at'],
+      [[s.message.blobSha256, s.message.blobSize, s.message.prefix, size, s.message.structure, s.receivedAt]],
+      ['id'],
+    );
+    return toNumber(row.id);
+  }
+
+  private async insertDocument(t: Transaction, s: SubmissionRecord, messageId: number): Promise<void> {
+    const m = s.metadata;
+    await insertRows(
+      this.sequelize,
+      t,
+      'documents',
+      [
+        'id', 'message_id', 'rfc822_message_id', 'sender_agency_id', 'sender_account', 'envelope_from', 'recipients', 'subject',
+        'document_number', 'signed_date', 'signer', 'document_type', 'summary', 'urgency', 'confidentiality',
+        'metadata', 'status', 'reason', 'verdict', 'signature', 'paper_copy_required', 'received_at',
+      ],
+      [[
+        s.trackingId, messageId, s.rfc822MessageId, s.senderAgencyId, s.senderAccount, s.envelopeFrom, JSON.stringify(s.envelopeRecipients), s.subject,
+        m.documentNumber, m.signedDate, m.signer, m.documentType, m.summary, m.urgency, m.confidentiality,
+        s.metadataJson, s.status, s.reason, s.verdictJson, s.signatureJson, s.paperCopyRequired, s.receivedAt,
+      ]],
+    );
+  }
+
+  private async insertEvents(t: Transaction, events: Omit<RegisterEventRow, 'id'>[]): Promise<void> {
+    await insertRows(
+      this.sequelize,
+      t,
+      'register_events',
+      ['document_id', 'entry_id', 'agency_id', 'status', 'actor', 'note', 'at'],
+      events.map((e) => [e.documentId, e.entryId, e.agencyId, e.status, e.actor, e.note, e.at]),
+    );
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {

@@ -29,7 +29,8 @@ export function runCli(args: string[], input?: string, env: NodeJS.ProcessEnv = 
 /** Starts `docgate serve` and resolves once it printed its listening ports. */
 export function startServe(configDir: string, dataDir: string, timeoutMs = 20_000): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--config', configDir, '--data', dataDir], {
+    const extra = process.env.DOCGATE_CHILD_NODE_ARGS ? process.env.DOCGATE_CHILD_NODE_ARGS.split(' ') : [];
+    const child = spawn(process.execPath, [...extra, '--import', 'tsx', CLI, 'serve', '--config', configDir, '--data', dataDir], {
       cwd: REPO_ROOT,
       env: { ...process.env, DOCGATE_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,196 @@
+// SMTP intake throughput: `docgate serve` as a child process, driven by 20 concurrent pipelining
+// sessions over implicit TLS with messages of 5 KB, 100 KB and 1 MB, on persistent sessions and with a
+// new connection per message. Prints msg/s, p50/p99 from end of DATA to the 250, and the gateway's peak
+// RSS. Each scenario has a fresh gateway and data directory, and is bounded in messages and seconds.
+
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
+import { AGENCIES, createTestEnv } from '../test/helpers/env.js';
+import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
+import { percentile, round, type BenchRow, type BenchTable } from './report.js';
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
+const PASSWORD = 'Mat-khau-do-hieu-nang-1';
+
+interface Scenario {
+  label: string;
+  size: number;
+  persistent: boolean;
+  maxMessages: number;
+  maxSeconds: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { label: '5 KB persistent', size: 5 * 1024, persistent: true, maxMessages: 4000, maxSeconds: 12 },
+  { label: '100 KB persistent', size: 100 * 1024, persistent: true, maxMessages: 3000, maxSeconds: 12 },
+  { label: '1 MB persistent', size: 1024 * 1024, persistent: true, maxMessages: 400, maxSeconds: 15 },
+  { label: '5 KB new connection', size: 5 * 1024, persistent: false, maxMessages: 600, maxSeconds: 10 },
+  { label: '100 KB new connection', size: 100 * 1024, persistent: false, maxMessages: 600, maxSeconds: 10 },
+  { label: '1 MB new connection', size: 1024 * 1024, persistent: false, maxMessages: 200, maxSeconds: 12 },
+];
+
+/** A document-shaped message of about `size` bytes: form lines, then a base64 PDF-like attachment. */
+export function buildMessage(size: number, n: number): Buffer {
+  const head = [
+    `From: ${AGENCIES.ubnd.address}`,
+    `To: ${AGENCIES.snv.address}`,
+    `Subject: =?UTF-8?B?${Buffer.from(`Công văn số ${n}`).toString('base64')}?=`,
+    `Message-ID: <bench-${n}-${Date.now()}@ubnd.hatinh.gov.vn>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Số ký hiệu: 05/UBND-VX',
+    'Ngày ký: 20/11/2026',
+    'Loại văn bản: Công văn',
+    '--b',
+    'Content-Type: application/pdf; name="cong-van.pdf"',
+    'Content-Disposition: attachment; filename="cong-van.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    '',
+  ].join('\r\n');
+  const tail = '\r\n--b--\r\n';
+  const room = Math.max(0, size - Buffer.byteLength(head) - tail.length);
+  const raw = Buffer.alloc(Math.floor((room * 3) / 4 / 78) * 57 + 57, 0x41);
+  Buffer.from('%PDF-1.4\n').copy(raw);
+  const base64 = raw.toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, '');
+  return Buffer.concat([Buffer.from(head), Buffer.from(base64), Buffer.from(tail)]);
+}
+
+class Session {
+  private buffer = '';
+  private wake: (() => void) | null = null;
+  private constructor(private readonly socket: tls.TLSSocket) {
+    socket.on('data', (d: Buffer) => {
+      this.buffer += d.toString('latin1');
+      this.wake?.();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static async open(port: number): Promise<Session> {
+    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    const s = new Session(socket);
+    await s.replies(1);
+    s.socket.write('EHLO bench.test\r\n');
+    await s.replies(1);
+    s.socket.write(`AUTH PLAIN ${Buffer.from(`\0${AGENCIES.ubnd.address}\0${PASSWORD}`).toString('base64')}\r\n`);
+    const [auth] = await s.replies(1);
+    if (!auth.startsWith('235')) throw new Error(`AUTH failed: ${auth}`);
+    return s;
+  }
+
+  /** Reads `count` complete replies (multi-line replies count once). */
+  async replies(count: number): Promise<string[]> {
+    const out: string[] = [];
+    while (out.length < count) {
+      const match = /^(?:\d{3}-[^\n]*\n)*\d{3}(?: [^\n]*)?\r?\n/.exec(this.buffer);
+      if (match) {
+        this.buffer = this.buffer.slice(match[0].length);
+        out.push(match[0].trim());
+        continue;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+    return out;
+  }
+
+  /** One pipelined transaction; returns milliseconds from the end of DATA to the 250. */
+  async send(message: Buffer): Promise<number> {
+    this.socket.write(`MAIL FROM:<${AGENCIES.ubnd.address}>\r\nRCPT TO:<${AGENCIES.snv.address}>\r\nDATA\r\n`);
+    const envelope = await this.replies(3);
+    if (!envelope[2].startsWith('354')) throw new Error(`DATA refused: ${envelope.join(' | ')}`);
+    this.socket.write(message);
+    const start = performance.now();
+    this.socket.write('.\r\n');
+    const [reply] = await this.replies(1);
+    if (!reply.startsWith('250')) throw new Error(`refused: ${reply}`);
+    return performance.now() - start;
+  }
+
+  close(): void {
+    this.socket.end('QUIT\r\n');
+    this.socket.destroy();
+  }
+}
+
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+async function runScenario(scenario: Scenario): Promise<BenchRow> {
+  const env = createTestEnv({ docgate: { smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 } } });
+  await runCli(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent', '--config', env.configDir, '--data', env.dataDir], `${PASSWORD}\n`);
+  const server = await startServe(env.configDir, env.dataDir);
+  const latencies: number[] = [];
+  let sent = 0;
+  let errors = 0;
+  const messages = Array.from({ length: 8 }, (_, i) => buildMessage(scenario.size, i));
+  const deadline = Date.now() + scenario.maxSeconds * 1000;
+  const started = performance.now();
+  let elapsed = 0;
+  let rss = NaN;
+  try {
+    await Promise.all(
+      Array.from({ length: SESSIONS }, async (_, s) => {
+        let session: Session | null = null;
+        while (sent < scenario.maxMessages && Date.now() < deadline) {
+          sent++;
+          try {
+            session ??= await Session.open(server.tlsPort);
+            latencies.push(await session.send(messages[(s + sent) % messages.length]));
+            if (!scenario.persistent) {
+              session.close();
+              session = null;
+            }
+          } catch {
+            errors++;
+            session?.close();
+            session = null;
+          }
+        }
+        session?.close();
+      }),
+    );
+  } finally {
+    elapsed = (performance.now() - started) / 1000;
+    rss = peakRss(server.child.pid!);
+    await stopProcess(server.child, 'SIGTERM');
+    env.cleanup();
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: scenario.label,
+    messages: latencies.length,
+    errors,
+    'msg/s': round(latencies.length / elapsed, 1),
+    'p50 ms': round(percentile(latencies, 50), 1),
+    'p99 ms': round(percentile(latencies, 99), 1),
+    'peak RSS MB': round(rss, 0),
+  };
+}
+
+export async function run(): Promise<BenchTable> {
+  const rows: BenchRow[] = [];
+  const only = process.env.BENCH_SMTP_ONLY;
+  for (const scenario of SCENARIOS) {
+    if (only && !scenario.label.includes(only)) continue;
+    rows.push(await runScenario(scenario));
+  }
+  return {
+    title: `${SESSIONS} concurrent sessions, implicit TLS, fsync durability, SQLite (latency: end of DATA to 250)`,
+    rows,
+    notes: [
+      'smtp-server waits a fixed 100 ms before every greeting (early-talker check): with a new connection per message a session cannot exceed ~10 msg/s.',
+      'Client and gateway share the 2 cores of this machine.',
+    ],
+  };
+}
