@@ -38,20 +38,40 @@ export function describeDatabaseUrl(url: string, dataDir: string): { dialect: Di
 }
 
 /**
- * sequelize's SQLite dialect opens one connection per transaction and offers no connect hook, so every
- * new connection is given a busy timeout and full synchronous mode here (WAL is a property of the file).
+ * sequelize's SQLite dialect opens (and afterwards closes) a new connection for every transaction and
+ * offers no connect hook. docgate's writes all pass through one serialized WriteQueue, so transactions
+ * share one long-lived writer connection instead; every connection gets a busy timeout and full
+ * synchronous mode (WAL is a property of the file).
  */
 function configureSqliteConnections(sequelize: Sequelize): void {
-  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteConnection> };
-  const original = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await original(options);
+  const manager = sequelize.connectionManager as unknown as {
+    getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+    releaseConnection(connection: SqliteConnection, force?: boolean): unknown;
+  };
+  const getConnection = manager.getConnection.bind(manager);
+  const releaseConnection = manager.releaseConnection.bind(manager);
+  let writer: Promise<SqliteConnection> | null = null;
+  const configure = async (pending: Promise<SqliteConnection>) => {
+    const connection = await pending;
     if (!connection.__docgateConfigured) {
       connection.__docgateConfigured = true;
       connection.configure('busyTimeout', BUSY_TIMEOUT_MS);
       connection.run('PRAGMA synchronous = FULL');
     }
     return connection;
+  };
+  manager.getConnection = (options?: { uuid?: string }) => {
+    const inTransaction = options?.uuid !== undefined && options.uuid !== 'default';
+    if (!inTransaction) return configure(getConnection(options));
+    writer ??= configure(getConnection({ ...options, uuid: 'docgate-writer' }));
+    return writer;
+  };
+  manager.releaseConnection = (connection: SqliteConnection, force?: boolean) => {
+    if (!force && writer && (connection as unknown as { uuid?: string }).uuid !== 'default') {
+      // The writer connection outlives its transactions; sequelize.close() closes it with force.
+      return undefined;
+    }
+    return releaseConnection(connection, force);
   };
 }
 

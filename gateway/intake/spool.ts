@@ -100,9 +100,12 @@ class LineScanner {
  * file in `spoolDir`.
  */
 export async function spoolData(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, spoolDir: string, limits: SpoolLimits): Promise<SpoolResult> {
-  await mkdir(spoolDir, { recursive: true });
   const filePath = path.join(spoolDir, `${Date.now()}-${randomBytes(8).toString('hex')}.eml`);
-  const handle = await open(filePath, 'wx', 0o600);
+  const handle = await open(filePath, 'wx', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    await mkdir(spoolDir, { recursive: true });
+    return open(filePath, 'wx', 0o600);
+  });
   const hash = createHash('sha256');
   const scanner = new LineScanner(limits.maxLineLength);
   let size = 0;

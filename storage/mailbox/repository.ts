@@ -5,7 +5,7 @@ import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
 import type { MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
-import { insertRows, queryReturning } from '../sql.js';
+import { insertRows, runSql } from '../sql.js';
 
 export interface DeliveryInput {
   agencyId: string;
@@ -76,11 +76,11 @@ export class MailboxRepository {
 
   /** Takes the next UID and MODSEQ of a mailbox inside the caller's transaction. */
   async allocateUid(t: Transaction, mailboxId: number): Promise<{ uid: number; modseq: number }> {
-    const rows = await queryReturning<{ uid_next: unknown; highest_modseq: unknown }>(
+    const rows = await runSql(
       this.sequelize,
       t,
-      'UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = :id RETURNING uid_next, highest_modseq',
-      { id: mailboxId },
+      'UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING uid_next, highest_modseq',
+      [mailboxId],
     );
     if (rows.length !== 1) throw new Error(`mailbox ${mailboxId} vanished`);
     return { uid: toNumber(rows[0].uid_next) - 1, modseq: toNumber(rows[0].highest_modseq) };

@@ -3,17 +3,17 @@
 // (SQLite: one writer at a time; PostgreSQL: the UPDATE takes the counter row's lock).
 
 import type { Sequelize, Transaction } from 'sequelize';
-import { queryReturning } from '../sql.js';
+import { runSql } from '../sql.js';
 import { toNumber } from '../models.js';
 import type { RegisterBook } from '../rows.js';
 
 export async function nextRegisterNumber(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number): Promise<number> {
-  const rows = await queryReturning<{ last_number: unknown }>(
+  const rows = await runSql(
     sequelize,
     t,
-    'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (:agencyId, :book, :year, 1) ' +
+    'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (?, ?, ?, 1) ' +
       'ON CONFLICT (agency_id, book, year) DO UPDATE SET last_number = register_counters.last_number + 1 RETURNING last_number',
-    { agencyId, book, year },
+    [agencyId, book, year],
   );
   return toNumber(rows[0].last_number);
 }

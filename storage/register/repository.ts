@@ -7,7 +7,7 @@ import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
 import { FOLDERS } from '../mailbox/folders.js';
 import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterBook, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { toNumber } from '../models.js';
-import { insertRows } from '../sql.js';
+import { insertRows, type SqlValue } from '../sql.js';
 import { nextRegisterNumber } from './counters.js';
 
 export interface SubmissionRecord {
@@ -124,7 +124,7 @@ export class RegisterRepository {
     for (const agencyId of d.recipientAgencyIds) {
       incoming.push({ agencyId, number: await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', d.year) });
     }
-    const rows: unknown[][] = [
+    const rows: SqlValue[][] = [
       [d.senderAgencyId, 'outgoing', d.year, outgoingNumber, d.trackingId, null, 'sent', d.at, d.note],
       ...incoming.map((i) => [i.agencyId, 'incoming', d.year, i.number, d.trackingId, d.senderAgencyId, '01', d.at, null]),
     ];

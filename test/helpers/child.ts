@@ -32,7 +32,7 @@ export function startServe(configDir: string, dataDir: string, timeoutMs = 20_00
     const extra = process.env.DOCGATE_CHILD_NODE_ARGS ? process.env.DOCGATE_CHILD_NODE_ARGS.split(' ') : [];
     const child = spawn(process.execPath, [...extra, '--import', 'tsx', CLI, 'serve', '--config', configDir, '--data', dataDir], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DOCGATE_LOG_LEVEL: 'warn' },
+      env: { ...process.env, DOCGATE_LOG_LEVEL: 'warn' }, 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
