@@ -76,8 +76,12 @@ class FileContent implements PartContent {
 /** Collects decoded bytes for one part; spills to `tempDir` past `memoryLimit`. */
 export class ContentSink {
   private readonly hash: Hash = createHash('sha256');
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  /** Appended since the last settle(): hashed and stored in one piece, not one call per line. */
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  /** Hashed, kept in memory (until spilled to the file). */
+  private kept: Buffer[] = [];
+  private keptLength = 0;
   private total = 0;
   private file: FileHandle | null = null;
   private filePath: string | null = null;
@@ -95,42 +99,43 @@ export class ContentSink {
   /** Takes decoded bytes synchronously; call settle() between input chunks to spill or flush. */
   append(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.hash.update(chunk);
     this.total += chunk.length;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.pending.push(chunk);
+    this.pendingLength += chunk.length;
   }
 
   async settle(): Promise<void> {
-    if (this.file) {
-      if (this.buffered >= 256 * 1024) await this.flush();
-    } else if (this.total > this.memoryLimit) {
+    if (this.pendingLength > 0) {
+      const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLength);
+      this.pending = [];
+      this.pendingLength = 0;
+      this.hash.update(data);
+      this.kept.push(data);
+      this.keptLength += data.length;
+    }
+    if (!this.file && this.total > this.memoryLimit) {
       this.filePath = path.join(this.tempDir, `part-${randomBytes(8).toString('hex')}`);
       this.tempFiles.push(this.filePath);
       this.file = await open(this.filePath, 'wx', 0o600);
-      await this.flush();
+    }
+    if (this.file && this.keptLength > 0) {
+      const data = this.kept.length === 1 ? this.kept[0] : Buffer.concat(this.kept, this.keptLength);
+      this.kept = [];
+      this.keptLength = 0;
+      await this.file.write(data);
     }
   }
 
-  private async flush(): Promise<void> {
-    if (!this.file || this.buffered === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
-    this.buffered = 0;
-    await this.file.write(data);
-  }
-
   async finish(): Promise<PartContent> {
-    const sha256 = this.hash.digest('hex');
     await this.settle();
+    const sha256 = this.hash.digest('hex');
     if (this.file && this.filePath) {
-      await this.flush();
       await this.file.close();
       this.file = null;
       return new FileContent(this.filePath, this.total, sha256);
     }
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
+    const data = this.kept.length === 1 ? this.kept[0] : Buffer.concat(this.kept, this.keptLength);
+    this.kept = [];
     return new MemoryContent(data, sha256);
   }
 

@@ -26,9 +26,12 @@ class IdentityDecoder implements LineDecoder {
 }
 
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}[ \t\r]*$/;
+/** Encoded characters gathered before one Buffer.from(…, 'base64') call. */
+const BASE64_BATCH = 32 * 1024;
 
 class Base64Decoder implements LineDecoder {
-  private carry = '';
+  private pieces: string[] = [];
+  private pending = 0;
   private invalid = false;
   private padded = false;
 
@@ -41,35 +44,38 @@ class Base64Decoder implements LineDecoder {
       this.invalid = true;
       text = text.replace(/[^A-Za-z0-9+/=]/g, '');
     } else {
-      text = text.replace(/[ \t\r]+$/, '');
+      const last = text.charCodeAt(text.length - 1);
+      if (last === 0x20 || last === 0x09 || last === 0x0d) text = text.replace(/[ \t\r]+$/, '');
     }
     if (text.length === 0) return;
     if (this.padded) this.invalid = true; // data after the final '=' padding
     const padAt = text.indexOf('=');
     if (padAt !== -1) {
-      if (!/^=*$/.test(text.slice(padAt))) this.invalid = true;
+      if (padAt !== text.length - 1 && !/^=*$/.test(text.slice(padAt))) this.invalid = true;
       this.padded = true;
       text = text.slice(0, padAt);
-      const whole = this.carry + text;
-      this.carry = '';
-      if (whole.length % 4 === 1) this.invalid = true;
-      this.sink.append(Buffer.from(whole, 'base64'));
-      return;
     }
-    const whole = this.carry + text;
-    const usable = whole.length - (whole.length % 4);
-    if (usable > 0) this.sink.append(Buffer.from(whole.slice(0, usable), 'base64'));
-    this.carry = whole.slice(usable);
+    this.pieces.push(text);
+    this.pending += text.length;
+    if (this.pending >= BASE64_BATCH) this.flush(false);
+  }
+
+  /** Decodes what is gathered, keeping a partial quantum for the next line unless this is the end. */
+  private flush(final: boolean): void {
+    if (this.pending === 0) return;
+    const whole = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+    const usable = final ? whole.length : whole.length - (whole.length % 4);
+    if (final && whole.length % 4 === 1) this.invalid = true;
+    if (usable > 0) this.sink.append(Buffer.from(usable === whole.length ? whole : whole.slice(0, usable), 'base64'));
+    const rest = whole.slice(usable);
+    this.pieces = rest ? [rest] : [];
+    this.pending = rest.length;
   }
 
   newline(): void {}
 
   end(): 'invalid-base64' | null {
-    if (this.carry.length > 0) {
-      if (this.carry.length % 4 === 1) this.invalid = true;
-      this.sink.append(Buffer.from(this.carry, 'base64'));
-      this.carry = '';
-    }
+    this.flush(true);
     return this.invalid ? 'invalid-base64' : null;
   }
 }
