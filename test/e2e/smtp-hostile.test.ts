@@ -231,4 +231,45 @@ describe('SMTP hostile input', function () {
       await small.stop();
     }
   });
+
+  it('closes an idle session with a timeout reply', async () => {
+    const idle = await startTestGateway({ docgate: { smtp: { idleTimeout: '1s' } } });
+    try {
+      const c = await WireClient.connect(idle.starttlsPort);
+      await c.reply();
+      const reply = await c.reply(5000);
+      expect(reply.text).to.equal('421 4.4.2 [protocol-violation] Het thoi gian cho, dong ket noi / Timeout, closing connection');
+      expect(await c.waitClosed()).to.equal(true);
+    } finally {
+      await idle.stop();
+    }
+  });
+
+  it('survives 300 random command lines from 10 concurrent clients (bounded fuzz)', async function () {
+    this.timeout(60_000);
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const verbs = ['EHLO', 'HELO', 'MAIL FROM:', 'RCPT TO:', 'DATA', 'RSET', 'NOOP', 'VRFY', 'AUTH PLAIN', 'AUTH LOGIN', 'STARTTLS', 'BDAT', 'XCLIENT', 'QUIT', ''];
+    const junk = () => {
+      let out = '';
+      const n = Math.floor(random() * 40);
+      for (let i = 0; i < n; i++) out += String.fromCharCode(Math.floor(random() * 256));
+      return out;
+    };
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const c = await WireClient.connect(tg.starttlsPort);
+        await c.reply();
+        for (let i = 0; i < 30 && !c.closed; i++) {
+          const line = `${verbs[Math.floor(random() * verbs.length)]} ${junk()}`.replace(/\r|\n/g, '');
+          c.write(Buffer.from(`${line}\r\n`, 'latin1'));
+          await c.reply(3000).catch(() => null);
+        }
+        c.close();
+      }),
+    );
+    const d = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
+    expect((await d.command('NOOP')).code).to.equal(250);
+    d.close();
+  });
 });

@@ -119,4 +119,26 @@ describe('SMTP submission end to end', function () {
     // swaks always writes CRLF before the final dot, so the data it transmits is the file plus one CRLF.
     expect(stored.blob.equals(Buffer.concat([readFileSync(file), Buffer.from('\r\n')]))).to.equal(true);
   });
+
+  it('renames forged X-Docgate-* header fields so only the ones docgate writes remain', async function () {
+    const raw = Buffer.from(
+      [
+        `From: ${AGENCIES.ubnd.address}`,
+        `To: ${AGENCIES.snv.address}`,
+        'X-Docgate-Tracking-Id: DG20260101-FORGEDFORG',
+        'X-Docgate-Signature: verified; signer=fake',
+        'Subject: forged',
+        '',
+        'Số ký hiệu: 9/UBND-VP',
+        '',
+      ].join('\r\n'),
+    );
+    const info = await transport(tg.starttlsPort, AGENCIES.ubnd.address).sendMail({ envelope: { from: AGENCIES.ubnd.address, to: [AGENCIES.snv.address] }, raw });
+    const trackingId = /(DG\d{8}-[A-Z2-9]{10})/.exec(info.response)![1];
+    const stored = await storedBytes(tg, trackingId);
+    const full = stored.prefix + stored.blob.toString('latin1');
+    expect(full.match(/^X-Docgate-[^:]+:.*$/gm)).to.deep.equal([`X-Docgate-Tracking-Id: ${trackingId}`]);
+    expect(full).to.contain('X-Untrusted-X-Docgate-Tracking-Id: DG20260101-FORGEDFORG\r\n');
+    expect(full).to.contain('X-Untrusted-X-Docgate-Signature: verified; signer=fake\r\n');
+  });
 });
