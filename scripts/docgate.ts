@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The docgate command line: serve, config check, account management. Exit codes: 0 ok, 1 failure,
 // 2 bad configuration or usage.
 

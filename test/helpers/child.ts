@@ -1,10 +1,38 @@
-// The gateway as a child process (`docgate serve`), for crash tests and the CLI.
+// The gateway as a child process (`docgate serve`) and the CLI, run from the compiled build in dist/
+// exactly as `npm start` runs them; rebuilt first when a source file is newer than the build.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './env.js';
 
-export const CLI = path.join(REPO_ROOT, 'scripts/docgate.ts');
+export const CLI = path.join(REPO_ROOT, 'dist/scripts/docgate.js');
+const SOURCE_DIRS = ['config', 'gateway', 'policies', 'scripts', 'storage'];
+let built = false;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than the sources (npm test builds first anyway). */
+export function ensureBuilt(): void {
+  if (built) return;
+  let buildTime = 0;
+  try {
+    buildTime = statSync(CLI).mtimeMs;
+  } catch {
+    buildTime = 0;
+  }
+  const newest = Math.max(...SOURCE_DIRS.map((d) => newestSource(path.join(REPO_ROOT, d))));
+  if (newest > buildTime) execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  built = true;
+}
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -14,8 +42,9 @@ export interface ServeProcess {
 }
 
 export function runCli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  ensureBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -28,9 +57,10 @@ export function runCli(args: string[], input?: string, env: NodeJS.ProcessEnv = 
 
 /** Starts `docgate serve` and resolves once it printed its listening ports. */
 export function startServe(configDir: string, dataDir: string, timeoutMs = 20_000): Promise<ServeProcess> {
+  ensureBuilt();
   return new Promise((resolve, reject) => {
     const extra = process.env.DOCGATE_CHILD_NODE_ARGS ? process.env.DOCGATE_CHILD_NODE_ARGS.split(' ') : [];
-    const child = spawn(process.execPath, [...extra, '--import', 'tsx', CLI, 'serve', '--config', configDir, '--data', dataDir], {
+    const child = spawn(process.execPath, [...extra, CLI, 'serve', '--config', configDir, '--data', dataDir], {
       cwd: REPO_ROOT,
       env: { ...process.env, DOCGATE_LOG_LEVEL: 'warn' }, 
       stdio: ['ignore', 'pipe', 'pipe'],
