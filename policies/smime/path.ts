@@ -41,7 +41,13 @@ function linked(child: CertificateInfo, parent: CertificateInfo, trust: TrustSna
   return ok;
 }
 
-function findChain(signer: CertificateInfo, extra: readonly CertificateInfo[], trust: TrustSnapshot): CertificateInfo[] | null {
+/** Why an issuer whose name matches could not be linked (for the result's detail). */
+function linkFailure(parent: CertificateInfo): string {
+  if (!parent.basicConstraints?.ca || (parent.keyUsage && !parent.keyUsage.has('keyCertSign'))) return `${parent.subject} is not a CA`;
+  return `${parent.subject} did not sign it (signature or key identifier mismatch)`;
+}
+
+function findChain(signer: CertificateInfo, extra: readonly CertificateInfo[], trust: TrustSnapshot, rejected: string[]): CertificateInfo[] | null {
   let steps = 0;
   const extend = (chain: CertificateInfo[]): CertificateInfo[] | null => {
     const last = chain[chain.length - 1];
@@ -52,7 +58,10 @@ function findChain(signer: CertificateInfo, extra: readonly CertificateInfo[], t
       .filter((c, i, all) => !seen.has(c.fingerprint) && all.findIndex((d) => d.fingerprint === c.fingerprint) === i)
       .sort((a, b) => Number(trust.isAnchor(b)) - Number(trust.isAnchor(a)));
     for (const candidate of candidates) {
-      if (!linked(last, candidate, trust)) continue;
+      if (!linked(last, candidate, trust)) {
+        rejected.push(linkFailure(candidate));
+        continue;
+      }
       const found = extend([...chain, candidate]);
       if (found) return found;
     }
@@ -104,14 +113,15 @@ export function certificationPath(signer: CertificateInfo, extra: readonly Certi
   const key = `path:${signer.fingerprint}:${extra.map((c) => c.fingerprint).sort().join(',')}`;
   const cached = trust.memo.get<CertificationPath>(key);
   if (cached) return cached;
-  const chain = findChain(signer, extra, trust);
+  const rejected: string[] = [];
+  const chain = findChain(signer, extra, trust, rejected);
   let result: CertificationPath;
   if (chain) {
     result = { chain, trusted: true, issues: structuralIssues(chain) };
   } else {
     const detail = signer.selfIssued
       ? 'self-signed certificate that is not a configured trust anchor'
-      : `no path to a configured trust anchor (issuer: ${signer.issuer})`;
+      : `no path to a configured trust anchor (issuer: ${signer.issuer}${rejected.length > 0 ? `; rejected: ${[...new Set(rejected)].join('; ')}` : ''})`;
     result = { chain: [signer], trusted: false, issues: [{ code: 'signature-untrusted', position: 0, detail }] };
   }
   trust.memo.set(key, result);
