@@ -6,53 +6,8 @@ import { readdirSync } from 'node:fs';
 import type { TrustStore } from '../../../../policies/smime/trust-store.js';
 import type { SignatureResult } from '../../../../policies/smime/report.js';
 import { codes, openTrust, runSmimeCheck, SMIME_MESSAGES } from '../../../helpers/smime.js';
+import { SMIME_VERDICTS } from '../../../helpers/smime-verdicts.js';
 
-/** Expected findings (in order) and, when it matters, a pattern the first finding's details must show. */
-export const SMIME_VERDICTS: Record<string, { codes: string[]; detail?: RegExp; status: SignatureResult['status'] }> = {
-  'openssl-detached-rsa.eml': { codes: [], status: 'verified' },
-  'openssl-detached-100k.eml': { codes: [], status: 'verified' },
-  'openssl-opaque-rsa.eml': { codes: [], status: 'verified' },
-  'openssl-detached-ec256.eml': { codes: [], status: 'verified' },
-  'openssl-opaque-ec384.eml': { codes: [], status: 'verified' },
-  'openssl-detached-pss.eml': { codes: [], status: 'verified' },
-  'openssl-detached-no-attributes.eml': { codes: [], status: 'verified' },
-  'openssl-detached-two-signers.eml': { codes: [], status: 'verified' },
-  'gpgsm-detached.eml': { codes: [], status: 'verified' },
-  'gpgsm-opaque.eml': { codes: [], status: 'verified' },
-  'unsigned.eml': { codes: [], status: 'unsigned' },
-  'openssl-detached-expired.eml': { codes: ['signature-invalid', 'certificate-expired'], detail: /after the certificate expired/, status: 'failed' },
-  'openssl-detached-expiring.eml': { codes: ['certificate-expired'], detail: /after signing/, status: 'verified' },
-  'openssl-detached-not-yet-valid.eml': { codes: ['certificate-not-yet-valid'], status: 'failed' },
-  'openssl-detached-revoked.eml': { codes: ['certificate-revoked'], detail: /keyCompromise/, status: 'failed' },
-  'openssl-detached-sha1.eml': { codes: ['signature-weak-algorithm'], detail: /sha1WithRSAEncryption/, status: 'failed' },
-  'openssl-detached-sha1-digest.eml': { codes: ['signature-weak-algorithm'], detail: /digest algorithm: weak algorithm: sha1/, status: 'failed' },
-  'openssl-detached-rsa1024.eml': { codes: ['signature-weak-algorithm'], detail: /RSA-1024/, status: 'failed' },
-  'openssl-detached-no-email-eku.eml': { codes: ['certificate-usage'], detail: /emailProtection/, status: 'failed' },
-  'openssl-detached-no-digital-signature.eml': { codes: ['certificate-usage'], detail: /digitalSignature/, status: 'failed' },
-  'openssl-detached-self-signed.eml': { codes: ['signature-untrusted'], detail: /self-signed/, status: 'failed' },
-  'openssl-detached-untrusted.eml': { codes: ['signature-untrusted'], detail: /no path to a configured trust anchor/, status: 'failed' },
-  'openssl-detached-two-signers-one-untrusted.eml': { codes: ['signature-untrusted'], detail: /Unlicensed Root CA/, status: 'failed' },
-  'openssl-detached-path-too-long.eml': { codes: ['signature-untrusted'], detail: /path length constraint 0 exceeded/, status: 'failed' },
-  'openssl-detached-issued-by-leaf.eml': { codes: ['signature-untrusted'], detail: /is not a CA/, status: 'failed' },
-  'openssl-detached-wrong-email.eml': { codes: ['signer-mismatch'], detail: /giamdoc@snv/, status: 'failed' },
-  'openssl-detached-leader.eml': { codes: ['signer-mismatch'], detail: /chutich@ubnd/, status: 'failed' },
-  'openssl-detached-no-certs.eml': { codes: ['signature-invalid'], detail: /signer certificate is not in the message/, status: 'failed' },
-  'openssl-enveloped.eml': { codes: ['encrypted-content'], status: 'encrypted' },
-  'tampered-enveloped-attachment.eml': { codes: ['encrypted-content'], detail: /part 3/, status: 'encrypted' },
-  'tampered-body-byte.eml': { codes: ['signature-invalid'], detail: /message digest does not match/, status: 'failed' },
-  'tampered-attachment-byte.eml': { codes: ['signature-invalid'], detail: /message digest does not match/, status: 'failed' },
-  'tampered-opaque-byte.eml': { codes: ['signature-invalid'], detail: /message digest does not match/, status: 'failed' },
-  'tampered-signature-bytes.eml': { codes: ['signature-invalid'], detail: /signature value does not verify/, status: 'failed' },
-  'tampered-two-signers-one-bad.eml': { codes: ['signature-invalid'], detail: /"signer":2/, status: 'failed' },
-  'tampered-econtent-detached.eml': { codes: ['signature-invalid'], detail: /must not carry its own content/, status: 'failed' },
-  'tampered-zero-signers.eml': { codes: ['signature-invalid'], detail: /zero SignerInfos/, status: 'failed' },
-  'tampered-garbage-der.eml': { codes: ['signature-invalid'], detail: /not a CMS structure/, status: 'failed' },
-  'tampered-truncated-der.eml': { codes: ['signature-invalid'], detail: /not a CMS structure/, status: 'failed' },
-  'tampered-wrapped.eml': { codes: ['signature-partial'], status: 'partial' },
-  'tampered-added-outside.eml': { codes: ['signature-partial'], status: 'partial' },
-  'tampered-third-part.eml': { codes: ['signature-partial'], detail: /3 parts/, status: 'partial' },
-  'tampered-loose-signature.eml': { codes: ['signature-partial'], detail: /application\/pkcs7-signature/, status: 'partial' },
-};
 
 describe('smime-signature verdicts on the fixture messages', function () {
   let trust: TrustStore;
