@@ -3,41 +3,20 @@
 // for accepted messages the stored bytes still verify with `openssl cms -verify` (bytes untouched).
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { REASONS, type ReasonCode } from '../../policies/reasons.js';
 import type { SignatureResult } from '../../policies/smime/report.js';
 import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { fixture, SMIME_FIXTURES, SMIME_TRUST, TEST_NOW } from '../helpers/smime.js';
+import { fixture, SMIME_TRUST, TEST_NOW } from '../helpers/smime.js';
+import { opensslVerify } from '../helpers/smime-verify.js';
 import { SMIME_VERDICTS } from '../helpers/smime-verdicts.js';
 import { scratchDir, submitRaw } from '../helpers/submit.js';
 
-const run = promisify(execFile);
-
-export const SMIME_POLICY = {
+const SMIME_POLICY = {
   checks: [{ id: 'sender-header' }, { id: 'smime-signature' }],
   actions: { 'certificate-expired': 'reject' },
 };
 
-/**
- * `openssl cms -verify` of a stored message with the fixture PKI, checking the CRLs of the whole chain
- * (OpenSSL 3.0's cms has no -CRLfile: CRLs go in the CAfile), at the real current time.
- */
-export async function opensslVerify(file: string): Promise<string> {
-  const caFile = `${file}.ca.pem`;
-  writeFileSync(caFile, ['pki/root.pem', 'trust/crl/root.crl.pem', 'trust/crl/intermediate.crl.pem'].map((f) => readFileSync(path.join(SMIME_FIXTURES, f), 'latin1')).join(''));
-  const { stderr } = await run('openssl', [
-    'cms', '-verify', '-in', file, '-CAfile', caFile, '-certfile', path.join(SMIME_FIXTURES, 'pki/intermediate.pem'),
-    '-crl_check_all', '-purpose', 'smimesign', '-out', '/dev/null',
-  ]).catch((err) => {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('openssl is not installed (Debian package openssl)');
-    throw err;
-  });
-  return stderr;
-}
 
 describe('S/MIME verdicts over SMTP end to end', function () {
   this.timeout(60_000);
