@@ -222,4 +222,8 @@ export class CertificateCache {
   get size(): number {
     return this.entries.size;
   }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }

@@ -45,6 +45,9 @@ export class BoundedMemo {
   get size(): number {
     return this.entries.size;
   }
+  clear(): void {
+    this.entries.clear();
+  }
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n\t ]*?)-----END \1-----/g;
@@ -128,6 +131,12 @@ export class TrustStore {
     const interval = this.options.checkIntervalMs ?? 5000;
     if (this.snapshot && performance.now() - this.lastCheck < interval) return this.snapshot;
     return this.refresh(false);
+  }
+
+  /** Forgets validated paths, CRL checks and parsed certificates (the benchmark's cold case). */
+  dropCaches(): void {
+    this.snapshot?.memo.clear();
+    this.certificates.clear();
   }
 
   /** Re-reads the files now (after an administrator's change, or in tests). */
