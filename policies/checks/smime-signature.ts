@@ -127,7 +127,7 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions> = {
   async run(message, ctx) {
     const o = ctx.options;
     const arrival = ctx.now();
-    const layout = await smimeLayout(message.mime.root);
+    const layout = await smimeLayout(message.mime.root, message.unwrapped?.root ?? null);
     if (layout.kind === 'encrypted') {
       const result = emptyResult(arrival, 'encrypted');
       result.problems.push({ code: 'encrypted-content', detail: `part ${layout.node.path || '(top level)'} is CMS encrypted (${layout.node.contentType.value})` });

@@ -1,9 +1,10 @@
 // Where a message's S/MIME structures are. Only a signature over the whole top-level content counts:
 // a multipart/signed or pkcs7 part anywhere but at the top is a partial signature (a recipient's client
-// would show it as "signed" beside or around unsigned content). Encrypted CMS anywhere cannot be
-// inspected. Parts inside an embedded message/rfc822 belong to that message and are not looked at here.
+// would show it as "signed" beside or around unsigned content); signatures inside an embedded
+// message/rfc822 belong to that message and are not looked at. Encrypted CMS anywhere (embedded
+// messages and the signed entity of an opaque signature included) cannot be inspected.
 
-import type { MimeNode } from '../../gateway/intake/mime/parser.js';
+import { walk, type MimeNode } from '../../gateway/intake/mime/parser.js';
 import { parseDerPrefix, oidOf, TAG } from './der.js';
 import { ENCRYPTED_CONTENT_TYPES, OID } from './oids.js';
 
@@ -63,8 +64,9 @@ function* outerNodes(node: MimeNode): Generator<MimeNode> {
   for (const child of node.children) yield* outerNodes(child);
 }
 
-export async function smimeLayout(root: MimeNode): Promise<SmimeLayout> {
-  for (const node of outerNodes(root)) if (await isEncrypted(node)) return { kind: 'encrypted', node };
+/** `inner`: the signed entity of an opaque signature, when intake unwrapped one. */
+export async function smimeLayout(root: MimeNode, inner: MimeNode | null = null): Promise<SmimeLayout> {
+  for (const node of [...walk(root), ...(inner ? walk(inner) : [])]) if (await isEncrypted(node)) return { kind: 'encrypted', node };
 
   if (root.contentType.value === 'multipart/signed') {
     const protocol = (root.contentType.params.protocol ?? '').toLowerCase();
