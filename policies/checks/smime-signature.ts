@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration, parseSize } from '../../config/units.js';
 import type { InboundMessage } from '../../gateway/intake/message.js';
 import { ContentTooLargeError } from '../../gateway/intake/mime/content.js';
+import type { MimeNode } from '../../gateway/intake/mime/parser.js';
 import { CmsError, parseSignedData, type SignedDataInfo } from '../smime/cms.js';
 import { smimeLayout } from '../smime/layout.js';
 import { findingsOf, signatureHeaders, signerVerified, type SignatureResult } from '../smime/report.js';
@@ -18,31 +19,21 @@ import { verifySignedData, type SignedContent, type SignerResult } from '../smim
 import { foldKey } from '../text/vietnamese.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
 
-const duration = (fallback: string) =>
+/** A YAML value like "24h" or "1MiB" parsed by `parse` (config/units.ts), with its default. */
+const unit = (parse: (value: unknown) => number | null, fallback: string, example: string) =>
   z
     .union([z.number(), z.string()])
     .default(fallback)
     .transform((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'thời lượng không hợp lệ (ví dụ: 24h) / invalid duration (e.g. 24h)' });
+      const parsed = parse(value);
+      if (parsed === null) {
+        ctx.addIssue({ code: 'custom', message: `giá trị không hợp lệ (ví dụ: ${example}) / invalid value (e.g. ${example})` });
         return z.NEVER;
       }
-      return ms;
+      return parsed;
     });
-
-const size = (fallback: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(fallback)
-    .transform((value, ctx) => {
-      const bytes = parseSize(value);
-      if (bytes === null) {
-        ctx.addIssue({ code: 'custom', message: 'kích thước không hợp lệ (ví dụ: 1MiB) / invalid size (e.g. 1MiB)' });
-        return z.NEVER;
-      }
-      return bytes;
-    });
+const duration = (fallback: string) => unit(parseDuration, fallback, '24h');
+const size = (fallback: string) => unit(parseSize, fallback, '1MiB');
 
 const revocationHandling = z.enum(['accept', 'reject', 'defer']);
 
@@ -107,9 +98,9 @@ function bind(signer: SignerResult, message: InboundMessage, ctx: PolicyContext<
   signer.issues.push({ code: 'signer-mismatch', detail: `certificate names ${names}, expected ${wanted}` });
 }
 
-async function loadCms(message: InboundMessage, layout: { kind: 'detached' | 'opaque' }, node: InboundMessage['mime']['root'], o: SmimeOptions): Promise<SignedDataInfo> {
+/** The CMS structure of a signature part (detached) or of the whole message (opaque), size-bounded. */
+async function loadCms(node: MimeNode, limit: number): Promise<SignedDataInfo> {
   if (!node.content) throw new CmsError('the signature part has no content');
-  const limit = layout.kind === 'detached' ? o.maxSignatureSize : o.maxOpaqueSize;
   try {
     return parseSignedData(await node.content.buffer(limit));
   } catch (err) {
@@ -160,7 +151,7 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions> = {
 
     let sd: SignedDataInfo;
     try {
-      sd = await loadCms(message, layout, layout.kind === 'detached' ? layout.signature : layout.node, o);
+      sd = layout.kind === 'detached' ? await loadCms(layout.signature, o.maxSignatureSize) : await loadCms(layout.node, o.maxOpaqueSize);
     } catch (err) {
       if (!(err instanceof CmsError)) throw err;
       result.problems.push({ code: 'signature-invalid', detail: err.message });

@@ -17,6 +17,16 @@ export class AlgorithmProblem extends Error {
   }
 }
 
+/** The value `compute` returns, or the AlgorithmProblem it throws (kept, to be reported with the certificate). */
+export function orAlgorithmProblem<T>(compute: () => T): T | AlgorithmProblem {
+  try {
+    return compute();
+  } catch (err) {
+    if (err instanceof AlgorithmProblem) return err;
+    throw err;
+  }
+}
+
 const DIGESTS: Record<string, HashName> = { [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512' };
 const WEAK_DIGESTS: Record<string, string> = { [OID.sha1]: 'sha1', [OID.md5]: 'md5' };
 const RSA_SIGNATURES: Record<string, HashName> = { [OID.sha256WithRSA]: 'sha256', [OID.sha384WithRSA]: 'sha384', [OID.sha512WithRSA]: 'sha512' };

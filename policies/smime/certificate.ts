@@ -3,7 +3,7 @@
 // pathLen, e-mail addresses, unknown critical extensions) read from the exact DER.
 
 import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { AlgorithmProblem, describeKey, signatureAlgorithmOf, type KeyDescription, type SignatureAlgorithm } from './algorithms.js';
+import { AlgorithmProblem, describeKey, orAlgorithmProblem, signatureAlgorithmOf, type KeyDescription, type SignatureAlgorithm } from './algorithms.js';
 import { bitStringOf, booleanOf, CLASS, DerError, integerHex, octetStringOf, oidOf, parseDer, smallInteger, TAG, timeOf, type DerNode } from './der.js';
 import { KNOWN_CERT_EXTENSIONS, OID } from './oids.js';
 
@@ -122,20 +122,8 @@ export function parseCertificate(der: Buffer): CertificateInfo {
     throw new DerError(`certificate rejected by OpenSSL: ${(err as Error).message}`);
   }
 
-  let signatureAlgorithm: SignatureAlgorithm | AlgorithmProblem;
-  try {
-    signatureAlgorithm = signatureAlgorithmOf(outerAlgorithm);
-  } catch (err) {
-    if (!(err instanceof AlgorithmProblem)) throw err;
-    signatureAlgorithm = err;
-  }
-  let key: KeyDescription | AlgorithmProblem;
-  try {
-    key = describeKey(publicKey);
-  } catch (err) {
-    if (!(err instanceof AlgorithmProblem)) throw err;
-    key = err;
-  }
+  const signatureAlgorithm = orAlgorithmProblem(() => signatureAlgorithmOf(outerAlgorithm));
+  const key = orAlgorithmProblem(() => describeKey(publicKey));
 
   const info: CertificateInfo = {
     der,

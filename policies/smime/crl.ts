@@ -3,7 +3,7 @@
 // unusable and the certificates it would cover have no revocation information.
 
 import { createHash } from 'node:crypto';
-import { AlgorithmProblem, signatureAlgorithmOf, verifySignature, type SignatureAlgorithm } from './algorithms.js';
+import { AlgorithmProblem, orAlgorithmProblem, signatureAlgorithmOf, verifySignature, type SignatureAlgorithm } from './algorithms.js';
 import { bitStringOf, booleanOf, CLASS, DerError, integerHex, octetStringOf, oidOf, parseDer, smallInteger, TAG, timeOf, type DerNode } from './der.js';
 import type { CertificateInfo } from './certificate.js';
 import { KNOWN_CRL_ENTRY_EXTENSIONS, KNOWN_CRL_EXTENSIONS, OID } from './oids.js';
@@ -59,13 +59,7 @@ export function parseCrl(der: Buffer): CrlInfo {
     i = 1;
   }
   if (!tbs.child(i).bytes.equals(root.child(1).bytes)) throw new DerError('CRL signature algorithm differs inside and outside the TBS');
-  let signatureAlgorithm: SignatureAlgorithm | AlgorithmProblem;
-  try {
-    signatureAlgorithm = signatureAlgorithmOf(root.child(1));
-  } catch (err) {
-    if (!(err instanceof AlgorithmProblem)) throw err;
-    signatureAlgorithm = err;
-  }
+  const signatureAlgorithm = orAlgorithmProblem(() => signatureAlgorithmOf(root.child(1)));
   const issuer = tbs.child(i + 1).expectUniversal(TAG.SEQUENCE, 'CRL issuer');
   const thisUpdate = timeOf(tbs.child(i + 2));
   let next = i + 3;

@@ -8,10 +8,9 @@ import type { CertificateInfo } from './certificate.js';
 import { OID } from './oids.js';
 import { certificationPath, validityIssues, type PathIssue } from './path.js';
 import { revocationStatus, type RevocationSource, type RevocationStatus } from './revocation.js';
-import type { SignedDataInfo, SignerInfoData } from './cms.js';
-import type { TrustSnapshot, TrustStore } from './trust-store.js';
+import { CmsError, type SignedDataInfo, type SignerInfoData } from './cms.js';
 import { DerError } from './der.js';
-import { CmsError } from './cms.js';
+import type { TrustSnapshot, TrustStore } from './trust-store.js';
 
 export type RevocationHandling = 'accept' | 'reject' | 'defer';
 
