@@ -4,6 +4,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { AgencyDirectory } from '../config/agencies.js';
 import { loadPolicy, type Config } from '../config/load.js';
 import { PolicyEngine } from '../policies/engine.js';
+import { TrustStore, trustPathsOf } from '../policies/smime/trust-store.js';
 import type { PolicyServices } from '../policies/types.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -28,6 +29,8 @@ export interface Gateway {
   agencies: AgencyDirectory;
   events: MailboxEvents;
   policy: PolicyEngine;
+  /** Licensed CAs, intermediates and CRLs for S/MIME (config trust/); re-read when the files change. */
+  trust: TrustStore;
   authenticator: Authenticator;
   smtp: RunningSmtpListener[];
   /** Text of the demo credentials when this start created them. */
@@ -59,7 +62,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const demoCredentials = await seedDemoAccounts(config, storage, log, now);
     const tls = loadTlsMaterial(config, log);
     const events = new MailboxEvents();
-    const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services: options.services ?? {} });
+    const injected = options.services ?? {};
+    const trust = injected.trust instanceof TrustStore ? injected.trust : await TrustStore.open({ paths: trustPathsOf(config.configDir, config.docgate.trust), log: log.child({ component: 'trust' }) });
+    const services = { ...injected, trust };
+    const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
     const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });
@@ -72,6 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       agencies,
       events,
       policy,
+      trust,
       authenticator,
       smtp: listeners,
       demoCredentials,

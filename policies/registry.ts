@@ -3,6 +3,7 @@
 
 import type { CheckDefinition } from './types.js';
 import { senderHeaderCheck } from './checks/sender-header.js';
+import { smimeSignatureCheck } from './checks/smime-signature.js';
 
 function define<O>(check: CheckDefinition<O>): CheckDefinition {
   return check as unknown as CheckDefinition;
@@ -10,4 +11,5 @@ function define<O>(check: CheckDefinition<O>): CheckDefinition {
 
 export const CHECK_DEFINITIONS: Readonly<Record<string, CheckDefinition>> = Object.freeze({
   [senderHeaderCheck.id]: define(senderHeaderCheck),
+  [smimeSignatureCheck.id]: define(smimeSignatureCheck),
 });

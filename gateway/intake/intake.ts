@@ -14,8 +14,9 @@ import type { DocumentStatus } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
 import type { Logger } from '../log.js';
 import { buildInboundMessage, type InboundMessage } from './message.js';
-import { parseMimeFile, structureOf } from './mime/parser.js';
+import { parseMimeFile, structureOf, type MimeParseResult } from './mime/parser.js';
 import { spoolData, type SpoolViolation } from './spool.js';
+import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 
 export interface SessionFacts {
@@ -67,17 +68,20 @@ export class IntakeService {
     const receivedAt = this.deps.now();
     const trackingId = newTrackingId(receivedAt, config.docgate.timezone);
     let adopted = false;
-    const mime = await parseMimeFile(spooled.path, {
+    const parseOptions = {
       maxDepth: config.docgate.mime.maxDepth,
       maxParts: config.docgate.mime.maxParts,
       maxHeaderSize: smtp.maxHeaderSize,
       memoryLimit: config.docgate.mime.memoryLimit,
       tempDir: storage.spoolDir,
-    }).catch(async (err) => {
+    };
+    const mime = await parseMimeFile(spooled.path, parseOptions).catch(async (err) => {
       await unlink(spooled.path).catch(() => undefined);
       throw err;
     });
+    let unwrapped: MimeParseResult | null = null;
     try {
+      unwrapped = await unwrapOpaqueSignature(mime, parseOptions, smtp.maxMessageSize);
       const recipientAgencies = this.recipientAgencies(session.rcptTo);
       const message = await buildInboundMessage({
         trackingId,
@@ -87,6 +91,7 @@ export class IntakeService {
         recipientAgencies,
         raw: { path: spooled.path, size: spooled.size, sha256: spooled.sha256 },
         mime,
+        unwrapped,
       });
       const verdict = await this.deps.policy.evaluate(message);
       if (verdict.action === 'defer') return { kind: 'deferred', verdict };
@@ -109,6 +114,7 @@ export class IntakeService {
       if (status === 'returned') return { kind: 'returned', trackingId, verdict };
       return { kind: 'quarantined', trackingId, verdict };
     } finally {
+      await unwrapped?.dispose();
       await mime.dispose();
       if (!adopted) await unlink(spooled.path).catch(() => undefined);
     }

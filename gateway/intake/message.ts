@@ -50,6 +50,12 @@ export interface InboundMessage {
   /** The stored bytes (submitted, with X-Docgate-* neutralised), without docgate's trace headers. */
   raw: { path: string; size: number; sha256: string };
   mime: MimeParseResult;
+  /**
+   * The signed entity inside an opaque S/MIME message (gateway/intake/unwrap.ts), or null. When present,
+   * textBody, attachments and metadata come from it (attachment paths are then prefixed "p7m:", since
+   * they are not IMAP sections of the stored message); `mime` stays the outer tree.
+   */
+  unwrapped: MimeParseResult | null;
   headers: HeaderField[];
   from: MailAddress[];
   /** Number of From header fields (RFC 5322 allows exactly one). */
@@ -125,16 +131,19 @@ export interface BuildMessageInput {
   recipientAgencies: Agency[];
   raw: { path: string; size: number; sha256: string };
   mime: MimeParseResult;
+  unwrapped?: MimeParseResult | null;
 }
 
 export async function buildInboundMessage(input: BuildMessageInput): Promise<InboundMessage> {
   const root = input.mime.root;
+  const contentRoot = input.unwrapped?.root ?? root;
+  const pathPrefix = input.unwrapped ? 'p7m:' : '';
   const headers = root.headers;
   const fromValues = headerValues(headers, 'from');
   const subjectRaw = headerValue(headers, 'subject');
   const subject = subjectRaw === null ? null : nfc(decodeWords(subjectRaw));
 
-  const textNode = findTextBody(root);
+  const textNode = findTextBody(contentRoot);
   let textBody: string | null = null;
   let textCharset: string | null = null;
   if (textNode?.content) {
@@ -144,14 +153,14 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
   }
 
   const attachments: Attachment[] = [];
-  for (const { node, insideMessage } of collectAttachments(root)) {
+  for (const { node, insideMessage } of collectAttachments(contentRoot)) {
     const content = node.content;
     const head = content ? await content.read(0, 8192) : Buffer.alloc(0);
     const size = content?.size ?? 0;
     const detected = sniff(head, size);
     attachments.push({
       node,
-      path: node.path,
+      path: pathPrefix + node.path,
       filename: node.filename,
       declaredType: node.contentType.value,
       disposition: node.disposition?.value ?? null,
@@ -166,6 +175,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
 
   return {
     ...input,
+    unwrapped: input.unwrapped ?? null,
     headers,
     from: fromValues.flatMap((value) => parseAddressList(value)),
     fromFieldCount: fromValues.length,

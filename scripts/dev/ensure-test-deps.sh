@@ -7,6 +7,7 @@ REQUIREMENTS=(
   "swaks|command -v swaks"
   "libnet-ssleay-perl|perl -MNet::SSLeay -e1"
   "openssl|command -v openssl"
+  "gpgsm|command -v gpgsm"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do

@@ -1,0 +1,77 @@
+// The bytes a signature covers: a byte range of the stored message file (the first part of a
+// multipart/signed, headers and body, exactly as received) or the eContent of an opaque signature.
+
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { HashName } from './algorithms.js';
+import type { SignedContent } from './verify.js';
+
+/** Ranges up to this size are read in one call (faster than a stream); larger ones are streamed. */
+const READ_WHOLE_LIMIT = 4 * 1024 * 1024;
+
+async function readRange(file: string, start: number, end: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const out = Buffer.allocUnsafe(Math.max(0, end - start));
+    let done = 0;
+    while (done < out.length) {
+      const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return out.subarray(0, done);
+  } finally {
+    await handle.close();
+  }
+}
+
+function streamDigest(file: string, start: number, end: number, hash: HashName): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const h = createHash(hash);
+    createReadStream(file, { start, end: end - 1, highWaterMark: 256 * 1024 })
+      .on('data', (chunk) => h.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest()));
+  });
+}
+
+/** Bytes [start, end) of a file; large ranges are hashed by streaming and never held whole. */
+export function fileRangeContent(file: string, start: number, end: number): SignedContent {
+  const digests = new Map<HashName, Promise<Buffer>>();
+  let small: Promise<Buffer> | null = null;
+  const smallBytes = () => (small ??= readRange(file, start, end));
+  return {
+    digest(hash) {
+      let pending = digests.get(hash);
+      if (!pending) {
+        pending =
+          end <= start
+            ? Promise.resolve(createHash(hash).digest())
+            : end - start <= READ_WHOLE_LIMIT
+              ? smallBytes().then((data) => createHash(hash).update(data).digest())
+              : streamDigest(file, start, end, hash);
+        digests.set(hash, pending);
+      }
+      return pending;
+    },
+    bytes: () => (end - start <= READ_WHOLE_LIMIT ? smallBytes() : readRange(file, start, end)),
+  };
+}
+
+export function bufferContent(data: Buffer): SignedContent {
+  const digests = new Map<HashName, Buffer>();
+  return {
+    async digest(hash) {
+      let value = digests.get(hash);
+      if (!value) {
+        value = createHash(hash).update(data).digest();
+        digests.set(hash, value);
+      }
+      return value;
+    },
+    async bytes() {
+      return data;
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// Verifies every SignerInfo of one SignedData over the signed content: digest and signature with Node's
+// crypto, signed attributes (contentType id-data, messageDigest, signingTime within the allowed skew),
+// the certification path, validity at signing time and revocation. Returns one result per signer with
+// every problem found; the policy check turns them into findings.
+
+import { AlgorithmProblem, describeKey, digestAlgorithmOf, signatureAlgorithmOf, verifySignature, type HashName } from './algorithms.js';
+import type { CertificateInfo } from './certificate.js';
+import { OID } from './oids.js';
+import { certificationPath, validityIssues, type PathIssue } from './path.js';
+import { revocationStatus, type RevocationSource, type RevocationStatus } from './revocation.js';
+import { CmsError, type SignedDataInfo, type SignerInfoData } from './cms.js';
+import { DerError } from './der.js';
+import type { TrustSnapshot, TrustStore } from './trust-store.js';
+
+export type RevocationHandling = 'accept' | 'reject' | 'defer';
+
+export interface VerifyOptions {
+  arrival: Date;
+  /** The signed signingTime is used only within this distance of the arrival time. */
+  signingTimeSkewMs: number;
+  revocationSources: readonly RevocationSource[];
+  /** No usable CRL for a certificate of the path. */
+  missingRevocation: RevocationHandling;
+  /** The newest CRL is past its nextUpdate. */
+  staleRevocation: RevocationHandling;
+}
+
+/** The signed content, digested at most once per hash (a detached part is read from the stored file). */
+export interface SignedContent {
+  digest(hash: HashName): Promise<Buffer>;
+  /** The whole content (only when a signer has no signed attributes). */
+  bytes(): Promise<Buffer>;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+  anchor: boolean;
+}
+
+export interface SignerIssue {
+  code: PathIssue['code'];
+  detail: string;
+  /** Position in the chain (0 = signer) when the issue is about a certificate. */
+  certificate?: number;
+}
+
+export interface SignerResult {
+  position: number;
+  verified: boolean;
+  subject: string | null;
+  emails: string[];
+  issuer: string | null;
+  serial: string | null;
+  notBefore: string | null;
+  notAfter: string | null;
+  /** The signed signingTime attribute, if any. */
+  signingTime: string | null;
+  /** The time the signature is taken to have been made: signingTime within the skew, else the arrival. */
+  evaluatedAt: string;
+  timeSource: 'signingTime' | 'arrival';
+  digestAlgorithm: string | null;
+  signatureAlgorithm: string | null;
+  key: string | null;
+  chain: CertificateSummary[];
+  revocation: ({ serial: string } & RevocationStatus)[];
+  issues: SignerIssue[];
+}
+
+export function summarize(cert: CertificateInfo, trust: TrustSnapshot | null): CertificateSummary {
+  return {
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serial: cert.serial,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    sha256: cert.fingerprint,
+    anchor: trust?.isAnchor(cert) ?? false,
+  };
+}
+
+function findSigner(info: SignerInfoData, certs: readonly CertificateInfo[]): CertificateInfo | null {
+  const sid = info.sid;
+  return (
+    certs.find((c) => (sid.kind === 'issuer-serial' ? c.issuerKey === sid.issuerKey && c.serial === sid.serial : c.subjectKeyId === sid.keyId)) ?? null
+  );
+}
+
+function algorithmIssue(err: unknown, what: string): SignerIssue {
+  if (err instanceof AlgorithmProblem) return { code: err.kind === 'weak' ? 'signature-weak-algorithm' : 'signature-invalid', detail: `${what}: ${err.message}` };
+  if (err instanceof DerError || err instanceof CmsError) return { code: 'signature-invalid', detail: `${what}: ${err.message}` };
+  throw err;
+}
+
+async function checkSignature(info: SignerInfoData, sd: SignedDataInfo, signer: CertificateInfo, content: SignedContent, result: SignerResult): Promise<void> {
+  let hash: HashName;
+  try {
+    hash = digestAlgorithmOf(info.digestAlgorithm);
+    result.digestAlgorithm = hash;
+  } catch (err) {
+    result.issues.push(algorithmIssue(err, 'digest algorithm'));
+    return;
+  }
+  let algorithm;
+  try {
+    algorithm = signatureAlgorithmOf(info.signatureAlgorithm, hash);
+    result.signatureAlgorithm = algorithm.name;
+  } catch (err) {
+    result.issues.push(algorithmIssue(err, 'signature algorithm'));
+    return;
+  }
+  try {
+    result.key = describeKey(signer.publicKey).name;
+  } catch (err) {
+    result.issues.push(algorithmIssue(err, 'signer key'));
+  }
+  const attributes = info.signedAttributes;
+  let signedBytes: Buffer;
+  if (attributes) {
+    if (attributes.contentType !== sd.eContentType) {
+      result.issues.push({ code: 'signature-invalid', detail: 'contentType attribute differs from the encapsulated content type' });
+      return;
+    }
+    if (!attributes.messageDigest.equals(await content.digest(hash))) {
+      result.issues.push({ code: 'signature-invalid', detail: 'message digest does not match: the signed content was changed' });
+      return;
+    }
+    signedBytes = attributes.der;
+  } else {
+    signedBytes = await content.bytes();
+  }
+  if (!verifySignature(algorithm, signer.publicKey, signedBytes, info.signature)) {
+    result.issues.push({ code: 'signature-invalid', detail: 'signature value does not verify with the signer certificate' });
+  }
+}
+
+function revocationIssue(status: RevocationStatus, position: number, options: VerifyOptions): SignerIssue | null {
+  if (status.status === 'revoked') return { code: 'certificate-revoked', certificate: position, detail: `revoked ${status.revokedAt}${status.reason ? ` (${status.reason})` : ''}` };
+  const handling = status.status === 'unknown' ? options.missingRevocation : status.stale ? options.staleRevocation : 'accept';
+  if (handling === 'accept') return null;
+  const detail = status.status === 'unknown' ? `revocation status unknown: ${status.detail}` : `CRL is stale (next update was ${status.nextUpdate})`;
+  return { code: handling === 'reject' ? 'signature-untrusted' : 'internal-error', certificate: position, detail };
+}
+
+async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: readonly CertificateInfo[], content: SignedContent, trust: TrustSnapshot, options: VerifyOptions): Promise<SignerResult> {
+  const arrival = options.arrival;
+  const result: SignerResult = {
+    position: info.position,
+    verified: false,
+    subject: null,
+    emails: [],
+    issuer: null,
+    serial: null,
+    notBefore: null,
+    notAfter: null,
+    signingTime: null,
+    evaluatedAt: arrival.toISOString(),
+    timeSource: 'arrival',
+    digestAlgorithm: null,
+    signatureAlgorithm: null,
+    key: null,
+    chain: [],
+    revocation: [],
+    issues: [],
+  };
+  const signer = findSigner(info, certs);
+  if (!signer) {
+    result.issues.push({ code: 'signature-invalid', detail: 'the signer certificate is not in the message' });
+    return result;
+  }
+  Object.assign(result, {
+    subject: signer.subject,
+    emails: [...signer.emails],
+    issuer: signer.issuer,
+    serial: signer.serial,
+    notBefore: signer.notBefore.toISOString(),
+    notAfter: signer.notAfter.toISOString(),
+  });
+  await checkSignature(info, sd, signer, content, result);
+
+  const signingTime = info.signedAttributes?.signingTime ?? null;
+  let signedAt = arrival;
+  if (signingTime) {
+    result.signingTime = signingTime.toISOString();
+    if (Math.abs(signingTime.getTime() - arrival.getTime()) <= options.signingTimeSkewMs) {
+      signedAt = signingTime;
+      result.evaluatedAt = signingTime.toISOString();
+      result.timeSource = 'signingTime';
+    }
+  }
+
+  const path = certificationPath(signer, certs, trust);
+  result.chain = path.chain.map((c) => summarize(c, trust));
+  const pathIssues = [...path.issues, ...validityIssues(path.chain, signedAt, arrival)];
+  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail })));
+  if (path.trusted) {
+    for (let position = 0; position < path.chain.length - 1; position++) {
+      const cert = path.chain[position];
+      const status = await revocationStatus(options.revocationSources, cert, path.chain[position + 1], arrival, trust);
+      result.revocation.push({ serial: cert.serial, ...status });
+      const issue = revocationIssue(status, position, options);
+      if (issue) result.issues.push(issue);
+    }
+  }
+  result.verified = result.issues.length === 0;
+  return result;
+}
+
+/** Verifies all signers; a SignedData without any is itself a failure the caller reports. */
+export async function verifySignedData(sd: SignedDataInfo, content: SignedContent, store: TrustStore, options: VerifyOptions): Promise<{ signers: SignerResult[]; trust: TrustSnapshot; problems: SignerIssue[] }> {
+  const trust = await store.current();
+  const problems: SignerIssue[] = [];
+  if (sd.eContentType !== OID.data) problems.push({ code: 'signature-invalid', detail: `encapsulated content type ${sd.eContentType} is not id-data` });
+  if (sd.signerInfos.length === 0) problems.push({ code: 'signature-invalid', detail: 'the signature has no signers (zero SignerInfos)' });
+  const certs: CertificateInfo[] = [];
+  for (const der of sd.certificates.slice(0, 50)) {
+    try {
+      certs.push(store.certificates.get(der));
+    } catch (err) {
+      problems.push({ code: 'signature-invalid', detail: `unreadable certificate in the message: ${(err as Error).message}` });
+    }
+  }
+  const signers: SignerResult[] = [];
+  for (const info of sd.signerInfos.slice(0, 20)) signers.push(await verifySigner(info, sd, certs, content, trust, options));
+  if (sd.signerInfos.length > 20) problems.push({ code: 'signature-invalid', detail: `too many signers (${sd.signerInfos.length})` });
+  return { signers, trust, problems };
+}

@@ -1,0 +1,65 @@
+// Submitting raw message bytes over SMTP (nodemailer, STARTTLS) and finding what the register kept.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DocumentRow } from '../../storage/rows.js';
+import { transport, type TestGateway } from './gateway.js';
+import { AGENCIES } from './env.js';
+
+export interface Submission {
+  code: number;
+  response: string;
+  /** The document the register recorded for this submission (accepted, returned or quarantined), if any. */
+  document: DocumentRow | null;
+  /** What a recipient gets: docgate's trace block followed by the submitted bytes. */
+  stored: Buffer | null;
+}
+
+async function documentIds(tg: TestGateway): Promise<Set<string>> {
+  const rows = await tg.gateway.storage.db.models.Document.findAll({ attributes: ['id'] });
+  return new Set(rows.map((r) => String(r.get('id'))));
+}
+
+export async function storedMessage(tg: TestGateway, document: DocumentRow): Promise<Buffer> {
+  const message = await tg.gateway.storage.db.models.Message.findByPk(document.messageId!);
+  const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
+  return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await tg.gateway.storage.blobs.read(row.blobSha256)]);
+}
+
+/** Sends `raw` from the UBND clerk to the Sở Nội vụ and returns the reply and the register's record. */
+export async function submitRaw(tg: TestGateway, raw: Buffer, from: string = AGENCIES.ubnd.address, to: string[] = [AGENCIES.snv.address]): Promise<Submission> {
+  const before = await documentIds(tg);
+  const client = transport(tg.starttlsPort, from);
+  let code: number;
+  let response: string;
+  try {
+    const info = await client.sendMail({ envelope: { from, to }, raw });
+    response = info.response;
+    code = Number(response.slice(0, 3));
+  } catch (err) {
+    const e = err as { responseCode?: number; response?: string };
+    if (e.responseCode === undefined) throw err;
+    code = e.responseCode;
+    response = e.response ?? '';
+  } finally {
+    client.close();
+  }
+  const added = [...(await documentIds(tg))].filter((id) => !before.has(id));
+  const document = added.length === 1 ? await tg.gateway.storage.register.findDocument(added[0]) : null;
+  return { code, response, document, stored: document?.messageId ? await storedMessage(tg, document) : null };
+}
+
+/** A scratch directory for files handed to command-line tools. */
+export function scratchDir(): { dir: string; file(name: string, data: Buffer | string): string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'docgate-e2e-'));
+  return {
+    dir,
+    file(name, data) {
+      const full = path.join(dir, name);
+      writeFileSync(full, data);
+      return full;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
