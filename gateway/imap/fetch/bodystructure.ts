@@ -46,10 +46,10 @@ async function node(view: MessageView, n: MimeNodeInfo, extended: boolean, topLe
   if (depth > 64) return PLACEHOLDER;
   const ct = n.contentType;
   if (ct.type === 'multipart') {
-    const out: SExp[] = [];
-    for (const child of n.children) out.push(await node(view, child, extended, false, depth + 1));
-    if (out.length === 0) out.push(extended ? [...(PLACEHOLDER as SExp[]), null, null, null, null] : PLACEHOLDER);
-    out.push(str(ct.subtype.toUpperCase()));
+    const children: SExp[] = [];
+    for (const child of n.children) children.push(await node(view, child, extended, false, depth + 1));
+    if (children.length === 0) children.push(extended ? [...(PLACEHOLDER as SExp[]), null, null, null, null] : PLACEHOLDER);
+    const out: SExp[] = [{ adjacent: children }, str(ct.subtype.toUpperCase())];
     if (extended) out.push(params(ct.params), disposition(n), null, null);
     return out;
   }

@@ -3,7 +3,8 @@
 
 import { stringValue, type Chunk } from '../protocol/response.js';
 
-export type SExp = null | number | { str: string | Buffer } | { raw: string } | SExp[];
+/** `adjacent` renders its items with no space between them (multipart bodies, RFC 3501 body-type-mpart). */
+export type SExp = null | number | { str: string | Buffer } | { raw: string } | { adjacent: SExp[] } | SExp[];
 
 export const str = (value: string | Buffer | null | undefined): SExp => (value === null || value === undefined ? null : { str: value });
 export const raw = (text: string): SExp => ({ raw: text });
@@ -18,7 +19,8 @@ export function render(value: SExp, out: Chunk[] = []): Chunk[] {
       render(item, out);
     });
     out.push(')');
-  } else if ('raw' in value) out.push(value.raw);
+  } else if ('adjacent' in value) for (const item of value.adjacent) render(item, out);
+  else if ('raw' in value) out.push(value.raw);
   else out.push(...stringValue(value.str));
   return out;
 }
