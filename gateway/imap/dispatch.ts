@@ -60,7 +60,10 @@ export class Dispatcher {
 
   private async command(parts: (Buffer | Literal)[]): Promise<void> {
     const session = this.conn.session;
-    let tag = '*';
+    // A command that does not even tokenize still gets its tag back when the tag itself is readable.
+    const head = Buffer.isBuffer(parts[0]) ? parts[0].subarray(0, 80).toString('latin1') : '';
+    let tag = /^([\x21-\x7e]{1,64}) /.exec(head)?.[1] ?? '*';
+    if (/[(){%*"\\+\]]/.test(tag)) tag = '*';
     try {
       const tokens = tokenize(parts);
       const first = tokens[0];

@@ -7,6 +7,10 @@ REQUIREMENTS=(
   "swaks|command -v swaks"
   "libnet-ssleay-perl|perl -MNet::SSLeay -e1"
   "openssl|command -v openssl"
+  "isync|command -v mbsync"
+  "fetchmail|command -v fetchmail"
+  "curl|command -v curl"
+  "python3|command -v python3"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do

@@ -202,7 +202,7 @@ m.logout()
     const lock = await flow.getMailboxLock('Maildir-up');
     try {
       const message = await flow.fetchOne('1', { source: true });
-      const uploaded = message!.source!.toString('latin1');
+      const uploaded = (message as { source: Buffer }).source.toString('latin1');
       expect(uploaded).to.match(/\r\nX-TUID: [^\r]+\r\n/);
       expect(uploaded.replace(/X-TUID: [^\r]*\r\n/, '')).to.equal(local.toString('latin1').replace(/\n/g, '\r\n'));
     } finally {
