@@ -31,16 +31,29 @@ export interface SearchSubject {
 export interface SearchEnv {
   uids: number[];
   timeZone: string;
+  dayFormat?: Intl.DateTimeFormat;
+  spans?: Map<object, [number, number][]>;
 }
 
 function dayNumber(d: Day): number {
   return Date.UTC(d.year, d.month, d.day) / 86_400_000;
 }
 
-function localDay(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-  const [y, m, d] = parts.split('-').map(Number);
+/** Calendar day of an instant in a time zone; the formatter is made once per search. */
+function localDay(at: Date, env: SearchEnv): number {
+  env.dayFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: env.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const [y, m, d] = env.dayFormat.format(at).split('-').map(Number);
   return Date.UTC(y, m - 1, d) / 86_400_000;
+}
+
+function spans(key: { ranges: import('../protocol/sequence.js').SeqRange[] }, star: number, env: SearchEnv): [number, number][] {
+  env.spans ??= new Map();
+  let found = env.spans.get(key);
+  if (!found) {
+    found = intervals(key.ranges, star);
+    env.spans.set(key, found);
+  }
+  return found;
 }
 
 /** The calendar date written in a Date header, in the header's own zone (RFC 3501: ignoring time). */
@@ -80,18 +93,34 @@ function decodeBody(bytes: Buffer, node: MimeNodeInfo): string {
 }
 
 class Lazy {
-  private header: Promise<{ key: string; value: string }[]> | null = null;
+  private raw: Promise<{ key: string; value: string }[]> | null = null;
+  private readonly decoded = new Map<string, string[]>();
   private body: Promise<string> | null = null;
 
   constructor(private readonly subject: SearchSubject) {}
 
-  headers(): Promise<{ key: string; value: string }[]> {
-    this.header ??= (async () => {
+  private fields(): Promise<{ key: string; value: string }[]> {
+    this.raw ??= (async () => {
       const view = await this.subject.view();
-      if (!view) return [];
-      return splitHeader(await view.topHeader()).map((f) => ({ key: f.key, value: fold(decodeHeaderText(f.value)) }));
+      return view ? splitHeader(await view.topHeader()) : [];
     })();
-    return this.header;
+    return this.raw;
+  }
+
+  /** Decoded, folded values of one header field (only that field is decoded). */
+  async field(key: string): Promise<string[]> {
+    const hit = this.decoded.get(key);
+    if (hit) return hit;
+    const values = (await this.fields()).filter((f) => f.key === key).map((f) => fold(decodeHeaderText(f.value)));
+    this.decoded.set(key, values);
+    return values;
+  }
+
+  async allFields(): Promise<string[]> {
+    const keys = new Set((await this.fields()).map((f) => f.key));
+    const out: string[] = [];
+    for (const key of keys) out.push(...(await this.field(key)));
+    return out;
   }
 
   text(): Promise<string> {
@@ -167,26 +196,26 @@ export async function matches(key: SearchKey, s: SearchSubject, env: SearchEnv, 
     case 'modseq':
       return m.modseq >= key.modseq;
     case 'seq':
-      return intervals(key.ranges, env.uids.length).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
+      return spans(key, env.uids.length, env).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
     case 'uid': {
       const star = env.uids.length > 0 ? env.uids[env.uids.length - 1] : 0;
-      return intervals(key.ranges, star).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
+      return spans(key, star, env).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
     }
     case 'date': {
       const wanted = dayNumber(key.day);
-      if (key.field === 'internal') return compareDay(localDay(m.internalDate, env.timeZone), key.cmp, wanted);
-      const date = (await lazy.headers()).find((h) => h.key === 'date');
-      return compareDay(sentDay(date?.value ?? null), key.cmp, wanted);
+      if (key.field === 'internal') return compareDay(localDay(m.internalDate, env), key.cmp, wanted);
+      const [date] = await lazy.field('date');
+      return compareDay(sentDay(date ?? null), key.cmp, wanted);
     }
     case 'header': {
       const needle = fold(key.value);
-      return (await lazy.headers()).some((h) => h.key === key.field && h.value.includes(needle));
+      return (await lazy.field(key.field)).some((value) => value.includes(needle));
     }
     case 'body':
       return (await lazy.text()).includes(fold(key.value));
     case 'text': {
       const needle = fold(key.value);
-      if ((await lazy.headers()).some((h) => h.value.includes(needle))) return true;
+      if ((await lazy.allFields()).some((value) => value.includes(needle))) return true;
       return (await lazy.text()).includes(needle);
     }
   }
