@@ -51,7 +51,7 @@ export class ImapConnection {
         memoryThreshold: 256 * 1024,
         spoolDir: deps.spoolDir,
       },
-      { continueLiteral: () => void this.write(['+ Ready for literal data']) },
+      { continueLiteral: () => void this.write(['+ Ready for literal data']).catch(() => undefined) },
     );
     this.dispatcher = new Dispatcher(this, deps, this.log);
     this.attach(socket);
@@ -85,7 +85,7 @@ export class ImapConnection {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.wake();
-    void this.framer.reset();
+    void this.framer.reset().catch(() => undefined);
     this.session.deselect();
     if (this.session.user) this.deps.limits.logout(this.session.user.email);
     for (const listener of this.closeListeners.splice(0)) listener();
@@ -97,7 +97,12 @@ export class ImapConnection {
     const imap = this.deps.config.docgate.imap;
     const ms = this.session.state === 'not-authenticated' ? imap.preAuthTimeout : imap.idleTimeout;
     this.timer = setTimeout(() => {
-      void this.write(['* BYE Het thoi gian cho, ngat ket noi / Autologout, idle for too long']).finally(() => this.close());
+      // A client that stopped reading must not keep the connection open by blocking this BYE.
+      const bye = this.write(['* BYE Het thoi gian cho, ngat ket noi / Autologout, idle for too long']).catch(() => undefined);
+      void Promise.race([bye, new Promise((r) => setTimeout(r, 1_000))]).then(() => {
+        this.close();
+        this.socket.destroy();
+      });
     }, ms);
     this.timer.unref();
   }

@@ -59,16 +59,19 @@ export class SelectedMailbox {
 
   /** Applies this session's own expunge (the EXPUNGE responses are sent by the caller). */
   async removeOwn(uids: number[], announce: Announce): Promise<void> {
-    await this.exclusive(async () => {
-      for (const uid of [...uids].sort((a, b) => b - a)) {
-        const seq = this.seqOf(uid);
-        if (!seq) continue;
-        this.uids.splice(seq - 1, 1);
-        this.known.delete(uid);
-        this.recent.delete(uid);
-        await announce(`${seq} EXPUNGE`);
-      }
-    });
+    await this.exclusive(() => this.drop(uids, announce));
+  }
+
+  /** Removes UIDs from the numbering, highest first, announcing each sequence number as it goes. */
+  private async drop(uids: Iterable<number>, announce: Announce): Promise<void> {
+    for (const uid of [...uids].sort((a, b) => b - a)) {
+      const seq = this.seqOf(uid);
+      if (!seq) continue;
+      this.uids.splice(seq - 1, 1);
+      this.known.delete(uid);
+      this.recent.delete(uid);
+      await announce(`${seq} EXPUNGE`);
+    }
   }
 
   private exclusive(work: () => Promise<void>): Promise<void> {
@@ -85,14 +88,7 @@ export class SelectedMailbox {
       this.info = changes.mailbox;
       for (const uid of changes.expunged) if (this.seqOf(uid)) this.pendingExpunge.add(uid);
       if (options.expunge && this.pendingExpunge.size > 0) {
-        for (const uid of [...this.pendingExpunge].sort((a, b) => b - a)) {
-          const seq = this.seqOf(uid);
-          if (!seq) continue;
-          this.uids.splice(seq - 1, 1);
-          this.known.delete(uid);
-          this.recent.delete(uid);
-          await announce(`${seq} EXPUNGE`);
-        }
+        await this.drop(this.pendingExpunge, announce);
         this.pendingExpunge.clear();
       }
       const last = this.uids.length > 0 ? this.uids[this.uids.length - 1] : 0;

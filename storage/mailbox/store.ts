@@ -3,18 +3,10 @@
 
 import type { Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
+import type { MailboxRow } from '../rows.js';
 
-export interface MailboxInfo {
-  id: number;
-  agencyId: string;
-  /** Full hierarchical name, '/' separated, NFC. */
-  name: string;
-  specialUse: string | null;
-  uidValidity: number;
-  uidNext: number;
-  highestModseq: number;
-  subscribed: boolean;
-}
+/** A folder as IMAP sees it: the mailboxes row (name is the full '/'-separated NFC name). */
+export type MailboxInfo = Omit<MailboxRow, 'createdAt'>;
 
 /** What SELECT keeps per message: enough for sequence numbers, flags and CONDSTORE. */
 export interface MessageState {
