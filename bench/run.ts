@@ -9,6 +9,7 @@ type BenchModule = { run(): Promise<BenchTable> };
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   smtp: () => import('./smtp.js'),
   smime: () => import('./smime.js'),
+  imap: () => import('./imap.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

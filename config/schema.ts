@@ -81,6 +81,21 @@ export const docgateSchema = z.strictObject({
   imap: z
     .strictObject({
       listeners: z.array(listener).default([]),
+      /** Bytes of one command line, literals excluded. */
+      maxCommandLength: size.default(64 * 1024),
+      /** Largest literal in a command other than APPEND. */
+      maxLiteralSize: size.default(64 * 1024),
+      /** Largest APPEND message (also announced as APPENDLIMIT). */
+      maxAppendSize: size.default(25 * 1024 * 1024),
+      /** Autologout timer (RFC 3501 5.4: at least 30 minutes once authenticated). */
+      idleTimeout: duration.default(30 * 60_000),
+      /** Before login: a connection that does not authenticate in this time is closed. */
+      preAuthTimeout: duration.default(60_000),
+      maxConnections: z.number().int().min(1).default(1000),
+      maxConnectionsPerAddress: z.number().int().min(1).default(100),
+      maxConnectionsPerAccount: z.number().int().min(1).default(20),
+      maxAuthFailures: z.number().int().min(1).default(3),
+      maxUnauthenticatedCommands: z.number().int().min(3).default(20),
     })
     .prefault({}),
   auth: z

@@ -13,6 +13,7 @@ import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import type { Logger } from './log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
+import { startImapListeners, type RunningImapListener } from './imap/start.js';
 import { SmtpSessionHandlers } from './smtp/session.js';
 import { loadTlsMaterial } from './tls.js';
 
@@ -33,6 +34,7 @@ export interface Gateway {
   trust: TrustStore;
   authenticator: Authenticator;
   smtp: RunningSmtpListener[];
+  imap: RunningImapListener[];
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
   /** Re-reads policy.yaml; a broken file keeps the current policy and is reported. */
@@ -54,6 +56,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const agencies = new AgencyDirectory(config.agencies);
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
+  const imap: RunningImapListener[] = [];
   try {
     await cleanSpool(storage.spoolDir, log);
     await storage.writes.run(async (t) => {
@@ -72,6 +75,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     for (const listener of config.docgate.smtp.listeners) {
       listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
     }
+    imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
     return {
       config,
       storage,
@@ -81,6 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       trust,
       authenticator,
       smtp: listeners,
+      imap,
       demoCredentials,
       reloadPolicy() {
         try {
@@ -93,12 +98,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
       },
       async close() {
-        await Promise.all(listeners.map((l) => l.close()));
+        await Promise.all([...listeners, ...imap].map((l) => l.close()));
         await storage.close();
       },
     };
   } catch (err) {
-    await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+    await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
     await storage.close().catch(() => undefined);
     throw err;
   }

@@ -8,6 +8,10 @@ REQUIREMENTS=(
   "libnet-ssleay-perl|perl -MNet::SSLeay -e1"
   "openssl|command -v openssl"
   "gpgsm|command -v gpgsm"
+  "isync|command -v mbsync"
+  "fetchmail|command -v fetchmail"
+  "curl|command -v curl"
+  "python3|command -v python3"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do

@@ -5,8 +5,9 @@ import { Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../../gateway/log.js';
 import { initialSchema } from './001-initial.js';
+import { imapSchema } from './003-imap.js';
 
-export const MIGRATIONS = [initialSchema];
+export const MIGRATIONS = [initialSchema, imapSchema];
 
 export async function migrate(sequelize: Sequelize, log: Logger): Promise<void> {
   const umzug = new Umzug({

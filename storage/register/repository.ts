@@ -202,4 +202,55 @@ export class RegisterRepository {
     const rows = await this.models.RegisterEntry.findAll({ where: { agencyId, book, year }, order: [['number', 'ASC'], ['id', 'ASC']] });
     return rows.map((r) => r.get({ plain: true }));
   }
+
+  /** The agency's sổ đến entry for a document, if it received it. */
+  async incomingEntry(agencyId: string, documentId: string, t?: Transaction): Promise<RegisterEntryRow | null> {
+    const row = await this.models.RegisterEntry.findOne({ where: { agencyId, documentId, book: 'incoming' }, transaction: t });
+    return row ? row.get({ plain: true }) : null;
+  }
+
+  async eventsOf(documentId: string): Promise<RegisterEventRow[]> {
+    const rows = await this.models.RegisterEvent.findAll({ where: { documentId }, order: [['id', 'ASC']] });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  /**
+   * Moves an incoming entry to a new status (e.g. 03 registered, 02 returned) with its event, when it
+   * is still in one of the `from` statuses; returns null and writes nothing otherwise.
+   */
+  async changeIncomingStatus(
+    t: Transaction,
+    change: { agencyId: string; documentId: string; from: RegisterStatus[]; to: RegisterStatus; actor: string; note: string | null; at: Date },
+  ): Promise<RegisterEntryRow | null> {
+    const entry = await this.incomingEntry(change.agencyId, change.documentId, t);
+    if (!entry || !change.from.includes(entry.status)) return null;
+    await this.models.RegisterEntry.update(
+      { status: change.to, note: change.note ?? entry.note },
+      { where: { id: entry.id, status: entry.status }, transaction: t },
+    );
+    await this.models.RegisterEvent.create(
+      { documentId: change.documentId, entryId: entry.id, agencyId: change.agencyId, status: change.to, actor: change.actor, note: change.note, at: change.at },
+      { transaction: t },
+    );
+    return { ...entry, status: change.to, note: change.note ?? entry.note };
+  }
+
+  /** Stores a notice docgate wrote about a document (blob already fsynced) and delivers it to a folder. */
+  async recordNotice(
+    t: Transaction,
+    notice: { documentId: string; agencyId: string; folder: string; blobSha256: string; blobSize: number; structure: string | null; at: Date },
+  ): Promise<DeliveredRow> {
+    const message = await this.models.Message.create(
+      { blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, createdAt: notice.at },
+      { transaction: t },
+    );
+    return this.mailboxes.deliver(t, {
+      agencyId: notice.agencyId,
+      folder: notice.folder,
+      messageId: message.get('id') as number,
+      documentId: notice.documentId,
+      flags: [],
+      internalDate: notice.at,
+    });
+  }
 }

@@ -37,6 +37,8 @@ export interface TestEnvOptions {
   policy?: unknown;
   /** Copy config/trust from the repository (S/MIME tests bring their own). */
   trustFrom?: string;
+  /** Start the IMAP listeners (implicit TLS and STARTTLS) on ephemeral ports. */
+  imap?: boolean;
 }
 
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -79,7 +81,10 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
   const dataDir = path.join(root, 'data');
   mkdirSync(configDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(path.join(configDir, 'docgate.yaml'), stringify(testDocgateYaml(options.docgate)));
+  const imap = options.imap
+    ? { imap: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }, { host: '127.0.0.1', port: 0, tls: 'starttls' }] } }
+    : {};
+  writeFileSync(path.join(configDir, 'docgate.yaml'), stringify(testDocgateYaml(merge(imap, options.docgate ?? {}))));
   writeFileSync(path.join(configDir, 'agencies.yaml'), stringify(options.agencies ?? TEST_AGENCIES_YAML));
   writeFileSync(path.join(configDir, 'policy.yaml'), stringify(options.policy ?? { checks: [{ id: 'sender-header' }], actions: {} }));
   if (options.trustFrom) cpSync(options.trustFrom, path.join(configDir, 'trust'), { recursive: true });

@@ -12,6 +12,9 @@ export interface TestGateway {
   gateway: Gateway;
   starttlsPort: number;
   tlsPort: number;
+  /** IMAP ports (0 unless started with `imap: true`). */
+  imapTlsPort: number;
+  imapStarttlsPort: number;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export async function startTestGateway(options: TestEnvOptions & Partial<Pick<Ga
     gateway,
     starttlsPort: starttls?.port ?? 0,
     tlsPort: implicit?.port ?? 0,
+    imapTlsPort: gateway.imap.find((l) => l.listener.tls === 'implicit')?.port ?? 0,
+    imapStarttlsPort: gateway.imap.find((l) => l.listener.tls === 'starttls')?.port ?? 0,
     async stop() {
       await gateway.close();
       env.cleanup();

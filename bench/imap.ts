@@ -1,0 +1,75 @@
+// IMAP benchmark: 20 clients on an agency INBOX of 10,000 documents (seeded straight into the
+// database and blob store), measuring SELECT, FETCH of envelopes and BODYSTRUCTURE, UID SEARCH, and
+// the latency from SMTP's 250 to "* n EXISTS" on every IDLE-ing client; then the same workload on
+// Debian's dovecot-imapd when it is installed. Loops are bounded.
+
+import { parseMimeBuffer, structureOf } from '../gateway/intake/mime/parser.js';
+import { storeBlob } from '../storage/mailbox/spool-file.js';
+import { AGENCIES } from '../test/helpers/env.js';
+import { addClerk, startTestGateway, transport, TEST_PASSWORD, type TestGateway } from '../test/helpers/gateway.js';
+import { ImapWire } from '../test/helpers/imap-wire.js';
+import { dovecotRows } from './imap-dovecot.js';
+import { CLIENTS, DOCUMENTS, runWorkload, seedMessages } from './imap-workload.js';
+import { round, type BenchTable } from './report.js';
+
+async function seed(tg: TestGateway, bytesList: Buffer[]): Promise<void> {
+  const { storage } = tg.gateway;
+  const inbox = (await storage.mailboxes.find(AGENCIES.snv.id, 'INBOX'))!;
+  const at = new Date();
+  const messages: Record<string, unknown>[] = [];
+  for (const bytes of bytesList) {
+    const blob = await storeBlob(storage.blobs, storage.spoolDir, 'seed', bytes);
+    const structure = JSON.stringify(structureOf((await parseMimeBuffer(bytes, { decode: false })).root));
+    messages.push({ blob_sha256: blob.sha256, blob_size: blob.size, prefix: '', size: blob.size, structure, created_at: at });
+  }
+  await storage.writes.run(async (t) => {
+    const qi = storage.db.sequelize.getQueryInterface();
+    for (let i = 0; i < messages.length; i += 500) await qi.bulkInsert('messages', messages.slice(i, i + 500), { transaction: t });
+    const [first] = (await storage.db.sequelize.query('SELECT MIN(id) AS id FROM messages', { transaction: t }))[0] as { id: number }[];
+    const rows = messages.map((_, i) => ({ mailbox_id: inbox.id, uid: i + 1, message_id: Number(first.id) + i, document_id: null, flags: i % 3 === 0 ? '["\\\\Seen"]' : '[]', modseq: 2, internal_date: at }));
+    for (let i = 0; i < rows.length; i += 500) await qi.bulkInsert('mailbox_messages', rows.slice(i, i + 500), { transaction: t });
+    await storage.db.sequelize.query('UPDATE mailboxes SET uid_next = :next, highest_modseq = 2 WHERE id = :id', { replacements: { next: DOCUMENTS + 1, id: inbox.id }, transaction: t });
+  });
+}
+
+export async function run(): Promise<BenchTable> {
+  const composeStart = performance.now();
+  const messages = await seedMessages(AGENCIES.ubnd.address, AGENCIES.snv.address);
+  const composeMs = performance.now() - composeStart;
+  const tg = await startTestGateway({ imap: true, docgate: { imap: { maxConnectionsPerAccount: 100 } } });
+  const notes: string[] = [];
+  let rows;
+  try {
+    await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
+    await addClerk(tg.gateway, AGENCIES.snv.address, AGENCIES.snv.id);
+    const seedStart = performance.now();
+    await seed(tg, messages);
+    notes.push(`composed ${DOCUMENTS} messages in ${round(composeMs / 1000, 1)} s; seeded docgate (blobs + rows) in ${round((performance.now() - seedStart) / 1000, 1)} s`);
+    const smtp = transport(tg.starttlsPort, AGENCIES.ubnd.address);
+    try {
+      rows = await runWorkload({
+        server: 'docgate',
+        deliveryLabel: 'SMTP 250',
+        async connect() {
+          const w = await ImapWire.connect(tg.imapTlsPort, { tls: true });
+          await w.greeting();
+          await w.login(AGENCIES.snv.address, TEST_PASSWORD);
+          return w;
+        },
+        async deliver(n) {
+          await smtp.sendMail({ from: AGENCIES.ubnd.address, to: AGENCIES.snv.address, subject: `Khẩn ${n}`, text: 'Văn bản khẩn' });
+          return performance.now();
+        },
+      });
+    } finally {
+      smtp.close();
+    }
+  } finally {
+    await tg.stop();
+  }
+  const dovecot = await dovecotRows(messages);
+  if (typeof dovecot === 'string') notes.push(dovecot);
+  else rows.push(...dovecot);
+  notes.push('latency: docgate from nodemailer receiving "250" (after commit) to EXISTS on each IDLE client (aim: p99 < 100 ms); dovecot from the rename into Maildir/new');
+  return { title: `${CLIENTS} clients, one INBOX of ${DOCUMENTS.toLocaleString('en')} messages, TLS (docgate on SQLite)`, rows, notes };
+}

@@ -1,0 +1,104 @@
+// What a command module declares ({ name, states, schema, handle }) and what its handler gets. The
+// dispatcher validates state and arguments centrally (imap-core's validateCommand, typed), so a
+// handler only ever sees well-formed arguments in a state where the command is allowed.
+
+import type { Config } from '../../config/load.js';
+import type { MailboxStore } from '../../storage/mailbox/store.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { MailboxEvents } from '../events.js';
+import type { Logger } from '../log.js';
+import type { HeaderCache } from './fetch/header-cache.js';
+import type { FilingService } from './filing/filing.js';
+import type { ArgParser, Cursor, ParseContext } from './protocol/args.js';
+import type { Chunk } from './protocol/response.js';
+import type { ConnectionLimits, RecentTracker } from './limits.js';
+import type { Session } from './session.js';
+
+export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+export type CompletionStatus = 'OK' | 'NO' | 'BAD';
+
+export interface Completion {
+  status: CompletionStatus;
+  code?: string;
+  text: string;
+}
+
+/** After the command: which pending mailbox changes may be announced (RFC 3501 7.4.1). */
+export type NotifyPolicy = 'all' | 'no-expunge' | 'none';
+
+export interface ImapDeps {
+  config: Config;
+  store: MailboxStore;
+  authenticator: Authenticator;
+  events: MailboxEvents;
+  filing: FilingService;
+  limits: ConnectionLimits;
+  recent: RecentTracker;
+  log: Logger;
+  now: () => Date;
+  /** Top-level header blocks shared by all connections (ENVELOPE, SEARCH). */
+  headers: HeaderCache;
+  /** Where APPEND literals are spooled before they become blobs. */
+  spoolDir: string;
+}
+
+export interface CommandContext {
+  tag: string;
+  /** Command name as dispatched (upper case, without UID). */
+  name: string;
+  /** Called as "UID <name>". */
+  uid: boolean;
+  session: Session;
+  deps: ImapDeps;
+  /** Sends "* <chunks>\r\n". */
+  untagged(chunks: Chunk[] | string): Promise<void>;
+  /** Sends "+ <text>\r\n". */
+  continuation(text: string): Promise<void>;
+  /** Reads one raw line from the client (IDLE's DONE, an AUTHENTICATE response); null on close. */
+  readLine(): Promise<Buffer | null>;
+  /** Upgrades the connection to TLS after the tagged OK was sent. */
+  startTls(): Promise<void>;
+  /** Announces pending mailbox changes now (NOOP, IDLE). */
+  notify(policy: NotifyPolicy): Promise<void>;
+}
+
+export interface CommandDefinition<A> {
+  name: string;
+  /** Also callable as "UID <name>" (FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE). */
+  uid?: 'also' | 'only';
+  states: ImapState[];
+  schema: { [K in keyof A]: ArgParser<A[K]> };
+  notify?: NotifyPolicy | ((uid: boolean) => NotifyPolicy);
+  handle(ctx: CommandContext, args: A): Promise<Completion>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandDefinition<any>;
+
+export function defineCommand<A>(definition: CommandDefinition<A>): AnyCommand {
+  return definition;
+}
+
+/** Parses the remaining tokens with the schema; extra arguments are an error. */
+export function parseArguments(definition: AnyCommand, cursor: Cursor, ctx: ParseContext): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [name, parser] of Object.entries(definition.schema as Record<string, ArgParser<unknown>>)) {
+    args[name] = parser(cursor, ctx);
+  }
+  return args;
+}
+
+/** Wraps a parser for a trailing optional argument. */
+export function optional<T>(parser: ArgParser<T>): ArgParser<T | undefined> {
+  return (c, ctx) => (c.atEnd() ? undefined : parser(c, ctx));
+}
+
+export const ok = (text: string, code?: string): Completion => ({ status: 'OK', text, ...(code ? { code } : {}) });
+export const no = (text: string, code?: string): Completion => ({ status: 'NO', text, ...(code ? { code } : {}) });
+export const bad = (text: string, code?: string): Completion => ({ status: 'BAD', text, ...(code ? { code } : {}) });
+
+/** "Vietnamese without diacritics / English", as every docgate reply. */
+export function bilingual(vi: string, en: string): string {
+  return `${vi} / ${en}`;
+}

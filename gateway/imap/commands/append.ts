@@ -1,0 +1,70 @@
+// APPEND (RFC 3501 6.3.11) with UIDPLUS's APPENDUID, UTF8=ACCEPT's "UTF8 (literal8)" form and
+// APPENDLIMIT. The literal arrives in a spool file (or memory when small), becomes a blob exactly as
+// sent, with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
+
+import { parseMimeFile, structureOf } from '../../intake/mime/parser.js';
+import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
+import { bilingual, defineCommand, no, ok } from '../command.js';
+import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
+import type { Literal } from '../protocol/framer.js';
+import { BadCommand } from '../protocol/tokens.js';
+
+interface AppendArgs {
+  flags: string[];
+  date: Date | null;
+  literal: Literal;
+}
+
+function appendRest(c: Cursor): AppendArgs {
+  let flags: string[] = [];
+  let date: Date | null = null;
+  let t = c.next('message literal');
+  if (t.type === 'list') {
+    flags = t.items.map((item) => {
+      if (item.type !== 'atom' || item.section) throw new BadCommand('Flags are atoms');
+      const f = flag(item.value);
+      return f;
+    });
+    t = c.next('message literal');
+  }
+  if (t.type === 'string' && !t.literal) {
+    date = dateTime(t.value);
+    t = c.next('message literal');
+  }
+  if (t.type === 'atom' && t.value.toUpperCase() === 'UTF8') {
+    const inner = c.next('UTF8 literal');
+    if (inner.type !== 'list' || inner.items.length !== 1) throw new BadCommand('Expected UTF8 (literal8)');
+    t = inner.items[0];
+  }
+  if (t.type !== 'string' || !t.literal) throw new BadCommand('The message must be a literal');
+  return { flags, date, literal: t.literal };
+}
+
+export const append = defineCommand({
+  name: 'APPEND',
+  states: ['authenticated', 'selected'],
+  schema: { mailbox, message: appendRest },
+  async handle(ctx, args) {
+    const { store, events, config } = ctx.deps;
+    const target = await store.get(ctx.session.user!.agencyId, args.mailbox);
+    if (!target) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'TRYCREATE');
+    const literal = args.message.literal;
+    const size = literal.kind === 'file' ? literal.file.size : literal.data.length;
+    if (size === 0) return no(bilingual('Thu rong', 'Empty message'), 'CANNOT');
+    if (size > config.docgate.imap.maxAppendSize) return no(bilingual('Thu qua lon', 'Message too large'), 'TOOBIG');
+    const file = literal.kind === 'file' ? literal.file : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
+    const parsed = await parseMimeFile(file.path, { decode: false, maxDepth: config.docgate.mime.maxDepth, maxParts: config.docgate.mime.maxParts });
+    const flags = args.message.flags;
+    const result = await store.append({
+      mailboxId: target.id,
+      tempPath: file.path,
+      sha256: file.sha256,
+      size: file.size,
+      structure: structureOf(parsed.root),
+      flags,
+      internalDate: args.message.date ?? ctx.deps.now(),
+    });
+    events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid: result.uid, modseq: result.modseq, kind: 'exists' });
+    return ok('APPEND completed', `APPENDUID ${result.uidValidity} ${result.uid}`);
+  },
+});

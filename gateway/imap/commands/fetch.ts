@@ -1,0 +1,170 @@
+// FETCH / UID FETCH (RFC 3501 6.4.5) with CHANGEDSINCE and MODSEQ (RFC 7162). Messages are handled
+// in batches (metadata and stored descriptors in one query each); bodies above a few KiB are streamed
+// from the blob store as literals; non-PEEK body fetches set \Seen first so FLAGS can be reported.
+
+import { bilingual, defineCommand, ok, optional, type CommandContext } from '../command.js';
+import { bodyStructure } from '../fetch/bodystructure.js';
+import { envelope } from '../fetch/envelope.js';
+import { filterFields } from '../fetch/header-block.js';
+import { parseFetchItems, type FetchItem, type SectionSpec } from '../fetch/items.js';
+import { locatePart, MessageView, type Range } from '../fetch/message-view.js';
+import { render } from '../fetch/sexp.js';
+import { formatFlags } from '../flags.js';
+import { formatDateTime, number, sequenceSet, type Cursor } from '../protocol/args.js';
+import { literalStream, type Chunk } from '../protocol/response.js';
+import { BadCommand } from '../protocol/tokens.js';
+import type { MessageMeta } from '../../../storage/mailbox/store.js';
+import { resolveSet } from './resolve.js';
+
+const BATCH = 250;
+const STREAM_ABOVE = 64 * 1024;
+
+function changedSince(c: Cursor): number {
+  const t = c.next('fetch modifiers');
+  if (t.type !== 'list' || t.items.length !== 2 || t.items[0].type !== 'atom' || t.items[0].value.toUpperCase() !== 'CHANGEDSINCE') {
+    throw new BadCommand('Only CHANGEDSINCE is supported as a FETCH modifier');
+  }
+  return number(new (c.constructor as typeof Cursor)([t.items[1]]), 'mod-sequence');
+}
+
+type Content = { bytes: Buffer } | { range: Range } | null;
+
+async function sectionContent(view: MessageView, spec: SectionSpec): Promise<Content> {
+  const root = await view.structure();
+  if (spec.part.length === 0) {
+    if (spec.kind === '') return { range: { start: 0, end: view.size } };
+    if (spec.kind === 'HEADER') return { range: view.headerRange(root, true) };
+    if (spec.kind === 'TEXT') return { range: view.bodyRange(root, true) };
+    return { bytes: filterFields(await view.topHeader(), spec.fields, spec.kind === 'HEADER.FIELDS.NOT') };
+  }
+  const node = locatePart(root, spec.part);
+  if (!node) return null;
+  const top = node === root;
+  if (spec.kind === '') return { range: view.bodyRange(node, top) };
+  if (spec.kind === 'MIME') return { range: view.headerRange(node, top) };
+  const message = node.message;
+  if (!message) return { bytes: Buffer.alloc(0) };
+  if (spec.kind === 'HEADER') return { range: view.headerRange(message, false) };
+  if (spec.kind === 'TEXT') return { range: view.bodyRange(message, false) };
+  return { bytes: filterFields(await view.read(view.headerRange(message, false)), spec.fields, spec.kind === 'HEADER.FIELDS.NOT') };
+}
+
+function clip(content: Content, partial: { start: number; length: number } | null): Content {
+  if (!content || !partial) return content;
+  if ('bytes' in content) return { bytes: content.bytes.subarray(partial.start, partial.start + partial.length) };
+  const start = Math.min(content.range.end, content.range.start + partial.start);
+  return { range: { start, end: Math.min(content.range.end, start + partial.length) } };
+}
+
+async function literal(ctx: CommandContext, view: MessageView, content: Content): Promise<Chunk[]> {
+  if (!content) return ['NIL'];
+  if ('bytes' in content) return [`{${content.bytes.length}}\r\n`, content.bytes];
+  const size = Math.max(0, content.range.end - content.range.start);
+  if (size <= STREAM_ABOVE) {
+    const bytes = await view.read(content.range);
+    return [`{${bytes.length}}\r\n`, bytes];
+  }
+  return literalStream(size, () => ctx.deps.store.stream(view.content, content.range.start, content.range.end));
+}
+
+function needsContent(items: FetchItem[]): boolean {
+  return items.some((i) => !['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ'].includes(i.kind));
+}
+
+async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: MessageView | null, items: FetchItem[], showFlags: boolean): Promise<Chunk[]> {
+  const selected = ctx.session.selected!;
+  const out: Chunk[] = [];
+  const add = (...chunks: Chunk[]) => {
+    if (out.length > 0) out.push(' ');
+    out.push(...chunks);
+  };
+  for (const item of items) {
+    switch (item.kind) {
+      case 'UID':
+      case 'MODSEQ':
+      case 'FLAGS':
+        break;
+      case 'INTERNALDATE':
+        add(`INTERNALDATE "${formatDateTime(meta.internalDate)}"`);
+        break;
+      case 'RFC822.SIZE':
+        add(`RFC822.SIZE ${meta.size}`);
+        break;
+      case 'ENVELOPE':
+        add('ENVELOPE ', ...render(envelope(await view!.topHeader())));
+        break;
+      case 'BODY':
+      case 'BODYSTRUCTURE':
+        add(`${item.kind} `, ...render(await bodyStructure(view!, item.kind === 'BODYSTRUCTURE')));
+        break;
+      case 'RFC822':
+        add('RFC822 ', ...(await literal(ctx, view!, { range: { start: 0, end: view!.size } })));
+        break;
+      case 'RFC822.HEADER':
+        add('RFC822.HEADER ', ...(await literal(ctx, view!, { range: view!.headerRange(await view!.structure(), true) })));
+        break;
+      case 'RFC822.TEXT':
+        add('RFC822.TEXT ', ...(await literal(ctx, view!, { range: view!.bodyRange(await view!.structure(), true) })));
+        break;
+      case 'section': {
+        const content = clip(await sectionContent(view!, item.section), item.partial);
+        add(`BODY[${item.section.label}]${item.partial ? `<${item.partial.start}>` : ''} `, ...(await literal(ctx, view!, content)));
+        break;
+      }
+    }
+  }
+  const head: string[] = [`UID ${meta.uid}`];
+  if (showFlags) head.push(`FLAGS (${formatFlags(meta.flags, selected.recent.has(meta.uid))})`);
+  if (ctx.session.condstore) head.push(`MODSEQ (${meta.modseq})`);
+  const seq = selected.seqOf(meta.uid);
+  return [`${seq} FETCH (${head.join(' ')}${out.length > 0 ? ' ' : ''}`, ...out, ')'];
+}
+
+export const fetch = defineCommand({
+  name: 'FETCH',
+  uid: 'also',
+  states: ['selected'],
+  schema: { set: sequenceSet, items: (c) => parseFetchItems(c.next('fetch attributes')), since: optional<number>(changedSince) },
+  notify: (uid) => (uid ? 'all' : 'no-expunge'),
+  async handle(ctx, args) {
+    const { session, deps } = ctx;
+    const selected = session.selected!;
+    const items = args.items;
+    if (args.since !== undefined || items.some((i) => i.kind === 'MODSEQ')) session.condstore = true;
+    const uids = resolveSet(ctx, args.set);
+    const setsSeen = !selected.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
+    const wantsFlags = items.some((i) => i.kind === 'FLAGS');
+    const contentNeeded = needsContent(items);
+    for (let i = 0; i < uids.length; i += BATCH) {
+      let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
+      if (args.since !== undefined) metas = metas.filter((m) => m.modseq > args.since!);
+      const seenNow = new Set<number>();
+      if (setsSeen) {
+        const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
+        if (unseen.length > 0) {
+          const result = await deps.store.storeFlags(selected.info.id, unseen, 'add', ['\\Seen']);
+          const byUid = new Map(result.changed.map((s) => [s.uid, s]));
+          metas = metas.map((m) => {
+            const s = byUid.get(m.uid);
+            if (!s) return m;
+            seenNow.add(m.uid);
+            deps.events.publish({ mailboxId: selected.info.id, agencyId: selected.info.agencyId, uid: m.uid, modseq: s.modseq, kind: 'flags' });
+            return { ...m, flags: s.flags, modseq: s.modseq };
+          });
+        }
+      }
+      const contents = contentNeeded ? await deps.store.contents(metas.map((m) => m.messageId)) : null;
+      for (const meta of metas) {
+        if (!selected.seqOf(meta.uid)) continue;
+        const content = contents?.get(meta.messageId);
+        const view = content ? new MessageView(deps.store, content, deps.headers) : null;
+        if (contentNeeded && !view) continue;
+        const showFlags = wantsFlags || seenNow.has(meta.uid);
+        if (showFlags) selected.noteAnnounced(meta.uid, meta.modseq);
+        await ctx.untagged(await renderMessage(ctx, meta, view, items, showFlags));
+      }
+    }
+    return ok(bilingual('Hoan tat', 'FETCH completed'));
+  },
+});
+

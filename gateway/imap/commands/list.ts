@@ -1,0 +1,89 @@
+// LIST and LSUB (RFC 3501 6.3.8-9) with special-use attributes (RFC 6154) and \HasChildren /
+// \HasNoChildren. Patterns are matched on decoded names: '*' matches across levels, '%' within one.
+
+import type { MailboxInfo } from '../../../storage/mailbox/store.js';
+import { defineCommand, ok, type CommandContext, type Completion } from '../command.js';
+import { astring, mailboxFromWire, type Cursor, type ParseContext } from '../protocol/args.js';
+import { mailboxValue } from '../protocol/response.js';
+import { BadCommand } from '../protocol/tokens.js';
+
+function listPattern(c: Cursor, ctx: ParseContext): string {
+  const t = c.next('mailbox pattern');
+  const raw = t.type === 'string' || (t.type === 'atom' && !t.section) ? t.value : null;
+  if (raw === null) throw new BadCommand('Expected a mailbox pattern');
+  return raw === '' ? '' : mailboxFromWire(raw, ctx);
+}
+
+function reference(c: Cursor, ctx: ParseContext): string {
+  const raw = astring(c, 'reference');
+  return raw === '' ? '' : mailboxFromWire(raw, ctx);
+}
+
+export function patternRegExp(pattern: string): RegExp {
+  let source = '';
+  for (const ch of pattern) {
+    if (ch === '*') source += '.*';
+    else if (ch === '%') source += '[^/]*';
+    else source += ch.replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'u');
+}
+
+interface Row {
+  name: string;
+  attributes: string[];
+}
+
+function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
+  const names = new Set(all.map((m) => m.name));
+  const out: Row[] = [];
+  // Levels that exist only as parents are listed as \Noselect (RFC 3501 6.3.8).
+  const parents = new Set<string>();
+  for (const m of all) {
+    const levels = m.name.split('/');
+    for (let i = 1; i < levels.length; i++) parents.add(levels.slice(0, i).join('/'));
+  }
+  for (const m of all) {
+    if (onlySubscribed && !m.subscribed) continue;
+    const attributes = [[...names].some((n) => n.startsWith(`${m.name}/`)) ? '\\HasChildren' : '\\HasNoChildren'];
+    if (m.specialUse) attributes.push(m.specialUse);
+    out.push({ name: m.name, attributes });
+  }
+  if (!onlySubscribed) for (const p of parents) if (!names.has(p)) out.push({ name: p, attributes: ['\\Noselect', '\\HasChildren'] });
+  return out;
+}
+
+async function list(ctx: CommandContext, ref: string, pattern: string, lsub: boolean): Promise<Completion> {
+  const verb = lsub ? 'LSUB' : 'LIST';
+  if (pattern === '') {
+    await ctx.untagged(`${verb} (\\Noselect) "/" ""`);
+    return ok(`${verb} completed`);
+  }
+  const full = ref && !pattern.startsWith('/') ? `${ref.replace(/\/$/, '')}/${pattern}` : pattern;
+  const re = patternRegExp(full);
+  const inboxRe = patternRegExp(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
+  const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
+  for (const row of rows(all, lsub)) {
+    if (!(re.test(row.name) || (row.name.startsWith('INBOX') && inboxRe.test(row.name)))) continue;
+    await ctx.untagged([`${verb} (${row.attributes.join(' ')}) "/" `, ...mailboxValue(row.name, ctx.session.utf8)]);
+  }
+  return ok(`${verb} completed`);
+}
+
+export const listCommand = defineCommand({
+  name: 'LIST',
+  states: ['authenticated', 'selected'],
+  schema: { reference, pattern: listPattern },
+  async handle(ctx, args) {
+    return list(ctx, args.reference, args.pattern, false);
+  },
+});
+
+export const lsub = defineCommand({
+  name: 'LSUB',
+  states: ['authenticated', 'selected'],
+  schema: { reference, pattern: listPattern },
+  async handle(ctx, args) {
+    return list(ctx, args.reference, args.pattern, true);
+  },
+});

@@ -1,0 +1,97 @@
+// SELECT / EXAMINE (with the CONDSTORE parameter, RFC 7162), CLOSE, UNSELECT (RFC 3691).
+
+import { bilingual, defineCommand, no, ok, optional, type CommandContext, type Completion } from '../command.js';
+import { BASE_FLAGS } from '../flags.js';
+import { returnReasonKeywords } from '../filing/reasons.js';
+import { mailbox, type Cursor } from '../protocol/args.js';
+import { BadCommand } from '../protocol/tokens.js';
+import { SelectedMailbox } from '../selected.js';
+
+function selectParams(c: Cursor): string[] {
+  const t = c.next('select parameters');
+  if (t.type !== 'list') throw new BadCommand('Expected a parameter list');
+  return t.items.map((item) => {
+    if (item.type !== 'atom' || item.value.toUpperCase() !== 'CONDSTORE') throw new BadCommand('Unknown SELECT parameter');
+    return 'CONDSTORE';
+  });
+}
+
+async function open(ctx: CommandContext, name: string, params: string[] | undefined, readOnly: boolean): Promise<Completion> {
+  const { session, deps } = ctx;
+  // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
+  session.deselect();
+  const info = await deps.store.get(session.user!.agencyId, name);
+  if (!info) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'NONEXISTENT');
+  if (params?.includes('CONDSTORE')) session.condstore = true;
+  const states = await deps.store.states(info.id);
+  const recent = readOnly ? [] : deps.recent.claim(info.id, states.map((s) => s.uid));
+  const selected = new SelectedMailbox(info, readOnly, states, recent);
+  const unsubscribe = deps.events.subscribe((change) => {
+    if (change.mailboxId !== info.id) return;
+    selected.dirty = true;
+    session.idleWake?.();
+  });
+  session.select(selected, unsubscribe);
+
+  const keywords = new Set<string>(returnReasonKeywords());
+  for (const s of states) for (const f of s.flags) if (!f.startsWith('\\')) keywords.add(f);
+  const flags = [...BASE_FLAGS, ...keywords].join(' ');
+  await ctx.untagged(`FLAGS (${flags})`);
+  await ctx.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${flags} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}`);
+  await ctx.untagged(`${states.length} EXISTS`);
+  await ctx.untagged(`${recent.length} RECENT`);
+  const firstUnseen = states.findIndex((s) => !s.flags.includes('\\Seen'));
+  if (firstUnseen !== -1) await ctx.untagged(`OK [UNSEEN ${firstUnseen + 1}] First unseen`);
+  await ctx.untagged(`OK [UIDVALIDITY ${info.uidValidity}] UIDs valid`);
+  await ctx.untagged(`OK [UIDNEXT ${info.uidNext}] Predicted next UID`);
+  await ctx.untagged(`OK [HIGHESTMODSEQ ${selected.highestModseq}] Highest`);
+  return ok(bilingual(readOnly ? 'Da mo thu muc (chi doc)' : 'Da mo thu muc', readOnly ? 'EXAMINE completed' : 'SELECT completed'), readOnly ? 'READ-ONLY' : 'READ-WRITE');
+}
+
+export const select = defineCommand({
+  name: 'SELECT',
+  states: ['authenticated', 'selected'],
+  schema: { mailbox, params: optional<string[]>(selectParams) },
+  notify: 'none',
+  async handle(ctx, args) {
+    return open(ctx, args.mailbox, args.params, false);
+  },
+});
+
+export const examine = defineCommand({
+  name: 'EXAMINE',
+  states: ['authenticated', 'selected'],
+  schema: { mailbox, params: optional<string[]>(selectParams) },
+  notify: 'none',
+  async handle(ctx, args) {
+    return open(ctx, args.mailbox, args.params, true);
+  },
+});
+
+export const close = defineCommand({
+  name: 'CLOSE',
+  states: ['selected'],
+  schema: {},
+  notify: 'none',
+  async handle(ctx) {
+    const selected = ctx.session.selected!;
+    // CLOSE expunges silently (RFC 3501 6.4.2); other sessions learn of it through the events.
+    if (!selected.readOnly) {
+      const removed = await ctx.deps.store.expunge(selected.info.id);
+      for (const uid of removed.uids) ctx.deps.events.publish({ mailboxId: selected.info.id, agencyId: selected.info.agencyId, uid, modseq: removed.modseq, kind: 'expunge' });
+    }
+    ctx.session.deselect();
+    return ok('CLOSE completed');
+  },
+});
+
+export const unselect = defineCommand({
+  name: 'UNSELECT',
+  states: ['selected'],
+  schema: {},
+  notify: 'none',
+  async handle(ctx) {
+    ctx.session.deselect();
+    return ok('UNSELECT completed');
+  },
+});

@@ -1,0 +1,47 @@
+// STATUS (RFC 3501 6.3.10) with HIGHESTMODSEQ (RFC 7162) and SIZE (RFC 8438).
+
+import { bilingual, defineCommand, no, ok } from '../command.js';
+import { mailbox, type Cursor } from '../protocol/args.js';
+import { mailboxValue } from '../protocol/response.js';
+import { BadCommand } from '../protocol/tokens.js';
+
+const ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE', 'DELETED']);
+
+function statusItems(c: Cursor): string[] {
+  const t = c.next('status items');
+  if (t.type !== 'list' || t.items.length === 0) throw new BadCommand('Expected a list of status items');
+  return t.items.map((item) => {
+    const name = item.type === 'atom' ? item.value.toUpperCase() : '';
+    if (!ITEMS.has(name)) throw new BadCommand('Unknown status item');
+    return name;
+  });
+}
+
+export const status = defineCommand({
+  name: 'STATUS',
+  states: ['authenticated', 'selected'],
+  schema: { mailbox, items: statusItems },
+  async handle(ctx, args) {
+    const { store } = ctx.deps;
+    const info = await store.get(ctx.session.user!.agencyId, args.mailbox);
+    if (!info) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'NONEXISTENT');
+    const needCounts = args.items.some((i) => ['MESSAGES', 'UNSEEN', 'SIZE', 'DELETED'].includes(i));
+    const counts = needCounts ? await store.counts(info.id) : null;
+    const values: string[] = [];
+    for (const item of args.items) {
+      if (item === 'MESSAGES') values.push(`MESSAGES ${counts!.messages}`);
+      else if (item === 'UNSEEN') values.push(`UNSEEN ${counts!.unseen}`);
+      else if (item === 'SIZE') values.push(`SIZE ${counts!.size}`);
+      else if (item === 'DELETED') values.push(`DELETED ${counts!.deleted}`);
+      else if (item === 'UIDNEXT') values.push(`UIDNEXT ${info.uidNext}`);
+      else if (item === 'UIDVALIDITY') values.push(`UIDVALIDITY ${info.uidValidity}`);
+      else if (item === 'HIGHESTMODSEQ') values.push(`HIGHESTMODSEQ ${info.highestModseq}`);
+      else if (item === 'RECENT') {
+        const uids = (await store.states(info.id)).map((s) => s.uid);
+        values.push(`RECENT ${ctx.deps.recent.unclaimed(info.id, uids)}`);
+      }
+    }
+    await ctx.untagged(['STATUS ', ...mailboxValue(info.name, ctx.session.utf8), ` (${values.join(' ')})`]);
+    return ok('STATUS completed');
+  },
+});

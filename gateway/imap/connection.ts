@@ -1,0 +1,269 @@
+// One client connection: reads the socket only when the previous command is done (the kernel buffers
+// the rest, so a fast client cannot pile up memory), frames and dispatches commands one at a time,
+// writes responses with backpressure, upgrades to TLS on STARTTLS, and ends idle connections.
+
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Logger } from '../log.js';
+import type { ImapDeps } from './command.js';
+import { capabilityList } from './capabilities.js';
+import { Dispatcher } from './dispatch.js';
+import { CommandFramer, type Frame } from './protocol/framer.js';
+import type { Chunk } from './protocol/response.js';
+import { Session } from './session.js';
+
+export interface ConnectionOptions {
+  secure: boolean;
+  starttls: boolean;
+  secureContext: SecureContext;
+}
+
+export class ImapConnection {
+  readonly session: Session;
+  private socket: Socket;
+  private readonly framer: CommandFramer;
+  private readonly frames: Frame[] = [];
+  private readonly dispatcher: Dispatcher;
+  private readonly log: Logger;
+  private waiter: (() => void) | null = null;
+  private ended = false;
+  closed = false;
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private closeListeners: (() => void)[] = [];
+
+  constructor(
+    socket: Socket,
+    private readonly deps: ImapDeps,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.socket = socket;
+    const id = randomBytes(6).toString('hex');
+    this.session = new Session(id, socket.remoteAddress ?? 'unknown', options.secure, options.starttls);
+    this.log = deps.log.child({ imap: id });
+    const imap = deps.config.docgate.imap;
+    this.framer = new CommandFramer(
+      {
+        maxLineLength: imap.maxCommandLength,
+        maxLiteralSize: imap.maxLiteralSize,
+        maxAppendSize: imap.maxAppendSize,
+        memoryThreshold: 256 * 1024,
+        spoolDir: deps.spoolDir,
+      },
+      { continueLiteral: () => void this.write(['+ Ready for literal data']).catch(() => undefined) },
+    );
+    this.dispatcher = new Dispatcher(this, deps, this.log);
+    this.attach(socket);
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('readable', () => this.wake());
+    socket.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+    socket.on('close', () => this.finish());
+    socket.on('error', (err) => {
+      this.log.debug('imap socket error', { err: err.message });
+      this.finish();
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake();
+    void this.framer.reset().catch(() => undefined);
+    this.session.deselect();
+    if (this.session.user) this.deps.limits.logout(this.session.user.email);
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+
+  /** Autologout (RFC 3501 5.4): shorter before login; any client data re-arms it. */
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const imap = this.deps.config.docgate.imap;
+    const ms = this.session.state === 'not-authenticated' ? imap.preAuthTimeout : imap.idleTimeout;
+    this.timer = setTimeout(() => {
+      // A client that stopped reading must not keep the connection open by blocking this BYE.
+      const bye = this.write(['* BYE Het thoi gian cho, ngat ket noi / Autologout, idle for too long']).catch(() => undefined);
+      void Promise.race([bye, new Promise((r) => setTimeout(r, 1_000))]).then(() => {
+        this.close();
+        this.socket.destroy();
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  async run(): Promise<void> {
+    try {
+      this.armTimer();
+      await this.write([`* OK [CAPABILITY ${capabilityList(this.session, this.deps.config).join(' ')}] docgate IMAP4rev1 san sang / ready`]);
+      for (;;) {
+        const frame = await this.nextFrame();
+        if (!frame) break;
+        await this.dispatcher.dispatch(frame);
+        if (this.session.state === 'logout' || this.closed) break;
+      }
+    } catch (err) {
+      if (!this.closed) this.log.warn('imap connection failed', { err });
+    } finally {
+      this.close();
+    }
+  }
+
+  private async readChunk(): Promise<Buffer | null> {
+    for (;;) {
+      if (this.closed) return null;
+      const chunk = this.socket.read() as Buffer | null;
+      if (chunk) {
+        this.armTimer();
+        return chunk;
+      }
+      if (this.ended) return null;
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  async nextFrame(): Promise<Frame | null> {
+    while (this.frames.length === 0) {
+      const chunk = await this.readChunk();
+      if (!chunk) return null;
+      this.frames.push(...(await this.framer.feed(chunk)));
+    }
+    return this.frames.shift()!;
+  }
+
+  /** One raw line (IDLE's DONE, an AUTHENTICATE response). */
+  async readLine(): Promise<Buffer | null> {
+    const queued = this.frames.shift();
+    if (queued) return queued.kind === 'command' && queued.parts.length === 1 ? (queued.parts[0] as Buffer) : Buffer.from('*');
+    this.framer.rawLine = true;
+    try {
+      const buffered = await this.framer.drain();
+      this.frames.push(...buffered);
+      const frame = await this.nextFrame();
+      if (!frame) return null;
+      if (frame.kind === 'line') return frame.text;
+      if (frame.kind === 'command' && frame.parts.length === 1) return frame.parts[0] as Buffer;
+      return Buffer.from('*');
+    } finally {
+      this.framer.rawLine = false;
+    }
+  }
+
+  /** Writes one response line (CRLF added); serialised, with backpressure, streams piped. */
+  write(chunks: Chunk[]): Promise<void> {
+    const run = this.writing.then(() => this.writeNow([...chunks, '\r\n']));
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(chunks: Chunk[]): Promise<void> {
+    let pending: Buffer[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      pending = [];
+      await this.put(buf);
+    };
+    for (const chunk of chunks) {
+      if (typeof chunk === 'string') pending.push(Buffer.from(chunk, 'utf8'));
+      else if (Buffer.isBuffer(chunk)) pending.push(chunk);
+      else {
+        await flush();
+        let sent = 0;
+        const stream = chunk.open();
+        try {
+          for await (const piece of stream) {
+            const buf = (piece as Buffer).subarray(0, chunk.size - sent);
+            sent += buf.length;
+            await this.put(buf);
+            if (sent >= chunk.size) break;
+          }
+        } finally {
+          stream.destroy();
+        }
+        // A literal must carry exactly the announced bytes or the stream is desynchronised.
+        if (sent < chunk.size) {
+          this.close();
+          throw new Error('literal source ended early');
+        }
+      }
+      if (pending.length > 64) await flush();
+    }
+    await flush();
+  }
+
+  private put(buf: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('connection closed'));
+    if (this.socket.write(buf)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        cleanup();
+        resolve();
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new Error('connection closed'));
+      };
+      const cleanup = () => {
+        this.socket.off('drain', onDrain);
+        this.socket.off('close', onClose);
+      };
+      this.socket.on('drain', onDrain);
+      this.socket.on('close', onClose);
+    });
+  }
+
+  /** STARTTLS: buffered plaintext is discarded, the handshake runs on the same TCP connection. */
+  async upgradeToTls(): Promise<void> {
+    await this.writing;
+    await this.framer.reset();
+    this.frames.length = 0;
+    const plain = this.socket;
+    plain.removeAllListeners('readable');
+    plain.removeAllListeners('end');
+    plain.removeAllListeners('close');
+    plain.removeAllListeners('error');
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.options.secureContext });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secure', () => resolve());
+      secure.once('error', reject);
+      secure.once('close', () => reject(new Error('closed during TLS handshake')));
+    });
+    secure.removeAllListeners('error');
+    secure.removeAllListeners('close');
+    this.socket = secure;
+    this.attach(secure);
+    this.session.secure = true;
+  }
+
+  close(): void {
+    if (!this.socket.destroyed) {
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 2_000).unref();
+    }
+    this.finish();
+  }
+
+  /** Ends the connection for a server shutdown. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    await Promise.race([this.write(['* BYE Dang tat may chu / Server shutting down']).catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
+    this.socket.destroy();
+    this.finish();
+  }
+}

@@ -1,0 +1,222 @@
+// Evaluates a search tree per message, cheapest keys first: flags, UIDs, dates and sizes come from the
+// metadata row; header keys read the (cached) header block; BODY/TEXT decode the text parts of the
+// stored structure (base64 / quoted-printable, then the declared charset) and compare in NFC,
+// case-insensitively, so "Quyết định" finds "QUYẾT ĐỊNH" whatever encoding the sender chose.
+
+import iconv from 'iconv-lite';
+import libmime from 'libmime';
+import libqp from 'libqp';
+import type { MimeNodeInfo } from '../../intake/mime/types.js';
+import type { MessageMeta } from '../../../storage/mailbox/store.js';
+import { splitHeader } from '../fetch/header-block.js';
+import { partsOf, type MessageView } from '../fetch/message-view.js';
+import { intervals } from '../protocol/sequence.js';
+import type { Day, SearchKey } from './parse.js';
+
+const MAX_TEXT_PART = 4 * 1024 * 1024;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+export function fold(text: string): string {
+  return text.normalize('NFC').toLowerCase();
+}
+
+export interface SearchSubject {
+  meta: MessageMeta;
+  seq: number;
+  recent: boolean;
+  /** Loaded on demand. */
+  view(): Promise<MessageView | null>;
+}
+
+export interface SearchEnv {
+  uids: number[];
+  timeZone: string;
+  dayFormat?: Intl.DateTimeFormat;
+  spans?: Map<object, [number, number][]>;
+}
+
+function dayNumber(d: Day): number {
+  return Date.UTC(d.year, d.month, d.day) / 86_400_000;
+}
+
+/** Calendar day of an instant in a time zone; the formatter is made once per search. */
+function localDay(at: Date, env: SearchEnv): number {
+  env.dayFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: env.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const [y, m, d] = env.dayFormat.format(at).split('-').map(Number);
+  return Date.UTC(y, m - 1, d) / 86_400_000;
+}
+
+function spans(key: { ranges: import('../protocol/sequence.js').SeqRange[] }, star: number, env: SearchEnv): [number, number][] {
+  env.spans ??= new Map();
+  let found = env.spans.get(key);
+  if (!found) {
+    found = intervals(key.ranges, star);
+    env.spans.set(key, found);
+  }
+  return found;
+}
+
+/** The calendar date written in a Date header, in the header's own zone (RFC 3501: ignoring time). */
+function sentDay(value: string | null): number | null {
+  if (!value) return null;
+  const m = /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(value);
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[2].toLowerCase());
+  if (month === -1) return null;
+  let year = Number(m[3]);
+  if (year < 100) year += year < 50 ? 2000 : 1900;
+  return Date.UTC(year, month, Number(m[1])) / 86_400_000;
+}
+
+function compareDay(actual: number | null, cmp: 'before' | 'on' | 'since', wanted: number): boolean {
+  if (actual === null) return false;
+  return cmp === 'before' ? actual < wanted : cmp === 'on' ? actual === wanted : actual >= wanted;
+}
+
+function decodeHeaderText(raw: string): string {
+  const bytes = Buffer.from(raw, 'latin1');
+  const text = bytes.every((b) => b < 0x80) ? raw : bytes.toString('utf8');
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    return text;
+  }
+}
+
+function decodeBody(bytes: Buffer, node: MimeNodeInfo): string {
+  let data = bytes;
+  if (node.encoding === 'base64') data = Buffer.from(bytes.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
+  else if (node.encoding === 'quoted-printable') data = libqp.decode(bytes.toString('latin1'));
+  const charset = (node.contentType.params.charset ?? 'utf-8').toLowerCase();
+  if (charset === 'utf-8' || charset === 'us-ascii' || !iconv.encodingExists(charset)) return data.toString('utf8');
+  return iconv.decode(data, charset);
+}
+
+class Lazy {
+  private raw: Promise<{ key: string; value: string }[]> | null = null;
+  private readonly decoded = new Map<string, string[]>();
+  private body: Promise<string> | null = null;
+
+  constructor(private readonly subject: SearchSubject) {}
+
+  private fields(): Promise<{ key: string; value: string }[]> {
+    this.raw ??= (async () => {
+      const view = await this.subject.view();
+      return view ? splitHeader(await view.topHeader()) : [];
+    })();
+    return this.raw;
+  }
+
+  /** Decoded, folded values of one header field (only that field is decoded). */
+  async field(key: string): Promise<string[]> {
+    const hit = this.decoded.get(key);
+    if (hit) return hit;
+    const values = (await this.fields()).filter((f) => f.key === key).map((f) => fold(decodeHeaderText(f.value)));
+    this.decoded.set(key, values);
+    return values;
+  }
+
+  async allFields(): Promise<string[]> {
+    const keys = new Set((await this.fields()).map((f) => f.key));
+    const out: string[] = [];
+    for (const key of keys) out.push(...(await this.field(key)));
+    return out;
+  }
+
+  text(): Promise<string> {
+    this.body ??= (async () => {
+      const view = await this.subject.view();
+      if (!view) return '';
+      const root = await view.structure();
+      const out: string[] = [];
+      const visit = async (node: MimeNodeInfo, depth: number, asMessage: boolean) => {
+        if (depth > 32) return;
+        if (node.contentType.type === 'multipart' || (node.message && !asMessage)) {
+          for (const part of partsOf(node, asMessage)) if (part !== node) await visit(part, depth + 1, false);
+          if (node.message && !asMessage) {
+            out.push(fold(decodeHeaderText((await view.read(view.headerRange(node.message, false))).toString('latin1'))));
+          }
+          return;
+        }
+        if (node.contentType.type !== 'text') return;
+        const range = view.bodyRange(node, node === root);
+        if (range.end - range.start > MAX_TEXT_PART) range.end = range.start + MAX_TEXT_PART;
+        out.push(fold(decodeBody(await view.read(range), node)));
+      };
+      await visit(root, 0, true);
+      return out.join('\n');
+    })();
+    return this.body;
+  }
+}
+
+function cost(k: SearchKey): number {
+  switch (k.op) {
+    case 'header':
+      return 2;
+    case 'body':
+    case 'text':
+      return 3;
+    case 'date':
+      return k.field === 'sent' ? 2 : 0;
+    case 'and':
+      return Math.max(...k.keys.map(cost));
+    case 'or':
+      return Math.max(cost(k.a), cost(k.b));
+    case 'not':
+      return cost(k.key);
+    default:
+      return 0;
+  }
+}
+
+export async function matches(key: SearchKey, s: SearchSubject, env: SearchEnv, lazy = new Lazy(s)): Promise<boolean> {
+  const m = s.meta;
+  switch (key.op) {
+    case 'all':
+      return true;
+    case 'and': {
+      for (const k of [...key.keys].sort((a, b) => cost(a) - cost(b))) if (!(await matches(k, s, env, lazy))) return false;
+      return true;
+    }
+    case 'or':
+      return (await matches(key.a, s, env, lazy)) || (await matches(key.b, s, env, lazy));
+    case 'not':
+      return !(await matches(key.key, s, env, lazy));
+    case 'new':
+      return s.recent && !m.flags.includes('\\Seen');
+    case 'old':
+      return !s.recent;
+    case 'recent':
+      return s.recent;
+    case 'flag':
+      return m.flags.some((f) => f.toLowerCase() === key.flag.toLowerCase()) === key.present;
+    case 'size':
+      return key.cmp === 'larger' ? m.size > key.size : m.size < key.size;
+    case 'modseq':
+      return m.modseq >= key.modseq;
+    case 'seq':
+      return spans(key, env.uids.length, env).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
+    case 'uid': {
+      const star = env.uids.length > 0 ? env.uids[env.uids.length - 1] : 0;
+      return spans(key, star, env).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
+    }
+    case 'date': {
+      const wanted = dayNumber(key.day);
+      if (key.field === 'internal') return compareDay(localDay(m.internalDate, env), key.cmp, wanted);
+      const [date] = await lazy.field('date');
+      return compareDay(sentDay(date ?? null), key.cmp, wanted);
+    }
+    case 'header': {
+      const needle = fold(key.value);
+      return (await lazy.field(key.field)).some((value) => value.includes(needle));
+    }
+    case 'body':
+      return (await lazy.text()).includes(fold(key.value));
+    case 'text': {
+      const needle = fold(key.value);
+      if ((await lazy.allFields()).some((value) => value.includes(needle))) return true;
+      return (await lazy.text()).includes(needle);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// The selected mailbox as one session sees it: the UID list behind its sequence numbers, the MODSEQ of
+// what it has been told, and the changes still to announce. Other sessions' changes (delivery, moves,
+// flags) arrive through the store's MODSEQ log; EXPUNGE is only announced when the command allows it,
+// so sequence numbers never shift under a client in the middle of FETCH/STORE/SEARCH.
+
+import type { MailboxInfo, MailboxStore, MessageState } from '../../storage/mailbox/store.js';
+import type { RecentTracker } from './limits.js';
+import { formatFlags } from './flags.js';
+
+export type Announce = (line: string) => Promise<void>;
+
+export class SelectedMailbox {
+  uids: number[];
+  /** MODSEQ per UID of the flags last announced to this session. */
+  private readonly known = new Map<number, number>();
+  readonly recent = new Set<number>();
+  /** UIDs expunged elsewhere that this session has not been told about yet. */
+  private readonly pendingExpunge = new Set<number>();
+  highestModseq: number;
+  uidNext: number;
+  dirty = false;
+  private lock: Promise<void> = Promise.resolve();
+
+  constructor(
+    public info: MailboxInfo,
+    readonly readOnly: boolean,
+    states: MessageState[],
+    recent: number[],
+  ) {
+    this.uids = states.map((s) => s.uid);
+    for (const s of states) this.known.set(s.uid, s.modseq);
+    for (const uid of recent) this.recent.add(uid);
+    this.highestModseq = Math.max(info.highestModseq, ...states.map((s) => s.modseq));
+    this.uidNext = info.uidNext;
+  }
+
+  get exists(): number {
+    return this.uids.length;
+  }
+
+  /** 1-based sequence number of a UID, or 0. */
+  seqOf(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid];
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Records flags this session announced itself (its own STORE/FETCH). */
+  noteAnnounced(uid: number, modseq: number): void {
+    if (this.seqOf(uid)) this.known.set(uid, Math.max(this.known.get(uid) ?? 0, modseq));
+  }
+
+  /** Applies this session's own expunge (the EXPUNGE responses are sent by the caller). */
+  async removeOwn(uids: number[], announce: Announce): Promise<void> {
+    await this.exclusive(() => this.drop(uids, announce));
+  }
+
+  /** Removes UIDs from the numbering, highest first, announcing each sequence number as it goes. */
+  private async drop(uids: Iterable<number>, announce: Announce): Promise<void> {
+    for (const uid of [...uids].sort((a, b) => b - a)) {
+      const seq = this.seqOf(uid);
+      if (!seq) continue;
+      this.uids.splice(seq - 1, 1);
+      this.known.delete(uid);
+      this.recent.delete(uid);
+      await announce(`${seq} EXPUNGE`);
+    }
+  }
+
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Brings the session up to date and announces what the policy allows. */
+  sync(store: MailboxStore, recent: RecentTracker, announce: Announce, options: { expunge: boolean; condstore: boolean }): Promise<void> {
+    return this.exclusive(async () => {
+      this.dirty = false;
+      const changes = await store.changesSince(this.info.id, this.highestModseq);
+      this.info = changes.mailbox;
+      for (const uid of changes.expunged) if (this.seqOf(uid)) this.pendingExpunge.add(uid);
+      if (options.expunge && this.pendingExpunge.size > 0) {
+        await this.drop(this.pendingExpunge, announce);
+        this.pendingExpunge.clear();
+      }
+      const last = this.uids.length > 0 ? this.uids[this.uids.length - 1] : 0;
+      const added: MessageState[] = [];
+      const updated: MessageState[] = [];
+      for (const state of changes.changed) {
+        if (state.uid > last) added.push(state);
+        else if (this.seqOf(state.uid) && (this.known.get(state.uid) ?? 0) < state.modseq) updated.push(state);
+      }
+      if (added.length > 0) {
+        for (const s of added) {
+          this.uids.push(s.uid);
+          this.known.set(s.uid, s.modseq);
+        }
+        if (!this.readOnly) for (const uid of recent.claim(this.info.id, added.map((s) => s.uid))) this.recent.add(uid);
+        await announce(`${this.uids.length} EXISTS`);
+        await announce(`${this.recent.size} RECENT`);
+      }
+      for (const s of updated) {
+        if (this.pendingExpunge.has(s.uid)) continue;
+        this.known.set(s.uid, s.modseq);
+        const modseq = options.condstore ? ` MODSEQ (${s.modseq})` : '';
+        await announce(`${this.seqOf(s.uid)} FETCH (UID ${s.uid} FLAGS (${formatFlags(s.flags, this.recent.has(s.uid))})${modseq})`);
+      }
+      this.highestModseq = Math.max(this.highestModseq, changes.mailbox.highestModseq);
+      this.uidNext = changes.mailbox.uidNext;
+    });
+  }
+
+  needsSync(): boolean {
+    return this.dirty || this.pendingExpunge.size > 0;
+  }
+
+  /** UIDs expunged elsewhere but still numbered in this session. */
+  isPendingExpunge(uid: number): boolean {
+    return this.pendingExpunge.has(uid);
+  }
+}

@@ -1,0 +1,68 @@
+// Builds what every IMAP connection shares (the mailbox store, the filing workflow, limits, caches)
+// and starts the configured listeners. Called by gateway/server.ts.
+
+import type { AgencyDirectory } from '../../config/agencies.js';
+import type { Config } from '../../config/load.js';
+import type { Storage } from '../../storage/index.js';
+import { SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { MailboxEvents } from '../events.js';
+import type { Logger } from '../log.js';
+import type { TlsMaterial } from '../tls.js';
+import type { ImapDeps } from './command.js';
+import { HeaderCache } from './fetch/header-cache.js';
+import { FilingService } from './filing/filing.js';
+import { ConnectionLimits, RecentTracker } from './limits.js';
+import { startImapListener, type RunningImapListener } from './server.js';
+
+export type { RunningImapListener };
+
+export interface ImapStartOptions {
+  config: Config;
+  storage: Storage;
+  agencies: AgencyDirectory;
+  authenticator: Authenticator;
+  events: MailboxEvents;
+  tls: TlsMaterial;
+  log: Logger;
+  now: () => Date;
+}
+
+export function imapDeps(o: ImapStartOptions): ImapDeps {
+  const { config, storage, log, now } = o;
+  const imap = config.docgate.imap;
+  return {
+    config,
+    store: new SqlMailboxStore({
+      sequelize: storage.db.sequelize,
+      models: storage.db.models,
+      writes: storage.writes,
+      blobs: storage.blobs,
+      mailboxes: storage.mailboxes,
+      register: storage.register,
+    }),
+    authenticator: o.authenticator,
+    events: o.events,
+    filing: new FilingService({ config, agencies: o.agencies, register: storage.register, blobs: storage.blobs, spoolDir: storage.spoolDir, log, now }),
+    limits: new ConnectionLimits({ connections: imap.maxConnections, perAddress: imap.maxConnectionsPerAddress, perAccount: imap.maxConnectionsPerAccount }),
+    recent: new RecentTracker(),
+    headers: new HeaderCache(32 * 1024 * 1024),
+    log: log.child({ component: 'imap' }),
+    now,
+    spoolDir: storage.spoolDir,
+  };
+}
+
+export async function startImapListeners(o: ImapStartOptions): Promise<RunningImapListener[]> {
+  const listeners = o.config.docgate.imap.listeners;
+  if (listeners.length === 0) return [];
+  const deps = imapDeps(o);
+  const started: RunningImapListener[] = [];
+  try {
+    for (const listener of listeners) started.push(await startImapListener(listener, o.tls, deps, o.log));
+  } catch (err) {
+    await Promise.all(started.map((l) => l.close().catch(() => undefined)));
+    throw err;
+  }
+  return started;
+}

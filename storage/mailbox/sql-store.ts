@@ -1,0 +1,518 @@
+// MailboxStore over the database: reads go straight to SQL, every write goes through the one serialized
+// write path (storage.writes). UIDs come from mailboxes.uid_next (never reused); every change takes a
+// new MODSEQ from mailboxes.highest_modseq; expunges leave tombstones for CONDSTORE/IDLE sessions.
+
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { PassThrough, type Readable } from 'node:stream';
+import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
+import type { BlobStore } from '../blobs.js';
+import type { Models } from '../models.js';
+import { toNumber } from '../models.js';
+import type { RegisterRepository } from '../register/repository.js';
+import type { WriteQueue } from '../write-queue.js';
+import { ContentCache } from './content-cache.js';
+import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
+import type { MailboxRepository } from './repository.js';
+import {
+  MailboxStoreError,
+  type AppendInput,
+  type FiledDocument,
+  type FilingPlan,
+  type FlagOperation,
+  type FlagUpdate,
+  type MailboxChanges,
+  type MailboxInfo,
+  type MailboxStore,
+  type MessageContent,
+  type MessageMeta,
+  type MessageState,
+  type TransferResult,
+} from './store.js';
+
+export interface SqlMailboxStoreDeps {
+  sequelize: Sequelize;
+  models: Models;
+  writes: WriteQueue;
+  blobs: BlobStore;
+  mailboxes: MailboxRepository;
+  register: RegisterRepository;
+}
+
+const CHUNK = 400;
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}
+
+function parseFlags(json: unknown): string[] {
+  try {
+    const value = JSON.parse(String(json));
+    return Array.isArray(value) ? value.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function mailboxInfo(row: Record<string, unknown>): MailboxInfo {
+  return {
+    id: toNumber(row.id),
+    agencyId: String(row.agency_id ?? row.agencyId),
+    name: String(row.name),
+    specialUse: (row.special_use ?? row.specialUse ?? null) as string | null,
+    uidValidity: toNumber(row.uid_validity ?? row.uidValidity),
+    uidNext: toNumber(row.uid_next ?? row.uidNext),
+    highestModseq: toNumber(row.highest_modseq ?? row.highestModseq),
+    subscribed: Boolean(row.subscribed),
+  };
+}
+
+/** Applies a STORE operation; keywords compare case-insensitively (RFC 3501 2.3.2). */
+export function applyFlags(current: string[], op: FlagOperation, flags: string[]): string[] {
+  const key = (f: string) => f.toLowerCase();
+  if (op === 'set') return dedupe(flags);
+  if (op === 'add') return dedupe([...current, ...flags]);
+  const removed = new Set(flags.map(key));
+  return current.filter((f) => !removed.has(key(f)));
+}
+
+function dedupe(flags: string[]): string[] {
+  const seen = new Set<string>();
+  return flags.filter((f) => {
+    const k = f.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function sameFlags(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a.map((f) => f.toLowerCase()));
+  return b.every((f) => set.has(f.toLowerCase()));
+}
+
+export class SqlMailboxStore implements MailboxStore {
+  private readonly cache = new ContentCache(4096);
+
+  constructor(private readonly deps: SqlMailboxStoreDeps) {}
+
+  private select<T extends object>(sql: string, replacements: Record<string, unknown>, t?: Transaction): Promise<T[]> {
+    return this.deps.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t });
+  }
+
+  async list(agencyId: string): Promise<MailboxInfo[]> {
+    const rows = await this.select<Record<string, unknown>>('SELECT * FROM mailboxes WHERE agency_id = :agencyId ORDER BY id', { agencyId });
+    return rows.map(mailboxInfo);
+  }
+
+  async get(agencyId: string, name: string, t?: Transaction): Promise<MailboxInfo | null> {
+    const rows = await this.select<Record<string, unknown>>('SELECT * FROM mailboxes WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
+    return rows.length > 0 ? mailboxInfo(rows[0]) : null;
+  }
+
+  async byId(mailboxId: number, t?: Transaction): Promise<MailboxInfo | null> {
+    const rows = await this.select<Record<string, unknown>>('SELECT * FROM mailboxes WHERE id = :mailboxId', { mailboxId }, t);
+    return rows.length > 0 ? mailboxInfo(rows[0]) : null;
+  }
+
+  async create(agencyId: string, name: string, now: Date): Promise<MailboxInfo> {
+    return this.deps.writes.run(async (t) => {
+      if (await this.get(agencyId, name, t)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
+      // A re-created name must never show an old UIDVALIDITY (RFC 3501 2.3.1.1).
+      const [max] = await this.select<{ v: unknown }>('SELECT MAX(uid_validity) AS v FROM mailboxes', {}, t);
+      const validity = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1);
+      const row = await this.deps.models.Mailbox.create(
+        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, subscribed: true, createdAt: now },
+        { transaction: t },
+      );
+      return mailboxInfo(row.get({ plain: true }) as unknown as Record<string, unknown>);
+    });
+  }
+
+  private static refuseSpecial(name: string): void {
+    if (SPECIAL_FOLDER_NAMES.has(name)) {
+      throw new MailboxStoreError('CANNOT', 'Khong the xoa hay doi ten thu muc he thong', 'System folders cannot be deleted or renamed');
+    }
+  }
+
+  async delete(agencyId: string, name: string): Promise<void> {
+    SqlMailboxStore.refuseSpecial(name);
+    await this.deps.writes.run(async (t) => {
+      const mailbox = await this.get(agencyId, name, t);
+      if (!mailbox) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+      await this.deps.sequelize.query('DELETE FROM mailbox_expunges WHERE mailbox_id = :id', { replacements: { id: mailbox.id }, transaction: t });
+      await this.deps.sequelize.query('DELETE FROM mailbox_messages WHERE mailbox_id = :id', { replacements: { id: mailbox.id }, transaction: t });
+      await this.deps.sequelize.query('DELETE FROM mailboxes WHERE id = :id', { replacements: { id: mailbox.id }, transaction: t });
+    });
+    this.deps.mailboxes.invalidate();
+  }
+
+  async rename(agencyId: string, from: string, to: string): Promise<void> {
+    SqlMailboxStore.refuseSpecial(from);
+    if (SPECIAL_FOLDER_NAMES.has(to)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
+    await this.deps.writes.run(async (t) => {
+      const mailbox = await this.get(agencyId, from, t);
+      if (!mailbox) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+      if (await this.get(agencyId, to, t)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
+      // Inferior names move with their parent (RFC 3501 6.3.5).
+      const all = await this.list(agencyId);
+      const children = all.filter((m) => m.name.startsWith(`${from}/`));
+      for (const child of children) {
+        const renamed = to + child.name.slice(from.length);
+        if (all.some((m) => m.name === renamed)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
+      }
+      await this.deps.models.Mailbox.update({ name: to }, { where: { id: mailbox.id }, transaction: t });
+      for (const child of children) {
+        await this.deps.models.Mailbox.update({ name: to + child.name.slice(from.length) }, { where: { id: child.id }, transaction: t });
+      }
+    });
+    this.deps.mailboxes.invalidate();
+  }
+
+  async setSubscribed(agencyId: string, name: string, subscribed: boolean): Promise<void> {
+    await this.deps.writes.run(async (t) => {
+      const [count] = await this.deps.models.Mailbox.update({ subscribed }, { where: { agencyId, name }, transaction: t });
+      if (count === 0 && subscribed) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+    });
+  }
+
+  async states(mailboxId: number): Promise<MessageState[]> {
+    const rows = await this.select<{ uid: unknown; flags: unknown; modseq: unknown }>(
+      'SELECT uid, flags, modseq FROM mailbox_messages WHERE mailbox_id = :mailboxId ORDER BY uid',
+      { mailboxId },
+    );
+    return rows.map((r) => ({ uid: toNumber(r.uid), flags: parseFlags(r.flags), modseq: toNumber(r.modseq) }));
+  }
+
+  async changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges> {
+    const mailbox = await this.byId(mailboxId);
+    if (!mailbox) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+    if (mailbox.highestModseq <= modseq) return { mailbox, changed: [], expunged: [] };
+    const changed = await this.select<{ uid: unknown; flags: unknown; modseq: unknown }>(
+      'SELECT uid, flags, modseq FROM mailbox_messages WHERE mailbox_id = :mailboxId AND modseq > :modseq ORDER BY uid',
+      { mailboxId, modseq },
+    );
+    const expunged = await this.select<{ uid: unknown }>(
+      'SELECT uid FROM mailbox_expunges WHERE mailbox_id = :mailboxId AND modseq > :modseq ORDER BY uid',
+      { mailboxId, modseq },
+    );
+    return {
+      mailbox,
+      changed: changed.map((r) => ({ uid: toNumber(r.uid), flags: parseFlags(r.flags), modseq: toNumber(r.modseq) })),
+      expunged: expunged.map((r) => toNumber(r.uid)),
+    };
+  }
+
+  async metas(mailboxId: number, uids: number[]): Promise<MessageMeta[]> {
+    if (uids.length === 0) return [];
+    const columns =
+      'SELECT mm.uid, mm.message_id, mm.document_id, mm.flags, mm.modseq, mm.internal_date, m.size FROM mailbox_messages mm JOIN messages m ON m.id = mm.message_id WHERE mm.mailbox_id = :mailboxId';
+    let rows: Record<string, unknown>[];
+    if (uids.length <= CHUNK) {
+      rows = await this.select(`${columns} AND mm.uid IN (:uids) ORDER BY mm.uid`, { mailboxId, uids });
+    } else {
+      const wanted = new Set(uids);
+      const all = await this.select<Record<string, unknown>>(`${columns} AND mm.uid BETWEEN :lo AND :hi ORDER BY mm.uid`, {
+        mailboxId,
+        lo: Math.min(...uids),
+        hi: Math.max(...uids),
+      });
+      rows = all.filter((r) => wanted.has(toNumber(r.uid)));
+    }
+    return rows.map((r) => ({
+      uid: toNumber(r.uid),
+      messageId: toNumber(r.message_id),
+      documentId: (r.document_id as string | null) ?? null,
+      flags: parseFlags(r.flags),
+      modseq: toNumber(r.modseq),
+      internalDate: toDate(r.internal_date),
+      size: toNumber(r.size),
+    }));
+  }
+
+  async counts(mailboxId: number): Promise<{ messages: number; unseen: number; deleted: number; size: number }> {
+    const rows = await this.select<{ flags: unknown; size: unknown }>(
+      'SELECT mm.flags, m.size FROM mailbox_messages mm JOIN messages m ON m.id = mm.message_id WHERE mm.mailbox_id = :mailboxId',
+      { mailboxId },
+    );
+    let unseen = 0;
+    let deleted = 0;
+    let size = 0;
+    for (const row of rows) {
+      const flags = parseFlags(row.flags);
+      if (!flags.includes('\\Seen')) unseen++;
+      if (flags.includes('\\Deleted')) deleted++;
+      size += toNumber(row.size);
+    }
+    return { messages: rows.length, unseen, deleted, size };
+  }
+
+  private toContent(row: Record<string, unknown>): MessageContent {
+    let structure: MimeNodeInfo | null = null;
+    try {
+      structure = row.structure ? (JSON.parse(String(row.structure)) as MimeNodeInfo) : null;
+    } catch {
+      structure = null;
+    }
+    return {
+      id: toNumber(row.id),
+      prefix: Buffer.from(String(row.prefix ?? ''), 'latin1'),
+      blobSha256: String(row.blob_sha256),
+      size: toNumber(row.size),
+      structure,
+    };
+  }
+
+  async content(messageId: number): Promise<MessageContent> {
+    const found = await this.contents([messageId]);
+    const content = found.get(messageId);
+    if (!content) throw new MailboxStoreError('NONEXISTENT', 'Thu khong ton tai', 'No such message');
+    return content;
+  }
+
+  async contents(messageIds: number[]): Promise<Map<number, MessageContent>> {
+    const out = new Map<number, MessageContent>();
+    const missing: number[] = [];
+    for (const id of new Set(messageIds)) {
+      const hit = this.cache.get(id);
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    for (const part of chunks(missing)) {
+      const rows = await this.select<Record<string, unknown>>('SELECT id, blob_sha256, prefix, size, structure FROM messages WHERE id IN (:part)', { part });
+      for (const row of rows) {
+        const content = this.toContent(row);
+        this.cache.set(content.id, content);
+        out.set(content.id, content);
+      }
+    }
+    return out;
+  }
+
+  async read(content: MessageContent, start: number, end: number): Promise<Buffer> {
+    const stop = Math.min(end, content.size);
+    if (stop <= start) return Buffer.alloc(0);
+    const p = content.prefix.length;
+    const head = start < p ? content.prefix.subarray(start, Math.min(stop, p)) : Buffer.alloc(0);
+    if (stop <= p) return Buffer.from(head);
+    const tail = await this.deps.blobs.read(content.blobSha256, Math.max(0, start - p), stop - p);
+    return head.length > 0 ? Buffer.concat([head, tail]) : tail;
+  }
+
+  stream(content: MessageContent, start: number, end: number): Readable {
+    const stop = Math.min(end, content.size);
+    const p = content.prefix.length;
+    const out = new PassThrough();
+    if (stop <= start) {
+      out.end();
+      return out;
+    }
+    if (start < p) out.write(content.prefix.subarray(start, Math.min(stop, p)));
+    if (stop <= p) {
+      out.end();
+      return out;
+    }
+    const blob = this.deps.blobs.stream(content.blobSha256, Math.max(0, start - p), stop - p);
+    blob.on('error', (err) => out.destroy(err));
+    blob.pipe(out);
+    return out;
+  }
+
+  private async allocate(t: Transaction, mailboxId: number, uids: number): Promise<{ firstUid: number; modseq: number; uidValidity: number }> {
+    const rows = await this.select<{ uid_next: unknown; highest_modseq: unknown; uid_validity: unknown }>(
+      'UPDATE mailboxes SET uid_next = uid_next + :uids, highest_modseq = highest_modseq + 1 WHERE id = :mailboxId RETURNING uid_next, highest_modseq, uid_validity',
+      { mailboxId, uids },
+      t,
+    );
+    if (rows.length !== 1) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+    return { firstUid: toNumber(rows[0].uid_next) - uids, modseq: toNumber(rows[0].highest_modseq), uidValidity: toNumber(rows[0].uid_validity) };
+  }
+
+  private async rowsOf(t: Transaction, mailboxId: number, uids: number[]): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (const part of chunks([...new Set(uids)].sort((a, b) => a - b))) {
+      out.push(...(await this.select<Record<string, unknown>>('SELECT * FROM mailbox_messages WHERE mailbox_id = :mailboxId AND uid IN (:part)', { mailboxId, part }, t)));
+    }
+    return out.sort((a, b) => toNumber(a.uid) - toNumber(b.uid));
+  }
+
+  async storeFlags(mailboxId: number, uids: number[], op: FlagOperation, flags: string[], unchangedSince?: number): Promise<FlagUpdate> {
+    return this.deps.writes.run(async (t) => {
+      const rows = await this.rowsOf(t, mailboxId, uids);
+      const present: MessageState[] = [];
+      const updates: { id: number; uid: number; flags: string[] }[] = [];
+      const conflicts: number[] = [];
+      for (const row of rows) {
+        const uid = toNumber(row.uid);
+        const current = parseFlags(row.flags);
+        const modseq = toNumber(row.modseq);
+        if (unchangedSince !== undefined && modseq > unchangedSince) {
+          conflicts.push(uid);
+          present.push({ uid, flags: current, modseq });
+          continue;
+        }
+        const next = applyFlags(current, op, flags);
+        if (sameFlags(current, next)) present.push({ uid, flags: current, modseq });
+        else updates.push({ id: toNumber(row.id), uid, flags: next });
+      }
+      const changed: MessageState[] = [];
+      if (updates.length > 0) {
+        const { modseq } = await this.bumpModseq(t, mailboxId);
+        for (const u of updates) {
+          await this.deps.sequelize.query('UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id', {
+            replacements: { flags: JSON.stringify(u.flags), modseq, id: u.id },
+            transaction: t,
+          });
+          const state = { uid: u.uid, flags: u.flags, modseq };
+          changed.push(state);
+          present.push(state);
+        }
+      }
+      present.sort((a, b) => a.uid - b.uid);
+      return { changed, conflicts, present };
+    });
+  }
+
+  private async bumpModseq(t: Transaction, mailboxId: number): Promise<{ modseq: number }> {
+    const rows = await this.select<{ highest_modseq: unknown }>(
+      'UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = :mailboxId RETURNING highest_modseq',
+      { mailboxId },
+      t,
+    );
+    if (rows.length !== 1) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+    return { modseq: toNumber(rows[0].highest_modseq) };
+  }
+
+  /** Deletes rows and leaves tombstones, all with one new MODSEQ. */
+  private async removeRows(t: Transaction, mailboxId: number, rows: { id: number; uid: number }[]): Promise<number> {
+    const { modseq } = await this.bumpModseq(t, mailboxId);
+    for (const part of chunks(rows)) {
+      await this.deps.sequelize.query('DELETE FROM mailbox_messages WHERE id IN (:ids)', { replacements: { ids: part.map((r) => r.id) }, transaction: t });
+      await this.deps.sequelize.getQueryInterface().bulkInsert(
+        'mailbox_expunges',
+        part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq })),
+        { transaction: t },
+      );
+    }
+    return modseq;
+  }
+
+  async expunge(mailboxId: number, uids?: number[]): Promise<{ uids: number[]; modseq: number }> {
+    return this.deps.writes.run(async (t) => {
+      const rows =
+        uids === undefined
+          ? await this.select<Record<string, unknown>>('SELECT id, uid, flags FROM mailbox_messages WHERE mailbox_id = :mailboxId ORDER BY uid', { mailboxId }, t)
+          : await this.rowsOf(t, mailboxId, uids);
+      const doomed = rows.filter((r) => parseFlags(r.flags).includes('\\Deleted')).map((r) => ({ id: toNumber(r.id), uid: toNumber(r.uid) }));
+      if (doomed.length === 0) return { uids: [], modseq: 0 };
+      const modseq = await this.removeRows(t, mailboxId, doomed);
+      return { uids: doomed.map((r) => r.uid), modseq };
+    });
+  }
+
+  async transfer(input: { sourceId: number; targetId: number; uids: number[]; move: boolean; filing?: FilingPlan }): Promise<TransferResult> {
+    const syncDirs = input.filing ? [...input.filing.documents.values()].flatMap((d) => d.notice.blob.syncDirs) : [];
+    return this.deps.writes.submit({
+      syncDirs,
+      run: async (t) => {
+        const rows = await this.rowsOf(t, input.sourceId, input.uids);
+        const target = await this.byId(input.targetId, t);
+        if (!target) throw new MailboxStoreError('NONEXISTENT', 'Thu muc dich khong ton tai', 'Target mailbox does not exist');
+        if (rows.length === 0) {
+          return { sourceUids: [], targetUids: [], targetUidValidity: target.uidValidity, expungeModseq: null, targetModseq: target.highestModseq, filed: [] };
+        }
+        const { firstUid, modseq, uidValidity } = await this.allocate(t, input.targetId, rows.length);
+        const targetUids = rows.map((_, i) => firstUid + i);
+        await this.deps.models.MailboxMessage.bulkCreate(
+          rows.map((r, i) => ({
+            mailboxId: input.targetId,
+            uid: targetUids[i],
+            messageId: toNumber(r.message_id),
+            documentId: (r.document_id as string | null) ?? null,
+            flags: String(r.flags),
+            modseq,
+            internalDate: toDate(r.internal_date),
+          })),
+          { transaction: t },
+        );
+        const expungeModseq = input.move ? await this.removeRows(t, input.sourceId, rows.map((r) => ({ id: toNumber(r.id), uid: toNumber(r.uid) }))) : null;
+        const filed = input.filing ? await this.file(t, input.filing, target.agencyId, rows) : [];
+        return { sourceUids: rows.map((r) => toNumber(r.uid)), targetUids, targetUidValidity: uidValidity, expungeModseq, targetModseq: modseq, filed };
+      },
+    });
+  }
+
+  private async file(t: Transaction, plan: FilingPlan, agencyId: string, rows: Record<string, unknown>[]): Promise<FiledDocument[]> {
+    const filed: FiledDocument[] = [];
+    const done = new Set<string>();
+    for (const row of rows) {
+      const documentId = (row.document_id as string | null) ?? null;
+      const doc = documentId ? plan.documents.get(documentId) : undefined;
+      if (!documentId || !doc || done.has(documentId)) continue;
+      done.add(documentId);
+      const entry = await this.deps.register.changeIncomingStatus(t, {
+        agencyId,
+        documentId,
+        from: ['01'],
+        to: plan.status,
+        actor: plan.actor,
+        note: doc.note,
+        at: plan.at,
+      });
+      if (!entry) continue;
+      const notice = await this.deps.register.recordNotice(t, {
+        documentId,
+        agencyId: doc.senderAgencyId,
+        folder: doc.noticeFolder,
+        blobSha256: doc.notice.blob.sha256,
+        blobSize: doc.notice.blob.size,
+        structure: doc.notice.structure ? JSON.stringify(doc.notice.structure) : null,
+        at: plan.at,
+      });
+      filed.push({ documentId, status: plan.status, notice });
+    }
+    return filed;
+  }
+
+  async append(input: AppendInput): Promise<{ uid: number; uidValidity: number; modseq: number }> {
+    const syncDirs = await this.deps.blobs.adopt(input.tempPath, input.sha256);
+    return this.deps.writes.submit({
+      syncDirs,
+      run: async (t) => {
+        const message = await this.deps.models.Message.create(
+          {
+            blobSha256: input.sha256,
+            blobSize: input.size,
+            prefix: '',
+            size: input.size,
+            structure: input.structure ? JSON.stringify(input.structure) : null,
+            createdAt: input.internalDate,
+          },
+          { transaction: t },
+        );
+        const { firstUid, modseq, uidValidity } = await this.allocate(t, input.mailboxId, 1);
+        await this.deps.models.MailboxMessage.create(
+          {
+            mailboxId: input.mailboxId,
+            uid: firstUid,
+            messageId: message.get('id') as number,
+            documentId: null,
+            flags: JSON.stringify(input.flags),
+            modseq,
+            internalDate: input.internalDate,
+          },
+          { transaction: t },
+        );
+        return { uid: firstUid, uidValidity, modseq };
+      },
+    });
+  }
+}
+
+export const NOTICE_FOLDER = FOLDERS.notices.name;
