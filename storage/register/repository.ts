@@ -41,6 +41,19 @@ export interface SubmissionRecord {
   note: string | null;
 }
 
+export interface QuarantineDecision {
+  trackingId: string;
+  at: Date;
+  actor: string;
+  note: string | null;
+}
+
+export class QuarantineStateError extends Error {
+  constructor(readonly trackingId: string, readonly status: string | null) {
+    super(status === null ? `no document ${trackingId}` : `document ${trackingId} is ${status}, not quarantined`);
+  }
+}
+
 export interface RecordedSubmission {
   trackingId: string;
   messageId: number;
@@ -118,45 +131,125 @@ export class RegisterRepository {
     const events: Omit<RegisterEventRow, 'id'>[] = [
       { documentId: s.trackingId, entryId: outgoing.get('id') as number, agencyId: s.senderAgencyId, status: outgoingStatus, actor: s.senderAccount, note: s.note, at: s.receivedAt },
     ];
+    const delivered = accepted
+      ? await this.deliverToRecipients(t, { trackingId: s.trackingId, messageId, senderAgencyId: s.senderAgencyId, recipientAgencyIds: s.recipientAgencyIds, year: s.year, at: s.receivedAt })
+      : { incoming: [], deliveries: [], events: [] };
+    events.push(...delivered.events);
+    await RegisterEvent.bulkCreate(events, { transaction: t });
+    return { trackingId: s.trackingId, messageId, outgoingNumber, incoming: delivered.incoming, deliveries: delivered.deliveries };
+  }
 
+  /**
+   * Numbers the document in each recipient's sổ đến, delivers it to their INBOX and to the sender's
+   * Sent folder: what acceptance means, shared by record() and releaseQuarantined().
+   */
+  private async deliverToRecipients(
+    t: Transaction,
+    d: { trackingId: string; messageId: number; senderAgencyId: string; recipientAgencyIds: string[]; year: number; at: Date },
+  ): Promise<{ incoming: { agencyId: string; number: number }[]; deliveries: DeliveredRow[]; events: Omit<RegisterEventRow, 'id'>[] }> {
     const incoming: { agencyId: string; number: number }[] = [];
     const deliveries: DeliveredRow[] = [];
-    if (accepted) {
-      for (const agencyId of s.recipientAgencyIds) {
-        const number = await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', s.year);
-        const entry = await RegisterEntry.create(
-          {
-            agencyId,
-            book: 'incoming',
-            year: s.year,
-            number,
-            documentId: s.trackingId,
-            counterpartAgencyId: s.senderAgencyId,
-            status: '01',
-            registeredAt: s.receivedAt,
-            note: null,
-          },
-          { transaction: t },
-        );
-        incoming.push({ agencyId, number });
-        events.push({ documentId: s.trackingId, entryId: entry.get('id') as number, agencyId, status: '01', actor: null, note: null, at: s.receivedAt });
-        deliveries.push(
-          await this.mailboxes.deliver(t, { agencyId, folder: FOLDERS.inbox.name, messageId, documentId: s.trackingId, flags: [], internalDate: s.receivedAt }),
-        );
-      }
-      deliveries.push(
-        await this.mailboxes.deliver(t, {
-          agencyId: s.senderAgencyId,
-          folder: FOLDERS.sent.name,
-          messageId,
-          documentId: s.trackingId,
-          flags: ['\\Seen'],
-          internalDate: s.receivedAt,
-        }),
+    const events: Omit<RegisterEventRow, 'id'>[] = [];
+    for (const agencyId of d.recipientAgencyIds) {
+      const number = await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', d.year);
+      const entry = await this.models.RegisterEntry.create(
+        {
+          agencyId,
+          book: 'incoming',
+          year: d.year,
+          number,
+          documentId: d.trackingId,
+          counterpartAgencyId: d.senderAgencyId,
+          status: '01',
+          registeredAt: d.at,
+          note: null,
+        },
+        { transaction: t },
       );
+      incoming.push({ agencyId, number });
+      events.push({ documentId: d.trackingId, entryId: entry.get('id') as number, agencyId, status: '01', actor: null, note: null, at: d.at });
+      deliveries.push(await this.mailboxes.deliver(t, { agencyId, folder: FOLDERS.inbox.name, messageId: d.messageId, documentId: d.trackingId, flags: [], internalDate: d.at }));
     }
-    await RegisterEvent.bulkCreate(events, { transaction: t });
-    return { trackingId: s.trackingId, messageId, outgoingNumber, incoming, deliveries };
+    deliveries.push(
+      await this.mailboxes.deliver(t, { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageId: d.messageId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at }),
+    );
+    return { incoming, deliveries, events };
+  }
+
+  /** Documents held by a `quarantine` action, oldest first. */
+  async quarantined(): Promise<DocumentRow[]> {
+    const rows = await this.models.Document.findAll({ where: { status: 'quarantined' }, order: [['receivedAt', 'ASC']] });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  /**
+   * An administrator releases a held document: it is numbered in the sender's sổ đi (the held entry
+   * becomes `sent`) and in each recipient's sổ đến, and delivered, exactly as an accepted one.
+   */
+  async releaseQuarantined(t: Transaction, r: QuarantineDecision & { recipientAgencyIds: string[]; year: number }): Promise<RecordedSubmission> {
+    const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
+    const number = await nextRegisterNumber(this.sequelize, t, doc.senderAgencyId, 'outgoing', r.year);
+    await outgoing.update({ status: 'sent', number, year: r.year, registeredAt: r.at, note: r.note }, { transaction: t });
+    await this.models.Document.update({ status: 'accepted' }, { where: { id: r.trackingId }, transaction: t });
+    const delivered = await this.deliverToRecipients(t, {
+      trackingId: r.trackingId,
+      messageId: doc.messageId!,
+      senderAgencyId: doc.senderAgencyId,
+      recipientAgencyIds: r.recipientAgencyIds,
+      year: r.year,
+      at: r.at,
+    });
+    await this.models.RegisterEvent.bulkCreate(
+      [
+        { documentId: r.trackingId, entryId: outgoing.get('id') as number, agencyId: doc.senderAgencyId, status: 'sent', actor: r.actor, note: r.note ?? 'released from quarantine', at: r.at },
+        ...delivered.events,
+      ],
+      { transaction: t },
+    );
+    return { trackingId: r.trackingId, messageId: doc.messageId!, outgoingNumber: number, incoming: delivered.incoming, deliveries: delivered.deliveries };
+  }
+
+  /** An administrator refuses a held document: it becomes returned, unnumbered, never delivered. */
+  async rejectQuarantined(t: Transaction, r: QuarantineDecision): Promise<void> {
+    const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
+    await outgoing.update({ status: 'returned', note: r.note }, { transaction: t });
+    await this.models.Document.update({ status: 'returned' }, { where: { id: r.trackingId }, transaction: t });
+    await this.models.RegisterEvent.create(
+      { documentId: r.trackingId, entryId: outgoing.get('id') as number, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
+      { transaction: t },
+    );
+  }
+
+  private async heldDocument(t: Transaction, trackingId: string) {
+    const row = await this.models.Document.findByPk(trackingId, { transaction: t });
+    const doc = row?.get({ plain: true }) as DocumentRow | undefined;
+    if (!doc || doc.status !== 'quarantined') throw new QuarantineStateError(trackingId, doc?.status ?? null);
+    const outgoing = await this.models.RegisterEntry.findOne({ where: { documentId: trackingId, book: 'outgoing', status: 'held' }, transaction: t });
+    if (!outgoing) throw new QuarantineStateError(trackingId, doc.status);
+    return { doc, outgoing };
+  }
+
+  /** A registered (accepted) document with the same Message-ID, or the same số ký hiệu of the same agency and year. */
+  async findDuplicate(q: { messageId: string | null; senderAgencyId: string; documentNumber: string | null; year: number }): Promise<{ trackingId: string; by: 'message-id' | 'document-number' } | null> {
+    const { Document } = this.models;
+    if (q.messageId) {
+      const row = await Document.findOne({ where: { rfc822MessageId: q.messageId, status: 'accepted' }, attributes: ['id'] });
+      if (row) return { trackingId: row.get('id') as string, by: 'message-id' };
+    }
+    if (q.documentNumber) {
+      const rows = await Document.findAll({
+        where: { senderAgencyId: q.senderAgencyId, documentNumber: q.documentNumber.normalize('NFC'), status: 'accepted' },
+        attributes: ['id', 'signedDate', 'receivedAt'],
+        limit: 100,
+      });
+      const sameYear = rows.find((r) => {
+        const signed = r.get('signedDate') as string | null;
+        const year = signed ? Number(signed.slice(0, 4)) : (r.get('receivedAt') as Date).getUTCFullYear();
+        return year === q.year;
+      });
+      if (sameYear) return { trackingId: sameYear.get('id') as string, by: 'document-number' };
+    }
+    return null;
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {
