@@ -4,6 +4,8 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { AgencyDirectory } from '../config/agencies.js';
 import { loadPolicy, type Config } from '../config/load.js';
 import { PolicyEngine } from '../policies/engine.js';
+import { ByteBudget } from '../policies/files/budget.js';
+import { SERVICE_NAMES } from '../policies/services.js';
 import type { PolicyServices } from '../policies/types.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -59,7 +61,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const demoCredentials = await seedDemoAccounts(config, storage, log, now);
     const tls = loadTlsMaterial(config, log);
     const events = new MailboxEvents();
-    const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services: options.services ?? {} });
+    const services = {
+      [SERVICE_NAMES.memoryBudget]: new ByteBudget(config.docgate.inspection.memoryBudget),
+      [SERVICE_NAMES.register]: { findDuplicate: (q: Parameters<typeof storage.register.findDuplicate>[0]) => storage.register.findDuplicate(q) },
+      ...options.services,
+    };
+    const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
     const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });

@@ -34,7 +34,24 @@ function problemFromError(err: Error, member?: string): ArchiveProblem {
   return { kind: 'corrupt', ...base, detail: message };
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The name as the producer meant it: the UTF-8 flag or Info-ZIP Unicode Path field (yauzl), else CP437
+ * as the format says, except that names which are valid non-ASCII UTF-8 are read as UTF-8: Info-ZIP
+ * and most Linux and macOS tools write UTF-8 without setting the flag, and CP437 text that is also
+ * valid UTF-8 is vanishingly rare.
+ */
 function decodeName(raw: yauzl.Entry): string {
+  const bytes = raw.fileName as unknown as Buffer;
+  const flagged = (raw.generalPurposeBitFlag & 0x800) !== 0 || raw.extraFields.some((f) => f.id === 0x7075);
+  if (!flagged && bytes.some((b) => b >= 0x80)) {
+    try {
+      return strictUtf8.decode(bytes).normalize('NFC');
+    } catch {
+      // not UTF-8: CP437 below
+    }
+  }
   const name = (yauzl as unknown as { getFileNameLowLevel(flag: number, name: Buffer, extra: yauzl.ExtraField[], strict: boolean): string }).getFileNameLowLevel(
     raw.generalPurposeBitFlag,
     raw.fileName as unknown as Buffer,
