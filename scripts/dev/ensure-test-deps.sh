@@ -7,6 +7,7 @@ REQUIREMENTS=(
   "swaks|command -v swaks"
   "libnet-ssleay-perl|perl -MNet::SSLeay -e1"
   "openssl|command -v openssl"
+  "clamav-daemon|test -x /usr/sbin/clamd"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do
