@@ -25,7 +25,7 @@ export const confidentialityCheck: CheckDefinition<z.output<typeof options>> = {
     if (form) findings.push({ code: 'confidential-document', subject: `Độ mật: ${form}`, details: { source: 'form', mark: form } });
     const subject = markInSubject(message.subject);
     if (subject) findings.push({ code: 'confidential-document', subject: `Subject: ${subject}`, details: { source: 'subject', mark: subject } });
-    if (ctx.options.bodyText) {
+    if (ctx.options.bodyText && findings.length === 0) {
       const body = markInText(message.textBody);
       if (body) findings.push({ code: 'confidential-document', subject: body.mark, details: { source: 'body', mark: body.mark, line: body.line } });
     }
