@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
 import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
+import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerConfigCommands(program);
   registerAccountCommands(program);
+  registerQuarantineCommands(program);
   return program;
 }
 
