@@ -46,5 +46,7 @@ const invokedDirectly = process.argv[1] && /docgate\.(ts|js)$/.test(process.argv
 if (invokedDirectly) {
   const code = await main(process.argv);
   // serve keeps running; other commands end here.
-  if (process.argv[2] !== 'serve' || code !== 0) process.exit(code);
+  // (global options such as --config may come before the command name)
+  const serving = process.argv.slice(2).find((a, i, all) => !a.startsWith('-') && !['--config', '--data'].includes(all[i - 1] ?? '')) === 'serve';
+  if (!serving || code !== 0) process.exit(code);
 }
