@@ -4,6 +4,7 @@
 // and counts the real inflated bytes of every member against hard caps, whatever the sizes declare.
 
 import yauzl from 'yauzl';
+import { crc32 } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { memberPathProblem, type ArchiveEntry, type ArchiveLimits, type ArchiveProblem, type ExpansionCounter, type MemberRead } from './types.js';
 
@@ -170,9 +171,11 @@ async function readMember(zip: yauzl.ZipFile, raw: yauzl.Entry, entry: ArchiveEn
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  let crc = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
+      crc = crc32(chunk, crc);
       counter.inflated += chunk.length;
       if (size > limits.maxMemberSize) return { ok: false, problem: { kind: 'too-large', member: entry.name, detail: `over ${limits.maxMemberSize} bytes` } };
       if (counter.inflated > limits.maxTotalSize) return { ok: false, problem: { kind: 'too-large', member: entry.name, detail: `archives expand past ${limits.maxTotalSize} bytes` } };
@@ -186,5 +189,7 @@ async function readMember(zip: yauzl.ZipFile, raw: yauzl.Entry, entry: ArchiveEn
   } finally {
     stream.destroy();
   }
+  // yauzl does not check CRC-32: a damaged member must not pass as a document.
+  if (crc >>> 0 !== raw.crc32 >>> 0) return { ok: false, problem: { kind: 'corrupt', member: entry.name, detail: 'CRC-32 mismatch' } };
   return { ok: true, data: Buffer.concat(chunks, size) };
 }
