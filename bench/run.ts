@@ -7,6 +7,7 @@ import { printTable } from './report.js';
 type BenchModule = { run(): Promise<BenchTable> };
 
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
+  policy: () => import('./policy.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

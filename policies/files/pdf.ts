@@ -1,9 +1,12 @@
 // PDF inspection without a renderer. What is inspected, and why:
 // - structure: `%PDF-` at the start and `startxref` + `%%EOF` in the last 2 KiB (a truncated or
 //   renamed file fails here);
-// - active content: every PDF name token in the file, after decoding `#xx` escapes (so `/J#61vaScript`
-//   is `/JavaScript`), is compared with the action names below; names are never encrypted or
-//   compressed outside object streams, so this sees every top-level object;
+// - active content: every PDF name token outside stream data, after decoding `#xx` escapes (so
+//   `/J#61vaScript` is `/JavaScript`), is compared with the action names below; names are never
+//   encrypted or compressed outside object streams, so this sees every top-level object. Inside
+//   stream data (images, fonts: binary that may contain "/JS" by chance) only a complete action
+//   type, `/S /JavaScript` or `/S /Launch` …, counts: every executing action must name its type
+//   so, and 14 random bytes never do. A fake "stream" hiding a dictionary is caught the same way.
 // - compressed object streams (`/Type /ObjStm`, where PDF 1.5+ writers put most dictionaries) are
 //   inflated (FlateDecode only; the total is capped) and scanned the same way. An object stream with
 //   any other filter cannot be inspected and is reported as such. Page content streams are not
@@ -36,6 +39,50 @@ interface Scan {
   active: Set<string>;
   objStmAt: number[];
   encrypted: boolean;
+}
+
+const ACTION_TYPES = new Set(['JavaScript', 'Launch', 'ImportData', 'SubmitForm', 'RichMediaExecute']);
+const ACTION_TYPE = /\/S\s*\/([^\s/[\]()<>{}%]{1,64})/g;
+const STREAM_START = />>\s*stream\r?\n/g;
+
+/** [start, end) ranges of stream data: after `>> stream EOL`, up to the next `endstream`. */
+function streamRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  STREAM_START.lastIndex = 0;
+  for (let m = STREAM_START.exec(text); m; m = STREAM_START.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    if (end === -1) break;
+    ranges.push([start, end]);
+    STREAM_START.lastIndex = end;
+  }
+  return ranges;
+}
+
+function scanActionTypes(text: string, into: Set<string>): void {
+  for (const m of text.matchAll(ACTION_TYPE)) {
+    const type = decodeName(m[1]);
+    if (ACTION_TYPES.has(type)) into.add(type);
+  }
+}
+
+/** Names outside stream data, action types inside it. */
+function scanDocument(text: string): Scan {
+  const scan: Scan = { active: new Set(), objStmAt: [], encrypted: false };
+  let at = 0;
+  for (const [start, end] of streamRanges(text)) {
+    mergeScan(scan, scanNames(text.slice(at, start), true), at);
+    scanActionTypes(text.slice(start, end), scan.active);
+    at = end;
+  }
+  mergeScan(scan, scanNames(text.slice(at), true), at);
+  return scan;
+}
+
+function mergeScan(into: Scan, part: Scan, offset: number): void {
+  part.active.forEach((n) => into.active.add(n));
+  into.objStmAt.push(...part.objStmAt.map((p) => p + offset));
+  into.encrypted ||= part.encrypted;
 }
 
 function scanNames(text: string, recordObjStm: boolean): Scan {
@@ -83,7 +130,7 @@ export function inspectPdf(bytes: Buffer, maxInflate: number): PdfFacts {
     facts.structureProblem = 'no startxref/%%EOF trailer (truncated?)';
   }
   const text = bytes.toString('latin1');
-  const top = scanNames(text, true);
+  const top = scanDocument(text);
   const active = new Set(top.active);
   facts.encrypted = top.encrypted;
   let budget = maxInflate;

@@ -150,3 +150,19 @@ describe('attachments check', function () {
     });
   });
 });
+
+describe('PDF active-content scan (policies/files/pdf.ts)', function () {
+  it('binary stream data that happens to hold "/JS " or "/AA>" is not active content', async () => {
+    const { pdf } = await import('../../helpers/pdf.js');
+    const noise = Buffer.from('\x89\x12/JS (x) /AA<< /OpenAction <<>> \xff\x00', 'latin1');
+    const image = Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Length ${noise.length} >>\nstream\n`, 'latin1'), noise, Buffer.from('\nendstream', 'latin1')]);
+    const doc = pdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', image]);
+    expect(await inspect('scan.pdf', doc)).to.deep.equal([]);
+  });
+  it('an action dictionary hidden in a fake stream is still found by its /S type', async () => {
+    const { pdf } = await import('../../helpers/pdf.js');
+    const hidden = '<< /Length 5 >>\nstream\n<< /S /J#61vaScript /JS (app.alert(1)) >>\nendstream';
+    const doc = pdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', hidden]);
+    expect((await inspect('a.pdf', doc)).map((f) => [f.code, f.details?.names])).to.deep.equal([['active-content', ['JavaScript']]]);
+  });
+});
