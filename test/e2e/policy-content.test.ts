@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import type Mail from 'nodemailer/lib/mailer';
 import type { TestGateway } from '../helpers/gateway.js';
 import { expectAccepted, expectReturned, registered, startPolicyGateway, submit } from '../helpers/policy-e2e.js';
-import { fixture, FORM_LINES } from '../helpers/policy.js';
+import { fixture, FORM_LINES, toWindows1258Form } from '../helpers/policy.js';
 
 const pdf = (): Mail.Attachment => ({ filename: 'Quyết định.pdf', content: fixture('qd-05.pdf') });
 const form = (number: string, replace: Record<string, string> = {}) =>
@@ -17,12 +17,7 @@ const form = (number: string, replace: Record<string, string> = {}) =>
   }).join('\n');
 
 function windows1258Message(messageId: string): Buffer {
-  const tones = (text: string) =>
-    text.normalize('NFD').replace(/(\p{L})(\p{M}*)/gu, (_, base: string, marks: string) => {
-      const keep = [...marks].filter((m) => '\u0302\u0306\u031b'.includes(m)).join('');
-      return (base + keep).normalize('NFC') + [...marks].filter((m) => !'\u0302\u0306\u031b'.includes(m)).join('');
-    });
-  const body = iconv.encode(tones(`${form('61/QĐ-UBND')}\r\n\r\nKính gửi các cơ quan, đơn vị.\r\n`).replace(/\r?\n/g, '\r\n'), 'windows-1258');
+  const body = iconv.encode(toWindows1258Form(`${form('61/QĐ-UBND')}\r\n\r\nKính gửi các cơ quan, đơn vị.\r\n`).replace(/\r?\n/g, '\r\n'), 'windows-1258');
   const boundary = 'b1258';
   return Buffer.concat([
     Buffer.from(

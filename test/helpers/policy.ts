@@ -83,3 +83,12 @@ export async function runCheck<O>(
 }
 
 export const codes = (report: CheckReport): string[] => report.findings.map((f) => f.code);
+
+/** Windows-1258 keeps letters with ^, ˘ and horn precomposed and writes tones as combining marks. */
+export function toWindows1258Form(text: string): string {
+  const modifiers = '\u0302\u0306\u031b';
+  return text.normalize('NFD').replace(/(\p{L})(\p{M}*)/gu, (_, base: string, marks: string) => {
+    const keep = [...marks].filter((m) => modifiers.includes(m)).join('');
+    return (base + keep).normalize('NFC') + [...marks].filter((m) => !modifiers.includes(m)).join('');
+  });
+}

@@ -5,16 +5,7 @@ import { expect } from 'chai';
 import iconv from 'iconv-lite';
 import { legacyEncodingCheck } from '../../../policies/checks/legacy-encoding.js';
 import { detectLegacyText } from '../../../policies/encoding/legacy.js';
-import { codes, composeMessage, fixture, runCheck } from '../../helpers/policy.js';
-
-/** Windows-1258 keeps letters with ^, ˘ and horn precomposed and writes tones as combining marks. */
-function toWindows1258Form(text: string): string {
-  return text.normalize('NFD').replace(/(\p{L})(\p{M}*)/gu, (_, base: string, marks: string) => {
-    const modifiers = [...marks].filter((m) => '\u0302\u0306\u031b'.includes(m)).join('');
-    const tones = [...marks].filter((m) => !'\u0302\u0306\u031b'.includes(m)).join('');
-    return (base + modifiers).normalize('NFC') + tones;
-  });
-}
+import { codes, composeMessage, fixture, runCheck, toWindows1258Form } from '../../helpers/policy.js';
 
 const TCVN3 = 'QuyÕt ®Þnh sè 123/Q§-UBND Hµ TÜnh';
 const VNI = 'Quyeát ñònh soá 123/QÑ-UBND Haø Tónh';
