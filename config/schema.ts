@@ -101,7 +101,7 @@ export const docgateSchema = z.strictObject({
   inspection: z
     .strictObject({
       /** Bytes of whole files that policy checks may hold in memory at once, all submissions together. */
-      memoryBudget: size.default(96 * 1024 * 1024),
+      memoryBudget: size.default(64 * 1024 * 1024),
     })
     .prefault({}),
   trust: z

@@ -22,7 +22,7 @@ const options = z.strictObject({
       maxDepth: z.number().int().min(1).max(5).default(2),
       maxEntries: z.number().int().min(1).max(100_000).default(1000),
       maxMemberSize: sizeOption.default(64 * 1024 * 1024),
-      maxTotalSize: sizeOption.default(256 * 1024 * 1024),
+      maxTotalSize: sizeOption.default(128 * 1024 * 1024),
       maxRatio: z.number().min(2).default(200),
       /** Members smaller than this are not held to maxRatio (small XML compresses very well). */
       ratioFloor: sizeOption.default(1024 * 1024),

@@ -42,3 +42,39 @@ export function storedZip(members: { name: string; data: Buffer }[]): Buffer {
   return Buffer.concat([...locals, cd, eocd]);
 }
 
+
+/** A zip whose members are given already deflated (raw deflate), so a test can carry a bomb cheaply. */
+export function deflatedZip(members: { name: string; packed: Buffer; size: number; crc?: number }[]): Buffer {
+  const parts: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const m of members) {
+    const name = Buffer.from(m.name, 'utf8');
+    const header = (central: boolean) => {
+      const b = Buffer.alloc(central ? 46 : 30);
+      b.writeUInt32LE(central ? 0x02014b50 : 0x04034b50, 0);
+      const o = central ? 2 : 0;
+      if (central) b.writeUInt16LE(20, 4);
+      b.writeUInt16LE(20, 4 + o);
+      b.writeUInt16LE(0x800, 6 + o);
+      b.writeUInt16LE(8, 8 + o);
+      b.writeUInt32LE(m.crc ?? 0, 14 + o);
+      b.writeUInt32LE(m.packed.length, 18 + o);
+      b.writeUInt32LE(m.size >>> 0, 22 + o);
+      b.writeUInt16LE(name.length, 26 + o);
+      if (central) b.writeUInt32LE(offset, 42);
+      return b;
+    };
+    centrals.push(header(true), name);
+    parts.push(header(false), name, m.packed);
+    offset += 30 + name.length + m.packed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(members.length, 8);
+  eocd.writeUInt16LE(members.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, eocd]);
+}
