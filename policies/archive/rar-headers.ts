@@ -12,6 +12,8 @@ export interface RarHeaderEntry {
   encrypted: boolean;
   unpackedSize: number;
   packedSize: number;
+  /** Decompression window the member asks for (0 when stored). */
+  dictionary: number;
 }
 
 export interface RarHeaderWalk {
@@ -19,7 +21,10 @@ export interface RarHeaderWalk {
   entries: RarHeaderEntry[];
   /** Headers are encrypted (RAR 5 archive encryption header, RAR 4 MHD_PASSWORD). */
   headersEncrypted: boolean;
+  /** A header that could not be read (or the archive ends inside one). */
   truncated: boolean;
+  /** Largest window asked for by a service header (comments, quick-open data). */
+  largestServiceDictionary: number;
 }
 
 const MAX_HEADERS = 100_000;
@@ -37,7 +42,7 @@ function readVint(buf: Buffer, pos: number): { value: number; next: number } | n
 }
 
 function walkRar5(buf: Buffer): RarHeaderWalk {
-  const out: RarHeaderWalk = { version: 5, entries: [], headersEncrypted: false, truncated: false };
+  const out: RarHeaderWalk = { version: 5, entries: [], headersEncrypted: false, truncated: false, largestServiceDictionary: 0 };
   let pos = RAR5_SIGNATURE.length;
   for (let count = 0; count < MAX_HEADERS; count++) {
     if (pos + 4 >= buf.length) {
@@ -80,9 +85,15 @@ function walkRar5(buf: Buffer): RarHeaderWalk {
       return out;
     }
     if (type.value === 5) return out; // end of archive
-    if (type.value === 2) {
+    if (type.value === 2 || type.value === 3) {
+      // Service headers (3) share the file header layout and may be compressed too: their window counts.
       const entry = parseRar5File(buf, p, headerEnd - extraSize, headerEnd, dataSize);
-      if (entry) out.entries.push(entry);
+      if (!entry) {
+        out.truncated = true;
+        return out;
+      }
+      if (type.value === 2) out.entries.push(entry);
+      else out.largestServiceDictionary = Math.max(out.largestServiceDictionary, entry.dictionary);
     }
     pos = headerEnd + dataSize;
     if (pos > buf.length) {
@@ -118,11 +129,13 @@ function parseRar5File(buf: Buffer, start: number, extraStart: number, headerEnd
     if (recordType.value === 5) symlink = true; // file system redirection: symlink, junction, hard link, copy
     e = recordSize.next + recordSize.value;
   }
-  return { name, directory: (fileFlags.value & 0x1) !== 0, symlink, encrypted, unpackedSize: unpacked.value, packedSize };
+  const method = (compression.value >> 7) & 0x7;
+  const dictionary = method === 0 ? 0 : 128 * 1024 * 2 ** ((compression.value >> 10) & 0x1f);
+  return { name, directory: (fileFlags.value & 0x1) !== 0, symlink, encrypted, unpackedSize: unpacked.value, packedSize, dictionary };
 }
 
 function walkRar4(buf: Buffer): RarHeaderWalk {
-  const out: RarHeaderWalk = { version: 4, entries: [], headersEncrypted: false, truncated: false };
+  const out: RarHeaderWalk = { version: 4, entries: [], headersEncrypted: false, truncated: false, largestServiceDictionary: 0 };
   let pos = RAR4_SIGNATURE.length;
   for (let count = 0; count < MAX_HEADERS; count++) {
     if (pos + 7 > buf.length) {
@@ -165,6 +178,8 @@ function walkRar4(buf: Buffer): RarHeaderWalk {
         encrypted: (flags & 0x4) !== 0,
         unpackedSize: unpacked + high * 2 ** 32,
         packedSize: addSize,
+        // RAR 4: 64 KiB << bits 5-7 of the flags (at most 4 MiB; 0xE0 marks a directory).
+        dictionary: (flags & 0xe0) === 0xe0 ? 0 : 64 * 1024 * 2 ** ((flags >> 5) & 0x7),
       });
     } else if (flags & 0x8000) {
       addSize = buf.readUInt32LE(pos + 7);

@@ -112,7 +112,9 @@ export async function readRar(data: Buffer, limits: ArchiveLimits, counter: Expa
     if (pathProblem) problems.push({ kind: 'traversal', member: h.name, detail: pathProblem });
     if (h.symlink) problems.push({ kind: 'symlink', member: h.name });
     if (h.encrypted) problems.push({ kind: 'encrypted', member: h.name });
+    if (h.dictionary > limits.maxDictionary) problems.push({ kind: 'too-large', member: h.name, detail: `dictionary of ${h.dictionary} bytes` });
   }
+  if (headers.largestServiceDictionary > limits.maxDictionary) problems.push({ kind: 'too-large', detail: `service header dictionary of ${headers.largestServiceDictionary} bytes` });
   if (headers.truncated) problems.push({ kind: 'truncated', detail: 'archive ends inside a header or member' });
   if (problems.length > 0) return { members: [], problems };
 

@@ -10,6 +10,11 @@ export interface ArchiveLimits {
   /** Inflated / compressed, for members above ratioFloor bytes. */
   maxRatio: number;
   ratioFloor: number;
+  /**
+   * Largest RAR dictionary (decompression window) unrar may allocate. unrar's WebAssembly memory
+   * grows to the window a header declares and never shrinks: a 100-byte RAR could claim gigabytes.
+   */
+  maxDictionary: number;
 }
 
 /** Shared by all nesting levels of one submission, so nested archives cannot multiply the caps. */

@@ -26,6 +26,8 @@ const options = z.strictObject({
       maxRatio: z.number().min(2).default(200),
       /** Members smaller than this are not held to maxRatio (small XML compresses very well). */
       ratioFloor: sizeOption.default(1024 * 1024),
+      /** RAR decompression window unrar may allocate (WinRAR's default is 32 MiB). */
+      maxDictionary: sizeOption.default(64 * 1024 * 1024),
     })
     .prefault({}),
   pdf: z

@@ -18,7 +18,7 @@ export interface DocumentText {
 }
 
 const TEXT_LIMIT = 512 * 1024;
-const LIMITS = { maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize: 64 * 1024 * 1024, maxRatio: 1000, ratioFloor: 1024 * 1024 };
+const LIMITS = { maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize: 64 * 1024 * 1024, maxRatio: 1000, ratioFloor: 1024 * 1024, maxDictionary: 64 * 1024 * 1024 };
 
 const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
 

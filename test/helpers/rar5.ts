@@ -15,6 +15,8 @@ export interface Rar5Member {
   encrypted?: boolean;
   /** Declared unpacked size instead of the real one. */
   declaredSize?: number;
+  /** Compression information field (default 0: stored); the data is then taken as already packed. */
+  compressionInfo?: number;
 }
 
 const SIGNATURE = Buffer.from('526172211a070100', 'hex');
@@ -68,7 +70,7 @@ function fileHeader(m: Rar5Member): Buffer {
     vint(m.declaredSize ?? data.length),
     vint(m.directory ? 0x10 : 0x20),
     u32(crc32(data)),
-    vint(0), // compression: version 0, stored, smallest dictionary
+    vint(m.compressionInfo ?? 0), // compression: version 0, stored, smallest dictionary unless given
     vint(0), // host OS: Windows
     vint(name.length),
     name,

@@ -105,6 +105,14 @@ describe('attachments check', function () {
       expect((await inspect('two-pdfs.zip', fixture('two-pdfs.zip'), strict))[0].details).to.include({ problem: 'too-large' });
       expect((await inspect('two-pdfs.rar', fixture('two-pdfs.rar'), strict))[0].details).to.include({ problem: 'too-large' });
     });
+    it('a RAR asking for a huge decompression window is refused before unrar allocates it', async () => {
+      const { makeRar5 } = await import('../../helpers/rar5.js');
+      const rar = makeRar5([{ name: 'a.pdf', data: Buffer.alloc(100, 7), declaredSize: 2 ** 30, compressionInfo: (3 << 7) | (14 << 10) }]);
+      const before = process.memoryUsage().rss;
+      const findings = await inspect('a.rar', rar);
+      expect(findings.map((f) => [f.code, f.details?.problem, f.details?.detail])).to.deep.equal([['archive-unsafe', 'too-large', 'dictionary of 2147483648 bytes']]);
+      expect(process.memoryUsage().rss - before).to.be.below(256 * 1024 * 1024);
+    });
     it('an extension allowed by the administrator is accepted', async () => {
       const odt = fileRulesFrom(attachmentsCheck.options.parse({ allowedExtensions: ['pdf', 'odt'] }));
       expect(await inspect('a.odt', fixture('two-pdfs.zip'), odt)).to.deep.equal([]);
