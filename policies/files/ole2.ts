@@ -3,6 +3,7 @@
 // encrypted OOXML packages (which are OLE2 files with an EncryptedPackage stream).
 
 import CFB from 'cfb';
+import { ole2StructureProblem } from './ole2-guard.js';
 
 export interface Ole2Facts {
   ok: boolean;
@@ -34,6 +35,8 @@ function excelEncrypted(stream: Buffer | null): boolean {
 }
 
 export function inspectOle2(data: Buffer): Ole2Facts {
+  const unsafe = ole2StructureProblem(data);
+  if (unsafe) return { ok: false, error: unsafe, application: 'other', macros: [], encrypted: false };
   let container: CFB.CFB$Container;
   try {
     container = CFB.read(data, { type: 'buffer' });

@@ -18,6 +18,8 @@ const CLEAN = ['qd-05.doc', 'qd-05.docx', 'qd-05.pdf', 'bang-ke.xls', 'bang-ke.x
 
 const HOSTILE: [string, string, string][] = [
   ['macro.doc', 'active-content', 'VBA macros'],
+  // cfb alone would loop forever on this one (policies/files/ole2-guard.ts)
+  ['ole2-loop.doc', 'attachment-content-mismatch', 'unreadable compound file: stream starts past the end (sector 19)'],
   ['vba.docx', 'active-content', 'macros or ActiveX'],
   ['docm-renamed.docx', 'active-content', 'macros or ActiveX'],
   ['zip-renamed.docx', 'attachment-content-mismatch', 'zip without [Content_Types].xml'],
