@@ -45,10 +45,10 @@ export function ole2StructureProblem(data: Buffer): string | null {
     seen.add(dir);
     const base = sectorAt(dir);
     if (base < 0) return 'directory sector outside the file';
-    for (let e = base; e + 128 <= base + ssz; e += 128) {
+    for (let e = base; e + 128 <= base + ssz && e + 128 <= data.length; e += 128) {
       const type = data[e + 66];
-      const start = data.readUInt32LE(e + 116);
-      const size = data.readUInt32LE(e + 120);
+      const start = u32(e + 116);
+      const size = u32(e + 120);
       if (type !== 5 && size >= 4096 && start < MAX_REGULAR_SECTOR && start >= sectorCount) return `stream starts past the end (sector ${start})`;
     }
   }
