@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   smtp: () => import('./smtp.js'),
   smime: () => import('./smime.js'),
   imap: () => import('./imap.js'),
+  policy: () => import('./policy.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -113,6 +113,12 @@ export const docgateSchema = z.strictObject({
       memoryLimit: size.default(1024 * 1024),
     })
     .prefault({}),
+  inspection: z
+    .strictObject({
+      /** Bytes of whole files that policy checks may hold in memory at once, all submissions together. */
+      memoryBudget: size.default(64 * 1024 * 1024),
+    })
+    .prefault({}),
   trust: z
     .strictObject({
       anchors: z.string().default('trust/anchors'),

@@ -5,6 +5,8 @@ import { AgencyDirectory } from '../config/agencies.js';
 import { loadPolicy, type Config } from '../config/load.js';
 import { PolicyEngine } from '../policies/engine.js';
 import { TrustStore, trustPathsOf } from '../policies/smime/trust-store.js';
+import { ByteBudget } from '../policies/files/budget.js';
+import { SERVICE_NAMES } from '../policies/services.js';
 import type { PolicyServices } from '../policies/types.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -67,7 +69,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const events = new MailboxEvents();
     const injected = options.services ?? {};
     const trust = injected.trust instanceof TrustStore ? injected.trust : await TrustStore.open({ paths: trustPathsOf(config.configDir, config.docgate.trust), log: log.child({ component: 'trust' }) });
-    const services = { ...injected, trust };
+    const services = {
+      [SERVICE_NAMES.memoryBudget]: new ByteBudget(config.docgate.inspection.memoryBudget),
+      [SERVICE_NAMES.register]: { findDuplicate: (q: Parameters<typeof storage.register.findDuplicate>[0]) => storage.register.findDuplicate(q) },
+      ...injected,
+      trust,
+    };
     const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
     const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });

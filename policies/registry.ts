@@ -4,6 +4,14 @@
 import type { CheckDefinition } from './types.js';
 import { senderHeaderCheck } from './checks/sender-header.js';
 import { smimeSignatureCheck } from './checks/smime-signature.js';
+import { mimeStructureCheck } from './checks/mime-structure.js';
+import { attachmentsCheck } from './checks/attachments.js';
+import { malwareCheck } from './checks/malware.js';
+import { confidentialityCheck } from './checks/confidentiality.js';
+import { legacyEncodingCheck } from './checks/legacy-encoding.js';
+import { metadataCheck } from './checks/metadata.js';
+import { classificationCheck } from './checks/classification.js';
+import { duplicateCheck } from './checks/duplicate.js';
 
 function define<O>(check: CheckDefinition<O>): CheckDefinition {
   return check as unknown as CheckDefinition;
@@ -12,4 +20,12 @@ function define<O>(check: CheckDefinition<O>): CheckDefinition {
 export const CHECK_DEFINITIONS: Readonly<Record<string, CheckDefinition>> = Object.freeze({
   [senderHeaderCheck.id]: define(senderHeaderCheck),
   [smimeSignatureCheck.id]: define(smimeSignatureCheck),
+  [mimeStructureCheck.id]: define(mimeStructureCheck),
+  [attachmentsCheck.id]: define(attachmentsCheck),
+  [malwareCheck.id]: define(malwareCheck),
+  [confidentialityCheck.id]: define(confidentialityCheck),
+  [legacyEncodingCheck.id]: define(legacyEncodingCheck),
+  [metadataCheck.id]: define(metadataCheck),
+  [classificationCheck.id]: define(classificationCheck),
+  [duplicateCheck.id]: define(duplicateCheck),
 });

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
 import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
+import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerConfigCommands(program);
   registerAccountCommands(program);
+  registerQuarantineCommands(program);
   return program;
 }
 
@@ -45,5 +47,7 @@ const invokedDirectly = process.argv[1] && /docgate\.(ts|js)$/.test(process.argv
 if (invokedDirectly) {
   const code = await main(process.argv);
   // serve keeps running; other commands end here.
-  if (process.argv[2] !== 'serve' || code !== 0) process.exit(code);
+  // (global options such as --config may come before the command name)
+  const serving = process.argv.slice(2).find((a, i, all) => !a.startsWith('-') && !['--config', '--data'].includes(all[i - 1] ?? '')) === 'serve';
+  if (!serving || code !== 0) process.exit(code);
 }

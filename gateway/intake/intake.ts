@@ -92,6 +92,7 @@ export class IntakeService {
         raw: { path: spooled.path, size: spooled.size, sha256: spooled.sha256 },
         mime,
         unwrapped,
+        allowedExtensions: this.allowedExtensions(),
       });
       const verdict = await this.deps.policy.evaluate(message);
       if (verdict.action === 'defer') return { kind: 'deferred', verdict };
@@ -118,6 +119,13 @@ export class IntakeService {
       await mime.dispose();
       if (!adopted) await unlink(spooled.path).catch(() => undefined);
     }
+  }
+
+  /** The attachments check's allow-list in the policy now in force, for choosing the main document. */
+  private allowedExtensions(): readonly string[] | undefined {
+    const entry = this.deps.policy.current.checks.find((c) => c.id === 'attachments');
+    const list = entry?.options.allowedExtensions;
+    return Array.isArray(list) ? (list as string[]) : undefined;
   }
 
   private recipientAgencies(rcptTo: string[]): Agency[] {
@@ -155,7 +163,7 @@ export class IntakeService {
       declaredType: a.declaredType,
       detectedType: a.detectedType,
       sha256: a.sha256,
-      role: (position === 0 ? 'main' : 'attachment') as 'main' | 'attachment',
+      role: (position === message.mainDocument ? 'main' : 'attachment') as 'main' | 'attachment',
     }));
     const m = message.metadata;
     return {

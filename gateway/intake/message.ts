@@ -67,6 +67,8 @@ export interface InboundMessage {
   textBody: string | null;
   textCharset: string | null;
   attachments: Attachment[];
+  /** Index in `attachments` of the main document: the file a "Văn bản chính" form line names, else the first of an allowed type. */
+  mainDocument: number | null;
   metadata: DocumentMetadata;
 }
 
@@ -132,6 +134,26 @@ export interface BuildMessageInput {
   raw: { path: string; size: number; sha256: string };
   mime: MimeParseResult;
   unwrapped?: MimeParseResult | null;
+  /** Extensions of document files (policy's allow-list), for choosing the main document. */
+  allowedExtensions?: readonly string[];
+}
+
+const DEFAULT_DOCUMENT_EXTENSIONS = ['doc', 'docx', 'xls', 'xlsx', 'pdf', 'zip', 'rar'];
+
+/** DESIGN.md: the first attachment of an allowed type is the main document unless a form line names it. */
+export function selectMainDocument(attachments: Attachment[], metadata: DocumentMetadata, allowed: readonly string[] = DEFAULT_DOCUMENT_EXTENSIONS): number | null {
+  const candidates = attachments.map((a, i) => ({ a, i })).filter(({ a }) => !a.insideMessage && a.filename !== null);
+  if (metadata.mainFile) {
+    const wanted = nfc(metadata.mainFile).trim().toLowerCase();
+    const named = candidates.find(({ a }) => a.filename!.trim().toLowerCase() === wanted);
+    if (named) return named.i;
+  }
+  const types = new Set(allowed.map((e) => e.toLowerCase()));
+  const first = candidates.find(({ a }) => {
+    const dot = a.filename!.lastIndexOf('.');
+    return dot > 0 && types.has(a.filename!.slice(dot + 1).toLowerCase());
+  });
+  return first ? first.i : null;
 }
 
 export async function buildInboundMessage(input: BuildMessageInput): Promise<InboundMessage> {
@@ -173,8 +195,10 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     });
   }
 
+  const metadata = parseFormMetadata(textBody, subject);
+  const { allowedExtensions, ...rest } = input;
   return {
-    ...input,
+    ...rest,
     unwrapped: input.unwrapped ?? null,
     headers,
     from: fromValues.flatMap((value) => parseAddressList(value)),
@@ -185,7 +209,8 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     textBody,
     textCharset,
     attachments,
-    metadata: parseFormMetadata(textBody, subject),
+    mainDocument: selectMainDocument(attachments, metadata, allowedExtensions),
+    metadata,
   };
 }
 

@@ -26,13 +26,15 @@ export interface DocumentMetadata {
   confidentiality: string | null;
   /** Hạn xử lý as written. */
   deadline: string | null;
+  /** "Văn bản chính: <file name>": names the main document among the attachments. */
+  mainFile: string | null;
   /** Where each field came from. */
   sources: Partial<Record<MetadataField, 'form' | 'subject'>>;
   /** Fields given more than once (the first one counts). */
   repeated: MetadataField[];
 }
 
-export type MetadataField = 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality' | 'deadline';
+export type MetadataField = 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality' | 'deadline' | 'mainFile';
 
 const LABELS: Record<string, MetadataField> = {
   'so ky hieu': 'documentNumber',
@@ -44,6 +46,8 @@ const LABELS: Record<string, MetadataField> = {
   'do khan': 'urgency',
   'do mat': 'confidentiality',
   'han xu ly': 'deadline',
+  'van ban chinh': 'mainFile',
+  'tep chinh': 'mainFile',
 };
 
 const URGENCY: Record<string, Urgency> = {
@@ -108,6 +112,7 @@ export function parseFormMetadata(textBody: string | null, subject: string | nul
     urgency: parseUrgency(values.urgency ?? null),
     confidentiality: values.confidentiality ?? null,
     deadline: values.deadline ?? null,
+    mainFile: values.mainFile ?? null,
     sources,
     repeated,
   };

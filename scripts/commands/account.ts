@@ -8,7 +8,7 @@ import { checkPasswordRules, generatePassword, hashPassword } from '../../storag
 import { openStorage, type Storage } from '../../storage/index.js';
 import { CliError, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';
 
-async function withStorage<T>(config: Config, work: (storage: Storage) => Promise<T>): Promise<T> {
+export async function withStorage<T>(config: Config, work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(config, silentLogger);
   try {
     return await work(storage);

@@ -12,6 +12,7 @@ REQUIREMENTS=(
   "fetchmail|command -v fetchmail"
   "curl|command -v curl"
   "python3|command -v python3"
+  "clamav-daemon|test -x /usr/sbin/clamd"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do

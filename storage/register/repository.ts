@@ -57,6 +57,19 @@ export interface NumberingInput {
 
 const ENTRY_COLUMNS = ['agency_id', 'book', 'year', 'number', 'document_id', 'counterpart_agency_id', 'status', 'registered_at', 'note'];
 
+export interface QuarantineDecision {
+  trackingId: string;
+  at: Date;
+  actor: string;
+  note: string | null;
+}
+
+export class QuarantineStateError extends Error {
+  constructor(readonly trackingId: string, readonly status: string | null) {
+    super(status === null ? `no document ${trackingId}` : `document ${trackingId} is ${status}, not quarantined`);
+  }
+}
+
 export interface RecordedSubmission {
   trackingId: string;
   messageId: number;
@@ -118,20 +131,35 @@ export class RegisterRepository {
    * Numbers the document in the sender's sổ đi and each recipient's sổ đến, and delivers it to each
    * recipient's INBOX and the sender's Văn bản đi, with one event per entry.
    */
-  async numberAndDeliver(t: Transaction, d: NumberingInput): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageId'>> {
+  async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageId'>> {
     const outgoingNumber = await nextRegisterNumber(this.sequelize, t, d.senderAgencyId, 'outgoing', d.year);
     const incoming: { agencyId: string; number: number }[] = [];
     for (const agencyId of d.recipientAgencyIds) {
       incoming.push({ agencyId, number: await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', d.year) });
     }
+    // A released document's held outgoing entry is numbered in place; otherwise a new one is written.
+    if (heldOutgoingId !== undefined) {
+      await this.models.RegisterEntry.update(
+        { status: 'sent', number: outgoingNumber, year: d.year, registeredAt: d.at, note: d.note },
+        { where: { id: heldOutgoingId }, transaction: t },
+      );
+    }
     const rows: SqlValue[][] = [
-      [d.senderAgencyId, 'outgoing', d.year, outgoingNumber, d.trackingId, null, 'sent', d.at, d.note],
+      ...(heldOutgoingId === undefined ? [[d.senderAgencyId, 'outgoing', d.year, outgoingNumber, d.trackingId, null, 'sent', d.at, d.note]] : []),
       ...incoming.map((i) => [i.agencyId, 'incoming', d.year, i.number, d.trackingId, d.senderAgencyId, '01', d.at, null]),
     ];
     const inserted = await insertRows(this.sequelize, t, 'register_entries', ENTRY_COLUMNS, rows, ['id', 'agency_id', 'book']);
     const entryId = (agencyId: string, book: RegisterBook) => toNumber(inserted.find((r) => r.agency_id === agencyId && r.book === book)!.id);
     await this.insertEvents(t, [
-      { documentId: d.trackingId, entryId: entryId(d.senderAgencyId, 'outgoing'), agencyId: d.senderAgencyId, status: 'sent', actor: d.actor, note: d.note, at: d.at },
+      {
+        documentId: d.trackingId,
+        entryId: heldOutgoingId ?? entryId(d.senderAgencyId, 'outgoing'),
+        agencyId: d.senderAgencyId,
+        status: 'sent',
+        actor: d.actor,
+        note: d.note,
+        at: d.at,
+      },
       ...incoming.map((i) => ({ documentId: d.trackingId, entryId: entryId(i.agencyId, 'incoming'), agencyId: i.agencyId, status: '01' as const, actor: null, note: null, at: d.at })),
     ]);
     const deliveries = await this.mailboxes.deliverMany(t, [
@@ -181,6 +209,79 @@ export class RegisterRepository {
       ['document_id', 'entry_id', 'agency_id', 'status', 'actor', 'note', 'at'],
       events.map((e) => [e.documentId, e.entryId, e.agencyId, e.status, e.actor, e.note, e.at]),
     );
+  }
+
+  /** Documents held by a `quarantine` action, oldest first. */
+  async quarantined(): Promise<DocumentRow[]> {
+    const rows = await this.models.Document.findAll({ where: { status: 'quarantined' }, order: [['receivedAt', 'ASC']] });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  /**
+   * An administrator releases a held document: it is numbered in the sender's sổ đi (the held entry
+   * becomes `sent`) and in each recipient's sổ đến, and delivered, exactly as an accepted one.
+   */
+  async releaseQuarantined(t: Transaction, r: QuarantineDecision & { recipientAgencyIds: string[]; year: number }): Promise<RecordedSubmission> {
+    const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
+    await this.models.Document.update({ status: 'accepted' }, { where: { id: r.trackingId }, transaction: t });
+    const numbered = await this.numberAndDeliver(
+      t,
+      {
+        trackingId: r.trackingId,
+        messageId: doc.messageId!,
+        senderAgencyId: doc.senderAgencyId,
+        actor: r.actor,
+        recipientAgencyIds: r.recipientAgencyIds,
+        year: r.year,
+        at: r.at,
+        note: r.note ?? 'released from quarantine',
+      },
+      outgoing.get('id') as number,
+    );
+    return { trackingId: r.trackingId, messageId: doc.messageId!, ...numbered };
+  }
+
+  /** An administrator refuses a held document: it becomes returned, unnumbered, never delivered. */
+  async rejectQuarantined(t: Transaction, r: QuarantineDecision): Promise<void> {
+    const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
+    await outgoing.update({ status: 'returned', note: r.note }, { transaction: t });
+    await this.models.Document.update({ status: 'returned' }, { where: { id: r.trackingId }, transaction: t });
+    await this.models.RegisterEvent.create(
+      { documentId: r.trackingId, entryId: outgoing.get('id') as number, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
+      { transaction: t },
+    );
+  }
+
+  private async heldDocument(t: Transaction, trackingId: string) {
+    const row = await this.models.Document.findByPk(trackingId, { transaction: t });
+    const doc = row?.get({ plain: true }) as DocumentRow | undefined;
+    if (!doc || doc.status !== 'quarantined') throw new QuarantineStateError(trackingId, doc?.status ?? null);
+    const outgoing = await this.models.RegisterEntry.findOne({ where: { documentId: trackingId, book: 'outgoing', status: 'held' }, transaction: t });
+    if (!outgoing) throw new QuarantineStateError(trackingId, doc.status);
+    return { doc, outgoing };
+  }
+
+  /** A registered (accepted) document with the same Message-ID, or the same số ký hiệu of the same agency and year. */
+  async findDuplicate(q: { messageId: string | null; senderAgencyId: string; documentNumber: string | null; year: number }): Promise<{ trackingId: string; by: 'message-id' | 'document-number' } | null> {
+    const { Document } = this.models;
+    if (q.messageId) {
+      const row = await Document.findOne({ where: { rfc822MessageId: q.messageId, status: 'accepted' }, attributes: ['id'] });
+      if (row) return { trackingId: row.get('id') as string, by: 'message-id' };
+    }
+    if (q.documentNumber) {
+      const rows = await Document.findAll({
+        where: { senderAgencyId: q.senderAgencyId, documentNumber: q.documentNumber.normalize('NFC'), status: 'accepted' },
+        attributes: ['id', 'signedDate', 'receivedAt'],
+        limit: 100,
+      });
+      const sameYear = rows.find((r) => {
+        const signed = r.get('signedDate') as string | null;
+        const year = signed ? Number(signed.slice(0, 4)) : (r.get('receivedAt') as Date).getUTCFullYear();
+        return year === q.year;
+      });
+      if (sameYear) return { trackingId: sameYear.get('id') as string, by: 'document-number' };
+    }
+    return null;
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../helpers/env.js';
 import { startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { transport } from '../helpers/gateway.js';
+import { makePdf } from '../helpers/documents.js';
 
 describe('first start with the sample configuration', function () {
   this.timeout(60_000);
@@ -43,9 +44,10 @@ describe('first start with the sample configuration', function () {
       from: email,
       to: 'vanthu@snv.hatinh.gov.vn',
       subject: 'Thử nghiệm',
-      text: 'Số ký hiệu: 01/UBND-VP\nNgày ký: 02/11/2026\nLoại văn bản: Công văn\n',
+      text: 'Số ký hiệu: 01/UBND-VP\nNgày ký: 02/11/2026\nLoại văn bản: Công văn\nTrích yếu: V/v thử nghiệm hệ thống\n',
+      attachments: [{ filename: 'Cong van 01.pdf', content: makePdf('Cong van 01/UBND-VP') }],
     });
-    expect(info.response).to.match(/^250 2\.0\.0 Da nhan van ban/);
+    expect(info.response).to.match(/^250 2\.0\.0 (\[warning:late-sending\] )?Da nhan van ban/);
 
     await stopProcess(server.child);
     server = await startServe(path.join(root, 'config'), data);

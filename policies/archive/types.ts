@@ -1,0 +1,65 @@
+// What an archive reader reports: its members (read one at a time, bounded) and every unsafe property.
+
+export interface ArchiveLimits {
+  /** Members per archive. */
+  maxEntries: number;
+  /** Real (inflated) bytes of one member. */
+  maxMemberSize: number;
+  /** Real bytes inflated from one submission's archives, all nesting levels together. */
+  maxTotalSize: number;
+  /** Inflated / compressed, for members above ratioFloor bytes. */
+  maxRatio: number;
+  ratioFloor: number;
+  /**
+   * Largest RAR dictionary (decompression window) unrar may allocate. unrar's WebAssembly memory
+   * grows to the window a header declares and never shrinks: a 100-byte RAR could claim gigabytes.
+   */
+  maxDictionary: number;
+}
+
+/** Shared by all nesting levels of one submission, so nested archives cannot multiply the caps. */
+export interface ExpansionCounter {
+  inflated: number;
+}
+
+export type ArchiveProblemKind =
+  | 'corrupt'
+  | 'truncated'
+  | 'traversal'
+  | 'symlink'
+  | 'encrypted'
+  | 'name-mismatch'
+  | 'overlap'
+  | 'too-many-entries'
+  | 'too-large'
+  | 'ratio'
+  | 'size-mismatch'
+  | 'unsupported';
+
+export interface ArchiveProblem {
+  kind: ArchiveProblemKind;
+  member?: string;
+  detail?: string;
+}
+
+export interface ArchiveEntry {
+  /** Decoded member name as stored (folders included). */
+  name: string;
+  directory: boolean;
+  /** Sizes as the archive declares them (may lie: reading counts the real bytes). */
+  declaredSize: number;
+  compressedSize: number;
+}
+
+export type MemberRead = { ok: true; data: Buffer } | { ok: false; problem: ArchiveProblem };
+
+/** Path rules for member names: traversal, absolute paths, backslashes, drive letters, controls. */
+export function memberPathProblem(name: string): string | null {
+  if (name.length === 0) return 'empty name';
+  if (name.includes('\\')) return 'backslash in name';
+  if (name.startsWith('/')) return 'absolute path';
+  if (/^[a-zA-Z]:/.test(name)) return 'drive letter';
+  if (name.split('/').some((segment) => segment === '..')) return 'parent directory (..)';
+  if (/[\u0000-\u001f]/.test(name)) return 'control character in name';
+  return null;
+}

@@ -1,0 +1,34 @@
+// `malformed-mime`: the parser's problems (missing or unterminated boundaries, nesting, long header
+// lines, NUL, invalid base64 ...) and RFC 5322's one-From rule. Parsing itself is bounded (streaming,
+// decoded parts spilled to temp files), so this check only reads the list the parser made.
+
+import { z } from 'zod';
+import type { MimeProblemKind } from '../../gateway/intake/mime/types.js';
+import { ALL_PROBLEM_KINDS, describeProblem } from '../mime/sanity.js';
+import type { CheckDefinition, Finding } from '../types.js';
+
+const options = z.strictObject({
+  /** Problem kinds that make a message malformed (default: all the parser reports). */
+  problems: z.array(z.enum(ALL_PROBLEM_KINDS as [MimeProblemKind, ...MimeProblemKind[]])).default(ALL_PROBLEM_KINDS),
+  /** RFC 5322 3.6: exactly one From field. */
+  requireSingleFrom: z.boolean().default(true),
+});
+
+export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
+  id: 'mime-structure',
+  stage: 'content',
+  description: 'Cau truc MIME hop le / well-formed MIME structure',
+  options,
+  async run(message, ctx) {
+    const findings: Finding[] = [];
+    const wanted = new Set(ctx.options.problems);
+    if (ctx.options.requireSingleFrom && message.fromFieldCount !== 1) {
+      findings.push({ code: 'malformed-mime', subject: message.fromFieldCount === 0 ? 'missing From / thieu From' : 'duplicate From / From bi lap', details: { fromFields: message.fromFieldCount } });
+    }
+    for (const problem of message.mime.problems) {
+      if (!wanted.has(problem.kind)) continue;
+      findings.push({ code: 'malformed-mime', subject: describeProblem(problem), details: { ...problem } });
+    }
+    return { findings, data: { problems: message.mime.problems.length } };
+  },
+};

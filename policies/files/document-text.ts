@@ -1,0 +1,73 @@
+// The main document's own text and fonts (DOCX paragraphs, XLSX shared strings), read once per
+// submission and shared by the confidentiality, legacy-encoding and metadata checks. PDF and legacy
+// .doc/.xls text is not extracted (it needs a renderer or the binary formats' text tables): for those,
+// the form lines and the Subject are what the checks read.
+
+import type { Attachment, InboundMessage } from '../../gateway/intake/message.js';
+import type { PolicyContext } from '../types.js';
+import { withAttachmentBytes } from './content.js';
+import { extensionOf } from './names.js';
+import { inspectOoxml } from './ooxml.js';
+
+export interface DocumentText {
+  file: string;
+  /** Paragraphs (DOCX) or cells (XLSX) joined by newlines, NFC, at most TEXT_LIMIT characters. */
+  text: string;
+  /** Font names used or declared (w:rFonts, w:font, XLSX <name val>). */
+  fonts: string[];
+}
+
+const TEXT_LIMIT = 512 * 1024;
+const LIMITS = { maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize: 64 * 1024 * 1024, maxRatio: 1000, ratioFloor: 1024 * 1024, maxDictionary: 64 * 1024 * 1024 };
+
+const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
+
+export function decodeXmlText(xml: string): string {
+  return xml
+    .replace(/<\/w:p>|<w:br\s*\/>|<w:cr\s*\/>|<\/si>|<\/a:p>/g, '\n')
+    .replace(/<w:tab\s*\/>/g, '\t')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, entity: string) => {
+      if (entity === 'amp') return '&';
+      if (entity === 'lt') return '<';
+      if (entity === 'gt') return '>';
+      if (entity === 'quot') return '"';
+      if (entity === 'apos') return "'";
+      const code = entity.startsWith('#x') ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    });
+}
+
+export function fontsOf(xml: string): string[] {
+  const fonts = new Set<string>();
+  for (const m of xml.matchAll(/<w:rFonts\b([^>]*)>/g)) {
+    for (const a of m[1].matchAll(/w:(?:ascii|hAnsi|cs|eastAsia)="([^"]+)"/g)) fonts.add(a[1]);
+  }
+  for (const m of xml.matchAll(/<w:font\s+w:name="([^"]+)"/g)) fonts.add(m[1]);
+  for (const m of xml.matchAll(/<(?:x:)?name\s+val="([^"]+)"/g)) fonts.add(m[1]);
+  return [...fonts];
+}
+
+async function extract(attachment: Attachment, ctx: Pick<PolicyContext, 'services' | 'signal'>): Promise<DocumentText | null> {
+  const extension = extensionOf(attachment.filename ?? '');
+  if ((extension !== 'docx' && extension !== 'xlsx') || attachment.detected !== 'zip') return null;
+  return withAttachmentBytes(attachment, ctx, async (data) => {
+    const facts = await inspectOoxml(data, LIMITS, { inflated: 0 }, true);
+    const textPart = extension === 'docx' ? facts.parts.get('word/document.xml') : facts.parts.get('xl/sharedStrings.xml');
+    const text = decodeXmlText(textPart ?? '').slice(0, TEXT_LIMIT).normalize('NFC');
+    const fonts = [...facts.parts.values()].flatMap(fontsOf);
+    return { file: attachment.filename!, text, fonts: [...new Set(fonts)] };
+  });
+}
+
+/** The main document's text, or null when there is none or it is not DOCX/XLSX. Never throws. */
+export function mainDocumentText(message: InboundMessage, ctx: Pick<PolicyContext, 'services' | 'signal'>): Promise<DocumentText | null> {
+  let pending = memo.get(message);
+  if (!pending) {
+    const index = message.mainDocument;
+    const attachment = index === null ? null : message.attachments[index];
+    pending = attachment ? extract(attachment, ctx).catch(() => null) : Promise.resolve(null);
+    memo.set(message, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,83 @@
+// duplicate: the check asks the register (a real SQLite store through the repository's findDuplicate,
+// injected as the `register` service): same Message-ID, or same số ký hiệu + agency + year, among
+// accepted documents only.
+
+import { expect } from 'chai';
+import { loadConfig } from '../../../config/load.js';
+import { createLogger } from '../../../gateway/log.js';
+import { duplicateCheck } from '../../../policies/checks/duplicate.js';
+import { SERVICE_NAMES } from '../../../policies/services.js';
+import { openStorage, type Storage } from '../../../storage/index.js';
+import type { SubmissionRecord } from '../../../storage/register/repository.js';
+import { AGENCIES, createTestEnv, type TestEnv } from '../../helpers/env.js';
+import { codes, composeMessage, FORM_LINES, runCheck, TEST_NOW } from '../../helpers/policy.js';
+
+function record(id: string, status: SubmissionRecord['status'], over: Partial<SubmissionRecord['metadata']> & { messageId?: string } = {}): SubmissionRecord {
+  return {
+    trackingId: id,
+    receivedAt: TEST_NOW,
+    year: 2026,
+    status,
+    reason: 'ok',
+    senderAgencyId: AGENCIES.ubnd.id,
+    senderAccount: AGENCIES.ubnd.address,
+    envelopeFrom: AGENCIES.ubnd.address,
+    envelopeRecipients: [AGENCIES.snv.address],
+    recipientAgencyIds: [AGENCIES.snv.id],
+    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: '', structure: null },
+    rfc822MessageId: over.messageId ?? `<${id}@ubnd.hatinh.gov.vn>`,
+    subject: 'V/v',
+    metadata: { documentNumber: over.documentNumber ?? '05/QĐ-UBND', signedDate: over.signedDate ?? '2026-11-21', signer: null, documentType: 'Quyết định', summary: 'V/v', urgency: null, confidentiality: null },
+    metadataJson: '{}',
+    verdictJson: '{}',
+    signatureJson: null,
+    paperCopyRequired: false,
+    files: [],
+    note: null,
+  };
+}
+
+describe('duplicate check', function () {
+  let env: TestEnv;
+  let storage: Storage;
+  const services = () => ({ [SERVICE_NAMES.register]: storage.register });
+
+  before(async () => {
+    env = createTestEnv();
+    storage = await openStorage(loadConfig({ configDir: env.configDir, dataDir: env.dataDir }), createLogger('silent'));
+    await storage.writes.run(async (t) => {
+      await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.ubnd.id, TEST_NOW);
+      await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.snv.id, TEST_NOW);
+      await storage.register.record(t, record('DG1', 'accepted', { messageId: '<first@ubnd.hatinh.gov.vn>' }));
+      await storage.register.record(t, record('DG2', 'returned', { documentNumber: '09/QĐ-UBND', messageId: '<returned@ubnd.hatinh.gov.vn>' }));
+      await storage.register.record(t, record('DG3', 'accepted', { documentNumber: '11/QĐ-UBND', signedDate: '2025-12-30' }));
+    });
+  });
+  after(async () => {
+    await storage.close();
+    env.cleanup();
+  });
+
+  const lines = (number: string, date = '21/11/2026') => [`Số ký hiệu: ${number}`, `Ngày ký: ${date}`, ...FORM_LINES.slice(2)].join('\n');
+
+  it('same Message-ID as an accepted document', async () => {
+    const message = await composeMessage({ messageId: '<first@ubnd.hatinh.gov.vn>', text: lines('99/QĐ-UBND') });
+    const report = await runCheck(duplicateCheck, message, {}, { services: services() });
+    expect(report.findings.map((f) => [f.code, f.details?.by])).to.deep.equal([['duplicate', 'message-id']]);
+  });
+  it('same số ký hiệu, agency and year (NFD input too)', async () => {
+    const message = await composeMessage({ text: lines('05/QĐ-UBND'.normalize('NFD')) });
+    const report = await runCheck(duplicateCheck, message, {}, { services: services() });
+    expect(report.findings.map((f) => [f.code, f.details?.by])).to.deep.equal([['duplicate', 'document-number']]);
+  });
+  it('near misses: another year, a returned document, options off', async () => {
+    expect(codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('11/QĐ-UBND') }), {}, { services: services() }))).to.deep.equal([]);
+    expect(codes(await runCheck(duplicateCheck, await composeMessage({ messageId: '<returned@ubnd.hatinh.gov.vn>', text: lines('09/QĐ-UBND') }), {}, { services: services() }))).to.deep.equal([]);
+    expect(codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('05/QĐ-UBND') }), { byDocumentNumber: false }, { services: services() }))).to.deep.equal([]);
+  });
+  it('without the register service the check fails loudly (4xx), never passes', async () => {
+    let error: Error | null = null;
+    await runCheck(duplicateCheck, await composeMessage({}), {}, { services: {} }).catch((e) => (error = e));
+    expect(error).to.be.instanceOf(Error);
+  });
+});
