@@ -14,10 +14,14 @@ export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
 export async function seedDemoAccounts(config: Config, storage: Storage, log: Logger, now: () => Date): Promise<string | null> {
   if (!config.docgate.demo.seedAccounts) return null;
   if ((await storage.accounts.count()) > 0) return null;
+  const ports = (listeners: readonly { port: number; tls: string }[]) =>
+    listeners.map((l) => `${l.port} ${l.tls === 'implicit' ? 'TLS' : 'STARTTLS'}`).join(', ') || '-';
+  const smtp = ports(config.docgate.smtp.listeners);
+  const imap = ports(config.docgate.imap.listeners);
   const lines = [
     '# docgate - tai khoan thu nghiem / demo accounts',
-    '# Van thu dang nhap SMTP (cong 2587 STARTTLS, 2465 TLS) bang cac tai khoan nay.',
-    '# Clerks log in to SMTP (port 2587 STARTTLS, 2465 TLS) with these accounts.',
+    `# Van thu gui van ban qua SMTP (cong ${smtp}) va nhan qua IMAP (cong ${imap}) bang cac tai khoan nay.`,
+    `# Clerks send over SMTP (port ${smtp}) and read over IMAP (port ${imap}) with these accounts.`,
     '',
   ];
   for (const agency of config.agencies) {

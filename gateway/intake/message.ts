@@ -41,7 +41,8 @@ export interface SubmissionSender {
   remoteAddress: string;
 }
 
-export interface InboundMessage {
+/** What intake knows of a submission before reading its content. */
+export interface SubmissionFacts {
   trackingId: string;
   receivedAt: Date;
   envelope: { mailFrom: string; rcptTo: string[] };
@@ -50,6 +51,9 @@ export interface InboundMessage {
   /** The stored bytes (submitted, with X-Docgate-* neutralised), without docgate's trace headers. */
   raw: { path: string; size: number; sha256: string };
   mime: MimeParseResult;
+}
+
+export interface InboundMessage extends SubmissionFacts {
   /**
    * The signed entity inside an opaque S/MIME message (gateway/intake/unwrap.ts), or null. When present,
    * textBody, attachments and metadata come from it (attachment paths are then prefixed "p7m:", since
@@ -125,14 +129,7 @@ function findTextBody(root: MimeNode): MimeNode | null {
   return null;
 }
 
-export interface BuildMessageInput {
-  trackingId: string;
-  receivedAt: Date;
-  envelope: { mailFrom: string; rcptTo: string[] };
-  sender: SubmissionSender;
-  recipientAgencies: Agency[];
-  raw: { path: string; size: number; sha256: string };
-  mime: MimeParseResult;
+export interface BuildMessageInput extends SubmissionFacts {
   unwrapped?: MimeParseResult | null;
   /** Extensions of document files (policy's allow-list), for choosing the main document. */
   allowedExtensions?: readonly string[];

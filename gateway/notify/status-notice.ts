@@ -67,9 +67,10 @@ export async function composeStatusNotice(input: StatusNoticeInput): Promise<Buf
     date: rfc5322Date(input.at, input.timeZone),
     messageId: `<${doc.id}.${input.status}.${randomBytes(4).toString('hex')}@${input.hostname}>`,
     ...(doc.rfc822MessageId ? { inReplyTo: doc.rfc822MessageId, references: [doc.rfc822MessageId] } : {}),
-    headers: { 'X-Docgate-Tracking-Id': doc.id, 'X-Docgate-Status': input.status },
     text: [...vi, '', '---', '', ...en, ''].join('\r\n'),
   });
   const built = await composer.compile().build();
-  return Buffer.from(built.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+  // docgate's own fields go first, written here: nodemailer would re-case their names ("…-ID").
+  const trace = `X-Docgate-Tracking-Id: ${doc.id}\r\nX-Docgate-Status: ${input.status}\r\n`;
+  return Buffer.from(trace + built.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }

@@ -24,6 +24,9 @@ export function registerServeCommand(program: Command): void {
       for (const l of gateway.smtp) {
         process.stdout.write(`SMTP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
       }
+      for (const l of gateway.imap) {
+        process.stdout.write(`IMAP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
+      }
       process.stdout.write('docgate đang chạy / docgate is running\n');
 
       let reloadTimer: NodeJS.Timeout | undefined;

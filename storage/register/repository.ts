@@ -26,15 +26,7 @@ export interface SubmissionRecord {
   message: { blobSha256: string; blobSize: number; prefix: string; structure: string | null };
   rfc822MessageId: string | null;
   subject: string | null;
-  metadata: {
-    documentNumber: string | null;
-    signedDate: string | null;
-    signer: string | null;
-    documentType: string | null;
-    summary: string | null;
-    urgency: string | null;
-    confidentiality: string | null;
-  };
+  metadata: Pick<DocumentRow, 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality'>;
   metadataJson: string;
   verdictJson: string;
   signatureJson: string | null;

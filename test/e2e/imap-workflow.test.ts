@@ -59,6 +59,7 @@ describe('IMAP filing workflow: register status and sender notices', function ()
     const header = literalAfter(notice.raw, 'BODY[HEADER.FIELDS (SUBJECT X-DOCGATE-STATUS X-DOCGATE-TRACKING-ID IN-REPLY-TO)] ').toString('latin1');
     expect(header.toLowerCase()).to.contain(`x-docgate-tracking-id: ${doc.trackingId.toLowerCase()}`);
     expect(header).to.contain('X-Docgate-Status: 03');
+    expect(header).to.contain(`X-Docgate-Tracking-Id: ${doc.trackingId}\r\n`);
     expect(header).to.match(/In-Reply-To: <[^>]+@ubnd\.hatinh\.gov\.vn>/);
     const body = decodeQp(literalAfter(notice.raw, 'BODY[TEXT] ').toString('latin1'));
     expect(body).to.contain('Văn bản của quý cơ quan đã được Sở Nội vụ tỉnh Hà Tĩnh tiếp nhận và vào sổ đến (trạng thái 03).');
