@@ -116,7 +116,10 @@ export const docgateSchema = z.strictObject({
   inspection: z
     .strictObject({
       /** Bytes of whole files that policy checks may hold in memory at once, all submissions together. */
-      memoryBudget: size.default(64 * 1024 * 1024),
+      memoryBudget: size.default(32 * 1024 * 1024),
+      /** Messages at least this large are parsed and checked at most `largeConcurrency` at a time. */
+      largeMessage: size.default(2 * 1024 * 1024),
+      largeConcurrency: z.number().int().min(1).max(256).default(4),
     })
     .prefault({}),
   trust: z

@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import { buildInboundMessage, type InboundMessage } from './message.js';
 import { parseMimeFile, structureOf, type MimeParseResult } from './mime/parser.js';
 import { spoolData, type SpoolViolation } from './spool.js';
+import { ProcessingGate } from './gate.js';
 import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 
@@ -53,7 +54,11 @@ function verdictForRegister(verdict: Verdict): string {
 }
 
 export class IntakeService {
-  constructor(private readonly deps: IntakeDeps) {}
+  private readonly largeMessages: ProcessingGate;
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.largeMessages = new ProcessingGate(deps.config.docgate.inspection.largeConcurrency);
+  }
 
   async receive(stream: AsyncIterable<Buffer | string>, session: SessionFacts): Promise<IntakeOutcome> {
     const { config, storage, log } = this.deps;
@@ -68,6 +73,7 @@ export class IntakeService {
     const receivedAt = this.deps.now();
     const trackingId = newTrackingId(receivedAt, config.docgate.timezone);
     let adopted = false;
+    const releaseGate = spooled.size >= config.docgate.inspection.largeMessage ? await this.largeMessages.acquire() : () => undefined;
     const parseOptions = {
       maxDepth: config.docgate.mime.maxDepth,
       maxParts: config.docgate.mime.maxParts,
@@ -76,6 +82,7 @@ export class IntakeService {
       tempDir: storage.spoolDir,
     };
     const mime = await parseMimeFile(spooled.path, parseOptions).catch(async (err) => {
+      releaseGate();
       await unlink(spooled.path).catch(() => undefined);
       throw err;
     });
@@ -95,6 +102,7 @@ export class IntakeService {
         allowedExtensions: this.allowedExtensions(),
       });
       const verdict = await this.deps.policy.evaluate(message);
+      releaseGate();
       if (verdict.action === 'defer') return { kind: 'deferred', verdict };
 
       const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
@@ -115,6 +123,7 @@ export class IntakeService {
       if (status === 'returned') return { kind: 'returned', trackingId, verdict };
       return { kind: 'quarantined', trackingId, verdict };
     } finally {
+      releaseGate();
       await unwrapped?.dispose();
       await mime.dispose();
       if (!adopted) await unlink(spooled.path).catch(() => undefined);

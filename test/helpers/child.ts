@@ -8,6 +8,12 @@ import { REPO_ROOT } from './env.js';
 
 export const CLI = path.join(REPO_ROOT, 'dist/scripts/docgate.js');
 const SOURCE_DIRS = ['config', 'gateway', 'policies', 'scripts', 'storage'];
+
+/**
+ * The allocator settings `npm start` runs the gateway with (README): few malloc arenas and no dynamic
+ * mmap threshold, so large buffers freed after a submission go back to the system.
+ */
+export const SERVE_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 let built = false;
 
 function newestSource(dir: string): number {
@@ -62,7 +68,7 @@ export function startServe(configDir: string, dataDir: string, timeoutMs = 20_00
     const extra = process.env.DOCGATE_CHILD_NODE_ARGS ? process.env.DOCGATE_CHILD_NODE_ARGS.split(' ') : [];
     const child = spawn(process.execPath, [...extra, CLI, 'serve', '--config', configDir, '--data', dataDir], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DOCGATE_LOG_LEVEL: 'warn' }, 
+      env: { ...process.env, ...SERVE_ENV, DOCGATE_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,13 +1,18 @@
 // Temporary configuration and data directories for one test: the sample agencies, loopback listeners on
 // ephemeral ports, and whatever a test overrides. Removed by cleanup().
 
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: the nearest folder above this file with a package.json (also from the build in dist/). */
+export const REPO_ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 export const AGENCIES = {
   ubnd: { id: '000.00.00.H27', domain: 'ubnd.hatinh.gov.vn', address: 'vanthu@ubnd.hatinh.gov.vn' },
