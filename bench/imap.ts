@@ -5,46 +5,65 @@
 
 import { parseMimeBuffer, structureOf } from '../gateway/intake/mime/parser.js';
 import { storeBlob } from '../storage/mailbox/spool-file.js';
-import { AGENCIES } from '../test/helpers/env.js';
-import { addClerk, startTestGateway, transport, TEST_PASSWORD, type TestGateway } from '../test/helpers/gateway.js';
+import { loadConfig } from '../config/load.js';
+import { silentLogger } from '../gateway/log.js';
+import { hashPassword } from '../storage/accounts/password.js';
+import { openStorage } from '../storage/index.js';
+import { AGENCIES, createTestEnv, type TestEnv } from '../test/helpers/env.js';
+import { startServe, stopProcess, type ServeProcess } from '../test/helpers/child.js';
+import { transport, TEST_PASSWORD } from '../test/helpers/gateway.js';
 import { ImapWire } from '../test/helpers/imap-wire.js';
 import { dovecotRows } from './imap-dovecot.js';
 import { CLIENTS, DOCUMENTS, runWorkload, seedMessages } from './imap-workload.js';
 import { round, type BenchTable } from './report.js';
 
-async function seed(tg: TestGateway, bytesList: Buffer[]): Promise<void> {
-  const { storage } = tg.gateway;
-  const inbox = (await storage.mailboxes.find(AGENCIES.snv.id, 'INBOX'))!;
-  const at = new Date();
-  const messages: Record<string, unknown>[] = [];
-  for (const bytes of bytesList) {
-    const blob = await storeBlob(storage.blobs, storage.spoolDir, 'seed', bytes);
-    const structure = JSON.stringify(structureOf((await parseMimeBuffer(bytes, { decode: false })).root));
-    messages.push({ blob_sha256: blob.sha256, blob_size: blob.size, prefix: '', size: blob.size, structure, created_at: at });
+/** Agency folders, two clerks and 10,000 messages in the INBOX, written straight into the store. */
+async function seed(env: TestEnv, bytesList: Buffer[]): Promise<void> {
+  const config = loadConfig({ configDir: env.configDir, dataDir: env.dataDir });
+  const storage = await openStorage(config, silentLogger);
+  try {
+    const passwordHash = await hashPassword(TEST_PASSWORD);
+    await storage.writes.run(async (t) => {
+      for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, new Date());
+      for (const a of [AGENCIES.ubnd, AGENCIES.snv]) await storage.accounts.create(t, { email: a.address, agencyId: a.id, passwordHash, mustChangePassword: false, now: new Date() });
+    });
+    const inbox = (await storage.mailboxes.find(AGENCIES.snv.id, 'INBOX'))!;
+    const at = new Date();
+    const messages: Record<string, unknown>[] = [];
+    for (const bytes of bytesList) {
+      const blob = await storeBlob(storage.blobs, storage.spoolDir, 'seed', bytes);
+      const structure = JSON.stringify(structureOf((await parseMimeBuffer(bytes, { decode: false })).root));
+      messages.push({ blob_sha256: blob.sha256, blob_size: blob.size, prefix: '', size: blob.size, structure, created_at: at });
+    }
+    await storage.writes.run(async (t) => {
+      const qi = storage.db.sequelize.getQueryInterface();
+      for (let i = 0; i < messages.length; i += 500) await qi.bulkInsert('messages', messages.slice(i, i + 500), { transaction: t });
+      const [first] = (await storage.db.sequelize.query('SELECT MIN(id) AS id FROM messages', { transaction: t }))[0] as { id: number }[];
+      const rows = messages.map((_, i) => ({ mailbox_id: inbox.id, uid: i + 1, message_id: Number(first.id) + i, document_id: null, flags: i % 3 === 0 ? '["\\\\Seen"]' : '[]', modseq: 2, internal_date: at }));
+      for (let i = 0; i < rows.length; i += 500) await qi.bulkInsert('mailbox_messages', rows.slice(i, i + 500), { transaction: t });
+      await storage.db.sequelize.query('UPDATE mailboxes SET uid_next = :next, highest_modseq = 2 WHERE id = :id', { replacements: { next: DOCUMENTS + 1, id: inbox.id }, transaction: t });
+    });
+  } finally {
+    await storage.close();
   }
-  await storage.writes.run(async (t) => {
-    const qi = storage.db.sequelize.getQueryInterface();
-    for (let i = 0; i < messages.length; i += 500) await qi.bulkInsert('messages', messages.slice(i, i + 500), { transaction: t });
-    const [first] = (await storage.db.sequelize.query('SELECT MIN(id) AS id FROM messages', { transaction: t }))[0] as { id: number }[];
-    const rows = messages.map((_, i) => ({ mailbox_id: inbox.id, uid: i + 1, message_id: Number(first.id) + i, document_id: null, flags: i % 3 === 0 ? '["\\\\Seen"]' : '[]', modseq: 2, internal_date: at }));
-    for (let i = 0; i < rows.length; i += 500) await qi.bulkInsert('mailbox_messages', rows.slice(i, i + 500), { transaction: t });
-    await storage.db.sequelize.query('UPDATE mailboxes SET uid_next = :next, highest_modseq = 2 WHERE id = :id', { replacements: { next: DOCUMENTS + 1, id: inbox.id }, transaction: t });
-  });
 }
 
 export async function run(): Promise<BenchTable> {
   const composeStart = performance.now();
   const messages = await seedMessages(AGENCIES.ubnd.address, AGENCIES.snv.address);
   const composeMs = performance.now() - composeStart;
-  const tg = await startTestGateway({ imap: true, docgate: { imap: { maxConnectionsPerAccount: 100 } } });
+  // The gateway runs as `npm start` runs it: its own process, from dist/, so clients and server do not
+  // share an event loop (dovecot below gets the same).
+  const env = createTestEnv({ imap: true, docgate: { imap: { maxConnectionsPerAccount: 100 } } });
   const notes: string[] = [];
   let rows;
+  let server: ServeProcess | null = null;
   try {
-    await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
-    await addClerk(tg.gateway, AGENCIES.snv.address, AGENCIES.snv.id);
     const seedStart = performance.now();
-    await seed(tg, messages);
+    await seed(env, messages);
     notes.push(`composed ${DOCUMENTS} messages in ${round(composeMs / 1000, 1)} s; seeded docgate (blobs + rows) in ${round((performance.now() - seedStart) / 1000, 1)} s`);
+    server = await startServe(env.configDir, env.dataDir);
+    const tg = server;
     const smtp = transport(tg.starttlsPort, AGENCIES.ubnd.address);
     try {
       rows = await runWorkload({
@@ -65,7 +84,8 @@ export async function run(): Promise<BenchTable> {
       smtp.close();
     }
   } finally {
-    await tg.stop();
+    if (server) await stopProcess(server.child);
+    env.cleanup();
   }
   const dovecot = await dovecotRows(messages);
   if (typeof dovecot === 'string') notes.push(dovecot);

@@ -44,6 +44,9 @@ export interface ServeProcess {
   child: ChildProcess;
   starttlsPort: number;
   tlsPort: number;
+  /** IMAP ports (0 when the configuration has no IMAP listener). */
+  imapTlsPort: number;
+  imapStarttlsPort: number;
   output(): string;
 }
 
@@ -82,7 +85,15 @@ export function startServe(configDir: string, dataDir: string, timeoutMs = 20_00
         clearTimeout(timer);
         const starttls = /SMTP STARTTLS: [\d.]+:(\d+)/.exec(out);
         const tls = /SMTP TLS: [\d.]+:(\d+)/.exec(out);
-        resolve({ child, starttlsPort: Number(starttls?.[1] ?? 0), tlsPort: Number(tls?.[1] ?? 0), output: () => out });
+        const port = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0);
+        resolve({
+          child,
+          starttlsPort: Number(starttls?.[1] ?? 0),
+          tlsPort: Number(tls?.[1] ?? 0),
+          imapTlsPort: port(/IMAP TLS: [\d.]+:(\d+)/),
+          imapStarttlsPort: port(/IMAP STARTTLS: [\d.]+:(\d+)/),
+          output: () => out,
+        });
       }
     };
     child.stdout.on('data', onData);
