@@ -4,6 +4,7 @@
 // Debian's dovecot-imapd when it is installed. Loops are bounded.
 
 import { parseMimeBuffer, structureOf } from '../gateway/intake/mime/parser.js';
+import { headerBlockOf } from '../gateway/intake/header-block.js';
 import { storeBlob } from '../storage/mailbox/spool-file.js';
 import { loadConfig } from '../config/load.js';
 import { silentLogger } from '../gateway/log.js';
@@ -32,8 +33,8 @@ async function seed(env: TestEnv, bytesList: Buffer[]): Promise<void> {
     const messages: Record<string, unknown>[] = [];
     for (const bytes of bytesList) {
       const blob = await storeBlob(storage.blobs, storage.spoolDir, 'seed', bytes);
-      const structure = JSON.stringify(structureOf((await parseMimeBuffer(bytes, { decode: false })).root));
-      messages.push({ blob_sha256: blob.sha256, blob_size: blob.size, prefix: '', size: blob.size, structure, created_at: at });
+      const root = (await parseMimeBuffer(bytes, { decode: false })).root;
+      messages.push({ blob_sha256: blob.sha256, blob_size: blob.size, prefix: '', size: blob.size, structure: JSON.stringify(structureOf(root)), header: headerBlockOf(bytes, root.bodyStart), created_at: at });
     }
     await storage.writes.run(async (t) => {
       const qi = storage.db.sequelize.getQueryInterface();

@@ -19,7 +19,7 @@ export type RowModel<Row extends object, Auto extends keyof Row = never> = Model
 export interface Models {
   Account: RowModel<AccountRow, 'id' | 'passwordChangedAt'>;
   AuthFailure: RowModel<AuthFailureRow>;
-  Message: RowModel<MessageRow, 'id'>;
+  Message: RowModel<MessageRow, 'id' | 'header'>;
   Document: RowModel<DocumentRow>;
   DocumentFile: RowModel<DocumentFileRow, 'id'>;
   RegisterEntry: RowModel<RegisterEntryRow, 'id'>;
@@ -89,6 +89,7 @@ export function defineModels(sequelize: Sequelize): Models {
         prefix: text(false),
         size: bigint('size'),
         structure: text(),
+        header: { type: DataTypes.BLOB, allowNull: true },
         createdAt: date(),
       },
       opts('messages'),

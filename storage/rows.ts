@@ -30,6 +30,8 @@ export interface MessageRow {
   size: number;
   /** JSON of the MimeNodeInfo tree (offsets relative to the blob). */
   structure: string | null;
+  /** The blob's top-level header block (blank line included), or null when not kept. */
+  header: Buffer | null;
   createdAt: Date;
 }
 

@@ -17,6 +17,7 @@ import { buildInboundMessage, type InboundMessage } from './message.js';
 import { parseMimeFile, structureOf, type MimeParseResult } from './mime/parser.js';
 import { spoolData, type SpoolViolation } from './spool.js';
 import { ProcessingGate } from './gate.js';
+import { readHeaderBlock } from './header-block.js';
 import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 
@@ -106,7 +107,8 @@ export class IntakeService {
       if (verdict.action === 'defer') return { kind: 'deferred', verdict };
 
       const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
-      const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders);
+      const header = await readHeaderBlock(spooled.path, mime.root.bodyStart);
+      const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders, header);
       const syncDirs = await storage.blobs.adopt(spooled.path, spooled.sha256);
       adopted = true;
       const recorded = await storage.writes.submit({ syncDirs, run: (t) => storage.register.record(t, record) });
@@ -146,7 +148,7 @@ export class IntakeService {
     return [...seen.values()];
   }
 
-  private submissionRecord(message: InboundMessage, verdict: Verdict, status: DocumentStatus, session: SessionFacts, neutralised: number): SubmissionRecord {
+  private submissionRecord(message: InboundMessage, verdict: Verdict, status: DocumentStatus, session: SessionFacts, neutralised: number, header: Buffer | null): SubmissionRecord {
     const config = this.deps.config.docgate;
     const warnings = verdict.warnings.map((w) => w.code);
     const prefix = traceHeaders({
@@ -186,7 +188,7 @@ export class IntakeService {
       envelopeFrom: session.mailFrom,
       envelopeRecipients: session.rcptTo,
       recipientAgencyIds: message.recipientAgencies.map((a) => a.id),
-      message: { blobSha256: message.raw.sha256, blobSize: message.raw.size, prefix, structure: JSON.stringify(structureOf(message.mime.root)) },
+      message: { blobSha256: message.raw.sha256, blobSize: message.raw.size, prefix, structure: JSON.stringify(structureOf(message.mime.root)), header },
       rfc822MessageId: message.messageId,
       subject: message.subject,
       metadata: {

@@ -266,6 +266,7 @@ export class SqlMailboxStore implements MailboxStore {
       blobSha256: String(row.blob_sha256),
       size: toNumber(row.size),
       structure,
+      header: Buffer.isBuffer(row.header) ? row.header : null,
     };
   }
 
@@ -285,7 +286,7 @@ export class SqlMailboxStore implements MailboxStore {
       else missing.push(id);
     }
     for (const part of chunks(missing)) {
-      const rows = await this.select<Record<string, unknown>>('SELECT id, blob_sha256, prefix, size, structure FROM messages WHERE id IN (:part)', { part });
+      const rows = await this.select<Record<string, unknown>>('SELECT id, blob_sha256, prefix, size, structure, header FROM messages WHERE id IN (:part)', { part });
       for (const row of rows) {
         const content = this.toContent(row);
         this.cache.set(content.id, content);
@@ -473,6 +474,7 @@ export class SqlMailboxStore implements MailboxStore {
         blobSha256: doc.notice.blob.sha256,
         blobSize: doc.notice.blob.size,
         structure: doc.notice.structure ? JSON.stringify(doc.notice.structure) : null,
+        header: doc.notice.header,
         at: plan.at,
       });
       filed.push({ documentId, status: plan.status, notice });
@@ -492,6 +494,7 @@ export class SqlMailboxStore implements MailboxStore {
             prefix: '',
             size: input.size,
             structure: input.structure ? JSON.stringify(input.structure) : null,
+            header: input.header,
             createdAt: input.internalDate,
           },
           { transaction: t },

@@ -32,6 +32,8 @@ export interface MessageContent {
   size: number;
   /** MIME structure with offsets relative to the blob (add prefix.length), or null when unknown. */
   structure: MimeNodeInfo | null;
+  /** The blob's top-level header block, when the database keeps it (else it is read from the blob). */
+  header: Buffer | null;
 }
 
 export interface MailboxChanges {
@@ -57,6 +59,8 @@ export interface FlagUpdate {
 export interface PreparedMessage {
   blob: { sha256: string; size: number; syncDirs: string[] };
   structure: MimeNodeInfo | null;
+  /** Top-level header block, kept in the database for IMAP (null: read from the blob). */
+  header: Buffer | null;
 }
 
 /** Register status changes that ride on a COPY/MOVE (the IMAP filing workflow). */
@@ -101,6 +105,7 @@ export interface AppendInput {
   sha256: string;
   size: number;
   structure: MimeNodeInfo | null;
+  header: Buffer | null;
   flags: string[];
   internalDate: Date;
 }

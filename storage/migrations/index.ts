@@ -6,8 +6,9 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../../gateway/log.js';
 import { initialSchema } from './001-initial.js';
 import { imapSchema } from './003-imap.js';
+import { messageHeaderSchema } from './004-message-header.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema];
+export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema];
 
 export async function migrate(sequelize: Sequelize, log: Logger): Promise<void> {
   const umzug = new Umzug({

@@ -23,7 +23,7 @@ export interface SubmissionRecord {
   envelopeRecipients: string[];
   /** Distinct recipient agencies, in envelope order. */
   recipientAgencyIds: string[];
-  message: { blobSha256: string; blobSize: number; prefix: string; structure: string | null };
+  message: { blobSha256: string; blobSize: number; prefix: string; structure: string | null; header: Buffer | null };
   rfc822MessageId: string | null;
   subject: string | null;
   metadata: Pick<DocumentRow, 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality'>;
@@ -167,8 +167,8 @@ export class RegisterRepository {
       this.sequelize,
       t,
       'messages',
-      ['blob_sha256', 'blob_size', 'prefix', 'size', 'structure', 'created_at'],
-      [[s.message.blobSha256, s.message.blobSize, s.message.prefix, size, s.message.structure, s.receivedAt]],
+      ['blob_sha256', 'blob_size', 'prefix', 'size', 'structure', 'header', 'created_at'],
+      [[s.message.blobSha256, s.message.blobSize, s.message.prefix, size, s.message.structure, s.message.header, s.receivedAt]],
       ['id'],
     );
     return toNumber(row.id);
@@ -331,10 +331,10 @@ export class RegisterRepository {
   /** Stores a notice docgate wrote about a document (blob already fsynced) and delivers it to a folder. */
   async recordNotice(
     t: Transaction,
-    notice: { documentId: string; agencyId: string; folder: string; blobSha256: string; blobSize: number; structure: string | null; at: Date },
+    notice: { documentId: string; agencyId: string; folder: string; blobSha256: string; blobSize: number; structure: string | null; header: Buffer | null; at: Date },
   ): Promise<DeliveredRow> {
     const message = await this.models.Message.create(
-      { blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, createdAt: notice.at },
+      { blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, header: notice.header, createdAt: notice.at },
       { transaction: t },
     );
     return this.mailboxes.deliver(t, {

@@ -30,7 +30,7 @@ function submission(i: number, to: string[], status: SubmissionRecord['status'] 
     envelopeFrom: 'vanthu@ubnd.hatinh.gov.vn',
     envelopeRecipients: to.map((id) => `vanthu@${id}.test`),
     recipientAgencyIds: to,
-    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: 'X-Docgate-Tracking-Id: x\r\n', structure: null },
+    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: 'X-Docgate-Tracking-Id: x\r\n', structure: null, header: null },
     rfc822MessageId: `<${i}@test>`,
     subject: 'Công văn',
     metadata: { documentNumber: `${i}/UBND`, signedDate: '2026-11-25', signer: null, documentType: 'Công văn', summary: 'V/v', urgency: null, confidentiality: null },

@@ -3,6 +3,7 @@
 // sent, with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
 
 import { parseMimeFile, structureOf } from '../../intake/mime/parser.js';
+import { readHeaderBlock } from '../../intake/header-block.js';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
@@ -61,6 +62,7 @@ export const append = defineCommand({
       sha256: file.sha256,
       size: file.size,
       structure: structureOf(parsed.root),
+      header: await readHeaderBlock(file.path, parsed.root.bodyStart),
       flags,
       internalDate: args.message.date ?? ctx.deps.now(),
     });

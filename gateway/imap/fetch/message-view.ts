@@ -80,7 +80,11 @@ export class MessageView {
     const hit = this.headers.get(this.content.id);
     if (hit) return hit;
     const root = await this.structure();
-    const block = await this.read(this.headerRange(root, true));
+    const stored = this.content.header;
+    const block =
+      stored && stored.length === root.bodyStart
+        ? Buffer.concat([this.content.prefix, stored])
+        : await this.read(this.headerRange(root, true));
     this.headers.set(this.content.id, block);
     return block;
   }

@@ -7,6 +7,7 @@
 import type { AgencyDirectory } from '../../../config/agencies.js';
 import type { Config } from '../../../config/load.js';
 import { parseMimeBuffer, structureOf } from '../../intake/mime/parser.js';
+import { headerBlockOf } from '../../intake/header-block.js';
 import type { Logger } from '../../log.js';
 import { composeStatusNotice } from '../../notify/status-notice.js';
 import type { BlobStore } from '../../../storage/blobs.js';
@@ -67,7 +68,7 @@ export class FilingService {
       const blob = await storeBlob(this.deps.blobs, this.deps.spoolDir, 'notice', bytes);
       documents.set(documentId, {
         note: reason ? `${reason.vi} / ${reason.en}` : null,
-        notice: { blob, structure: structureOf(parsed.root) },
+        notice: { blob, structure: structureOf(parsed.root), header: headerBlockOf(bytes, parsed.root.bodyStart) },
         senderAgencyId: document.senderAgencyId,
         noticeFolder: FOLDERS.notices.name,
       });

@@ -99,7 +99,7 @@ describe('IMAP protocol units', function () {
     for (const sample of samples) {
       const bytes = Buffer.from(sample, 'latin1');
       const parsed = await parseMimeBuffer(bytes, { decode: false });
-      const content: MessageContent = { id: 1, prefix: Buffer.alloc(0), blobSha256: '0'.repeat(64), size: bytes.length, structure: structureOf(parsed.root) };
+      const content: MessageContent = { id: 1, prefix: Buffer.alloc(0), blobSha256: '0'.repeat(64), size: bytes.length, structure: structureOf(parsed.root), header: null };
       const store = {
         read: async (_c: MessageContent, s: number, e: number) => bytes.subarray(s, e),
         stream: (_c: MessageContent, s: number, e: number) => Readable.from([bytes.subarray(s, e)]),

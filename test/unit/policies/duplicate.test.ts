@@ -24,7 +24,7 @@ function record(id: string, status: SubmissionRecord['status'], over: Partial<Su
     envelopeFrom: AGENCIES.ubnd.address,
     envelopeRecipients: [AGENCIES.snv.address],
     recipientAgencyIds: [AGENCIES.snv.id],
-    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: '', structure: null },
+    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: '', structure: null, header: null },
     rfc822MessageId: over.messageId ?? `<${id}@ubnd.hatinh.gov.vn>`,
     subject: 'V/v',
     metadata: { documentNumber: over.documentNumber ?? '05/QĐ-UBND', signedDate: over.signedDate ?? '2026-11-21', signer: null, documentType: 'Quyết định', summary: 'V/v', urgency: null, confidentiality: null },
