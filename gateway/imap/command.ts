@@ -8,6 +8,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { MailboxEvents } from '../events.js';
 import type { Logger } from '../log.js';
 import type { HeaderCache } from './fetch/header-cache.js';
+import type { DecodedFieldCache } from './search/field-cache.js';
 import type { FilingService } from './filing/filing.js';
 import type { ArgParser, Cursor, ParseContext } from './protocol/args.js';
 import type { Chunk } from './protocol/response.js';
@@ -39,6 +40,8 @@ export interface ImapDeps {
   now: () => Date;
   /** Top-level header blocks shared by all connections (ENVELOPE, SEARCH). */
   headers: HeaderCache;
+  /** Decoded header field values shared by all connections (SEARCH). */
+  fields: DecodedFieldCache;
   /** Where APPEND literals are spooled before they become blobs. */
   spoolDir: string;
 }

@@ -30,6 +30,7 @@ export class ImapConnection {
   private ended = false;
   closed = false;
   private writing: Promise<void> = Promise.resolve();
+  private corked = false;
   private timer: NodeJS.Timeout | null = null;
   private closeListeners: (() => void)[] = [];
 
@@ -209,6 +210,16 @@ export class ImapConnection {
 
   private put(buf: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new Error('connection closed'));
+    // Responses are many small lines (a FETCH of 10,000 flags): writes made in one turn of the event
+    // loop go out together, in as few TLS records and system calls as fit, instead of one per line.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     if (this.socket.write(buf)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const onDrain = () => {

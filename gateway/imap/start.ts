@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { TlsMaterial } from '../tls.js';
 import type { ImapDeps } from './command.js';
 import { HeaderCache } from './fetch/header-cache.js';
+import { DecodedFieldCache } from './search/field-cache.js';
 import { FilingService } from './filing/filing.js';
 import { ConnectionLimits, RecentTracker } from './limits.js';
 import { startImapListener, type RunningImapListener } from './server.js';
@@ -47,6 +48,7 @@ export function imapDeps(o: ImapStartOptions): ImapDeps {
     limits: new ConnectionLimits({ connections: imap.maxConnections, perAddress: imap.maxConnectionsPerAddress, perAccount: imap.maxConnectionsPerAccount }),
     recent: new RecentTracker(),
     headers: new HeaderCache(32 * 1024 * 1024),
+    fields: new DecodedFieldCache(100_000),
     log: log.child({ component: 'imap' }),
     now,
     spoolDir: storage.spoolDir,

@@ -254,18 +254,24 @@ export class SqlMailboxStore implements MailboxStore {
   }
 
   private toContent(row: Record<string, unknown>): MessageContent {
-    let structure: MimeNodeInfo | null = null;
-    try {
-      structure = row.structure ? (JSON.parse(String(row.structure)) as MimeNodeInfo) : null;
-    } catch {
-      structure = null;
-    }
+    // The structure JSON is parsed on first use: SEARCH on header fields and FETCH FLAGS never need it.
+    const json = row.structure ? String(row.structure) : null;
+    let parsed: MimeNodeInfo | null | undefined;
     return {
       id: toNumber(row.id),
       prefix: Buffer.from(String(row.prefix ?? ''), 'latin1'),
       blobSha256: String(row.blob_sha256),
       size: toNumber(row.size),
-      structure,
+      get structure(): MimeNodeInfo | null {
+        if (parsed === undefined) {
+          try {
+            parsed = json ? (JSON.parse(json) as MimeNodeInfo) : null;
+          } catch {
+            parsed = null;
+          }
+        }
+        return parsed;
+      },
       header: Buffer.isBuffer(row.header) ? row.header : null,
     };
   }

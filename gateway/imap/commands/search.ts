@@ -36,6 +36,7 @@ export const search = defineCommand({
           meta,
           seq,
           recent: selected.recent.has(meta.uid),
+          fieldCache: deps.fields,
           view: async () => {
             const content = (await loadContents()).get(meta.messageId);
             return content ? new MessageView(deps.store, content, deps.headers) : null;

@@ -79,12 +79,9 @@ export class MessageView {
   async topHeader(): Promise<Buffer> {
     const hit = this.headers.get(this.content.id);
     if (hit) return hit;
-    const root = await this.structure();
+    // The stored header block is exactly the blob's bytes before the body: no structure needed.
     const stored = this.content.header;
-    const block =
-      stored && stored.length === root.bodyStart
-        ? Buffer.concat([this.content.prefix, stored])
-        : await this.read(this.headerRange(root, true));
+    const block = stored ? Buffer.concat([this.content.prefix, stored]) : await this.read(this.headerRange(await this.structure(), true));
     this.headers.set(this.content.id, block);
     return block;
   }

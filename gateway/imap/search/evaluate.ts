@@ -12,6 +12,7 @@ import { splitHeader } from '../fetch/header-block.js';
 import { partsOf, type MessageView } from '../fetch/message-view.js';
 import { intervals } from '../protocol/sequence.js';
 import type { Day, SearchKey } from './parse.js';
+import type { DecodedFieldCache } from './field-cache.js';
 
 const MAX_TEXT_PART = 4 * 1024 * 1024;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -24,6 +25,8 @@ export interface SearchSubject {
   meta: MessageMeta;
   seq: number;
   recent: boolean;
+  /** Shared decoded header values (messages are immutable), when the caller keeps one. */
+  fieldCache?: DecodedFieldCache;
   /** Loaded on demand. */
   view(): Promise<MessageView | null>;
 }
@@ -32,6 +35,8 @@ export interface SearchEnv {
   uids: number[];
   timeZone: string;
   dayFormat?: Intl.DateTimeFormat;
+  /** Local day by UTC quarter-hour, for this search. */
+  days?: Map<number, number>;
   spans?: Map<object, [number, number][]>;
 }
 
@@ -39,11 +44,21 @@ function dayNumber(d: Day): number {
   return Date.UTC(d.year, d.month, d.day) / 86_400_000;
 }
 
-/** Calendar day of an instant in a time zone; the formatter is made once per search. */
+/**
+ * Calendar day of an instant in a time zone. Every zone's offset is a multiple of 15 minutes, so the
+ * local day is the same for a whole UTC quarter-hour: formatting (slow) happens once per quarter-hour.
+ */
 function localDay(at: Date, env: SearchEnv): number {
   env.dayFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: env.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const [y, m, d] = env.dayFormat.format(at).split('-').map(Number);
-  return Date.UTC(y, m - 1, d) / 86_400_000;
+  env.days ??= new Map();
+  const quarter = Math.floor(at.getTime() / 900_000);
+  let day = env.days.get(quarter);
+  if (day === undefined) {
+    const [y, m, d] = env.dayFormat.format(at).split('-').map(Number);
+    day = Date.UTC(y, m - 1, d) / 86_400_000;
+    env.days.set(quarter, day);
+  }
+  return day;
 }
 
 function spans(key: { ranges: import('../protocol/sequence.js').SeqRange[] }, star: number, env: SearchEnv): [number, number][] {
@@ -109,10 +124,11 @@ class Lazy {
 
   /** Decoded, folded values of one header field (only that field is decoded). */
   async field(key: string): Promise<string[]> {
-    const hit = this.decoded.get(key);
+    const hit = this.decoded.get(key) ?? this.subject.fieldCache?.get(this.subject.meta.messageId, key);
     if (hit) return hit;
     const values = (await this.fields()).filter((f) => f.key === key).map((f) => fold(decodeHeaderText(f.value)));
     this.decoded.set(key, values);
+    this.subject.fieldCache?.set(this.subject.meta.messageId, key, values);
     return values;
   }
 
