@@ -73,7 +73,9 @@ class Session {
   }
 
   static async open(port: number): Promise<Session> {
+    // Mail clients disable Nagle's algorithm; without it the final ".\r\n" waits for a delayed ACK.
     const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+    socket.setNoDelay(true);
     await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
     const s = new Session(socket);
     await s.replies(1);
@@ -107,8 +109,8 @@ class Session {
     const envelope = await this.replies(3);
     if (!envelope[2].startsWith('354')) throw new Error(`DATA refused: ${envelope.join(' | ')}`);
     this.socket.write(message);
-    const start = performance.now();
     this.socket.write('.\r\n');
+    const start = performance.now();
     const [reply] = await this.replies(1);
     if (!reply.startsWith('250')) throw new Error(`refused: ${reply}`);
     return performance.now() - start;

@@ -38,9 +38,10 @@ export async function startImapListener(listener: Listener, material: TlsMateria
     void connection.run();
   };
 
+  // noDelay: short responses (tagged OK, IDLE's EXISTS) must not wait for the client's delayed ACK.
   const server = implicit
-    ? tls.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2' }, accept)
-    : net.createServer({ pauseOnConnect: false }, accept);
+    ? tls.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2', noDelay: true }, accept)
+    : net.createServer({ pauseOnConnect: false, noDelay: true }, accept);
   server.on('tlsClientError', (err: Error) => log.debug('imap tls handshake failed', { err: err.message }));
   server.on('error', (err) => log.warn('imap server error', { port: listener.port, err }));
   await new Promise<void>((resolve, reject) => {
