@@ -4,8 +4,10 @@
 // RSS. Each scenario has a fresh gateway and data directory, and is bounded in messages and seconds.
 
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import tls from 'node:tls';
-import { AGENCIES, createTestEnv } from '../test/helpers/env.js';
+import { AGENCIES, createTestEnv, REPO_ROOT } from '../test/helpers/env.js';
 import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
 import { percentile, round, type BenchRow, type BenchTable } from './report.js';
 
@@ -18,47 +20,84 @@ interface Scenario {
   persistent: boolean;
   maxMessages: number;
   maxSeconds: number;
+  /** The shipped config/policy.yaml (every check), instead of the intake slice alone (sender-header). */
+  samplePolicy?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
   { label: '5 KB persistent', size: 5 * 1024, persistent: true, maxMessages: 4000, maxSeconds: 12 },
   { label: '100 KB persistent', size: 100 * 1024, persistent: true, maxMessages: 3000, maxSeconds: 12 },
   { label: '1 MB persistent', size: 1024 * 1024, persistent: true, maxMessages: 400, maxSeconds: 15 },
+  { label: '100 KB persistent, sample policy', size: 100 * 1024, persistent: true, maxMessages: 3000, maxSeconds: 12, samplePolicy: true },
+  { label: '1 MB persistent, sample policy', size: 1024 * 1024, persistent: true, maxMessages: 400, maxSeconds: 15, samplePolicy: true },
   { label: '5 KB new connection', size: 5 * 1024, persistent: false, maxMessages: 600, maxSeconds: 10 },
   { label: '100 KB new connection', size: 100 * 1024, persistent: false, maxMessages: 600, maxSeconds: 10 },
   { label: '1 MB new connection', size: 1024 * 1024, persistent: false, maxMessages: 200, maxSeconds: 12 },
 ];
 
-/** A document-shaped message of about `size` bytes: form lines, then a base64 PDF-like attachment. */
-export function buildMessage(size: number, n: number): Buffer {
-  const head = [
-    `From: ${AGENCIES.ubnd.address}`,
-    `To: ${AGENCIES.snv.address}`,
-    `Subject: =?UTF-8?B?${Buffer.from(`Công văn số ${n}`).toString('base64')}?=`,
-    `Message-ID: <bench-${n}-${Date.now()}@ubnd.hatinh.gov.vn>`,
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b"',
-    '',
-    '--b',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    'Số ký hiệu: 05/UBND-VX',
-    'Ngày ký: 20/11/2026',
-    'Loại văn bản: Công văn',
-    '--b',
-    'Content-Type: application/pdf; name="cong-van.pdf"',
-    'Content-Disposition: attachment; filename="cong-van.pdf"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    '',
-  ].join('\r\n');
-  const tail = '\r\n--b--\r\n';
-  const room = Math.max(0, size - Buffer.byteLength(head) - tail.length);
-  const raw = Buffer.alloc(Math.floor((room * 3) / 4 / 78) * 57 + 57, 0x41);
-  Buffer.from('%PDF-1.4\n').copy(raw);
-  const base64 = raw.toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, '');
-  return Buffer.concat([Buffer.from(head), Buffer.from(base64), Buffer.from(tail)]);
+/** A PDF of about `size` bytes: real structure (objects, xref, trailer), filled with a binary stream. */
+function paddedPdf(size: number): Buffer {
+  const noise = Buffer.alloc(Math.max(0, size - 400));
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  const length = () => parts.reduce((n, b) => n + b.length, 0);
+  const add = (text: string | Buffer) => parts.push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
+  for (const [i, body] of ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>'].entries()) {
+    offsets.push(length());
+    add(`${i + 1} 0 obj\n${body}\nendobj\n`);
+  }
+  offsets.push(length());
+  add(`4 0 obj\n<< /Length ${noise.length} >>\nstream\n`);
+  add(noise);
+  add('\nendstream\nendobj\n');
+  const xref = length();
+  add(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
+  add(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Document-shaped messages of about `size` bytes that the sample policy accepts: form lines with a
+ * distinct số ký hiệu per message (no duplicates), then a base64 PDF. The attachment is encoded once.
+ */
+export function messageFactory(size: number): (n: number) => Buffer {
+  const tail = Buffer.from('\r\n--b--\r\n');
+  // base64 with a CRLF every 76 characters: 4/3 × 78/76 of the raw size; the headers take ~700 bytes.
+  const pdf = paddedPdf(Math.max(600, Math.floor((((size - 700) * 3) / 4) * (76 / 78))));
+  const attachment = Buffer.from(pdf.toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, ''));
+  const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
+  const run = Date.now().toString(36);
+  return (n) => {
+    const head = [
+      `From: ${AGENCIES.ubnd.address}`,
+      `To: ${AGENCIES.snv.address}`,
+      `Subject: =?UTF-8?B?${Buffer.from(`V/v triển khai công văn số ${n}`).toString('base64')}?=`,
+      `Message-ID: <bench-${run}-${n}@ubnd.hatinh.gov.vn>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      `Số ký hiệu: ${n + 10}/UBND-VX`,
+      `Ngày ký: ${today}`,
+      'Loại văn bản: Công văn',
+      '--b',
+      `Content-Type: application/pdf; name="cong-van-${n}.pdf"`,
+      `Content-Disposition: attachment; filename="cong-van-${n}.pdf"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      '',
+    ].join('\r\n');
+    return Buffer.concat([Buffer.from(head), attachment, tail]);
+  };
+}
+
+/** Size of the messages a scenario sends (they are built to be close to the nominal size). */
+export function messageSize(size: number): number {
+  return messageFactory(size)(0).length;
 }
 
 class Session {
@@ -129,13 +168,17 @@ function peakRss(pid: number): number {
 }
 
 async function runScenario(scenario: Scenario): Promise<BenchRow> {
-  const env = createTestEnv({ docgate: { smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 } } });
+  const env = createTestEnv({
+    docgate: { smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 } },
+    ...(scenario.samplePolicy ? { policy: parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) } : {}),
+  });
   await runCli(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent', '--config', env.configDir, '--data', env.dataDir], `${PASSWORD}\n`);
   const server = await startServe(env.configDir, env.dataDir);
   const latencies: number[] = [];
   let sent = 0;
   let errors = 0;
-  const messages = Array.from({ length: 8 }, (_, i) => buildMessage(scenario.size, i));
+  let firstError = '';
+  const nextMessage = messageFactory(scenario.size);
   const deadline = Date.now() + scenario.maxSeconds * 1000;
   const started = performance.now();
   let elapsed = 0;
@@ -145,16 +188,16 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
       Array.from({ length: SESSIONS }, async (_, s) => {
         let session: Session | null = null;
         while (sent < scenario.maxMessages && Date.now() < deadline) {
-          sent++;
+          const n = sent++;
           try {
             session ??= await Session.open(server.tlsPort);
-            latencies.push(await session.send(messages[(s + sent) % messages.length]));
+            latencies.push(await session.send(nextMessage(n)));
             if (!scenario.persistent) {
               session.close();
               session = null;
             }
-          } catch {
-            errors++;
+          } catch (err) {
+            if (errors++ === 0) firstError = (err as Error).message.slice(0, 160);
             session?.close();
             session = null;
           }
@@ -171,12 +214,14 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
   latencies.sort((a, b) => a - b);
   return {
     scenario: scenario.label,
+    'bytes/msg': messageSize(scenario.size),
     messages: latencies.length,
     errors,
     'msg/s': round(latencies.length / elapsed, 1),
     'p50 ms': round(percentile(latencies, 50), 1),
     'p99 ms': round(percentile(latencies, 99), 1),
     'peak RSS MB': round(rss, 0),
+    ...(firstError ? { 'first error': firstError } : {}),
   };
 }
 
