@@ -2,52 +2,24 @@
 // X-Docgate-* fields that only docgate may write (incoming ones were renamed at spooling).
 
 import { randomBytes } from 'node:crypto';
+import { zonedParts } from '../../policies/text/dates.js';
 
 const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Creating an Intl.DateTimeFormat costs far more than using one: one per time zone. */
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function localParts(at: Date, timeZone: string): Record<string, string> {
-  return Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
-}
-
 /** "Wed, 25 Nov 2026 18:30:50 +0700" in the given time zone (RFC 5322 3.3). */
 export function rfc5322Date(at: Date, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  const offset = p.timeZoneName === 'GMT' ? '+0000' : p.timeZoneName.replace(/^GMT([+-])(\d{2}):(\d{2})$/, '$1$2$3');
-  return `${p.weekday}, ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}:${p.second} ${offset}`;
+  const p = zonedParts(at, timeZone);
+  return `${p.weekday}, ${p.day} ${MONTHS[Number(p.month) - 1]} ${p.year} ${p.hour}:${p.minute}:${p.second} ${p.offset}`;
 }
 
 /** Tracking id: DG + local date + 10 random base32 characters, e.g. DG20261125-K3J9QX7MZA. */
 export function newTrackingId(at: Date, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  const month = String(MONTHS.indexOf(p.month) + 1).padStart(2, '0');
+  const p = zonedParts(at, timeZone);
   const bytes = randomBytes(10);
   let suffix = '';
   for (const byte of bytes) suffix += BASE32[byte & 31];
-  return `DG${p.year}${month}${p.day}-${suffix}`;
+  return `DG${p.year}${p.month}${p.day}-${suffix}`;
 }
 
 /** Keeps client-supplied tokens (HELO name, cipher) to characters that cannot break a header. */

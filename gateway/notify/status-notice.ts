@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Agency } from '../../config/schema.js';
 import type { DocumentRow } from '../../storage/rows.js';
 import { rfc5322Date } from '../intake/trace.js';
+import { zonedParts } from '../../policies/text/dates.js';
 
 export interface StatusNoticeInput {
   hostname: string;
@@ -22,11 +23,7 @@ export interface StatusNoticeInput {
 
 /** dd/mm/yyyy hh:mm:ss in the register's time zone. */
 function localTime(at: Date, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
+  const p = zonedParts(at, timeZone);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 

@@ -4,6 +4,7 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import { runSql } from '../sql.js';
+import { localYear } from '../../policies/text/dates.js';
 import { toNumber } from '../models.js';
 import type { RegisterBook } from '../rows.js';
 
@@ -18,11 +19,7 @@ export async function nextRegisterNumber(sequelize: Sequelize, t: Transaction, a
   return toNumber(rows[0].last_number);
 }
 
-const yearFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar year of an instant in the register's time zone (Vietnam: UTC+7). */
 export function registerYear(at: Date, timeZone: string): number {
-  let f = yearFormatters.get(timeZone);
-  if (!f) yearFormatters.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })));
-  return Number(f.format(at));
+  return localYear(at, timeZone);
 }

@@ -25,13 +25,23 @@ class IdentityDecoder implements LineDecoder {
   }
 }
 
-const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}[ \t\r]*$/;
-/** Encoded characters gathered before one Buffer.from(…, 'base64') call. */
+/** Encoded bytes gathered before one validation and one Buffer.from(…, 'base64') call. */
 const BASE64_BATCH = 32 * 1024;
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
+const NOT_BASE64_ALL = /[^A-Za-z0-9+/=]/g;
+/** Lines are joined with \n: white space is allowed only at the end of a line (transport padding). */
+const FOREIGN = /[^A-Za-z0-9+/= \t\r\n]/;
+const INNER_SPACE = /[ \t\r]+[^ \t\r\n]/;
+const NEWLINE = Buffer.from('\n');
 
+/**
+ * Lines are gathered as they are (no per-line string work) and validated and decoded in batches;
+ * a partial 4-character quantum carries over to the next batch.
+ */
 class Base64Decoder implements LineDecoder {
-  private pieces: string[] = [];
+  private lines: Buffer[] = [];
   private pending = 0;
+  private carry = '';
   private invalid = false;
   private padded = false;
 
@@ -39,37 +49,32 @@ class Base64Decoder implements LineDecoder {
 
   line(content: Buffer): void {
     if (content.length === 0) return;
-    let text = content.toString('latin1');
-    if (!BASE64_LINE.test(text)) {
-      this.invalid = true;
-      text = text.replace(/[^A-Za-z0-9+/=]/g, '');
-    } else {
-      const last = text.charCodeAt(text.length - 1);
-      if (last === 0x20 || last === 0x09 || last === 0x0d) text = text.replace(/[ \t\r]+$/, '');
-    }
-    if (text.length === 0) return;
-    if (this.padded) this.invalid = true; // data after the final '=' padding
-    const padAt = text.indexOf('=');
-    if (padAt !== -1) {
-      if (padAt !== text.length - 1 && !/^=*$/.test(text.slice(padAt))) this.invalid = true;
-      this.padded = true;
-      text = text.slice(0, padAt);
-    }
-    this.pieces.push(text);
-    this.pending += text.length;
+    this.lines.push(content, NEWLINE);
+    this.pending += content.length + 1;
     if (this.pending >= BASE64_BATCH) this.flush(false);
   }
 
-  /** Decodes what is gathered, keeping a partial quantum for the next line unless this is the end. */
   private flush(final: boolean): void {
-    if (this.pending === 0) return;
-    const whole = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
-    const usable = final ? whole.length : whole.length - (whole.length % 4);
-    if (final && whole.length % 4 === 1) this.invalid = true;
-    if (usable > 0) this.sink.append(Buffer.from(usable === whole.length ? whole : whole.slice(0, usable), 'base64'));
-    const rest = whole.slice(usable);
-    this.pieces = rest ? [rest] : [];
-    this.pending = rest.length;
+    let text = Buffer.concat(this.lines, this.pending).toString('latin1');
+    this.lines = [];
+    this.pending = 0;
+    if (NOT_BASE64.test(text)) {
+      if (FOREIGN.test(text) || INNER_SPACE.test(text)) this.invalid = true;
+      text = text.replace(NOT_BASE64_ALL, '');
+    }
+    text = this.carry + text;
+    const padAt = text.indexOf('=');
+    if (padAt !== -1) {
+      if (this.padded || !/^=*$/.test(text.slice(padAt))) this.invalid = true;
+      this.padded = true;
+      text = text.replace(/=/g, '');
+    } else if (this.padded && text.length > 0) {
+      this.invalid = true; // data after the final '=' padding
+    }
+    const usable = final ? text.length : text.length - (text.length % 4);
+    if (final && text.length % 4 === 1) this.invalid = true;
+    if (usable > 0) this.sink.append(Buffer.from(usable === text.length ? text : text.slice(0, usable), 'base64'));
+    this.carry = text.slice(usable);
   }
 
   newline(): void {}

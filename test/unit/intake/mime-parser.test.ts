@@ -70,6 +70,19 @@ describe('MIME parser', () => {
     expect(badBase64.problems.map((p) => p.kind)).to.include('invalid-base64');
   });
 
+  it('accepts trailing white space on base64 lines and flags spaces inside, foreign bytes and data after padding', async () => {
+    const decode = async (body: string) => {
+      const r = await parseMimeBuffer(Buffer.from(`Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`));
+      return { problems: r.problems.map((p) => p.kind), text: (await r.root.content!.buffer()).toString('latin1') };
+    };
+    expect(await decode('JVBERi0xLjQK  \r\nJSVFT0YK\t')).to.deep.equal({ problems: [], text: '%PDF-1.4\n%%EOF\n' });
+    expect((await decode('JVBE Ri0xLjQK\r\nJSVFT0YK')).problems).to.deep.equal(['invalid-base64']);
+    expect((await decode('JVBER!i0xLjQK')).problems).to.deep.equal(['invalid-base64']);
+    expect((await decode('QQ==\r\nQUI=')).problems).to.deep.equal(['invalid-base64']);
+    // A quantum split across lines of any length decodes the same.
+    expect((await decode('JVB\r\nERi0xLj\r\nQKJSVFT0YK')).text).to.equal('%PDF-1.4\n%%EOF\n');
+  });
+
   it('bounds nesting depth and part count on hostile input', async () => {
     const depth = 200;
     const lines: string[] = [];
