@@ -8,8 +8,11 @@ import { AccountRepository } from './accounts/repository.js';
 import { BlobStore } from './blobs.js';
 import { openDatabase, type Database } from './db.js';
 import { MailboxRepository } from './mailbox/repository.js';
-import { RegisterRepository } from './register/repository.js';
+import { RegisterRepository, type SubmissionRecord } from './register/repository.js';
 import { WriteQueue } from './write-queue.js';
+
+/** Group key of submissions written through the group commit (WriteTask.group). */
+export const RECORD_SUBMISSION = 'register.record';
 
 export interface Storage {
   db: Database;
@@ -28,13 +31,15 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
   await blobs.init();
   const writes = new WriteQueue(db, log);
   const mailboxes = new MailboxRepository(db.sequelize, db.models);
+  const register = new RegisterRepository(db.sequelize, db.models, mailboxes);
+  writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
   return {
     db,
     blobs,
     writes,
     accounts: new AccountRepository(db.models),
     mailboxes,
-    register: new RegisterRepository(db.sequelize, db.models, mailboxes),
+    register,
     spoolDir: path.join(config.dataDir, 'spool'),
     async close() {
       await writes.close();

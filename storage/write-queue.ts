@@ -12,6 +12,11 @@ import { syncDirectories } from './blobs.js';
 export interface WriteTask<T> {
   /** Directories to fsync before the transaction commits (blob renames). */
   syncDirs?: string[];
+  /**
+   * Tasks of one kind that a batch runner can write together: within a batch, all tasks with the same
+   * key go to the runner registered for it, in one call. `run` stays the way to write the task alone.
+   */
+  group?: { key: string; input: unknown };
   /** Runs inside the batch's transaction; may be run again (alone) if another task of the batch fails. */
   run(t: Transaction): Promise<T>;
 }
@@ -24,8 +29,11 @@ interface Pending {
 
 const RETRYABLE = /SQLITE_BUSY|deadlock detected|could not serialize|40P01|40001/i;
 
+export type BatchRunner = (t: Transaction, inputs: unknown[]) => Promise<unknown[]>;
+
 export class WriteQueue {
   private queue: Pending[] = [];
+  private readonly runners = new Map<string, BatchRunner>();
   private running = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -35,6 +43,11 @@ export class WriteQueue {
     private readonly log: Logger,
     private readonly maxBatch = 64,
   ) {}
+
+  /** Registers how tasks of one group key are written together. */
+  registerBatch(key: string, runner: BatchRunner): void {
+    this.runners.set(key, runner);
+  }
 
   submit<T>(task: WriteTask<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('write queue is closed'));
@@ -71,11 +84,7 @@ export class WriteQueue {
       return;
     }
     try {
-      const values = await this.transactionWithRetry(async (t) => {
-        const out: unknown[] = [];
-        for (const pending of batch) out.push(await pending.task.run(t));
-        return out;
-      });
+      const values = await this.transactionWithRetry((t) => this.runBatch(t, batch));
       batch.forEach((p, i) => p.resolve(values[i]));
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
@@ -87,6 +96,23 @@ export class WriteQueue {
         }
       }
     }
+  }
+
+  /** Runs a batch's tasks in one transaction: grouped tasks through their runner, the others one by one. */
+  private async runBatch(t: Transaction, batch: Pending[]): Promise<unknown[]> {
+    const out: unknown[] = new Array(batch.length);
+    const groups = new Map<string, number[]>();
+    for (const [i, pending] of batch.entries()) {
+      const group = pending.task.group;
+      if (group && this.runners.has(group.key)) groups.set(group.key, [...(groups.get(group.key) ?? []), i]);
+    }
+    const grouped = new Set([...groups.values()].flat());
+    for (const [i, pending] of batch.entries()) if (!grouped.has(i)) out[i] = await pending.task.run(t);
+    for (const [key, indexes] of groups) {
+      const results = await this.runners.get(key)!(t, indexes.map((i) => batch[i].task.group!.input));
+      indexes.forEach((i, k) => (out[i] = results[k]));
+    }
+    return out;
   }
 
   /** Retries a transaction the database refused for contention (busy, deadlock, serialization). */

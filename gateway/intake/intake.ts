@@ -7,7 +7,7 @@ import type { Config } from '../../config/load.js';
 import type { Agency } from '../../config/schema.js';
 import type { PolicyEngine } from '../../policies/engine.js';
 import type { Verdict } from '../../policies/types.js';
-import type { Storage } from '../../storage/index.js';
+import { RECORD_SUBMISSION, type Storage } from '../../storage/index.js';
 import { registerYear } from '../../storage/register/counters.js';
 import type { RecordedSubmission, SubmissionRecord } from '../../storage/register/repository.js';
 import type { DocumentStatus } from '../../storage/rows.js';
@@ -111,7 +111,11 @@ export class IntakeService {
       const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders, header);
       const syncDirs = await storage.blobs.adopt(spooled.path, spooled.sha256);
       adopted = true;
-      const recorded = await storage.writes.submit({ syncDirs, run: (t) => storage.register.record(t, record) });
+      const recorded = await storage.writes.submit({
+        syncDirs,
+        run: (t) => storage.register.record(t, record),
+        group: { key: RECORD_SUBMISSION, input: record },
+      });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       log.info('submission recorded', {
         trackingId,

@@ -74,32 +74,41 @@ export class MailboxRepository {
     this.idCache.clear();
   }
 
-  /** Takes the next UID and MODSEQ of a mailbox inside the caller's transaction. */
-  async allocateUid(t: Transaction, mailboxId: number): Promise<{ uid: number; modseq: number }> {
+  /** Takes `count` consecutive UIDs (the first is returned) and one new MODSEQ. */
+  async allocateUids(t: Transaction, mailboxId: number, count: number): Promise<{ uid: number; modseq: number }> {
     const rows = await runSql(
       this.sequelize,
       t,
-      'UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING uid_next, highest_modseq',
-      [mailboxId],
+      'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING uid_next, highest_modseq',
+      [count, mailboxId],
     );
     if (rows.length !== 1) throw new Error(`mailbox ${mailboxId} vanished`);
-    return { uid: toNumber(rows[0].uid_next) - 1, modseq: toNumber(rows[0].highest_modseq) };
+    return { uid: toNumber(rows[0].uid_next) - count, modseq: toNumber(rows[0].highest_modseq) };
   }
 
-  /** Delivers one message into several folders: a UID per folder, then one multi-row INSERT. */
+  /**
+   * Delivers messages into folders: the UIDs a folder needs are taken in one update (they share the
+   * MODSEQ of that change, as RFC 7162 allows for one atomic change), then one multi-row INSERT.
+   */
   async deliverMany(t: Transaction, inputs: DeliveryInput[]): Promise<DeliveredRow[]> {
-    const delivered: DeliveredRow[] = [];
-    for (const input of inputs) {
+    const folders = new Map<number, number[]>();
+    const mailboxIds: number[] = [];
+    for (const [i, input] of inputs.entries()) {
       const mailboxId = await this.mailboxId(t, input.agencyId, input.folder);
-      const { uid, modseq } = await this.allocateUid(t, mailboxId);
-      delivered.push({ mailboxId, agencyId: input.agencyId, uid, modseq });
+      mailboxIds.push(mailboxId);
+      folders.set(mailboxId, [...(folders.get(mailboxId) ?? []), i]);
+    }
+    const delivered: DeliveredRow[] = new Array(inputs.length);
+    for (const [mailboxId, indexes] of folders) {
+      const { uid, modseq } = await this.allocateUids(t, mailboxId, indexes.length);
+      indexes.forEach((i, k) => (delivered[i] = { mailboxId, agencyId: inputs[i].agencyId, uid: uid + k, modseq }));
     }
     await insertRows(
       this.sequelize,
       t,
       'mailbox_messages',
       ['mailbox_id', 'uid', 'message_id', 'document_id', 'flags', 'modseq', 'internal_date'],
-      inputs.map((input, i) => [delivered[i].mailboxId, delivered[i].uid, input.messageId, input.documentId, JSON.stringify(input.flags), delivered[i].modseq, input.internalDate]),
+      inputs.map((input, i) => [mailboxIds[i], delivered[i].uid, input.messageId, input.documentId, JSON.stringify(input.flags), delivered[i].modseq, input.internalDate]),
     );
     return delivered;
   }

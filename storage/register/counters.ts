@@ -8,15 +8,20 @@ import { localYear } from '../../policies/text/dates.js';
 import { toNumber } from '../models.js';
 import type { RegisterBook } from '../rows.js';
 
-export async function nextRegisterNumber(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number): Promise<number> {
+/** Reserves `count` consecutive numbers of a book; returns the last one (the first is last - count + 1). */
+export async function reserveRegisterNumbers(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number, count: number): Promise<number> {
   const rows = await runSql(
     sequelize,
     t,
-    'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (?, ?, ?, 1) ' +
-      'ON CONFLICT (agency_id, book, year) DO UPDATE SET last_number = register_counters.last_number + 1 RETURNING last_number',
-    [agencyId, book, year],
+    'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (agency_id, book, year) DO UPDATE SET last_number = register_counters.last_number + ? RETURNING last_number',
+    [agencyId, book, year, count, count],
   );
   return toNumber(rows[0].last_number);
+}
+
+export function nextRegisterNumber(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number): Promise<number> {
+  return reserveRegisterNumbers(sequelize, t, agencyId, book, year, 1);
 }
 
 /** The calendar year of an instant in the register's time zone (Vietnam: UTC+7). */

@@ -4,11 +4,8 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
-import { FOLDERS } from '../mailbox/folders.js';
-import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterBook, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
-import { toNumber } from '../models.js';
-import { insertRows, type SqlValue } from '../sql.js';
-import { nextRegisterNumber } from './counters.js';
+import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 
 export interface SubmissionRecord {
   trackingId: string;
@@ -47,7 +44,6 @@ export interface NumberingInput {
   note: string | null;
 }
 
-const ENTRY_COLUMNS = ['agency_id', 'book', 'year', 'number', 'document_id', 'counterpart_agency_id', 'status', 'registered_at', 'note'];
 
 export interface QuarantineDecision {
   trackingId: string;
@@ -71,136 +67,28 @@ export interface RecordedSubmission {
 }
 
 export class RegisterRepository {
+  private readonly writer: RecordContext;
+
   constructor(
     private readonly sequelize: Sequelize,
     private readonly models: Models,
     private readonly mailboxes: MailboxRepository,
-  ) {}
+  ) {
+    this.writer = { sequelize, mailboxes };
+  }
 
-  /**
-   * Writes a submission: its message and document rows, its files, and then either the numbered books
-   * and deliveries (accepted) or an unnumbered outgoing entry (returned, quarantined).
-   */
+  /** Writes one submission (see record.ts); the group commit writes many with recordMany. */
   async record(t: Transaction, s: SubmissionRecord): Promise<RecordedSubmission> {
-    const messageId = await this.insertMessage(t, s);
-    await this.insertDocument(t, s, messageId);
-    await insertRows(
-      this.sequelize,
-      t,
-      'document_files',
-      ['document_id', 'position', 'part_path', 'filename', 'size', 'declared_type', 'detected_type', 'sha256', 'role'],
-      s.files.map((f) => [s.trackingId, f.position, f.partPath, f.filename, f.size, f.declaredType, f.detectedType, f.sha256, f.role]),
-    );
-    if (s.status === 'accepted') {
-      const numbered = await this.numberAndDeliver(t, {
-        trackingId: s.trackingId,
-        messageId,
-        senderAgencyId: s.senderAgencyId,
-        actor: s.senderAccount,
-        recipientAgencyIds: s.recipientAgencyIds,
-        year: s.year,
-        at: s.receivedAt,
-        note: s.note,
-      });
-      return { trackingId: s.trackingId, messageId, ...numbered };
-    }
-    const status: RegisterStatus = s.status === 'returned' ? 'returned' : 'held';
-    const [entry] = await insertRows(
-      this.sequelize,
-      t,
-      'register_entries',
-      ENTRY_COLUMNS,
-      [[s.senderAgencyId, 'outgoing', s.year, null, s.trackingId, null, status, s.receivedAt, s.note]],
-      ['id'],
-    );
-    await this.insertEvents(t, [
-      { documentId: s.trackingId, entryId: toNumber(entry.id), agencyId: s.senderAgencyId, status, actor: s.senderAccount, note: s.note, at: s.receivedAt },
-    ]);
-    return { trackingId: s.trackingId, messageId, outgoingNumber: null, incoming: [], deliveries: [] };
+    return (await recordSubmissions(this.writer, t, [s]))[0];
   }
 
-  /**
-   * Numbers the document in the sender's sổ đi and each recipient's sổ đến, and delivers it to each
-   * recipient's INBOX and the sender's Văn bản đi, with one event per entry.
-   */
+  recordMany(t: Transaction, subs: SubmissionRecord[]): Promise<RecordedSubmission[]> {
+    return recordSubmissions(this.writer, t, subs);
+  }
+
+  /** Numbers one document in its books and delivers it (`heldOutgoingId`: a released held entry). */
   async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageId'>> {
-    const outgoingNumber = await nextRegisterNumber(this.sequelize, t, d.senderAgencyId, 'outgoing', d.year);
-    const incoming: { agencyId: string; number: number }[] = [];
-    for (const agencyId of d.recipientAgencyIds) {
-      incoming.push({ agencyId, number: await nextRegisterNumber(this.sequelize, t, agencyId, 'incoming', d.year) });
-    }
-    // A released document's held outgoing entry is numbered in place; otherwise a new one is written.
-    if (heldOutgoingId !== undefined) {
-      await this.models.RegisterEntry.update(
-        { status: 'sent', number: outgoingNumber, year: d.year, registeredAt: d.at, note: d.note },
-        { where: { id: heldOutgoingId }, transaction: t },
-      );
-    }
-    const rows: SqlValue[][] = [
-      ...(heldOutgoingId === undefined ? [[d.senderAgencyId, 'outgoing', d.year, outgoingNumber, d.trackingId, null, 'sent', d.at, d.note]] : []),
-      ...incoming.map((i) => [i.agencyId, 'incoming', d.year, i.number, d.trackingId, d.senderAgencyId, '01', d.at, null]),
-    ];
-    const inserted = await insertRows(this.sequelize, t, 'register_entries', ENTRY_COLUMNS, rows, ['id', 'agency_id', 'book']);
-    const entryId = (agencyId: string, book: RegisterBook) => toNumber(inserted.find((r) => r.agency_id === agencyId && r.book === book)!.id);
-    await this.insertEvents(t, [
-      {
-        documentId: d.trackingId,
-        entryId: heldOutgoingId ?? entryId(d.senderAgencyId, 'outgoing'),
-        agencyId: d.senderAgencyId,
-        status: 'sent',
-        actor: d.actor,
-        note: d.note,
-        at: d.at,
-      },
-      ...incoming.map((i) => ({ documentId: d.trackingId, entryId: entryId(i.agencyId, 'incoming'), agencyId: i.agencyId, status: '01' as const, actor: null, note: null, at: d.at })),
-    ]);
-    const deliveries = await this.mailboxes.deliverMany(t, [
-      ...d.recipientAgencyIds.map((agencyId) => ({ agencyId, folder: FOLDERS.inbox.name, messageId: d.messageId, documentId: d.trackingId, flags: [], internalDate: d.at })),
-      { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageId: d.messageId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
-    ]);
-    return { outgoingNumber, incoming, deliveries };
-  }
-
-  private async insertMessage(t: Transaction, s: SubmissionRecord): Promise<number> {
-    const size = Buffer.byteLength(s.message.prefix, 'latin1') + s.message.blobSize;
-    const [row] = await insertRows(
-      this.sequelize,
-      t,
-      'messages',
-      ['blob_sha256', 'blob_size', 'prefix', 'size', 'structure', 'header', 'created_at'],
-      [[s.message.blobSha256, s.message.blobSize, s.message.prefix, size, s.message.structure, s.message.header, s.receivedAt]],
-      ['id'],
-    );
-    return toNumber(row.id);
-  }
-
-  private async insertDocument(t: Transaction, s: SubmissionRecord, messageId: number): Promise<void> {
-    const m = s.metadata;
-    await insertRows(
-      this.sequelize,
-      t,
-      'documents',
-      [
-        'id', 'message_id', 'rfc822_message_id', 'sender_agency_id', 'sender_account', 'envelope_from', 'recipients', 'subject',
-        'document_number', 'signed_date', 'signer', 'document_type', 'summary', 'urgency', 'confidentiality',
-        'metadata', 'status', 'reason', 'verdict', 'signature', 'paper_copy_required', 'received_at',
-      ],
-      [[
-        s.trackingId, messageId, s.rfc822MessageId, s.senderAgencyId, s.senderAccount, s.envelopeFrom, JSON.stringify(s.envelopeRecipients), s.subject,
-        m.documentNumber, m.signedDate, m.signer, m.documentType, m.summary, m.urgency, m.confidentiality,
-        s.metadataJson, s.status, s.reason, s.verdictJson, s.signatureJson, s.paperCopyRequired, s.receivedAt,
-      ]],
-    );
-  }
-
-  private async insertEvents(t: Transaction, events: Omit<RegisterEventRow, 'id'>[]): Promise<void> {
-    await insertRows(
-      this.sequelize,
-      t,
-      'register_events',
-      ['document_id', 'entry_id', 'agency_id', 'status', 'actor', 'note', 'at'],
-      events.map((e) => [e.documentId, e.entryId, e.agencyId, e.status, e.actor, e.note, e.at]),
-    );
+    return (await numberAndDeliverMany(this.writer, t, [d], [heldOutgoingId]))[0];
   }
 
   /** Documents held by a `quarantine` action, oldest first. */

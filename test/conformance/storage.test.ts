@@ -12,6 +12,7 @@ import { MailboxRepository } from '../../storage/mailbox/repository.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { RegisterRepository, type SubmissionRecord } from '../../storage/register/repository.js';
 import { WriteQueue } from '../../storage/write-queue.js';
+import { RECORD_SUBMISSION } from '../../storage/index.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
 
 const A = '000.00.00.H27';
@@ -53,7 +54,10 @@ interface Writer {
 async function writer(url: string, dataDir: string): Promise<Writer> {
   const db = await openDatabase(url, dataDir, silentLogger);
   const mailboxes = new MailboxRepository(db.sequelize, db.models);
-  return { db, writes: new WriteQueue(db, silentLogger), register: new RegisterRepository(db.sequelize, db.models, mailboxes), mailboxes };
+  const register = new RegisterRepository(db.sequelize, db.models, mailboxes);
+  const writes = new WriteQueue(db, silentLogger);
+  writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
+  return { db, writes, register, mailboxes };
 }
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -88,9 +92,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it('numbers 120 concurrent submissions from two writers 1..N per agency with no gap or repeat', async () => {
+      // Half are written one by one, half through the group commit (many per statement).
       const jobs = Array.from({ length: 120 }, (_, i) => {
         const to = i % 3 === 0 ? [B, C] : i % 3 === 1 ? [B] : [C];
-        return writers[i % 2].writes.submit({ run: (t) => writers[i % 2].register.record(t, submission(i, to)) });
+        const record = submission(i, to);
+        const w = writers[i % 2];
+        return w.writes.submit({ run: (t) => w.register.record(t, record), ...(i % 4 < 2 ? { group: { key: RECORD_SUBMISSION, input: record } } : {}) });
       });
       const results = await Promise.all(jobs);
       expect(results).to.have.length(120);
@@ -116,6 +123,24 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(returned.deliveries).to.deep.equal([]);
     });
 
+    it('writes a batch mixing accepted, returned and held submissions like one by one', async () => {
+      const before = (await writers[0].register.book(B, 'incoming', 2026)).length;
+      const records = [submission(3000, [B]), submission(3001, [B], 'returned'), submission(3002, [B, C]), submission(3003, [B], 'quarantined')];
+      const results = await Promise.all(records.map((record) => writers[0].writes.submit({ run: (t) => writers[0].register.record(t, record), group: { key: RECORD_SUBMISSION, input: record } })));
+      expect(results.map((r) => r.trackingId)).to.deep.equal(records.map((r) => r.trackingId));
+      expect(results.map((r) => r.incoming.length)).to.deep.equal([1, 0, 2, 0]);
+      expect(results[1].deliveries).to.deep.equal([]);
+      expect(results[2].deliveries.map((d) => d.agencyId)).to.deep.equal([B, C, A]);
+      const numbers = (await writers[0].register.book(B, 'incoming', 2026)).map((e) => e.number);
+      expect(numbers).to.deep.equal(Array.from({ length: before + 2 }, (_, k) => k + 1));
+      for (const [i, record] of records.entries()) {
+        const entries = await writers[0].register.entriesOf(record.trackingId);
+        const outgoing = entries.find((e) => e.book === 'outgoing')!;
+        expect(outgoing.status, record.trackingId).to.equal(['sent', 'returned', 'sent', 'held'][i]);
+        expect(outgoing.number === null, record.trackingId).to.equal(i % 2 === 1);
+      }
+    });
+
     it('rolls back a whole submission when one write fails, leaving no gap', async () => {
       const before = (await writers[0].register.book(B, 'incoming', 2026)).length;
       // The same tracking id twice: the second violates the primary key after numbering.
@@ -125,8 +150,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await writers[0].writes.run((t) => writers[0].register.record(t, dup)).catch(() => (failed = true));
       expect(failed).to.equal(true);
       await writers[0].writes.run((t) => writers[0].register.record(t, submission(2001, [B])));
+      // In a group commit, the failing submission fails alone and the others of its batch are written.
+      const grouped = [submission(2002, [B]), dup, submission(2003, [B])].map((record) =>
+        writers[0].writes.submit({ run: (t) => writers[0].register.record(t, record), group: { key: RECORD_SUBMISSION, input: record } }).then(
+          () => 'ok',
+          () => 'failed',
+        ),
+      );
+      expect(await Promise.all(grouped)).to.deep.equal(['ok', 'failed', 'ok']);
       const numbers = (await writers[0].register.book(B, 'incoming', 2026)).map((e) => e.number);
-      expect(numbers).to.deep.equal(Array.from({ length: before + 2 }, (_, k) => k + 1));
+      expect(numbers).to.deep.equal(Array.from({ length: before + 4 }, (_, k) => k + 1));
     });
   });
 }
