@@ -92,28 +92,34 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
 }
 
 /**
- * Writes submissions: their message and document rows and files, then either the numbered books and
- * deliveries (accepted) or an unnumbered outgoing entry (returned, quarantined).
+ * The messages rows of a batch. Each trace prefix carries its tracking id, so RETURNING rows map back to
+ * submissions whatever order the database returns them in; without distinct prefixes, one row at a time.
  */
-export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<RecordedSubmission[]> {
-  // Each prefix carries its tracking id, so RETURNING rows map back to submissions whatever their order.
-  const messages = await insertRows(
-    ctx.sequelize,
-    t,
-    'messages',
-    MESSAGE_COLUMNS,
-    subs.map((s) => {
-      const m = s.message;
-      return [m.blobSha256, m.blobSize, m.prefix, Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, m.structure, m.header, s.receivedAt];
-    }),
-    ['id', 'prefix'],
-  );
-  const byPrefix = new Map(messages.map((r) => [String(r.prefix), toNumber(r.id)]));
-  const messageIds = subs.map((s) => {
+async function insertMessages(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<number[]> {
+  const row = (s: SubmissionRecord): SqlValue[] => {
+    const m = s.message;
+    return [m.blobSha256, m.blobSize, m.prefix, Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, m.structure, m.header, s.receivedAt];
+  };
+  if (new Set(subs.map((s) => s.message.prefix)).size !== subs.length) {
+    const ids: number[] = [];
+    for (const s of subs) ids.push(toNumber((await insertRows(ctx.sequelize, t, 'messages', MESSAGE_COLUMNS, [row(s)], ['id']))[0].id));
+    return ids;
+  }
+  const returned = await insertRows(ctx.sequelize, t, 'messages', MESSAGE_COLUMNS, subs.map(row), ['id', 'prefix']);
+  const byPrefix = new Map(returned.map((r) => [String(r.prefix), toNumber(r.id)]));
+  return subs.map((s) => {
     const id = byPrefix.get(s.message.prefix);
     if (id === undefined) throw new Error(`message row of ${s.trackingId} not returned`);
     return id;
   });
+}
+
+/**
+ * Writes submissions: their message and document rows and files, then either the numbered books and
+ * deliveries (accepted) or an unnumbered outgoing entry (returned, quarantined).
+ */
+export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<RecordedSubmission[]> {
+  const messageIds = await insertMessages(ctx, t, subs);
   await insertRows(
     ctx.sequelize,
     t,

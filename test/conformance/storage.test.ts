@@ -13,6 +13,7 @@ import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { RegisterRepository, type SubmissionRecord } from '../../storage/register/repository.js';
 import { WriteQueue } from '../../storage/write-queue.js';
 import { RECORD_SUBMISSION } from '../../storage/index.js';
+import { submissionRecord } from '../helpers/submission.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
 
 const A = '000.00.00.H27';
@@ -20,28 +21,14 @@ const B = '000.01.00.H27';
 const C = '000.02.00.H27';
 
 function submission(i: number, to: string[], status: SubmissionRecord['status'] = 'accepted'): SubmissionRecord {
-  return {
+  return submissionRecord({
     trackingId: `DG20261125-TEST${String(i).padStart(6, '0')}`,
-    receivedAt: new Date('2026-11-25T03:00:00Z'),
-    year: 2026,
     status,
-    reason: status === 'accepted' ? 'ok' : 'metadata-invalid',
     senderAgencyId: A,
-    senderAccount: 'vanthu@ubnd.hatinh.gov.vn',
-    envelopeFrom: 'vanthu@ubnd.hatinh.gov.vn',
-    envelopeRecipients: to.map((id) => `vanthu@${id}.test`),
     recipientAgencyIds: to,
-    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: 'X-Docgate-Tracking-Id: x\r\n', structure: null, header: null },
     rfc822MessageId: `<${i}@test>`,
-    subject: 'Công văn',
-    metadata: { documentNumber: `${i}/UBND`, signedDate: '2026-11-25', signer: null, documentType: 'Công văn', summary: 'V/v', urgency: null, confidentiality: null },
-    metadataJson: '{}',
-    verdictJson: '{}',
-    signatureJson: null,
-    paperCopyRequired: false,
-    files: [],
-    note: null,
-  };
+    metadata: { documentNumber: `${i}/UBND` },
+  });
 }
 
 interface Writer {

@@ -1,21 +1,24 @@
 // Decoded, case-folded header field values per stored message, shared by every connection: messages
 // never change once stored, so twenty clerks searching the same INBOX decode each Subject once.
 
-export class DecodedFieldCache {
-  private readonly entries = new Map<number, Map<string, string[]>>();
+import { Lru } from '../../../storage/lru.js';
 
-  constructor(private readonly maxMessages: number) {}
+export class DecodedFieldCache {
+  private readonly messages: Lru<number, Map<string, string[]>>;
+
+  constructor(maxMessages: number) {
+    this.messages = new Lru(maxMessages);
+  }
 
   get(messageId: number, key: string): string[] | undefined {
-    return this.entries.get(messageId)?.get(key);
+    return this.messages.get(messageId)?.get(key);
   }
 
   set(messageId: number, key: string, values: string[]): void {
-    let fields = this.entries.get(messageId);
+    let fields = this.messages.get(messageId);
     if (!fields) {
       fields = new Map();
-      this.entries.set(messageId, fields);
-      if (this.entries.size > this.maxMessages) this.entries.delete(this.entries.keys().next().value!);
+      this.messages.set(messageId, fields);
     }
     fields.set(key, values);
   }

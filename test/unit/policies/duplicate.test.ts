@@ -2,6 +2,7 @@
 // injected as the `register` service): same Message-ID, or same số ký hiệu + agency + year, among
 // accepted documents only.
 
+import { submissionRecord } from '../../helpers/submission.js';
 import { expect } from 'chai';
 import { loadConfig } from '../../../config/load.js';
 import { createLogger } from '../../../gateway/log.js';
@@ -13,28 +14,16 @@ import { AGENCIES, createTestEnv, type TestEnv } from '../../helpers/env.js';
 import { codes, composeMessage, FORM_LINES, runCheck, TEST_NOW } from '../../helpers/policy.js';
 
 function record(id: string, status: SubmissionRecord['status'], over: Partial<SubmissionRecord['metadata']> & { messageId?: string } = {}): SubmissionRecord {
-  return {
+  const { messageId, ...metadata } = over;
+  return submissionRecord({
     trackingId: id,
     receivedAt: TEST_NOW,
-    year: 2026,
     status,
     reason: 'ok',
-    senderAgencyId: AGENCIES.ubnd.id,
-    senderAccount: AGENCIES.ubnd.address,
-    envelopeFrom: AGENCIES.ubnd.address,
-    envelopeRecipients: [AGENCIES.snv.address],
-    recipientAgencyIds: [AGENCIES.snv.id],
-    message: { blobSha256: 'a'.repeat(64), blobSize: 10, prefix: '', structure: null, header: null },
-    rfc822MessageId: over.messageId ?? `<${id}@ubnd.hatinh.gov.vn>`,
+    rfc822MessageId: messageId ?? `<${id}@ubnd.hatinh.gov.vn>`,
     subject: 'V/v',
-    metadata: { documentNumber: over.documentNumber ?? '05/QĐ-UBND', signedDate: over.signedDate ?? '2026-11-21', signer: null, documentType: 'Quyết định', summary: 'V/v', urgency: null, confidentiality: null },
-    metadataJson: '{}',
-    verdictJson: '{}',
-    signatureJson: null,
-    paperCopyRequired: false,
-    files: [],
-    note: null,
-  };
+    metadata: { documentNumber: '05/QĐ-UBND', signedDate: '2026-11-21', documentType: 'Quyết định', ...metadata },
+  });
 }
 
 describe('duplicate check', function () {
