@@ -25,10 +25,13 @@ export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
     if (ctx.options.requireSingleFrom && message.fromFieldCount !== 1) {
       findings.push({ code: 'malformed-mime', subject: message.fromFieldCount === 0 ? 'missing From / thieu From' : 'duplicate From / From bi lap', details: { fromFields: message.fromFieldCount } });
     }
-    for (const problem of message.mime.problems) {
+    // The entity inside an opaque S/MIME signature is what the recipient reads: its problems count too.
+    const inner = (message.unwrapped?.problems ?? []).map((p) => ({ ...p, part: `p7m:${p.part}` }));
+    const problems = [...message.mime.problems, ...inner];
+    for (const problem of problems) {
       if (!wanted.has(problem.kind)) continue;
       findings.push({ code: 'malformed-mime', subject: describeProblem(problem), details: { ...problem } });
     }
-    return { findings, data: { problems: message.mime.problems.length } };
+    return { findings, data: { problems: problems.length } };
   },
 };

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { mimeStructureCheck } from '../../../policies/checks/mime-structure.js';
 import { composeRaw, messageFrom, runCheck } from '../../helpers/policy.js';
+import { parseMimeBuffer } from '../../../gateway/intake/mime/parser.js';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 const HEAD = ['From: vanthu@ubnd.hatinh.gov.vn', 'To: vanthu@snv.hatinh.gov.vn', 'Subject: test', 'MIME-Version: 1.0'];
@@ -37,6 +38,15 @@ describe('mime-structure check', function () {
     for (let i = depth - 1; i >= 0; i--) lines.push(`--b${i}--`);
     expect((await problems(crlf(lines))).map((p) => p[1])).to.include('nesting-too-deep');
   });
+  it('counts the problems of the entity inside an opaque signature', async () => {
+    const message = await messageFrom(crlf([...HEAD, '', 'x']));
+    message.unwrapped = await parseMimeBuffer(crlf(['Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'x', '']));
+    const report = await runCheck(mimeStructureCheck, message, {});
+    expect(report.findings.map((f) => [f.code, (f.details as { kind: string; part: string }).kind, (f.details as { part: string }).part])).to.deep.equal([
+      ['malformed-mime', 'unterminated-multipart', 'p7m:'],
+    ]);
+  });
+
   it('options narrow the problems that count', async () => {
     const raw = crlf([...HEAD, `X-Long: ${'a'.repeat(1200)}`, '', 'x']);
     expect(await problems(raw, { problems: ['nul-byte'] })).to.deep.equal([]);
