@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   sequelize: Sequelize;
   dialect: Dialect;
+  /** The SQLite file (null for PostgreSQL and in-memory databases). */
+  storagePath: string | null;
   models: Models;
   /** Begins a write transaction in the form the dialect needs (SQLite: IMMEDIATE, so writers never deadlock). */
   transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
@@ -101,6 +103,7 @@ export async function openDatabase(url: string, dataDir: string, log: Logger): P
   return {
     sequelize,
     dialect,
+    storagePath: target.dialect === 'sqlite' && target.storage !== ':memory:' ? target.storage! : null,
     models,
     transaction: <T>(work: (t: Transaction) => Promise<T>) =>
       sequelize.transaction(

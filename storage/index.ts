@@ -10,12 +10,15 @@ import { openDatabase, type Database } from './db.js';
 import { MailboxRepository } from './mailbox/repository.js';
 import { RegisterRepository, type SubmissionRecord } from './register/repository.js';
 import { WriteQueue } from './write-queue.js';
+import { ReadPool } from './read-pool.js';
 
 /** Group key of submissions written through the group commit (WriteTask.group). */
 export const RECORD_SUBMISSION = 'register.record';
 
 export interface Storage {
   db: Database;
+  /** Parallel reads for many sessions at once (IMAP). */
+  reads: ReadPool;
   blobs: BlobStore;
   writes: WriteQueue;
   accounts: AccountRepository;
@@ -32,9 +35,11 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
   const writes = new WriteQueue(db, log);
   const mailboxes = new MailboxRepository(db.sequelize, db.models);
   const register = new RegisterRepository(db.sequelize, db.models, mailboxes);
+  const reads = await ReadPool.open(db.sequelize, db.storagePath);
   writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
   return {
     db,
+    reads,
     blobs,
     writes,
     accounts: new AccountRepository(db.models),
@@ -43,6 +48,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
     spoolDir: path.join(config.dataDir, 'spool'),
     async close() {
       await writes.close();
+      await reads.close();
       await db.close();
     },
   };

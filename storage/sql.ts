@@ -15,7 +15,7 @@ interface PgConnection {
   query(sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
-function sqliteValue(value: SqlValue): string | number | Buffer | null {
+export function sqliteValue(value: SqlValue): string | number | Buffer | null {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', ' +00:00');
   if (typeof value === 'boolean') return value ? 1 : 0;

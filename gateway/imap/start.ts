@@ -36,6 +36,7 @@ export function imapDeps(o: ImapStartOptions): ImapDeps {
     config,
     store: new SqlMailboxStore({
       sequelize: storage.db.sequelize,
+      reads: storage.reads,
       models: storage.db.models,
       writes: storage.writes,
       blobs: storage.blobs,

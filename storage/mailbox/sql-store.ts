@@ -11,6 +11,7 @@ import { toNumber } from '../models.js';
 import type { RegisterRepository } from '../register/repository.js';
 import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
+import type { ReadPool, ReadParams } from '../read-pool.js';
 import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
 import type { MailboxRepository } from './repository.js';
 import {
@@ -31,6 +32,8 @@ import {
 
 export interface SqlMailboxStoreDeps {
   sequelize: Sequelize;
+  /** Reads outside a transaction go here (parallel read connections on SQLite). */
+  reads: ReadPool;
   models: Models;
   writes: WriteQueue;
   blobs: BlobStore;
@@ -103,6 +106,7 @@ export class SqlMailboxStore implements MailboxStore {
   constructor(private readonly deps: SqlMailboxStoreDeps) {}
 
   private select<T extends object>(sql: string, replacements: Record<string, unknown>, t?: Transaction): Promise<T[]> {
+    if (!t) return this.deps.reads.query<T>(sql, replacements as ReadParams);
     return this.deps.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t });
   }
 

@@ -17,6 +17,7 @@ import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { resolveSet } from './resolve.js';
 
 const BATCH = 250;
+const FLUSH_BYTES = 256 * 1024;
 const STREAM_ABOVE = 64 * 1024;
 
 function changedSince(c: Cursor): number {
@@ -154,6 +155,9 @@ export const fetch = defineCommand({
         }
       }
       const contents = contentNeeded ? await deps.store.contents(metas.map((m) => m.messageId)) : null;
+      // Responses are written a few hundred KiB at a time, not one write per message.
+      let lines: Chunk[][] = [];
+      let pending = 0;
       for (const meta of metas) {
         if (!selected.seqOf(meta.uid)) continue;
         const content = contents?.get(meta.messageId);
@@ -161,8 +165,16 @@ export const fetch = defineCommand({
         if (contentNeeded && !view) continue;
         const showFlags = wantsFlags || seenNow.has(meta.uid);
         if (showFlags) selected.noteAnnounced(meta.uid, meta.modseq);
-        await ctx.untagged(await renderMessage(ctx, meta, view, items, showFlags));
+        const line = await renderMessage(ctx, meta, view, items, showFlags);
+        lines.push(line);
+        pending += line.reduce((n, c) => n + (typeof c === 'string' || Buffer.isBuffer(c) ? c.length : 0), 0);
+        if (pending >= FLUSH_BYTES) {
+          await ctx.untaggedLines(lines);
+          lines = [];
+          pending = 0;
+        }
       }
+      await ctx.untaggedLines(lines);
     }
     return ok(bilingual('Hoan tat', 'FETCH completed'));
   },
