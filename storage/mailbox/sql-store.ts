@@ -11,6 +11,7 @@ import { toNumber } from '../models.js';
 import type { RegisterRepository } from '../register/repository.js';
 import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
+import { MailboxIndexCache, parseFlags } from './mailbox-index.js';
 import type { ReadPool, ReadParams } from '../read-pool.js';
 import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
 import type { MailboxRepository } from './repository.js';
@@ -45,15 +46,6 @@ const CHUNK = 400;
 
 function toDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
-}
-
-function parseFlags(json: unknown): string[] {
-  try {
-    const value = JSON.parse(String(json));
-    return Array.isArray(value) ? value.filter((f): f is string => typeof f === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
@@ -102,8 +94,11 @@ function sameFlags(a: string[], b: string[]): boolean {
 
 export class SqlMailboxStore implements MailboxStore {
   private readonly cache = new ContentCache(4096);
+  private readonly index: MailboxIndexCache;
 
-  constructor(private readonly deps: SqlMailboxStoreDeps) {}
+  constructor(private readonly deps: SqlMailboxStoreDeps) {
+    this.index = new MailboxIndexCache(deps.reads);
+  }
 
   private select<T extends object>(sql: string, replacements: Record<string, unknown>, t?: Transaction): Promise<T[]> {
     if (!t) return this.deps.reads.query<T>(sql, replacements as ReadParams);
@@ -187,11 +182,7 @@ export class SqlMailboxStore implements MailboxStore {
   }
 
   async states(mailboxId: number): Promise<MessageState[]> {
-    const rows = await this.select<{ uid: unknown; flags: unknown; modseq: unknown }>(
-      'SELECT uid, flags, modseq FROM mailbox_messages WHERE mailbox_id = :mailboxId ORDER BY uid',
-      { mailboxId },
-    );
-    return rows.map((r) => ({ uid: toNumber(r.uid), flags: parseFlags(r.flags), modseq: toNumber(r.modseq) }));
+    return (await this.index.all(mailboxId)).map((m) => ({ uid: m.uid, flags: m.flags, modseq: m.modseq }));
   }
 
   async changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges> {
@@ -213,48 +204,21 @@ export class SqlMailboxStore implements MailboxStore {
     };
   }
 
-  async metas(mailboxId: number, uids: number[]): Promise<MessageMeta[]> {
-    if (uids.length === 0) return [];
-    const columns =
-      'SELECT mm.uid, mm.message_id, mm.document_id, mm.flags, mm.modseq, mm.internal_date, m.size FROM mailbox_messages mm JOIN messages m ON m.id = mm.message_id WHERE mm.mailbox_id = :mailboxId';
-    let rows: Record<string, unknown>[];
-    if (uids.length <= CHUNK) {
-      rows = await this.select(`${columns} AND mm.uid IN (:uids) ORDER BY mm.uid`, { mailboxId, uids });
-    } else {
-      const wanted = new Set(uids);
-      const all = await this.select<Record<string, unknown>>(`${columns} AND mm.uid BETWEEN :lo AND :hi ORDER BY mm.uid`, {
-        mailboxId,
-        lo: Math.min(...uids),
-        hi: Math.max(...uids),
-      });
-      rows = all.filter((r) => wanted.has(toNumber(r.uid)));
-    }
-    return rows.map((r) => ({
-      uid: toNumber(r.uid),
-      messageId: toNumber(r.message_id),
-      documentId: (r.document_id as string | null) ?? null,
-      flags: parseFlags(r.flags),
-      modseq: toNumber(r.modseq),
-      internalDate: toDate(r.internal_date),
-      size: toNumber(r.size),
-    }));
+  metas(mailboxId: number, uids: number[]): Promise<MessageMeta[]> {
+    return this.index.metas(mailboxId, uids);
   }
 
   async counts(mailboxId: number): Promise<{ messages: number; unseen: number; deleted: number; size: number }> {
-    const rows = await this.select<{ flags: unknown; size: unknown }>(
-      'SELECT mm.flags, m.size FROM mailbox_messages mm JOIN messages m ON m.id = mm.message_id WHERE mm.mailbox_id = :mailboxId',
-      { mailboxId },
-    );
+    const all = await this.index.all(mailboxId);
     let unseen = 0;
     let deleted = 0;
     let size = 0;
-    for (const row of rows) {
-      const flags = parseFlags(row.flags);
-      if (!flags.includes('\\Seen')) unseen++;
-      if (flags.includes('\\Deleted')) deleted++;
-      size += toNumber(row.size);
+    for (const m of all) {
+      if (!m.flags.includes('\\Seen')) unseen++;
+      if (m.flags.includes('\\Deleted')) deleted++;
+      size += m.size;
     }
-    return { messages: rows.length, unseen, deleted, size };
+    return { messages: all.length, unseen, deleted, size };
   }
 
   private toContent(row: Record<string, unknown>): MessageContent {
