@@ -9,6 +9,7 @@ import type { MailboxEvents } from '../events.js';
 import type { Logger } from '../log.js';
 import type { HeaderCache } from './fetch/header-cache.js';
 import type { DecodedFieldCache } from './search/field-cache.js';
+import type { Lru } from '../../storage/lru.js';
 import type { FilingService } from './filing/filing.js';
 import type { ArgParser, Cursor, ParseContext } from './protocol/args.js';
 import type { Chunk } from './protocol/response.js';
@@ -42,6 +43,8 @@ export interface ImapDeps {
   headers: HeaderCache;
   /** Decoded header field values shared by all connections (SEARCH). */
   fields: DecodedFieldCache;
+  /** Rendered ENVELOPE / BODY / BODYSTRUCTURE by "<message id>/<item>", shared by all connections. */
+  rendered: Lru<string, Buffer>;
   /** Where APPEND literals are spooled before they become blobs. */
   spoolDir: string;
 }

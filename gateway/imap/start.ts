@@ -12,6 +12,7 @@ import type { TlsMaterial } from '../tls.js';
 import type { ImapDeps } from './command.js';
 import { HeaderCache } from './fetch/header-cache.js';
 import { DecodedFieldCache } from './search/field-cache.js';
+import { Lru } from '../../storage/lru.js';
 import { FilingService } from './filing/filing.js';
 import { ConnectionLimits, RecentTracker } from './limits.js';
 import { startImapListener, type RunningImapListener } from './server.js';
@@ -50,6 +51,7 @@ export function imapDeps(o: ImapStartOptions): ImapDeps {
     recent: new RecentTracker(),
     headers: new HeaderCache(32 * 1024 * 1024),
     fields: new DecodedFieldCache(100_000),
+    rendered: new Lru<string, Buffer>(32 * 1024 * 1024, (b) => b.length),
     log: log.child({ component: 'imap' }),
     now,
     spoolDir: storage.spoolDir,

@@ -68,6 +68,19 @@ async function literal(ctx: CommandContext, view: MessageView, content: Content)
   return literalStream(size, () => ctx.deps.store.stream(view.content, content.range.start, content.range.end));
 }
 
+/**
+ * ENVELOPE, BODY and BODYSTRUCTURE of a stored message never change: rendered once, shared by every
+ * connection (like Dovecot's cache file), so twenty clients fetching the same window compute it once.
+ */
+async function rendered(ctx: CommandContext, view: MessageView, kind: 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE', make: () => Promise<Chunk[]>): Promise<Buffer> {
+  const key = `${view.content.id}/${kind}`;
+  const hit = ctx.deps.rendered.get(key);
+  if (hit) return hit;
+  const bytes = Buffer.concat((await make()).map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : (c as Buffer))));
+  ctx.deps.rendered.set(key, bytes);
+  return bytes;
+}
+
 function needsContent(items: FetchItem[]): boolean {
   return items.some((i) => !['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ'].includes(i.kind));
 }
@@ -92,11 +105,11 @@ async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: Messa
         add(`RFC822.SIZE ${meta.size}`);
         break;
       case 'ENVELOPE':
-        add('ENVELOPE ', ...render(envelope(await view!.topHeader())));
+        add('ENVELOPE ', await rendered(ctx, view!, 'ENVELOPE', async () => render(envelope(await view!.topHeader()))));
         break;
       case 'BODY':
       case 'BODYSTRUCTURE':
-        add(`${item.kind} `, ...render(await bodyStructure(view!, item.kind === 'BODYSTRUCTURE')));
+        add(`${item.kind} `, await rendered(ctx, view!, item.kind, async () => render(await bodyStructure(view!, item.kind === 'BODYSTRUCTURE'))));
         break;
       case 'RFC822':
         add('RFC822 ', ...(await literal(ctx, view!, { range: { start: 0, end: view!.size } })));
