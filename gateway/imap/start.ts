@@ -4,7 +4,7 @@
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import type { Storage } from '../../storage/index.js';
-import { SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
+import { mailboxStoreOf } from '../../storage/mailbox/sql-store.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { MailboxEvents } from '../events.js';
 import type { Logger } from '../log.js';
@@ -35,15 +35,7 @@ export function imapDeps(o: ImapStartOptions): ImapDeps {
   const imap = config.docgate.imap;
   return {
     config,
-    store: new SqlMailboxStore({
-      sequelize: storage.db.sequelize,
-      reads: storage.reads,
-      models: storage.db.models,
-      writes: storage.writes,
-      blobs: storage.blobs,
-      mailboxes: storage.mailboxes,
-      register: storage.register,
-    }),
+    store: mailboxStoreOf(storage),
     authenticator: o.authenticator,
     events: o.events,
     filing: new FilingService({ config, agencies: o.agencies, register: storage.register, blobs: storage.blobs, spoolDir: storage.spoolDir, log, now }),

@@ -13,6 +13,7 @@ import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
 import { MailboxIndexCache, parseFlags } from './mailbox-index.js';
 import type { ReadPool, ReadParams } from '../read-pool.js';
+import type { Storage } from '../index.js';
 import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
 import type { MailboxRepository } from './repository.js';
 import {
@@ -493,3 +494,16 @@ export class SqlMailboxStore implements MailboxStore {
 }
 
 export const NOTICE_FOLDER = FOLDERS.notices.name;
+
+/** The mailbox store over an opened Storage (the gateway's, or a test's second "process"). */
+export function mailboxStoreOf(storage: Storage): SqlMailboxStore {
+  return new SqlMailboxStore({
+    sequelize: storage.db.sequelize,
+    reads: storage.reads,
+    models: storage.db.models,
+    writes: storage.writes,
+    blobs: storage.blobs,
+    mailboxes: storage.mailboxes,
+    register: storage.register,
+  });
+}

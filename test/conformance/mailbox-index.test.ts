@@ -5,22 +5,10 @@ import { expect } from 'chai';
 import { loadConfig } from '../../config/load.js';
 import { silentLogger } from '../../gateway/log.js';
 import { openStorage, type Storage } from '../../storage/index.js';
-import { SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
+import { mailboxStoreOf } from '../../storage/mailbox/sql-store.js';
 import { spoolBuffer } from '../../storage/mailbox/spool-file.js';
 import { AGENCIES, createTestEnv, type TestEnv } from '../helpers/env.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
-
-function storeOver(storage: Storage): SqlMailboxStore {
-  return new SqlMailboxStore({
-    sequelize: storage.db.sequelize,
-    reads: storage.reads,
-    models: storage.db.models,
-    writes: storage.writes,
-    blobs: storage.blobs,
-    mailboxes: storage.mailboxes,
-    register: storage.register,
-  });
-}
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`mailbox index across processes (${dialect})`, function () {
@@ -46,8 +34,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it('sees deliveries, flag changes and expunges made through another store', async () => {
-      const reader = storeOver(one);
-      const writer = storeOver(two);
+      const reader = mailboxStoreOf(one);
+      const writer = mailboxStoreOf(two);
       const inbox = (await reader.get(AGENCIES.snv.id, 'INBOX'))!;
       expect(await reader.states(inbox.id)).to.deep.equal([]);
 
