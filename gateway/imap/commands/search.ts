@@ -2,7 +2,7 @@
 
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { MessageView } from '../fetch/message-view.js';
-import { matches, type SearchSubject } from '../search/evaluate.js';
+import { matches, matchesCached, type SearchSubject } from '../search/evaluate.js';
 import { parseSearch, SUPPORTED_CHARSETS, usesModseq } from '../search/parse.js';
 
 const BATCH = 500;
@@ -42,7 +42,8 @@ export const search = defineCommand({
             return content ? new MessageView(deps.store, content, deps.headers) : null;
           },
         };
-        if (await matches(args.program.key, subject, env)) {
+        const decided = matchesCached(args.program.key, subject, env);
+        if (decided ?? (await matches(args.program.key, subject, env))) {
           found.push(ctx.uid ? meta.uid : seq);
           highest = Math.max(highest, meta.modseq);
         }

@@ -124,11 +124,12 @@ class Lazy {
 
   /** Decoded, folded values of one header field (only that field is decoded). */
   async field(key: string): Promise<string[]> {
-    const hit = this.decoded.get(key) ?? this.subject.fieldCache?.get(this.subject.meta.messageId, key);
+    const hit = this.decoded.get(key);
     if (hit) return hit;
-    const values = (await this.fields()).filter((f) => f.key === key).map((f) => fold(decodeHeaderText(f.value)));
+    const decode = async () => (await this.fields()).filter((f) => f.key === key).map((f) => fold(decodeHeaderText(f.value)));
+    const cache = this.subject.fieldCache;
+    const values = cache ? await cache.load(this.subject.meta.messageId, key, decode) : await decode();
     this.decoded.set(key, values);
-    this.subject.fieldCache?.set(this.subject.meta.messageId, key, values);
     return values;
   }
 
@@ -200,23 +201,14 @@ export async function matches(key: SearchKey, s: SearchSubject, env: SearchEnv, 
     case 'not':
       return !(await matches(key.key, s, env, lazy));
     case 'new':
-      return s.recent && !m.flags.includes('\\Seen');
     case 'old':
-      return !s.recent;
     case 'recent':
-      return s.recent;
     case 'flag':
-      return m.flags.some((f) => f.toLowerCase() === key.flag.toLowerCase()) === key.present;
     case 'size':
-      return key.cmp === 'larger' ? m.size > key.size : m.size < key.size;
     case 'modseq':
-      return m.modseq >= key.modseq;
     case 'seq':
-      return spans(key, env.uids.length, env).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
-    case 'uid': {
-      const star = env.uids.length > 0 ? env.uids[env.uids.length - 1] : 0;
-      return spans(key, star, env).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
-    }
+    case 'uid':
+      return syncMeta(key, s, env);
     case 'date': {
       const wanted = dayNumber(key.day);
       if (key.field === 'internal') return compareDay(localDay(m.internalDate, env), key.cmp, wanted);
@@ -234,5 +226,81 @@ export async function matches(key: SearchKey, s: SearchSubject, env: SearchEnv, 
       if ((await lazy.allFields()).some((value) => value.includes(needle))) return true;
       return (await lazy.text()).includes(needle);
     }
+  }
+}
+
+/**
+ * The same evaluation without waiting: keys on flags, UIDs, sizes and dates decide at once, header keys
+ * when the shared cache already holds the decoded field; undefined when some key needs I/O (the caller
+ * then uses matches()). Over a mailbox many sessions search, most messages decide here.
+ */
+export function matchesCached(key: SearchKey, s: SearchSubject, env: SearchEnv): boolean | undefined {
+  switch (key.op) {
+    case 'and': {
+      let unknown = false;
+      for (const k of key.keys) {
+        const r = matchesCached(k, s, env);
+        if (r === false) return false;
+        if (r === undefined) unknown = true;
+      }
+      return unknown ? undefined : true;
+    }
+    case 'or': {
+      const a = matchesCached(key.a, s, env);
+      if (a === true) return true;
+      const b = matchesCached(key.b, s, env);
+      if (b === true) return true;
+      return a === false && b === false ? false : undefined;
+    }
+    case 'not': {
+      const r = matchesCached(key.key, s, env);
+      return r === undefined ? undefined : !r;
+    }
+    case 'header': {
+      const values = s.fieldCache?.get(s.meta.messageId, key.field);
+      if (!values) return undefined;
+      const needle = fold(key.value);
+      return values.some((value) => value.includes(needle));
+    }
+    case 'date': {
+      if (key.field === 'internal') return compareDay(localDay(s.meta.internalDate, env), key.cmp, dayNumber(key.day));
+      const values = s.fieldCache?.get(s.meta.messageId, 'date');
+      if (!values) return undefined;
+      return compareDay(sentDay(values[0] ?? null), key.cmp, dayNumber(key.day));
+    }
+    case 'body':
+    case 'text':
+      return undefined;
+    default:
+      // Keys decided by the metadata row alone: matches() resolves them without waiting.
+      return syncMeta(key, s, env);
+  }
+}
+
+function syncMeta(key: SearchKey, s: SearchSubject, env: SearchEnv): boolean {
+  const m = s.meta;
+  switch (key.op) {
+    case 'all':
+      return true;
+    case 'new':
+      return s.recent && !m.flags.includes('\\Seen');
+    case 'old':
+      return !s.recent;
+    case 'recent':
+      return s.recent;
+    case 'flag':
+      return m.flags.some((f) => f.toLowerCase() === key.flag.toLowerCase()) === key.present;
+    case 'size':
+      return key.cmp === 'larger' ? m.size > key.size : m.size < key.size;
+    case 'modseq':
+      return m.modseq >= key.modseq;
+    case 'seq':
+      return spans(key, env.uids.length, env).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
+    case 'uid': {
+      const star = env.uids.length > 0 ? env.uids[env.uids.length - 1] : 0;
+      return spans(key, star, env).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
+    }
+    default:
+      throw new Error(`not a metadata key: ${key.op}`);
   }
 }

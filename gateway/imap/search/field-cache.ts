@@ -5,6 +5,8 @@ import { Lru } from '../../../storage/lru.js';
 
 export class DecodedFieldCache {
   private readonly messages: Lru<number, Map<string, string[]>>;
+  /** Decodings under way: sessions searching the same messages at once share them. */
+  private readonly loading = new Map<string, Promise<string[]>>();
 
   constructor(maxMessages: number) {
     this.messages = new Lru(maxMessages);
@@ -12,6 +14,24 @@ export class DecodedFieldCache {
 
   get(messageId: number, key: string): string[] | undefined {
     return this.messages.get(messageId)?.get(key);
+  }
+
+  /** The cached values, or those `load` produces (once, however many sessions ask at the same time). */
+  async load(messageId: number, key: string, load: () => Promise<string[]>): Promise<string[]> {
+    const hit = this.get(messageId, key);
+    if (hit) return hit;
+    const id = `${messageId}\u0000${key}`;
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = load()
+        .then((values) => {
+          this.set(messageId, key, values);
+          return values;
+        })
+        .finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
   }
 
   set(messageId: number, key: string, values: string[]): void {
