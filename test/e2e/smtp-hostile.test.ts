@@ -272,4 +272,19 @@ describe('SMTP hostile input', function () {
     expect((await d.command('NOOP')).code).to.equal(250);
     d.close();
   });
+
+  it('leaves nothing behind when the client disconnects in the middle of DATA', async () => {
+    const c = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
+    await c.command(`MAIL FROM:<${AGENCIES.ubnd.address}>`);
+    await c.command(`RCPT TO:<${AGENCIES.snv.address}>`);
+    await c.command('DATA');
+    c.write(message(AGENCIES.ubnd.address, AGENCIES.snv.address, 'x'.repeat(500) + '\r\n') + 'y'.repeat(300));
+    await new Promise((r) => setTimeout(r, 100));
+    c.close();
+    // The spool file of the aborted message goes away; the server keeps serving.
+    for (let i = 0; i < 50 && readdirSync(tg.gateway.storage.spoolDir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const d = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
+    expect((await d.command('NOOP')).code).to.equal(250);
+    d.close();
+  });
 });
