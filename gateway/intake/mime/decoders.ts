@@ -29,10 +29,8 @@ class IdentityDecoder implements LineDecoder {
 const BASE64_BATCH = 32 * 1024;
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 const NOT_BASE64_ALL = /[^A-Za-z0-9+/=]/g;
-/** Lines are joined with \n: white space is allowed only at the end of a line (transport padding). */
-const FOREIGN = /[^A-Za-z0-9+/= \t\r\n]/;
-const INNER_SPACE = /[ \t\r]+[^ \t\r\n]/;
-const NEWLINE = Buffer.from('\n');
+/** In one line: a byte that is neither base64 nor white space, or white space before more data. */
+const BAD_LINE = /[^A-Za-z0-9+/= \t\r]|[ \t\r]+[^ \t\r]/;
 
 /**
  * Lines are gathered as they are (no per-line string work) and validated and decoded in batches;
@@ -49,19 +47,21 @@ class Base64Decoder implements LineDecoder {
 
   line(content: Buffer): void {
     if (content.length === 0) return;
-    this.lines.push(content, NEWLINE);
-    this.pending += content.length + 1;
+    this.lines.push(content);
+    this.pending += content.length;
     if (this.pending >= BASE64_BATCH) this.flush(false);
   }
 
   private flush(final: boolean): void {
     let text = Buffer.concat(this.lines, this.pending).toString('latin1');
-    this.lines = [];
-    this.pending = 0;
+    // The common case is one test over the batch; only a batch with something else in it is looked at
+    // line by line (trailing white space on a line is transport padding, anything else is invalid).
     if (NOT_BASE64.test(text)) {
-      if (FOREIGN.test(text) || INNER_SPACE.test(text)) this.invalid = true;
+      if (this.lines.some((line) => BAD_LINE.test(line.toString('latin1')))) this.invalid = true;
       text = text.replace(NOT_BASE64_ALL, '');
     }
+    this.lines = [];
+    this.pending = 0;
     text = this.carry + text;
     const padAt = text.indexOf('=');
     if (padAt !== -1) {

@@ -49,6 +49,9 @@ export interface MimeParseResult {
   dispose(): Promise<void>;
 }
 
+const CRLF = Buffer.from('\r\n');
+const LF = Buffer.from('\n');
+
 /** Longest line segment handled as a unit; longer lines are processed in pieces (never as boundaries). */
 const SEGMENT_LIMIT = 64 * 1024;
 const MAX_PROBLEMS = 100;
@@ -125,6 +128,7 @@ export class MimeParser {
   private finished = false;
   private readonly pendingSettles = new Set<ContentSink>();
   private readonly finishing: Promise<void>[] = [];
+  private chunkHasNul = false;
 
   constructor(options: Partial<MimeParseOptions> = {}) {
     this.options = { ...DEFAULT_MIME_OPTIONS, ...options };
@@ -142,6 +146,8 @@ export class MimeParser {
     }
     let continuation = this.carryIsContinuation;
     this.carryIsContinuation = false;
+    // Lines are only searched for NUL when the chunk has one (most chunks have none).
+    this.chunkHasNul = data.indexOf(0) !== -1;
     while (start < data.length) {
       const lf = data.indexOf(0x0a, start);
       if (lf === -1 || lf - start > SEGMENT_LIMIT) {
@@ -158,7 +164,7 @@ export class MimeParser {
       }
       let contentEnd = lf;
       if (contentEnd > start && data[contentEnd - 1] === 0x0d) contentEnd--;
-      this.line(data.subarray(start, contentEnd), data.subarray(contentEnd, lf + 1), continuation);
+      this.line(data.subarray(start, contentEnd), contentEnd === lf ? LF : CRLF, continuation);
       continuation = false;
       start = lf + 1;
     }
@@ -217,7 +223,7 @@ export class MimeParser {
   }
 
   private scanNul(content: Buffer, part: string): void {
-    if (content.indexOf(0) !== -1) this.problem('nul-byte', part);
+    if (this.chunkHasNul && content.indexOf(0) !== -1) this.problem('nul-byte', part);
   }
 
   private line(content: Buffer, eol: Buffer, continuation: boolean): void {
