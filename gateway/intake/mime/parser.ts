@@ -4,10 +4,13 @@
 // never a crash, and time and memory stay linear in the input.
 
 import { createReadStream } from 'node:fs';
-import { ContentSink, removeTempFiles, type PartContent } from './content.js';
+import { ContentSink, removeTempFiles } from './content.js';
 import { createDecoder, type LineDecoder } from './decoders.js';
 import { fileNameOf, headerValue, parseContentType, parseDisposition, parseHeaderLines } from './headers.js';
-import type { HeaderField, MimeNodeInfo, MimeProblem, MimeProblemKind } from './types.js';
+import { newNode, type MimeNode, type MimeParseResult } from './tree.js';
+import type { HeaderField, MimeProblem, MimeProblemKind } from './types.js';
+
+export { structureOf, walk, type MimeNode, type MimeParseResult } from './tree.js';
 
 export interface MimeParseOptions {
   maxDepth: number;
@@ -33,22 +36,6 @@ export const DEFAULT_MIME_OPTIONS: MimeParseOptions = {
   tempDir: '/tmp',
 };
 
-export interface MimeNode extends Omit<MimeNodeInfo, 'children' | 'message'> {
-  headers: HeaderField[];
-  /** Decoded content of a leaf part (null for multiparts, embedded messages, or when decode is off). */
-  content: PartContent | null;
-  children: MimeNode[];
-  message: MimeNode | null;
-}
-
-export interface MimeParseResult {
-  root: MimeNode;
-  problems: MimeProblem[];
-  size: number;
-  /** Removes temp files holding large decoded parts. */
-  dispose(): Promise<void>;
-}
-
 const CRLF = Buffer.from('\r\n');
 const LF = Buffer.from('\n');
 
@@ -72,30 +59,6 @@ interface Frame {
   pendingEolStart: number;
   pendingEol: Buffer | null;
   childCount: number;
-}
-
-function newNode(path: string, depth: number, headerStart: number): MimeNode {
-  return {
-    path,
-    depth,
-    headerStart,
-    headerEnd: headerStart,
-    bodyStart: headerStart,
-    bodyEnd: headerStart,
-    bodyLines: 0,
-    contentType: parseContentType(null),
-    disposition: null,
-    encoding: '7bit',
-    contentId: null,
-    description: null,
-    filename: null,
-    headers: [],
-    content: null,
-    children: [],
-    message: null,
-    decodedSize: 0,
-    decodedSha256: null,
-  };
 }
 
 function newFrame(node: MimeNode): Frame {
@@ -469,17 +432,4 @@ export async function parseMimeBuffer(data: Buffer, options: Partial<MimeParseOp
     await parser.settle();
   }
   return parser.end();
-}
-
-/** The serialisable structure (offsets, types, names) stored with a message for IMAP. */
-export function structureOf(node: MimeNode): MimeNodeInfo {
-  const { headers: _headers, content: _content, children, message, ...info } = node;
-  return { ...info, children: children.map(structureOf), message: message ? structureOf(message) : null };
-}
-
-/** All nodes, depth first, including embedded messages. */
-export function* walk(node: MimeNode): Generator<MimeNode> {
-  yield node;
-  for (const child of node.children) yield* walk(child);
-  if (node.message) yield* walk(node.message);
 }
