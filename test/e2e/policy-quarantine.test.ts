@@ -3,6 +3,7 @@
 // release numbers and delivers them as accepted ones, reject records them as returned.
 
 import { expect } from 'chai';
+import { CLI, ensureBuilt } from '../helpers/child.js';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,10 +15,11 @@ import { fixture } from '../helpers/policy.js';
 const run = promisify(execFile);
 
 describe('quarantine over SMTP and the quarantine CLI', function () {
+  before(() => ensureBuilt());
   this.timeout(30_000);
   let tg: TestGateway;
   const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/docgate.ts'), '--config', tg.env.configDir, '--data', tg.env.dataDir, 'quarantine', ...args], { cwd: REPO_ROOT });
+    run(process.execPath, [CLI, '--config', tg.env.configDir, '--data', tg.env.dataDir, 'quarantine', ...args], { cwd: REPO_ROOT });
 
   before(async () => {
     const policy = samplePolicy();

@@ -3,6 +3,7 @@
 // `docgate serve` child process through SIGHUP (the file watcher may fire too: both reload).
 
 import { expect } from 'chai';
+import { CLI, ensureBuilt } from '../helpers/child.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +46,7 @@ describe('policy reload', function () {
   });
 
   describe('docgate serve and SIGHUP', function () {
+  before(() => ensureBuilt());
     let env: TestEnv;
     let child: ChildProcess | null = null;
     let stderr = '';
@@ -58,7 +60,7 @@ describe('policy reload', function () {
     });
 
     const docgate = (args: string[], input?: string) => {
-      const p = run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/docgate.ts'), '--config', env.configDir, '--data', env.dataDir, ...args], { cwd: REPO_ROOT });
+      const p = run(process.execPath, [CLI, '--config', env.configDir, '--data', env.dataDir, ...args], { cwd: REPO_ROOT });
       if (input !== undefined) {
         p.child.stdin!.end(input);
       }
@@ -88,7 +90,7 @@ describe('policy reload', function () {
     it('SIGHUP after a broken edit keeps the policy; after a good edit applies it', async () => {
       env = createTestEnv({ policy: samplePolicy() });
       await docgate(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'], `${TEST_PASSWORD}\n`);
-      child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/docgate.ts'), '--config', env.configDir, '--data', env.dataDir, 'serve'], {
+      child = spawn(process.execPath, [CLI, '--config', env.configDir, '--data', env.dataDir, 'serve'], {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
