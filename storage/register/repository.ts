@@ -70,7 +70,7 @@ export class RegisterRepository {
   private readonly writer: RecordContext;
 
   constructor(
-    private readonly sequelize: Sequelize,
+    sequelize: Sequelize,
     private readonly models: Models,
     private readonly mailboxes: MailboxRepository,
   ) {

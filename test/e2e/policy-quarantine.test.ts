@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { CLI, ensureBuilt } from '../helpers/child.js';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestGateway } from '../helpers/gateway.js';
 import { REPO_ROOT } from '../helpers/env.js';
