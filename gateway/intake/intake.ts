@@ -49,11 +49,6 @@ export interface IntakeDeps {
   now: () => Date;
 }
 
-/** The verdict as stored with the document: outcomes without bulky details. */
-function verdictForRegister(verdict: Verdict): string {
-  return JSON.stringify(verdict);
-}
-
 export class IntakeService {
   private readonly largeMessages: ProcessingGate;
 
@@ -205,7 +200,7 @@ export class IntakeService {
         confidentiality: m.confidentiality,
       },
       metadataJson: JSON.stringify(m),
-      verdictJson: verdictForRegister(verdict),
+      verdictJson: JSON.stringify(verdict),
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,

@@ -3,10 +3,11 @@
 // stored structure (base64 / quoted-printable, then the declared charset) and compare in NFC,
 // case-insensitively, so "Quyết định" finds "QUYẾT ĐỊNH" whatever encoding the sender chose.
 
-import iconv from 'iconv-lite';
 import libmime from 'libmime';
 import libqp from 'libqp';
 import type { MimeNodeInfo } from '../../intake/mime/types.js';
+import { decodeText } from '../../intake/message.js';
+import { zonedParts } from '../../../policies/text/dates.js';
 import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { splitHeader } from '../fetch/header-block.js';
 import { partsOf, type MessageView } from '../fetch/message-view.js';
@@ -34,7 +35,6 @@ export interface SearchSubject {
 export interface SearchEnv {
   uids: number[];
   timeZone: string;
-  dayFormat?: Intl.DateTimeFormat;
   /** Local day by UTC quarter-hour, for this search. */
   days?: Map<number, number>;
   spans?: Map<object, [number, number][]>;
@@ -49,13 +49,12 @@ function dayNumber(d: Day): number {
  * local day is the same for a whole UTC quarter-hour: formatting (slow) happens once per quarter-hour.
  */
 function localDay(at: Date, env: SearchEnv): number {
-  env.dayFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: env.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   env.days ??= new Map();
   const quarter = Math.floor(at.getTime() / 900_000);
   let day = env.days.get(quarter);
   if (day === undefined) {
-    const [y, m, d] = env.dayFormat.format(at).split('-').map(Number);
-    day = Date.UTC(y, m - 1, d) / 86_400_000;
+    const p = zonedParts(at, env.timeZone);
+    day = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)) / 86_400_000;
     env.days.set(quarter, day);
   }
   return day;
@@ -102,9 +101,7 @@ function decodeBody(bytes: Buffer, node: MimeNodeInfo): string {
   let data = bytes;
   if (node.encoding === 'base64') data = Buffer.from(bytes.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
   else if (node.encoding === 'quoted-printable') data = libqp.decode(bytes.toString('latin1'));
-  const charset = (node.contentType.params.charset ?? 'utf-8').toLowerCase();
-  if (charset === 'utf-8' || charset === 'us-ascii' || !iconv.encodingExists(charset)) return data.toString('utf8');
-  return iconv.decode(data, charset);
+  return decodeText(data, node.contentType.params.charset);
 }
 
 class Lazy {

@@ -46,3 +46,14 @@ describe('form metadata', () => {
     expect(parseVietnameseDate('2026-11-20')).to.equal(null);
   });
 });
+
+describe('text decoding', () => {
+  it('reads 8-bit UTF-8 declared as us-ascii (or not declared) as UTF-8, and windows-1258 as declared', async () => {
+    const { decodeText } = await import('../../../gateway/intake/message.js');
+    const utf8 = Buffer.from('Số ký hiệu: 05/QĐ-UBND', 'utf8');
+    expect(decodeText(utf8, 'us-ascii')).to.equal('Số ký hiệu: 05/QĐ-UBND');
+    expect(decodeText(utf8, undefined)).to.equal('Số ký hiệu: 05/QĐ-UBND');
+    expect(decodeText(utf8, 'x-unknown-charset')).to.equal('Số ký hiệu: 05/QĐ-UBND');
+    expect(decodeText(Buffer.from([0x53, 0xf4, 0xec]), 'windows-1258')).to.equal('Số'.normalize('NFC'));
+  });
+});
