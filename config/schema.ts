@@ -76,6 +76,8 @@ export const docgateSchema = z.strictObject({
       maxConnections: z.number().int().min(1).default(500),
       maxConnectionsPerAddress: z.number().int().min(1).default(50),
       banner: z.string().default('docgate - Cong van dien tu / Official document gateway'),
+      /** MAIL FROM: `account` = only the clerk's own address (the register records it); `agency` = any address of the clerk's agency. */
+      senderAddress: z.enum(['account', 'agency']).default('account'),
     })
     .prefault({ listeners: [] }),
   imap: z

@@ -52,6 +52,7 @@ export const REASONS = {
   'rate-limited': reason(451, '4.7.1', 'Gửi quá nhiều, vui lòng thử lại sau', 'Too many submissions, try again later'),
   'internal-error': reason(451, '4.3.0', 'Lỗi tạm thời của hệ thống, vui lòng gửi lại sau', 'Temporary system error, please try again later'),
   'protocol-violation': reason(550, '5.5.2', 'Vi phạm giao thức SMTP: {subject}', 'SMTP protocol violation: {subject}'),
+  'smtputf8-required': reason(553, '5.6.7', 'Địa chỉ có ký tự ngoài ASCII cần tham số SMTPUTF8: {subject}', 'Non-ASCII address requires the SMTPUTF8 parameter: {subject}'),
 } as const satisfies Record<string, ReasonDefinition>;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -6,10 +6,15 @@
 //    and only refuses the command itself.
 // 2. _onCommand(): a per-session command budget (smtp-server has none), so a client cannot keep one
 //    connection busy forever with NOOP/RSET.
+// 3. _createParser(): every command parser (the TLS session after STARTTLS gets a new one) refuses a
+//    bare LF / bare CR in a command line before smtp-server splits it (bare-newline.ts).
+// 4. An over-long command line: smtp-server answers 421 (temporary) with a permanent problem; docgate
+//    answers 500 5.5.2 and closes, since the parser is dead after its error.
 // test/e2e/smtp-wire.test.ts pins the resulting bytes.
 
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
-import { BUILTIN_REPLIES, formatReply } from './reply.js';
+import { guardParser, type CommandParser } from './bare-newline.js';
+import { BUILTIN_REPLIES, formatReply, reasonReply } from './reply.js';
 
 const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
 const PATCHED = Symbol.for('docgate.smtp-server.patched');
@@ -18,12 +23,19 @@ interface PatchableConnection {
   secure: boolean;
   send(code: number, data?: unknown, context?: unknown): void;
   _onCommand(command: Buffer, callback?: () => void): void;
+  _createParser(): CommandParser;
+  close(): void;
   _server: { options: { maxCommands?: number } };
   __docgateCommands?: number;
 }
 
 const OVERSIZE_PREFIX = 'Error: message exceeds fixed maximum message size';
 const OVERSIZE_REPLY = formatReply('5.3.4', 'size-limit', 'Thu vuot qua kich thuoc cho phep: SIZE', 'Message exceeds the size limit: SIZE');
+const LINE_TOO_LONG = 'Error: Command line too long';
+const BARE_NEWLINE = {
+  'bare-lf': reasonReply('protocol-violation', { vi: 'ký tự LF không đi kèm CR (bare LF)', en: 'bare LF' }),
+  'bare-cr': reasonReply('protocol-violation', { vi: 'ký tự CR không đi kèm LF (bare CR)', en: 'bare CR' }),
+};
 const TOO_MANY_COMMANDS = formatReply('4.7.0', 'protocol-violation', 'Qua nhieu lenh trong mot phien', 'Too many commands in one session');
 
 export function patchSmtpServer(): void {
@@ -33,6 +45,10 @@ export function patchSmtpServer(): void {
 
   const send = proto.send;
   proto.send = function (this: PatchableConnection, code: number, data?: unknown, context?: unknown) {
+    if (code === 421 && data === LINE_TOO_LONG) {
+      send.call(this, 500, BUILTIN_REPLIES[data], false);
+      return this.close();
+    }
     if (typeof data === 'string') {
       const text = BUILTIN_REPLIES[data] ?? (data.startsWith(OVERSIZE_PREFIX) ? OVERSIZE_REPLY : data);
       if (ENHANCED_PREFIX.test(text)) return send.call(this, code, text, false);
@@ -52,5 +68,16 @@ export function patchSmtpServer(): void {
       return;
     }
     return onCommand.call(this, command, callback);
+  };
+
+  const createParser = proto._createParser;
+  proto._createParser = function (this: PatchableConnection) {
+    const parser = createParser.call(this);
+    guardParser(parser, (kind) => {
+      const reply = BARE_NEWLINE[kind];
+      send.call(this, reply.code, reply.text, false);
+      this.close();
+    });
+    return parser;
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from '../../config/load.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from '../auth/authenticator.js';
 import type { IntakeService } from '../intake/intake.js';
 import type { Logger } from '../log.js';
+import { checkEnvelopeAddress } from './envelope-params.js';
 import { acceptedReply, formatReply, quarantinedReply, reasonError, SmtpError, verdictReply, violationReply } from './reply.js';
 
 /** What onAuth stores as session.user. */
@@ -24,6 +25,11 @@ export interface SessionDeps {
 }
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
+
+/** Whether MAIL FROM carried SMTPUTF8 (smtp-server sets it on the envelope before onMailFrom). */
+function smtpUtf8(session: SMTPServerSession): boolean {
+  return (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
+}
 
 function userOf(session: SMTPServerSession): SessionUser | null {
   return (session.user as SessionUser | undefined) ?? null;
@@ -74,10 +80,16 @@ export class SmtpSessionHandlers {
 
   onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void {
     try {
+      const refused = checkEnvelopeAddress('mail', address, smtpUtf8(session));
+      if (refused) return callback(refused);
       const user = userOf(session);
       if (!user) return callback(reasonError('auth-required', undefined, { code: 530, enhanced: '5.7.0' }));
       const sender = address.address.toLowerCase();
-      if (!sender || !this.deps.agencies.belongsTo(sender, user.agencyId)) {
+      // The register records this address as the sender: by default only the clerk's own.
+      const allowed = this.deps.config.docgate.smtp.senderAddress === 'agency'
+        ? this.deps.agencies.belongsTo(sender, user.agencyId)
+        : sender === user.email.toLowerCase();
+      if (!sender || !allowed) {
         return callback(reasonError('sender-unauthorized', sender || '<>'));
       }
       const declared = Number((address.args as Record<string, string> | false | undefined) ? (address.args as Record<string, string>).SIZE : NaN);
@@ -90,8 +102,10 @@ export class SmtpSessionHandlers {
     }
   }
 
-  onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: Callback): void {
+  onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void {
     try {
+      const refused = checkEnvelopeAddress('rcpt', address, smtpUtf8(session));
+      if (refused) return callback(refused);
       const recipient = address.address.toLowerCase();
       if (!this.deps.agencies.ownerOf(recipient)) return callback(reasonError('recipient-unknown', recipient));
       callback();
