@@ -2,6 +2,7 @@
 // in batches (metadata and stored descriptors in one query each); bodies above a few KiB are streamed
 // from the blob store as literals; non-PEEK body fetches set \Seen first so FLAGS can be reported.
 
+import { enableCondstore } from '../condstore.js';
 import { bilingual, defineCommand, ok, optional, type CommandContext } from '../command.js';
 import { bodyStructure } from '../fetch/bodystructure.js';
 import { envelope } from '../fetch/envelope.js';
@@ -144,7 +145,7 @@ export const fetch = defineCommand({
     const { session, deps } = ctx;
     const selected = session.selected!;
     const items = args.items;
-    if (args.since !== undefined || items.some((i) => i.kind === 'MODSEQ')) session.condstore = true;
+    if (args.since !== undefined || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(ctx);
     const uids = resolveSet(ctx, args.set);
     const setsSeen = !selected.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
     const wantsFlags = items.some((i) => i.kind === 'FLAGS');
