@@ -12,6 +12,8 @@ const BATCH = 500;
 export interface Found {
   meta: MessageMeta;
   seq: number;
+  /** The message's bytes on demand (SORT reads header fields). */
+  view(): Promise<MessageView | null>;
 }
 
 export async function runSearch(ctx: CommandContext, key: SearchKey): Promise<Found[]> {
@@ -38,7 +40,7 @@ export async function runSearch(ctx: CommandContext, key: SearchKey): Promise<Fo
         },
       };
       const decided = matchesCached(key, subject, env);
-      if (decided ?? (await matches(key, subject, env))) found.push({ meta, seq });
+      if (decided ?? (await matches(key, subject, env))) found.push({ meta, seq, view: subject.view });
     }
   }
   return found;
