@@ -3,7 +3,8 @@
 // from the blob store as literals; non-PEEK body fetches set \Seen first so FLAGS can be reported.
 
 import { enableCondstore } from '../condstore.js';
-import { bilingual, defineCommand, ok, optional, type CommandContext } from '../command.js';
+import { bilingual, defineCommand, no, ok, optional, type CommandContext } from '../command.js';
+import { binaryContent, binaryLiteralHead, UnknownCte } from '../fetch/binary.js';
 import { bodyStructure } from '../fetch/bodystructure.js';
 import { envelope } from '../fetch/envelope.js';
 import { filterFields } from '../fetch/header-block.js';
@@ -121,6 +122,21 @@ async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: Messa
       case 'RFC822.TEXT':
         add('RFC822.TEXT ', ...(await literal(ctx, view!, { range: view!.bodyRange(await view!.structure(), true) })));
         break;
+      case 'binary': {
+        const decoded = await binaryContent(view!, item.part);
+        const label = `BINARY[${item.part.join('.')}]${item.partial ? `<${item.partial.start}>` : ''} `;
+        if (!decoded) add(label, 'NIL');
+        else {
+          const bytes = item.partial ? decoded.subarray(item.partial.start, item.partial.start + item.partial.length) : decoded;
+          add(label, binaryLiteralHead(bytes), bytes);
+        }
+        break;
+      }
+      case 'binary-size': {
+        const decoded = await binaryContent(view!, item.part);
+        add(`BINARY.SIZE[${item.part.join('.')}] ${decoded ? decoded.length : 'NIL'}`);
+        break;
+      }
       case 'section': {
         const content = clip(await sectionContent(view!, item.section), item.partial);
         add(`BODY[${item.section.label}]${item.partial ? `<${item.partial.start}>` : ''} `, ...(await literal(ctx, view!, content)));
@@ -147,7 +163,7 @@ export const fetch = defineCommand({
     const items = args.items;
     if (args.since !== undefined || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(ctx);
     const uids = resolveSet(ctx, args.set);
-    const setsSeen = !selected.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
+    const setsSeen = !selected.readOnly && items.some((i) => ((i.kind === 'section' || i.kind === 'binary') && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
     const wantsFlags = items.some((i) => i.kind === 'FLAGS');
     const contentNeeded = needsContent(items);
     for (let i = 0; i < uids.length; i += BATCH) {
@@ -179,7 +195,14 @@ export const fetch = defineCommand({
         if (contentNeeded && !view) continue;
         const showFlags = wantsFlags || seenNow.has(meta.uid);
         if (showFlags) selected.noteAnnounced(meta.uid, meta.modseq);
-        const line = await renderMessage(ctx, meta, view, items, showFlags);
+        let line: Chunk[];
+        try {
+          line = await renderMessage(ctx, meta, view, items, showFlags);
+        } catch (err) {
+          if (!(err instanceof UnknownCte)) throw err;
+          await ctx.untaggedLines(lines);
+          return no(bilingual('Kieu ma hoa khong ho tro', 'Unknown Content-Transfer-Encoding'), 'UNKNOWN-CTE');
+        }
         lines.push(line);
         pending += line.reduce((n, c) => n + (typeof c === 'string' || Buffer.isBuffer(c) ? c.length : 0), 0);
         if (pending >= FLUSH_BYTES) {
