@@ -102,4 +102,25 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     expect((await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} (\\Seen`)).tagged).to.match(/^A\d+ BAD /);
     expect((await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} "khong phai ngay" {${m.length}+}\r\n${m}`)).tagged).to.match(/^A\d+ BAD /);
   });
+
+  it('BINARY: decoded parts, sizes, partials, literal8 for bare line ends, UNKNOWN-CTE and bad sections', async function () {
+    // A fresh session (another agency): no CONDSTORE state from the tests above.
+    const b = await loggedIn(tg, CLERKS.snv);
+    const mime = (cte: string, body: string) =>
+      `From: a@b.vn\r\nSubject: nhi phan\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n${body}\r\n--b--\r\n`;
+    expect((await appendAll(b, 'INBOX', [mime('base64', Buffer.from('xin\nchao\r\n').toString('base64')), mime('quoted-printable', 'T=C3=A0i li=E1=BB=87u=\r\n ok'), mime('x-uuencode', 'abc')])).tagged).to.match(/OK/);
+    expect((await b.command('SELECT INBOX')).tagged).to.match(/OK/);
+    const b64 = await b.command('FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
+    expect(b64.raw.toString('latin1')).to.contain('* 1 FETCH (UID 1 BINARY.SIZE[1] 10 BINARY[1] ~{10}\r\nxin\nchao\r\n)');
+    const qp = await b.command('FETCH 2 (BINARY.PEEK[1] BINARY.PEEK[1]<5.5>)');
+    expect(qp.raw.toString('utf8')).to.contain('BINARY[1] {14}\r\nTài liệu ok BINARY[1]<5> {5}\r\nli\u1ec7');
+    expect((await b.command('FETCH 1 (BINARY.PEEK[9])')).lines[0]).to.equal('* 1 FETCH (UID 1 BINARY[9] NIL)');
+    expect((await b.command('FETCH 3 (BINARY.PEEK[1])')).tagged).to.match(/^A\d+ NO \[UNKNOWN-CTE\] /);
+    expect((await b.command('FETCH 3 (BODY.PEEK[1])')).tagged).to.match(/^A\d+ OK/);
+    expect((await b.command('FETCH 1 (BINARY.PEEK[1.HEADER])')).tagged).to.match(/^A\d+ BAD /);
+    expect((await b.command('FETCH 1 (BINARY.SIZE[1]<0.2>)')).tagged).to.match(/^A\d+ BAD /);
+    // BINARY without .PEEK sets \Seen, like BODY[].
+    expect((await b.command('FETCH 1 (BINARY[1])')).lines[0]).to.match(/FLAGS \(\\Seen \\Recent\)/);
+    b.close();
+  });
 });
