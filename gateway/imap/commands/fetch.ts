@@ -17,17 +17,27 @@ import { literalStream, type Chunk } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
 import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { resolveSet } from './resolve.js';
+import { vanishedSince } from '../qresync.js';
 
 const BATCH = 250;
 const FLUSH_BYTES = 256 * 1024;
 const STREAM_ABOVE = 64 * 1024;
 
-function changedSince(c: Cursor): number {
+/** "(CHANGEDSINCE n)" and QRESYNC's "(CHANGEDSINCE n VANISHED)", in either order. */
+function changedSince(c: Cursor): { since: number; vanished: boolean } {
   const t = c.next('fetch modifiers');
-  if (t.type !== 'list' || t.items.length !== 2 || t.items[0].type !== 'atom' || t.items[0].value.toUpperCase() !== 'CHANGEDSINCE') {
-    throw new BadCommand('Only CHANGEDSINCE is supported as a FETCH modifier');
+  if (t.type !== 'list' || t.items.length < 2 || t.items.length > 3) throw new BadCommand('Expected (CHANGEDSINCE n [VANISHED])');
+  let since: number | null = null;
+  let vanished = false;
+  for (let i = 0; i < t.items.length; i++) {
+    const item = t.items[i];
+    const name = item.type === 'atom' && !item.section ? item.value.toUpperCase() : '';
+    if (name === 'CHANGEDSINCE' && since === null && i + 1 < t.items.length) since = number(new (c.constructor as typeof Cursor)([t.items[++i]]), 'mod-sequence');
+    else if (name === 'VANISHED' && !vanished) vanished = true;
+    else throw new BadCommand('Only CHANGEDSINCE and VANISHED are supported as FETCH modifiers');
   }
-  return number(new (c.constructor as typeof Cursor)([t.items[1]]), 'mod-sequence');
+  if (since === null) throw new BadCommand('VANISHED needs CHANGEDSINCE');
+  return { since, vanished };
 }
 
 type Content = { bytes: Buffer } | { range: Range } | null;
@@ -155,20 +165,26 @@ export const fetch = defineCommand({
   name: 'FETCH',
   uid: 'also',
   states: ['selected'],
-  schema: { set: sequenceSet, items: (c) => parseFetchItems(c.next('fetch attributes')), since: optional<number>(changedSince) },
+  schema: { set: sequenceSet, items: (c) => parseFetchItems(c.next('fetch attributes')), modifiers: optional(changedSince) },
   notify: (uid) => (uid ? 'all' : 'no-expunge'),
   async handle(ctx, args) {
     const { session, deps } = ctx;
     const selected = session.selected!;
     const items = args.items;
-    if (args.since !== undefined || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(ctx);
+    const since = args.modifiers?.since;
+    if (args.modifiers?.vanished) {
+      // RFC 7162 3.2.6: VANISHED only in UID FETCH, once QRESYNC is enabled.
+      if (!ctx.uid || !session.enabled.has('QRESYNC')) return { status: 'BAD', text: 'VANISHED needs UID FETCH and ENABLE QRESYNC' };
+      await vanishedSince(ctx, args.set, since!);
+    }
+    if (since !== undefined || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(ctx);
     const uids = resolveSet(ctx, args.set);
     const setsSeen = !selected.readOnly && items.some((i) => ((i.kind === 'section' || i.kind === 'binary') && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
     const wantsFlags = items.some((i) => i.kind === 'FLAGS');
     const contentNeeded = needsContent(items);
     for (let i = 0; i < uids.length; i += BATCH) {
       let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
-      if (args.since !== undefined) metas = metas.filter((m) => m.modseq > args.since!);
+      if (since !== undefined) metas = metas.filter((m) => m.modseq > since!);
       const seenNow = new Set<number>();
       if (setsSeen) {
         const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
