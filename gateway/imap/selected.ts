@@ -6,6 +6,7 @@
 import type { MailboxInfo, MailboxStore, MessageState } from '../../storage/mailbox/store.js';
 import type { RecentTracker } from './limits.js';
 import { formatFlags } from './flags.js';
+import { formatSet } from './protocol/sequence.js';
 
 export type Announce = (line: string) => Promise<void>;
 
@@ -19,6 +20,8 @@ export class SelectedMailbox {
   highestModseq: number;
   uidNext: number;
   dirty = false;
+  /** QRESYNC enabled (RFC 7162 3.2.10): expunges are announced as VANISHED, by UID. */
+  vanished = false;
   private lock: Promise<void> = Promise.resolve();
 
   constructor(
@@ -64,14 +67,17 @@ export class SelectedMailbox {
 
   /** Removes UIDs from the numbering, highest first, announcing each sequence number as it goes. */
   private async drop(uids: Iterable<number>, announce: Announce): Promise<void> {
+    const gone: number[] = [];
     for (const uid of [...uids].sort((a, b) => b - a)) {
       const seq = this.seqOf(uid);
       if (!seq) continue;
       this.uids.splice(seq - 1, 1);
       this.known.delete(uid);
       this.recent.delete(uid);
-      await announce(`${seq} EXPUNGE`);
+      if (this.vanished) gone.unshift(uid);
+      else await announce(`${seq} EXPUNGE`);
     }
+    if (gone.length > 0) await announce(`VANISHED ${formatSet(gone)}`);
   }
 
   private exclusive(work: () => Promise<void>): Promise<void> {

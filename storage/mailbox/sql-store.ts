@@ -491,6 +491,48 @@ export class SqlMailboxStore implements MailboxStore {
       },
     });
   }
+
+  async appendMany(inputs: AppendInput[]): Promise<{ uids: number[]; uidValidity: number; modseq: number }> {
+    const mailboxId = inputs[0].mailboxId;
+    if (inputs.some((i) => i.mailboxId !== mailboxId)) throw new Error('appendMany: one mailbox per call');
+    // Blobs are content-addressed: one left behind by a failed transaction is unreferenced, not wrong.
+    const syncDirs = [...new Set((await Promise.all(inputs.map((i) => this.deps.blobs.adopt(i.tempPath, i.sha256)))).flat())];
+    return this.deps.writes.submit({
+      syncDirs,
+      run: async (t) => {
+        const { firstUid, modseq, uidValidity } = await this.allocate(t, mailboxId, inputs.length);
+        const uids: number[] = [];
+        for (const [n, input] of inputs.entries()) {
+          const message = await this.deps.models.Message.create(
+            {
+              blobSha256: input.sha256,
+              blobSize: input.size,
+              prefix: '',
+              size: input.size,
+              structure: input.structure ? JSON.stringify(input.structure) : null,
+              header: input.header,
+              createdAt: input.internalDate,
+            },
+            { transaction: t },
+          );
+          await this.deps.models.MailboxMessage.create(
+            {
+              mailboxId,
+              uid: firstUid + n,
+              messageId: message.get('id') as number,
+              documentId: null,
+              flags: JSON.stringify(input.flags),
+              modseq,
+              internalDate: input.internalDate,
+            },
+            { transaction: t },
+          );
+          uids.push(firstUid + n);
+        }
+        return { uids, uidValidity, modseq };
+      },
+    });
+  }
 }
 
 export const NOTICE_FOLDER = FOLDERS.notices.name;

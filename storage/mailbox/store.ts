@@ -152,4 +152,6 @@ export interface MailboxStore {
   expunge(mailboxId: number, uids?: number[]): Promise<{ uids: number[]; modseq: number }>;
   transfer(input: { sourceId: number; targetId: number; uids: number[]; move: boolean; filing?: FilingPlan }): Promise<TransferResult>;
   append(input: AppendInput): Promise<{ uid: number; uidValidity: number; modseq: number }>;
+  /** MULTIAPPEND (RFC 3502): all messages in one transaction, consecutive UIDs, or none of them. */
+  appendMany(inputs: AppendInput[]): Promise<{ uids: number[]; uidValidity: number; modseq: number }>;
 }

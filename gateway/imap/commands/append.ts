@@ -1,4 +1,4 @@
-// APPEND (RFC 3501 6.3.11) with UIDPLUS's APPENDUID, UTF8=ACCEPT's "UTF8 (literal8)" form and
+// APPEND (RFC 3501 6.3.11) with MULTIAPPEND (RFC 3502: several messages, all or none), UIDPLUS's APPENDUID, UTF8=ACCEPT's "UTF8 (literal8)" form and
 // APPENDLIMIT. The literal arrives in a spool file (or memory when small), becomes a blob exactly as
 // sent, with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
 
@@ -9,11 +9,21 @@ import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
 import type { Literal } from '../protocol/framer.js';
 import { BadCommand } from '../protocol/tokens.js';
+import { compressSet } from '../search/esearch.js';
+import type { AppendInput } from '../../../storage/mailbox/store.js';
 
 interface AppendArgs {
   flags: string[];
   date: Date | null;
   literal: Literal;
+}
+
+/** One or more messages (MULTIAPPEND); the framer bounds how many literals one APPEND carries. */
+function appendMessages(c: Cursor): AppendArgs[] {
+  const out: AppendArgs[] = [];
+  do out.push(appendRest(c));
+  while (!c.atEnd());
+  return out;
 }
 
 function appendRest(c: Cursor): AppendArgs {
@@ -44,29 +54,41 @@ function appendRest(c: Cursor): AppendArgs {
 export const append = defineCommand({
   name: 'APPEND',
   states: ['authenticated', 'selected'],
-  schema: { mailbox, message: appendRest },
+  schema: { mailbox, messages: appendMessages },
   async handle(ctx, args) {
     const { store, events, config } = ctx.deps;
     const target = await store.get(ctx.session.user!.agencyId, args.mailbox);
     if (!target) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'TRYCREATE');
-    const literal = args.message.literal;
-    const size = literal.kind === 'file' ? literal.file.size : literal.data.length;
-    if (size === 0) return no(bilingual('Thu rong', 'Empty message'), 'CANNOT');
-    if (size > config.docgate.imap.maxAppendSize) return no(bilingual('Thu qua lon', 'Message too large'), 'TOOBIG');
-    const file = literal.kind === 'file' ? literal.file : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
-    const parsed = await parseMimeFile(file.path, { decode: false, maxDepth: config.docgate.mime.maxDepth, maxParts: config.docgate.mime.maxParts });
-    const flags = args.message.flags;
-    const result = await store.append({
-      mailboxId: target.id,
-      tempPath: file.path,
-      sha256: file.sha256,
-      size: file.size,
-      structure: structureOf(parsed.root),
-      header: await readHeaderBlock(file.path, parsed.root.bodyStart),
-      flags,
-      internalDate: args.message.date ?? ctx.deps.now(),
-    });
-    events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid: result.uid, modseq: result.modseq, kind: 'exists' });
-    return ok('APPEND completed', `APPENDUID ${result.uidValidity} ${result.uid}`);
+    // Every message is checked before any is stored: MULTIAPPEND is all or nothing.
+    for (const message of args.messages) {
+      const literal = message.literal;
+      const size = literal.kind === 'file' ? literal.file.size : literal.data.length;
+      if (size === 0) return no(bilingual('Thu rong', 'Empty message'), 'CANNOT');
+      if (size > config.docgate.imap.maxAppendSize) return no(bilingual('Thu qua lon', 'Message too large'), 'TOOBIG');
+    }
+    const inputs: AppendInput[] = [];
+    for (const message of args.messages) {
+      const literal = message.literal;
+      const file = literal.kind === 'file' ? literal.file : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
+      const parsed = await parseMimeFile(file.path, { decode: false, maxDepth: config.docgate.mime.maxDepth, maxParts: config.docgate.mime.maxParts });
+      inputs.push({
+        mailboxId: target.id,
+        tempPath: file.path,
+        sha256: file.sha256,
+        size: file.size,
+        structure: structureOf(parsed.root),
+        header: await readHeaderBlock(file.path, parsed.root.bodyStart),
+        flags: message.flags,
+        internalDate: message.date ?? ctx.deps.now(),
+      });
+    }
+    if (inputs.length === 1) {
+      const result = await store.append(inputs[0]);
+      events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid: result.uid, modseq: result.modseq, kind: 'exists' });
+      return ok('APPEND completed', `APPENDUID ${result.uidValidity} ${result.uid}`);
+    }
+    const result = await store.appendMany(inputs);
+    for (const uid of result.uids) events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid, modseq: result.modseq, kind: 'exists' });
+    return ok('APPEND completed', `APPENDUID ${result.uidValidity} ${compressSet(result.uids)}`);
   },
 });

@@ -101,7 +101,7 @@ export const namespace = defineCommand({
   },
 });
 
-const ENABLEABLE = new Set(['CONDSTORE', 'UTF8=ACCEPT']);
+const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
 
 export const enable = defineCommand({
   name: 'ENABLE',
@@ -124,6 +124,11 @@ export const enable = defineCommand({
     }
     const enabled = args.capabilities.filter((cap) => ENABLEABLE.has(cap) && !ctx.session.enabled.has(cap));
     for (const cap of enabled) ctx.session.enabled.add(cap);
+    // RFC 7162 3.2.3: QRESYNC implies CONDSTORE.
+    if (ctx.session.enabled.has('QRESYNC')) {
+      ctx.session.enabled.add('CONDSTORE');
+      if (ctx.session.selected) ctx.session.selected.vanished = true;
+    }
     if (ctx.session.enabled.has('CONDSTORE')) ctx.session.condstore = true;
     await ctx.untagged(`ENABLED${enabled.map((c) => ` ${c}`).join('')}`);
     return ok('ENABLE completed');

@@ -2,7 +2,9 @@
 // in batches (metadata and stored descriptors in one query each); bodies above a few KiB are streamed
 // from the blob store as literals; non-PEEK body fetches set \Seen first so FLAGS can be reported.
 
-import { bilingual, defineCommand, ok, optional, type CommandContext } from '../command.js';
+import { enableCondstore } from '../condstore.js';
+import { bilingual, defineCommand, no, ok, optional, type CommandContext } from '../command.js';
+import { binaryContent, binaryLiteralHead, UnknownCte } from '../fetch/binary.js';
 import { bodyStructure } from '../fetch/bodystructure.js';
 import { envelope } from '../fetch/envelope.js';
 import { filterFields } from '../fetch/header-block.js';
@@ -15,17 +17,27 @@ import { literalStream, type Chunk } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
 import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { resolveSet } from './resolve.js';
+import { vanishedSince } from '../qresync.js';
 
 const BATCH = 250;
 const FLUSH_BYTES = 256 * 1024;
 const STREAM_ABOVE = 64 * 1024;
 
-function changedSince(c: Cursor): number {
+/** "(CHANGEDSINCE n)" and QRESYNC's "(CHANGEDSINCE n VANISHED)", in either order. */
+function changedSince(c: Cursor): { since: number; vanished: boolean } {
   const t = c.next('fetch modifiers');
-  if (t.type !== 'list' || t.items.length !== 2 || t.items[0].type !== 'atom' || t.items[0].value.toUpperCase() !== 'CHANGEDSINCE') {
-    throw new BadCommand('Only CHANGEDSINCE is supported as a FETCH modifier');
+  if (t.type !== 'list' || t.items.length < 2 || t.items.length > 3) throw new BadCommand('Expected (CHANGEDSINCE n [VANISHED])');
+  let since: number | null = null;
+  let vanished = false;
+  for (let i = 0; i < t.items.length; i++) {
+    const item = t.items[i];
+    const name = item.type === 'atom' && !item.section ? item.value.toUpperCase() : '';
+    if (name === 'CHANGEDSINCE' && since === null && i + 1 < t.items.length) since = number(new (c.constructor as typeof Cursor)([t.items[++i]]), 'mod-sequence');
+    else if (name === 'VANISHED' && !vanished) vanished = true;
+    else throw new BadCommand('Only CHANGEDSINCE and VANISHED are supported as FETCH modifiers');
   }
-  return number(new (c.constructor as typeof Cursor)([t.items[1]]), 'mod-sequence');
+  if (since === null) throw new BadCommand('VANISHED needs CHANGEDSINCE');
+  return { since, vanished };
 }
 
 type Content = { bytes: Buffer } | { range: Range } | null;
@@ -120,6 +132,21 @@ async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: Messa
       case 'RFC822.TEXT':
         add('RFC822.TEXT ', ...(await literal(ctx, view!, { range: view!.bodyRange(await view!.structure(), true) })));
         break;
+      case 'binary': {
+        const decoded = await binaryContent(view!, item.part);
+        const label = `BINARY[${item.part.join('.')}]${item.partial ? `<${item.partial.start}>` : ''} `;
+        if (!decoded) add(label, 'NIL');
+        else {
+          const bytes = item.partial ? decoded.subarray(item.partial.start, item.partial.start + item.partial.length) : decoded;
+          add(label, binaryLiteralHead(bytes), bytes);
+        }
+        break;
+      }
+      case 'binary-size': {
+        const decoded = await binaryContent(view!, item.part);
+        add(`BINARY.SIZE[${item.part.join('.')}] ${decoded ? decoded.length : 'NIL'}`);
+        break;
+      }
       case 'section': {
         const content = clip(await sectionContent(view!, item.section), item.partial);
         add(`BODY[${item.section.label}]${item.partial ? `<${item.partial.start}>` : ''} `, ...(await literal(ctx, view!, content)));
@@ -138,20 +165,26 @@ export const fetch = defineCommand({
   name: 'FETCH',
   uid: 'also',
   states: ['selected'],
-  schema: { set: sequenceSet, items: (c) => parseFetchItems(c.next('fetch attributes')), since: optional<number>(changedSince) },
+  schema: { set: sequenceSet, items: (c) => parseFetchItems(c.next('fetch attributes')), modifiers: optional(changedSince) },
   notify: (uid) => (uid ? 'all' : 'no-expunge'),
   async handle(ctx, args) {
     const { session, deps } = ctx;
     const selected = session.selected!;
     const items = args.items;
-    if (args.since !== undefined || items.some((i) => i.kind === 'MODSEQ')) session.condstore = true;
+    const since = args.modifiers?.since;
+    if (args.modifiers?.vanished) {
+      // RFC 7162 3.2.6: VANISHED only in UID FETCH, once QRESYNC is enabled.
+      if (!ctx.uid || !session.enabled.has('QRESYNC')) return { status: 'BAD', text: 'VANISHED needs UID FETCH and ENABLE QRESYNC' };
+      await vanishedSince(ctx, args.set, since!);
+    }
+    if (since !== undefined || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(ctx);
     const uids = resolveSet(ctx, args.set);
-    const setsSeen = !selected.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
+    const setsSeen = !selected.readOnly && items.some((i) => ((i.kind === 'section' || i.kind === 'binary') && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
     const wantsFlags = items.some((i) => i.kind === 'FLAGS');
     const contentNeeded = needsContent(items);
     for (let i = 0; i < uids.length; i += BATCH) {
       let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
-      if (args.since !== undefined) metas = metas.filter((m) => m.modseq > args.since!);
+      if (since !== undefined) metas = metas.filter((m) => m.modseq > since!);
       const seenNow = new Set<number>();
       if (setsSeen) {
         const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
@@ -178,7 +211,14 @@ export const fetch = defineCommand({
         if (contentNeeded && !view) continue;
         const showFlags = wantsFlags || seenNow.has(meta.uid);
         if (showFlags) selected.noteAnnounced(meta.uid, meta.modseq);
-        const line = await renderMessage(ctx, meta, view, items, showFlags);
+        let line: Chunk[];
+        try {
+          line = await renderMessage(ctx, meta, view, items, showFlags);
+        } catch (err) {
+          if (!(err instanceof UnknownCte)) throw err;
+          await ctx.untaggedLines(lines);
+          return no(bilingual('Kieu ma hoa khong ho tro', 'Unknown Content-Transfer-Encoding'), 'UNKNOWN-CTE');
+        }
         lines.push(line);
         pending += line.reduce((n, c) => n + (typeof c === 'string' || Buffer.isBuffer(c) ? c.length : 0), 0);
         if (pending >= FLUSH_BYTES) {

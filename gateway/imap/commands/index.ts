@@ -11,6 +11,7 @@ import { idle } from './idle.js';
 import { listCommand, lsub } from './list.js';
 import { create, del, rename, subscribe, unsubscribe } from './mailboxes.js';
 import { search } from './search.js';
+import { sort } from './sort.js';
 import { close, examine, select, unselect } from './select.js';
 import { status } from './status.js';
 import { store } from './store.js';
@@ -20,5 +21,5 @@ export const COMMANDS: AnyCommand[] = [
   loginCommand, authenticate,
   select, examine, close, unselect,
   create, del, rename, subscribe, unsubscribe, listCommand, lsub, status, append,
-  expunge, search, fetch, store, copy, move, idle,
+  expunge, search, sort, fetch, store, copy, move, idle,
 ];

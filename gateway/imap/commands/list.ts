@@ -6,15 +6,16 @@ import { defineCommand, ok, type CommandContext, type Completion } from '../comm
 import { astring, mailboxFromWire, type Cursor, type ParseContext } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
+import { listExtended, parseListRequest } from './list-extended.js';
 
-function listPattern(c: Cursor, ctx: ParseContext): string {
+export function listPattern(c: Cursor, ctx: ParseContext): string {
   const t = c.next('mailbox pattern');
   const raw = t.type === 'string' || (t.type === 'atom' && !t.section) ? t.value : null;
   if (raw === null) throw new BadCommand('Expected a mailbox pattern');
   return raw === '' ? '' : mailboxFromWire(raw, ctx);
 }
 
-function reference(c: Cursor, ctx: ParseContext): string {
+export function reference(c: Cursor, ctx: ParseContext): string {
   const raw = astring(c, 'reference');
   return raw === '' ? '' : mailboxFromWire(raw, ctx);
 }
@@ -73,9 +74,10 @@ async function list(ctx: CommandContext, ref: string, pattern: string, lsub: boo
 export const listCommand = defineCommand({
   name: 'LIST',
   states: ['authenticated', 'selected'],
-  schema: { reference, pattern: listPattern },
+  schema: { request: parseListRequest },
   async handle(ctx, args) {
-    return list(ctx, args.reference, args.pattern, false);
+    if (args.request.extended) return listExtended(ctx, args.request);
+    return list(ctx, args.request.reference, args.request.patterns[0], false);
   },
 });
 

@@ -1,4 +1,4 @@
-// SELECT / EXAMINE (with the CONDSTORE parameter, RFC 7162), CLOSE, UNSELECT (RFC 3691).
+// SELECT / EXAMINE (with the CONDSTORE and QRESYNC parameters, RFC 7162), CLOSE, UNSELECT (RFC 3691).
 
 import { bilingual, defineCommand, no, ok, optional, type CommandContext, type Completion } from '../command.js';
 import { BASE_FLAGS } from '../flags.js';
@@ -6,18 +6,32 @@ import { returnReasonKeywords } from '../filing/reasons.js';
 import { mailbox, type Cursor } from '../protocol/args.js';
 import { BadCommand } from '../protocol/tokens.js';
 import { SelectedMailbox } from '../selected.js';
+import { parseQresyncParam, resync, type QresyncParams } from '../qresync.js';
 
-function selectParams(c: Cursor): string[] {
+type SelectParam = 'CONDSTORE' | QresyncParams;
+
+function selectParams(c: Cursor): SelectParam[] {
   const t = c.next('select parameters');
   if (t.type !== 'list') throw new BadCommand('Expected a parameter list');
-  return t.items.map((item) => {
-    if (item.type !== 'atom' || item.value.toUpperCase() !== 'CONDSTORE') throw new BadCommand('Unknown SELECT parameter');
-    return 'CONDSTORE';
-  });
+  const out: SelectParam[] = [];
+  for (let i = 0; i < t.items.length; i++) {
+    const item = t.items[i];
+    const name = item.type === 'atom' && !item.section ? item.value.toUpperCase() : '';
+    if (name === 'CONDSTORE') out.push('CONDSTORE');
+    else if (name === 'QRESYNC' && !out.some((p) => p !== 'CONDSTORE')) out.push(parseQresyncParam(t.items[++i]));
+    else throw new BadCommand('Unknown SELECT parameter');
+  }
+  return out;
 }
 
-async function open(ctx: CommandContext, name: string, params: string[] | undefined, readOnly: boolean): Promise<Completion> {
+async function open(ctx: CommandContext, name: string, params: SelectParam[] | undefined, readOnly: boolean): Promise<Completion> {
   const { session, deps } = ctx;
+  const qresync = params?.find((p): p is QresyncParams => p !== 'CONDSTORE') ?? null;
+  const qresyncOn = session.enabled.has('QRESYNC');
+  // RFC 7162 3.2.5: the QRESYNC parameter needs ENABLE QRESYNC first.
+  if (qresync && !qresyncOn) return { status: 'BAD', text: 'ENABLE QRESYNC first' };
+  // RFC 7162 3.2.11: the boundary between the old mailbox's responses and the new one's.
+  if (qresyncOn && session.selected) await ctx.untagged('OK [CLOSED] Previous mailbox closed');
   // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
   session.deselect();
   const info = await deps.store.get(session.user!.agencyId, name);
@@ -32,6 +46,7 @@ async function open(ctx: CommandContext, name: string, params: string[] | undefi
     session.idleWake?.();
   });
   session.select(selected, unsubscribe);
+  selected.vanished = qresyncOn;
 
   const keywords = new Set<string>(returnReasonKeywords());
   for (const s of states) for (const f of s.flags) if (!f.startsWith('\\')) keywords.add(f);
@@ -45,13 +60,14 @@ async function open(ctx: CommandContext, name: string, params: string[] | undefi
   await ctx.untagged(`OK [UIDVALIDITY ${info.uidValidity}] UIDs valid`);
   await ctx.untagged(`OK [UIDNEXT ${info.uidNext}] Predicted next UID`);
   await ctx.untagged(`OK [HIGHESTMODSEQ ${selected.highestModseq}] Highest`);
+  if (qresync) await resync(ctx, qresync);
   return ok(bilingual(readOnly ? 'Da mo thu muc (chi doc)' : 'Da mo thu muc', readOnly ? 'EXAMINE completed' : 'SELECT completed'), readOnly ? 'READ-ONLY' : 'READ-WRITE');
 }
 
 export const select = defineCommand({
   name: 'SELECT',
   states: ['authenticated', 'selected'],
-  schema: { mailbox, params: optional<string[]>(selectParams) },
+  schema: { mailbox, params: optional<SelectParam[]>(selectParams) },
   notify: 'none',
   async handle(ctx, args) {
     return open(ctx, args.mailbox, args.params, false);
@@ -61,7 +77,7 @@ export const select = defineCommand({
 export const examine = defineCommand({
   name: 'EXAMINE',
   states: ['authenticated', 'selected'],
-  schema: { mailbox, params: optional<string[]>(selectParams) },
+  schema: { mailbox, params: optional<SelectParam[]>(selectParams) },
   notify: 'none',
   async handle(ctx, args) {
     return open(ctx, args.mailbox, args.params, true);

@@ -1,5 +1,6 @@
 // STORE / UID STORE (RFC 3501 6.4.6) with CONDSTORE's UNCHANGEDSINCE and MODIFIED (RFC 7162 3.2).
 
+import { enableCondstore } from '../condstore.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { formatFlags } from '../flags.js';
 import { flagList, number, sequenceSet, type Cursor } from '../protocol/args.js';
@@ -36,7 +37,7 @@ export const store = defineCommand({
     const selected = session.selected!;
     if (selected.readOnly) return no(bilingual('Thu muc chi doc', 'Mailbox is read-only'), 'READ-ONLY');
     const uids = resolveSet(ctx, args.set);
-    if (args.modifiers.unchangedSince !== undefined) session.condstore = true;
+    if (args.modifiers.unchangedSince !== undefined) await enableCondstore(ctx);
     const result = await ctx.deps.store.storeFlags(selected.info.id, uids, args.action.op, args.flags, args.modifiers.unchangedSince);
     const changed = new Set(result.changed.map((s) => s.uid));
     for (const s of result.present) {

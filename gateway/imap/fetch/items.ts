@@ -1,6 +1,7 @@
 // FETCH attributes (RFC 3501 6.4.5, RFC 7162 MODSEQ): macros, plain items, BODY[section]<partial>.
 
 import { BadCommand, type Token } from '../protocol/tokens.js';
+import { parseBinaryItem, type BinaryItem } from './binary.js';
 
 export type SectionKind = '' | 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME';
 
@@ -15,7 +16,8 @@ export interface SectionSpec {
 export type FetchItem =
   | { kind: 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ' }
   | { kind: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
-  | { kind: 'section'; peek: boolean; section: SectionSpec; partial: { start: number; length: number } | null };
+  | { kind: 'section'; peek: boolean; section: SectionSpec; partial: { start: number; length: number } | null }
+  | BinaryItem;
 
 const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
 const MACROS: Record<string, string[]> = {
@@ -52,6 +54,8 @@ export function parseSection(tokens: Token[]): SectionSpec {
 function item(t: Token): FetchItem {
   if (t.type !== 'atom') throw new BadCommand('Invalid fetch attribute');
   const name = t.value.toUpperCase();
+  const binary = parseBinaryItem(name, t);
+  if (binary) return binary;
   if (t.section) {
     if (name !== 'BODY' && name !== 'BODY.PEEK') throw new BadCommand(`Unsupported fetch attribute ${name}`);
     if (t.partial && t.partial.length === null) throw new BadCommand('Partial needs <start.length>');

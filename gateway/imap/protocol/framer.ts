@@ -31,6 +31,8 @@ export interface FramerHooks {
 }
 
 const LITERAL_AT_END = /\{(\d{1,20})(\+?)\}$/;
+/** MULTIAPPEND (RFC 3502): messages per APPEND, so one command cannot pile literals up in the spool. */
+export const MAX_APPEND_MESSAGES = 64;
 const TAG_AND_COMMAND = /^([^\s(){%*"\\\]]+) +(?:UID +)?([A-Za-z]+)/i;
 
 export class CommandFramer {
@@ -158,7 +160,8 @@ export class CommandFramer {
     const limit = isAppend ? this.limits.maxAppendSize : this.limits.maxLiteralSize;
     // Many small literals in one command count together against the command's own budget.
     const tooMuch = !isAppend && this.lineBytes + this.literalBytes + size > this.limits.maxLineLength + this.limits.maxLiteralSize;
-    if (!Number.isSafeInteger(size) || size > limit || tooMuch) {
+    const tooMany = isAppend && this.parts.filter((p) => !Buffer.isBuffer(p)).length >= MAX_APPEND_MESSAGES;
+    if (!Number.isSafeInteger(size) || size > limit || tooMuch || tooMany) {
       const tag = head?.[1] ?? null;
       await this.dropParts();
       this.lineBytes = 0;

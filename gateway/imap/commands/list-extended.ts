@@ -1,0 +1,126 @@
+// LIST-EXTENDED (RFC 5258) and LIST-STATUS (RFC 5819): "LIST (selection) ref (patterns) RETURN (...)".
+// A LIST with none of the extended syntax keeps the RFC 3501 path in list.ts untouched.
+
+import type { MailboxInfo } from '../../../storage/mailbox/store.js';
+import { ok, type CommandContext, type Completion } from '../command.js';
+import { Cursor, type ParseContext } from '../protocol/args.js';
+import { mailboxValue } from '../protocol/response.js';
+import { BadCommand } from '../protocol/tokens.js';
+import { listPattern, patternRegExp, reference } from './list.js';
+import { statusItems, statusValues } from './status.js';
+
+// Bounds on what one client command can ask for.
+const MAX_PATTERNS = 32;
+
+export interface ListRequest {
+  extended: boolean;
+  subscribedOnly: boolean;
+  recursive: boolean;
+  reference: string;
+  patterns: string[];
+  returnSubscribed: boolean;
+  returnChildren: boolean;
+  returnSpecialUse: boolean;
+  status: string[] | null;
+}
+
+function atomsOf(t: import('../protocol/tokens.js').Token, what: string): string[] {
+  if (t.type !== 'list') throw new BadCommand(`Expected ${what}`);
+  return t.items.map((i) => (i.type === 'atom' && !i.section ? i.value.toUpperCase() : ''));
+}
+
+export function parseListRequest(c: Cursor, ctx: ParseContext): ListRequest {
+  const req: ListRequest = {
+    extended: false, subscribedOnly: false, recursive: false, reference: '', patterns: [],
+    returnSubscribed: false, returnChildren: false, returnSpecialUse: false, status: null,
+  };
+  if (c.peek()?.type === 'list') {
+    req.extended = true;
+    let selective = false;
+    for (const opt of atomsOf(c.next('selection options'), 'selection options')) {
+      if (opt === 'SUBSCRIBED') req.subscribedOnly = req.returnSubscribed = selective = true;
+      else if (opt === 'RECURSIVEMATCH') req.recursive = true;
+      else if (opt === 'REMOTE') continue; // no remote mailboxes here
+      else if (opt === 'SPECIAL-USE') selective = true;
+      else throw new BadCommand('Unknown LIST selection option');
+    }
+    // RFC 5258 3.1: RECURSIVEMATCH alone (or with only REMOTE) is an error.
+    if (req.recursive && !selective) throw new BadCommand('RECURSIVEMATCH needs another selection option');
+  }
+  req.reference = reference(c, ctx);
+  const p = c.peek();
+  if (p?.type === 'list') {
+    req.extended = true;
+    c.next('patterns');
+    if (p.items.length === 0 || p.items.length > MAX_PATTERNS) throw new BadCommand('Expected 1 to 32 mailbox patterns');
+    const inner = new Cursor(p.items);
+    while (!inner.atEnd()) req.patterns.push(listPattern(inner, ctx));
+  } else req.patterns.push(listPattern(c, ctx));
+  if (c.peekAtom() === 'RETURN') {
+    req.extended = true;
+    c.next('RETURN');
+    const t = c.next('return options');
+    if (t.type !== 'list') throw new BadCommand('Expected return options');
+    const inner = new Cursor(t.items);
+    while (!inner.atEnd()) {
+      const opt = inner.peekAtom();
+      inner.next('return option');
+      if (opt === 'SUBSCRIBED') req.returnSubscribed = true;
+      else if (opt === 'CHILDREN') req.returnChildren = true;
+      else if (opt === 'SPECIAL-USE') req.returnSpecialUse = true;
+      else if (opt === 'STATUS' && req.status === null) req.status = statusItems(inner);
+      else throw new BadCommand('Unknown LIST return option');
+    }
+  }
+  return req;
+}
+
+interface Candidate {
+  name: string;
+  info: MailboxInfo | null;
+}
+
+export async function listExtended(ctx: CommandContext, req: ListRequest): Promise<Completion> {
+  const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
+  const byName = new Map(all.map((m) => [m.name, m]));
+  const candidates: Candidate[] = all.map((info) => ({ name: info.name, info }));
+  // Levels that exist only as parents: \NonExistent (RFC 5258 3.4).
+  for (const m of all) {
+    const levels = m.name.split('/');
+    for (let i = 1; i < levels.length; i++) {
+      const parent = levels.slice(0, i).join('/');
+      if (!byName.has(parent) && !candidates.some((x) => x.name === parent)) candidates.push({ name: parent, info: null });
+    }
+  }
+  // The pattern matcher is list.ts's (its implementation may change; this module only calls it).
+  const matchers = req.patterns.map((pattern) => {
+    const full = req.reference && !pattern.startsWith('/') ? `${req.reference.replace(/\/$/, '')}/${pattern}` : pattern;
+    const re = patternRegExp(full);
+    const inboxRe = patternRegExp(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
+    return (name: string) => re.test(name) || (name.startsWith('INBOX') && inboxRe.test(name));
+  });
+  const matches = (name: string) => matchers.some((m) => m(name));
+  const selected = (c: Candidate) => !req.subscribedOnly || Boolean(c.info?.subscribed);
+  for (const c of candidates) {
+    if (!matches(c.name)) continue;
+    const descendants = candidates.filter((d) => d.name.startsWith(`${c.name}/`));
+    // RFC 5258 3.5: CHILDINFO when a descendant meets the selection but is not listed itself.
+    const childInfo = req.recursive && req.subscribedOnly && descendants.some((d) => selected(d) && !matches(d.name));
+    if (!selected(c) && !childInfo) continue;
+    const attributes: string[] = [];
+    if (!c.info) attributes.push('\\NonExistent');
+    if (req.returnChildren || !req.subscribedOnly) {
+      attributes.push(descendants.some((d) => d.info) ? '\\HasChildren' : '\\HasNoChildren');
+    }
+    if (c.info?.specialUse) attributes.push(c.info.specialUse);
+    if (req.returnSubscribed && c.info?.subscribed) attributes.push('\\Subscribed');
+    const extra = childInfo ? ' (CHILDINFO ("SUBSCRIBED"))' : '';
+    await ctx.untagged([`LIST (${attributes.join(' ')}) "/" `, ...mailboxValue(c.name, ctx.session.utf8), extra]);
+    // RFC 5819: STATUS for each selectable listed mailbox, right after its LIST line.
+    if (req.status && c.info) {
+      const values = await statusValues(ctx, c.info, req.status);
+      await ctx.untagged(['STATUS ', ...mailboxValue(c.name, ctx.session.utf8), ` (${values.join(' ')})`]);
+    }
+  }
+  return ok('LIST completed');
+}
