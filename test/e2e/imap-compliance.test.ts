@@ -53,4 +53,15 @@ describe('IMAP compliance details (imaptest findings)', function () {
     await a.command('UNSELECT');
     await b.command('UNSELECT');
   });
+
+  it('`~` is an atom character unless `{` follows; a name that is not modified UTF-7 gets NO, LIST finds nothing', async function () {
+    expect((await a.command('LIST "" ~foo')).tagged).to.match(/^A\d+ OK /);
+    expect((await a.command('SELECT ~foo')).tagged).to.match(/^A\d+ NO /);
+    expect((await a.command('SELECT "&Jjo"')).tagged).to.match(/^A\d+ NO \[CANNOT\] /);
+    const listed = await a.command('LIST "" "&Jjo*"');
+    expect(listed.tagged).to.match(/^A\d+ OK /);
+    expect(listed.lines).to.deep.equal([]);
+    // A real literal8 marker still reads as one.
+    expect((await a.command('LIST "" ~{3+}\r\nfoo')).tagged).to.match(/^A\d+ OK /);
+  });
 });
