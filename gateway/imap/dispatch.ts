@@ -121,7 +121,7 @@ export class Dispatcher {
       if (session.state === 'logout') this.conn.close();
     } catch (err) {
       if (err instanceof BadCommand) {
-        await this.conn.write([completionLine(tag, { status: 'BAD', code: err.code ?? undefined, text: err.message })]);
+        await this.conn.write([completionLine(tag, { status: err.status, code: err.code ?? undefined, text: err.message })]);
         return;
       }
       throw err;

@@ -5,7 +5,7 @@
 
 import type { MailboxInfo, MailboxStore, MessageState } from '../../storage/mailbox/store.js';
 import type { RecentTracker } from './limits.js';
-import { formatFlags } from './flags.js';
+import { BASE_FLAGS, formatFlags } from './flags.js';
 import { formatSet } from './protocol/sequence.js';
 
 export type Announce = (line: string) => Promise<void>;
@@ -23,6 +23,8 @@ export class SelectedMailbox {
   /** QRESYNC enabled (RFC 7162 3.2.10): expunges are announced as VANISHED, by UID. */
   vanished = false;
   private lock: Promise<void> = Promise.resolve();
+  /** Keywords announced in FLAGS/PERMANENTFLAGS: a client may only see these in a FETCH (RFC 3501 7.2.6). */
+  private readonly keywords = new Set<string>();
 
   constructor(
     public info: MailboxInfo,
@@ -35,6 +37,25 @@ export class SelectedMailbox {
     for (const uid of recent) this.recent.add(uid);
     this.highestModseq = Math.max(info.highestModseq, ...states.map((s) => s.modseq));
     this.uidNext = info.uidNext;
+  }
+
+  /** The FLAGS and PERMANENTFLAGS lines for the keywords known so far (SELECT, and whenever one is added). */
+  flagLines(): string[] {
+    const flags = [...BASE_FLAGS, ...this.keywords].join(' ');
+    return [`FLAGS (${flags})`, `OK [PERMANENTFLAGS (${this.readOnly ? '' : `${flags} \\*`})] ${this.readOnly ? 'Read-only mailbox' : 'Flags permitted'}`];
+  }
+
+  /** Records keywords without announcing them (SELECT sends flagLines() itself). */
+  knowKeywords(flags: Iterable<string>): void {
+    for (const f of flags) if (!f.startsWith('\\')) this.keywords.add(f);
+  }
+
+  /** Announces FLAGS and PERMANENTFLAGS again if `flags` holds a keyword this session has not been told of. */
+  async announceKeywords(flags: Iterable<string>, announce: Announce): Promise<void> {
+    const before = this.keywords.size;
+    this.knowKeywords(flags);
+    if (this.keywords.size === before) return;
+    for (const line of this.flagLines()) await announce(line);
   }
 
   get exists(): number {
@@ -104,6 +125,7 @@ export class SelectedMailbox {
         if (state.uid > last) added.push(state);
         else if (this.seqOf(state.uid) && (this.known.get(state.uid) ?? 0) < state.modseq) updated.push(state);
       }
+      await this.announceKeywords([...added, ...updated].flatMap((s) => s.flags), announce);
       if (added.length > 0) {
         for (const s of added) {
           this.uids.push(s.uid);

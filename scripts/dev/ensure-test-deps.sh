@@ -13,6 +13,7 @@ REQUIREMENTS=(
   "curl|command -v curl"
   "python3|command -v python3"
   "clamav-daemon|test -x /usr/sbin/clamd"
+  "dovecot-core|test -e /usr/lib/dovecot/libdovecot.so.0"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do

@@ -200,6 +200,7 @@ export const fetch = defineCommand({
           });
         }
       }
+      if (wantsFlags || seenNow.size > 0) await selected.announceKeywords(metas.flatMap((m) => m.flags), (line) => ctx.untagged(line));
       const contents = contentNeeded ? await deps.store.contents(metas.map((m) => m.messageId)) : null;
       // Responses are written a few hundred KiB at a time, not one write per message.
       let lines: Chunk[][] = [];

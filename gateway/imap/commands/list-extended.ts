@@ -17,7 +17,8 @@ export interface ListRequest {
   subscribedOnly: boolean;
   recursive: boolean;
   reference: string;
-  patterns: string[];
+  /** null: a pattern that is not modified UTF-7, which matches no mailbox. */
+  patterns: (string | null)[];
   returnSubscribed: boolean;
   returnChildren: boolean;
   returnSpecialUse: boolean;
@@ -93,7 +94,7 @@ export async function listExtended(ctx: CommandContext, req: ListRequest): Promi
     }
   }
   // The pattern matcher is list.ts's (its implementation may change; this module only calls it).
-  const matchers = req.patterns.map((pattern) => {
+  const matchers = req.patterns.filter((p): p is string => p !== null).map((pattern) => {
     const full = req.reference && !pattern.startsWith('/') ? `${req.reference.replace(/\/$/, '')}/${pattern}` : pattern;
     const re = patternRegExp(full);
     const inboxRe = patternRegExp(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));

@@ -8,11 +8,18 @@ import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
 import { listExtended, parseListRequest } from './list-extended.js';
 
-export function listPattern(c: Cursor, ctx: ParseContext): string {
+export function listPattern(c: Cursor, ctx: ParseContext): string | null {
   const t = c.next('mailbox pattern');
   const raw = t.type === 'string' || (t.type === 'atom' && !t.section) ? t.value : null;
   if (raw === null) throw new BadCommand('Expected a mailbox pattern');
-  return raw === '' ? '' : mailboxFromWire(raw, ctx);
+  if (raw === '') return '';
+  // A pattern that is not valid modified UTF-7 matches no mailbox (null): LIST answers OK with nothing.
+  try {
+    return mailboxFromWire(raw, ctx);
+  } catch (err) {
+    if (err instanceof BadCommand && err.status === 'NO') return null;
+    throw err;
+  }
 }
 
 export function reference(c: Cursor, ctx: ParseContext): string {
@@ -54,8 +61,9 @@ function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
   return out;
 }
 
-async function list(ctx: CommandContext, ref: string, pattern: string, lsub: boolean): Promise<Completion> {
+async function list(ctx: CommandContext, ref: string, pattern: string | null, lsub: boolean): Promise<Completion> {
   const verb = lsub ? 'LSUB' : 'LIST';
+  if (pattern === null) return ok(`${verb} completed`);
   if (pattern === '') {
     await ctx.untagged(`${verb} (\\Noselect) "/" ""`);
     return ok(`${verb} completed`);

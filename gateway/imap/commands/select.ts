@@ -1,7 +1,6 @@
 // SELECT / EXAMINE (with the CONDSTORE and QRESYNC parameters, RFC 7162), CLOSE, UNSELECT (RFC 3691).
 
 import { bilingual, defineCommand, no, ok, optional, type CommandContext, type Completion } from '../command.js';
-import { BASE_FLAGS } from '../flags.js';
 import { returnReasonKeywords } from '../filing/reasons.js';
 import { mailbox, type Cursor } from '../protocol/args.js';
 import { BadCommand } from '../protocol/tokens.js';
@@ -48,11 +47,9 @@ async function open(ctx: CommandContext, name: string, params: SelectParam[] | u
   session.select(selected, unsubscribe);
   selected.vanished = qresyncOn;
 
-  const keywords = new Set<string>(returnReasonKeywords());
-  for (const s of states) for (const f of s.flags) if (!f.startsWith('\\')) keywords.add(f);
-  const flags = [...BASE_FLAGS, ...keywords].join(' ');
-  await ctx.untagged(`FLAGS (${flags})`);
-  await ctx.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${flags} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}`);
+  selected.knowKeywords(returnReasonKeywords());
+  for (const s of states) selected.knowKeywords(s.flags);
+  for (const line of selected.flagLines()) await ctx.untagged(line);
   await ctx.untagged(`${states.length} EXISTS`);
   await ctx.untagged(`${recent.length} RECENT`);
   const firstUnseen = states.findIndex((s) => !s.flags.includes('\\Seen'));

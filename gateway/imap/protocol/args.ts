@@ -80,7 +80,8 @@ export function sequenceSet(c: Cursor): SeqRange[] {
 /** Decodes a wire mailbox name: INBOX is case-insensitive, names are NFC with '/' as delimiter. */
 export function mailboxFromWire(raw: string, ctx: ParseContext): string {
   const decoded = ctx.utf8 ? raw.normalize('NFC') : decodeMailboxName(raw);
-  if (decoded === null) throw new BadCommand('Mailbox name is not valid modified UTF-7');
+  // Well-formed as an astring, just not a name that can exist: NO, as Dovecot answers (imaptest atoms).
+  if (decoded === null) throw new BadCommand('Mailbox name is not valid modified UTF-7', 'CANNOT', 'NO');
   if (decoded.toUpperCase() === 'INBOX') return FOLDERS.inbox.name;
   if (/^inbox\//i.test(decoded)) return FOLDERS.inbox.name + decoded.slice(5);
   return decoded;

