@@ -99,6 +99,11 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     const refused = await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} {0+}\r\n`);
     expect(refused.tagged).to.match(/^A\d+ NO /);
     expect((await w.command('STATUS Du-an/Mot (MESSAGES UIDNEXT)')).lines).to.deep.equal(['* STATUS "Du-an/Mot" (MESSAGES 2 UIDNEXT 3)']);
+    // At most 64 messages per APPEND: the 65th literal is refused before it is sent.
+    const many = Array.from({ length: 64 }, () => `{${m.length}+}\r\n${m}`).join(' ');
+    w.send(`T65 APPEND Du-an/Mot ${many} {${m.length}}\r\n`);
+    expect((await w.until('T65')).tagged).to.match(/^T65 (NO|BAD) /);
+    expect((await w.command('STATUS Du-an/Mot (MESSAGES)')).lines).to.deep.equal(['* STATUS "Du-an/Mot" (MESSAGES 2)']);
     expect((await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} (\\Seen`)).tagged).to.match(/^A\d+ BAD /);
     expect((await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} "khong phai ngay" {${m.length}+}\r\n${m}`)).tagged).to.match(/^A\d+ BAD /);
   });
@@ -137,6 +142,9 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     expect((await q.command('STORE 2,3 +FLAGS.SILENT (\\Deleted)')).tagged).to.match(/OK/);
     expect((await q.command('EXPUNGE')).lines).to.deep.equal(['* VANISHED 2:3']);
     expect((await q.command('UID STORE 4 +FLAGS.SILENT (\\Flagged)')).tagged).to.match(/OK/);
+    // RFC 7162 3.2.4: every FETCH response carries the UID once QRESYNC is on, even after plain STORE.
+    expect((await q.command('STORE 1 +FLAGS (\\Answered)')).lines[0]).to.match(/^\* 1 FETCH \(UID 1 FLAGS \(/);
+    expect((await q.command('STORE 1 -FLAGS.SILENT (\\Answered)')).tagged).to.match(/OK/);
     const vanished = await q.command('UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)');
     expect(vanished.lines[0]).to.equal('* VANISHED (EARLIER) 2:3');
     expect(vanished.lines.slice(1).join('\n')).to.match(/UID 4 FLAGS \(\\Flagged[^)]*\)/);
