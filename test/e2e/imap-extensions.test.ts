@@ -39,7 +39,7 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
 
   it('CAPABILITY announces the extensions', async function () {
     const caps = (await w.command('CAPABILITY')).lines[0];
-    for (const name of ['ESEARCH', 'SORT', 'ESORT', 'SORT=DISPLAY', 'LIST-EXTENDED', 'LIST-STATUS', 'MULTIAPPEND']) expect(caps.split(' ')).to.include(name);
+    for (const name of ['ESEARCH', 'SORT', 'ESORT', 'SORT=DISPLAY', 'LIST-EXTENDED', 'LIST-STATUS', 'MULTIAPPEND', 'BINARY', 'QRESYNC']) expect(caps.split(' ')).to.include(name);
   });
 
   it('ESEARCH: RETURN (MIN MAX COUNT ALL), UID form, empty results and bad options', async function () {
@@ -99,6 +99,11 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     const refused = await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} {0+}\r\n`);
     expect(refused.tagged).to.match(/^A\d+ NO /);
     expect((await w.command('STATUS Du-an/Mot (MESSAGES UIDNEXT)')).lines).to.deep.equal(['* STATUS "Du-an/Mot" (MESSAGES 2 UIDNEXT 3)']);
+    // At most 64 messages per APPEND: the 65th literal is refused before it is sent.
+    const many = Array.from({ length: 64 }, () => `{${m.length}+}\r\n${m}`).join(' ');
+    w.send(`T65 APPEND Du-an/Mot ${many} {${m.length}}\r\n`);
+    expect((await w.until('T65')).tagged).to.match(/^T65 (NO|BAD) /);
+    expect((await w.command('STATUS Du-an/Mot (MESSAGES)')).lines).to.deep.equal(['* STATUS "Du-an/Mot" (MESSAGES 2)']);
     expect((await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} (\\Seen`)).tagged).to.match(/^A\d+ BAD /);
     expect((await w.command(`APPEND Du-an/Mot {${m.length}+}\r\n${m} "khong phai ngay" {${m.length}+}\r\n${m}`)).tagged).to.match(/^A\d+ BAD /);
   });
@@ -122,5 +127,43 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     // BINARY without .PEEK sets \Seen, like BODY[].
     expect((await b.command('FETCH 1 (BINARY[1])')).lines[0]).to.match(/FLAGS \(\\Seen \\Recent\)/);
     b.close();
+  });
+
+  it('QRESYNC: SELECT resync with VANISHED (EARLIER), VANISHED instead of EXPUNGE, FETCH VANISHED, and errors', async function () {
+    const q = await loggedIn(tg, CLERKS.ubnd);
+    expect((await appendAll(q, 'INBOX', ['1', '2', '3', '4'].map((n) => message(`thu ${n}`, 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700')))).tagged).to.match(/OK/);
+    // The QRESYNC parameter needs ENABLE QRESYNC first.
+    expect((await q.command('SELECT INBOX (QRESYNC (1 1))')).tagged).to.match(/^A\d+ BAD /);
+    expect((await q.command('ENABLE QRESYNC')).lines).to.deep.equal(['* ENABLED QRESYNC']);
+    const first = await q.command('SELECT INBOX');
+    const validity = Number(/UIDVALIDITY (\d+)/.exec(first.lines.join('\n'))![1]);
+    const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(first.lines.join('\n'))![1]);
+    // Own expunge: VANISHED by UID, not EXPUNGE by sequence number.
+    expect((await q.command('STORE 2,3 +FLAGS.SILENT (\\Deleted)')).tagged).to.match(/OK/);
+    expect((await q.command('EXPUNGE')).lines).to.deep.equal(['* VANISHED 2:3']);
+    expect((await q.command('UID STORE 4 +FLAGS.SILENT (\\Flagged)')).tagged).to.match(/OK/);
+    // RFC 7162 3.2.4: every FETCH response carries the UID once QRESYNC is on, even after plain STORE.
+    expect((await q.command('STORE 1 +FLAGS (\\Answered)')).lines[0]).to.match(/^\* 1 FETCH \(UID 1 FLAGS \(/);
+    expect((await q.command('STORE 1 -FLAGS.SILENT (\\Answered)')).tagged).to.match(/OK/);
+    const vanished = await q.command('UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)');
+    expect(vanished.lines[0]).to.equal('* VANISHED (EARLIER) 2:3');
+    expect(vanished.lines.slice(1).join('\n')).to.match(/UID 4 FLAGS \(\\Flagged[^)]*\)/);
+    // Reselecting with the old state: OK [CLOSED] ends the old mailbox, then what changed since.
+    const again = await q.command(`SELECT INBOX (QRESYNC (${validity} ${modseq} 1:4))`);
+    expect(again.lines[0]).to.equal('* OK [CLOSED] Previous mailbox closed');
+    expect(again.lines).to.include('* VANISHED (EARLIER) 2:3');
+    expect(again.lines.join('\n')).to.match(/\* 2 FETCH \(UID 4 FLAGS \(\\Flagged[^)]*\) MODSEQ \(\d+\)\)/);
+    // known-uids narrows VANISHED; a wrong UIDVALIDITY means no resync at all.
+    expect((await q.command(`EXAMINE INBOX (QRESYNC (${validity} ${modseq} 1,3))`)).lines).to.include('* VANISHED (EARLIER) 3');
+    expect((await q.command(`EXAMINE INBOX (QRESYNC (${validity + 1} ${modseq}))`)).lines.join('\n')).to.not.contain('VANISHED');
+    // Bad input: BAD, and the session goes on.
+    for (const bad of ['SELECT INBOX (QRESYNC)', 'SELECT INBOX (QRESYNC (1))', 'SELECT INBOX (QRESYNC (0 1))', 'SELECT INBOX (QRESYNC (1 1 1:*))', 'SELECT INBOX (QRESYNC (1 1 1:4 (1)))', 'SELECT INBOX (BOGUS)']) {
+      expect((await q.command(bad)).tagged, bad).to.match(/^A\d+ BAD /);
+    }
+    expect((await q.command('SELECT INBOX')).tagged).to.match(/OK/);
+    expect((await q.command('FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)')).tagged).to.match(/^A\d+ BAD /);
+    expect((await q.command('UID FETCH 1:* (FLAGS) (VANISHED)')).tagged).to.match(/^A\d+ BAD /);
+    expect((await q.command('NOOP')).tagged).to.match(/OK/);
+    q.close();
   });
 });

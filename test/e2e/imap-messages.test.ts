@@ -129,7 +129,9 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
     expect((await w.command('SEARCH KEYWORD $TraLai-Khac UNFLAGGED')).lines).to.deep.equal(['* SEARCH 2']);
     expect((await w.command('STORE 2 FLAGS (\\Bogus)')).tagged).to.match(/BAD/);
     const fetched = await w.command('FETCH 2 (MODSEQ)');
-    const modseq = Number(/MODSEQ \((\d+)\)/.exec(fetched.lines[0])![1]);
+    // The first CONDSTORE-enabling command of a selected session reports HIGHESTMODSEQ (RFC 7162 3.1).
+    expect(fetched.lines[0]).to.match(/^\* OK \[HIGHESTMODSEQ \d+\] /);
+    const modseq = Number(/MODSEQ \((\d+)\)/.exec(fetched.lines[1])![1]);
     const ok = await w.command(`UID STORE 2 (UNCHANGEDSINCE ${modseq}) +FLAGS (\\Answered)`);
     expect(ok.lines[0]).to.match(/^\* 2 FETCH \(UID 2 FLAGS \(.*\\Answered.*\) MODSEQ \((\d+)\)\)$/);
     const stale = await w.command(`UID STORE 2 (UNCHANGEDSINCE ${modseq}) -FLAGS (\\Answered)`);

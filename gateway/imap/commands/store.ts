@@ -46,7 +46,8 @@ export const store = defineCommand({
       if (!seq) continue;
       selected.noteAnnounced(s.uid, s.modseq);
       const items: string[] = [];
-      if (ctx.uid) items.push(`UID ${s.uid}`);
+      // RFC 7162 3.2.4: with QRESYNC enabled every FETCH response carries the UID.
+      if (ctx.uid || session.enabled.has('QRESYNC')) items.push(`UID ${s.uid}`);
       if (!args.action.silent || (session.condstore && changed.has(s.uid))) {
         if (!args.action.silent) items.push(`FLAGS (${formatFlags(s.flags, selected.recent.has(s.uid))})`);
         if (session.condstore) items.push(`MODSEQ (${s.modseq})`);
