@@ -7,16 +7,17 @@
 /**
  * Where the offending line starts in `data` (buffered remainder + new chunk), or null when every line
  * ends in CRLF. A CR as the very last byte may still be followed by LF in the next chunk, so it is not
- * judged yet. Scanning stops after a DATA command line: what follows is message content.
+ * judged yet. Scanning stops after a DATA command line (`kind: 'data'`, lineStart = the byte after its
+ * CRLF): what follows is message content if smtp-server accepts DATA, commands again if it refuses it.
  */
-export function findBareNewline(data: string): { lineStart: number; kind: 'bare-lf' | 'bare-cr' } | null {
+export function findBareNewline(data: string): { lineStart: number; kind: 'bare-lf' | 'bare-cr' | 'data' } | null {
   let lineStart = 0;
   for (let i = 0; i < data.length; i++) {
     const c = data.charCodeAt(i);
     if (c === 0x0d) {
       if (i + 1 === data.length) return null;
       if (data.charCodeAt(i + 1) !== 0x0a) return { lineStart, kind: 'bare-cr' };
-      if (/^data\s*$/i.test(data.slice(lineStart, i))) return null;
+      if (/^data\s*$/i.test(data.slice(lineStart, i))) return { lineStart: i + 2, kind: 'data' };
       i++;
       lineStart = i + 1;
     } else if (c === 0x0a) {
@@ -45,11 +46,17 @@ export function guardParser(parser: CommandParser, refuse: (kind: 'bare-lf' | 'b
     const found = findBareNewline(parser._remainder + chunk.toString('binary'));
     if (!found) return write.call(parser, chunk, encoding, next);
     const keep = found.lineStart - parser._remainder.length;
+    if (found.kind === 'data') {
+      // Up to DATA as usual; the rest is judged once smtp-server has answered DATA (data mode or not).
+      if (keep >= chunk.length) return write.call(parser, chunk, encoding, next);
+      return write.call(parser, chunk.subarray(0, keep), encoding, (err) => (err ? next(err) : parser._write(chunk.subarray(keep), encoding, next)));
+    }
+    const kind = found.kind;
     const finish = (err?: Error | null): void => {
       if (err) return next(err);
       if (!parser.isClosed) {
         parser._remainder = '';
-        refuse(found.kind);
+        refuse(kind);
         parser.isClosed = true;
       }
       next();

@@ -23,6 +23,10 @@ const FIELD_LABELS: Record<MetadataField, string> = {
   mainFile: 'Văn bản chính',
 };
 
+/** C0 controls other than TAB, and DEL: never part of a form value (a QP "=00" decodes to NUL). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/u;
+
 const FIELDS = Object.keys(FIELD_LABELS) as [MetadataField, ...MetadataField[]];
 
 const options = z.strictObject({
@@ -45,6 +49,11 @@ export const metadataCheck: CheckDefinition<z.output<typeof options>> = {
     const invalid = (field: MetadataField, problem: string, details: Record<string, unknown> = {}) =>
       findings.push({ code: 'metadata-invalid', subject: `${FIELD_LABELS[field]}: ${problem}`, details: { field, problem, ...details } });
 
+    for (const field of FIELDS) {
+      const value = field === 'signedDate' ? m.signedDateText : field === 'urgency' ? m.urgencyText : m[field];
+      if (typeof value === 'string' && CONTROL.test(value)) invalid(field, 'có ký tự điều khiển / contains a control character');
+    }
+    if (findings.length > 0) return findings;
     for (const field of ctx.options.required) {
       const value = field === 'signedDate' ? m.signedDateText : field === 'urgency' ? m.urgencyText : m[field];
       if (value === null || value === '') invalid(field, 'thiếu / missing');

@@ -49,7 +49,11 @@ export function inspectOle2(data: Buffer): Ole2Facts {
     const segments = fullPath.split('/').filter(Boolean).slice(1).map((s) => s.toLowerCase());
     if (segments.some((s) => MACRO_STORAGES.has(s)) && !macros.includes(fullPath)) macros.push(fullPath);
     const entry = container.FileIndex[i];
-    if (segments.length === 1 && entry?.type === 2 && entry.content) streams.set(segments[0], Buffer.from(entry.content as Uint8Array));
+    // A view, not a copy: cfb already holds every stream once, and only the first bytes are read.
+    if (segments.length === 1 && entry?.type === 2 && entry.content) {
+      const content = entry.content as Uint8Array | number[];
+      streams.set(segments[0], content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : Buffer.from(content));
+    }
   });
   const application = streams.has('worddocument') ? 'word' : streams.has('workbook') || streams.has('book') ? 'excel' : 'other';
   const encrypted =

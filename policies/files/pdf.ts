@@ -106,16 +106,36 @@ function openActionIsActive(text: string, from: number): boolean {
   return !type || decodeName(type[1]) !== 'GoTo';
 }
 
-function streamData(bytes: Buffer, text: string, at: number): { dict: string; data: Buffer } | null {
-  const dictStart = Math.max(text.lastIndexOf('obj', at), at - 4096, 0);
-  const keyword = text.indexOf('stream', at);
-  if (keyword === -1 || keyword - at > 4096) return null;
-  let start = keyword + 'stream'.length;
+/** Every `endstream` position, found once: searching from each /ObjStm name would cost names x file length. */
+function endstreamPositions(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('endstream'); i !== -1; i = text.indexOf('endstream', i + 9)) out.push(i);
+  return out;
+}
+
+function firstAtOrAfter(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length ? sorted[lo]! : -1;
+}
+
+function streamData(bytes: Buffer, text: string, at: number, endstreams: number[]): { dict: string; data: Buffer; end: number } | null {
+  const windowStart = Math.max(at - 4096, 0);
+  const obj = text.slice(windowStart, at).lastIndexOf('obj');
+  const dictStart = obj === -1 ? windowStart : windowStart + obj;
+  const keyword = text.slice(at, at + 4096 + 6).indexOf('stream');
+  if (keyword === -1) return null;
+  let start = at + keyword + 'stream'.length;
   if (text[start] === '\r') start++;
   if (text[start] === '\n') start++;
-  const end = text.indexOf('endstream', start);
+  const end = firstAtOrAfter(endstreams, start);
   if (end === -1) return null;
-  return { dict: text.slice(dictStart, keyword), data: bytes.subarray(start, end) };
+  return { dict: text.slice(dictStart, at + keyword), data: bytes.subarray(start, end), end };
 }
 
 export function inspectPdf(bytes: Buffer, maxInflate: number): PdfFacts {
@@ -135,9 +155,14 @@ export function inspectPdf(bytes: Buffer, maxInflate: number): PdfFacts {
   facts.encrypted = top.encrypted;
   let budget = maxInflate;
   if (!facts.encrypted) {
+    // Many /ObjStm names can point at the same stream data (each finds the next `stream` keyword):
+    // look at each stream once, or a crafted file costs names x stream length, synchronously.
+    const seen = new Set<number>();
+    const endstreams = endstreamPositions(text);
     for (const at of top.objStmAt) {
-      const stream = streamData(bytes, text, at);
-      if (!stream) continue;
+      const stream = streamData(bytes, text, at, endstreams);
+      if (!stream || seen.has(stream.end)) continue;
+      seen.add(stream.end);
       const filters = [...stream.dict.matchAll(NAME_TOKEN)].map((m) => decodeName(m[1])).filter((n) => /Decode$|^(Fl|AHx|A85|LZW|RL|CCF|DCT)$/.test(n));
       if (filters.length !== 1 || (filters[0] !== 'FlateDecode' && filters[0] !== 'Fl')) {
         facts.uninspectable.push(filters.join('+') || 'unfiltered');

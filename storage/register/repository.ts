@@ -5,6 +5,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
 import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import { findDuplicate, type DuplicateMatch, type DuplicateQuery } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 
 export interface SubmissionRecord {
@@ -142,26 +143,8 @@ export class RegisterRepository {
   }
 
   /** A registered (accepted) document with the same Message-ID, or the same số ký hiệu of the same agency and year. */
-  async findDuplicate(q: { messageId: string | null; senderAgencyId: string; documentNumber: string | null; year: number }): Promise<{ trackingId: string; by: 'message-id' | 'document-number' } | null> {
-    const { Document } = this.models;
-    if (q.messageId) {
-      const row = await Document.findOne({ where: { rfc822MessageId: q.messageId, status: 'accepted' }, attributes: ['id'] });
-      if (row) return { trackingId: row.get('id') as string, by: 'message-id' };
-    }
-    if (q.documentNumber) {
-      const rows = await Document.findAll({
-        where: { senderAgencyId: q.senderAgencyId, documentNumber: q.documentNumber.normalize('NFC'), status: 'accepted' },
-        attributes: ['id', 'signedDate', 'receivedAt'],
-        limit: 100,
-      });
-      const sameYear = rows.find((r) => {
-        const signed = r.get('signedDate') as string | null;
-        const year = signed ? Number(signed.slice(0, 4)) : (r.get('receivedAt') as Date).getUTCFullYear();
-        return year === q.year;
-      });
-      if (sameYear) return { trackingId: sameYear.get('id') as string, by: 'document-number' };
-    }
-    return null;
+  async findDuplicate(q: DuplicateQuery): Promise<DuplicateMatch | null> {
+    return findDuplicate(this.writer.sequelize, q);
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {

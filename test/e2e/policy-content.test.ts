@@ -42,6 +42,38 @@ function windows1258Message(messageId: string): Buffer {
   ]);
 }
 
+/** A form in a quoted-printable text part, the value of form line `field` written as given (already QP). */
+function quotedPrintableForm(messageId: string, value: string, field = 0): Buffer {
+  const qp = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => (b >= 0x21 && b <= 0x7e && b !== 0x3d ? String.fromCharCode(b) : b === 0x20 ? ' ' : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const lines = FORM_LINES.map((l, i) => (i === field ? `${qp(l.slice(0, l.indexOf(':') + 2))}${value}` : qp(l.replace('05/', '67/'))));
+  const boundary = 'bqp';
+  return Buffer.from(
+    [
+      'From: vanthu@ubnd.hatinh.gov.vn',
+      'To: vanthu@snv.hatinh.gov.vn',
+      `Message-ID: ${messageId}`,
+      'Subject: V/v trien khai',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      ...lines,
+      `--${boundary}`,
+      'Content-Type: application/pdf; name="qd.pdf"',
+      'Content-Disposition: attachment; filename="qd.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      fixture('qd-05.pdf').toString('base64').replace(/.{76}/g, '$&\r\n'),
+      `--${boundary}--`,
+      '',
+    ].join('\r\n'),
+    'latin1',
+  );
+}
+
 describe('policy over SMTP: content, metadata, classification', function () {
   this.timeout(20_000);
   let tg: TestGateway;
@@ -66,6 +98,14 @@ describe('policy over SMTP: content, metadata, classification', function () {
     const nfd = await submit(tg, { subject: 'V/v triển khai văn bản điện tử'.normalize('NFD'), text: form('63/QĐ-UBND').normalize('NFD'), attachments: [pdf()] });
     await expectAccepted(tg, nfd);
     expect((await registered(tg, nfd.messageId))!.doc.documentNumber).to.equal('63/QĐ-UBND');
+  });
+
+  it('metadata-invalid: a NUL (QP =00) or another control character in a form line, never a failed duplicate query', async () => {
+    await expectReturned(tg, await submit(tg, quotedPrintableForm('<qp-nul@ubnd.hatinh.gov.vn>', '=00')), 'metadata-invalid');
+    await expectReturned(tg, await submit(tg, quotedPrintableForm('<qp-nul2@ubnd.hatinh.gov.vn>', "65/Q=C4=90-'UBND=00")), 'metadata-invalid');
+    // Người ký has no shape rule: only the control-character rule refuses these.
+    await expectReturned(tg, await submit(tg, quotedPrintableForm('<qp-signer@ubnd.hatinh.gov.vn>', 'Nguy=E1=BB=85n V=C4=83n An=00', 2)), 'metadata-invalid');
+    await expectReturned(tg, await submit(tg, quotedPrintableForm('<qp-esc@ubnd.hatinh.gov.vn>', 'V/v tri=E1=BB=83n khai =1B[31m', 4)), 'metadata-invalid');
   });
 
   it('metadata-invalid: DOCX "Số:" line differs / DOCX agrees', async () => {

@@ -92,6 +92,14 @@ describe('SMTP command stream', function () {
     expect((await repliesUntilClosed(c)).map((r) => r.text)).to.deep.equal([BARE_LF]);
   });
 
+  it('checks what follows a refused DATA in the same chunk as commands again', async () => {
+    const c = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
+    c.write(`MAIL FROM:<${AGENCIES.ubnd.address}>\r\nRCPT TO:<nobody@example.invalid>\r\nDATA\r\nNOOP\nNOOP\r\n`);
+    const replies = await repliesUntilClosed(c);
+    expect(replies.map((r) => r.code)).to.deep.equal([250, 550, 503, 550]);
+    expect(replies[3]!.text).to.equal(BARE_LF);
+  });
+
   it('still lets a DATA body through that arrives in the same chunk as DATA', async () => {
     const c = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
     c.write(`MAIL FROM:<${AGENCIES.ubnd.address}>\r\nRCPT TO:<${AGENCIES.snv.address}>\r\nDATA\r\n`);

@@ -40,6 +40,7 @@ describe('duplicate check', function () {
       await storage.register.record(t, record('DG1', 'accepted', { messageId: '<first@ubnd.hatinh.gov.vn>' }));
       await storage.register.record(t, record('DG2', 'returned', { documentNumber: '09/QĐ-UBND', messageId: '<returned@ubnd.hatinh.gov.vn>' }));
       await storage.register.record(t, record('DG3', 'accepted', { documentNumber: '11/QĐ-UBND', signedDate: '2025-12-30' }));
+      await storage.register.record(t, record('DG4', 'accepted', { documentNumber: "12/QĐ-'UBND\0", messageId: "<o'brien\0@ubnd.hatinh.gov.vn>" }));
     });
   });
   after(async () => {
@@ -63,6 +64,12 @@ describe('duplicate check', function () {
     expect(codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('11/QĐ-UBND') }), {}, { services: services() }))).to.deep.equal([]);
     expect(codes(await runCheck(duplicateCheck, await composeMessage({ messageId: '<returned@ubnd.hatinh.gov.vn>', text: lines('09/QĐ-UBND') }), {}, { services: services() }))).to.deep.equal([]);
     expect(codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('05/QĐ-UBND') }), { byDocumentNumber: false }, { services: services() }))).to.deep.equal([]);
+  });
+  it('binds values: a NUL or a quote in the số ký hiệu or Message-ID is data, not SQL', async () => {
+    const q = { senderAgencyId: AGENCIES.ubnd.id, year: 2026 };
+    expect(await storage.register.findDuplicate({ ...q, messageId: null, documentNumber: "12/QĐ-'UBND\0" })).to.deep.equal({ trackingId: 'DG4', by: 'document-number' });
+    expect(await storage.register.findDuplicate({ ...q, messageId: "<o'brien\0@ubnd.hatinh.gov.vn>", documentNumber: null })).to.deep.equal({ trackingId: 'DG4', by: 'message-id' });
+    expect(await storage.register.findDuplicate({ ...q, messageId: "' OR 1=1 --", documentNumber: "\0' OR '1'='1" })).to.equal(null);
   });
   it('without the register service the check fails loudly (4xx), never passes', async () => {
     let error: Error | null = null;
