@@ -64,4 +64,19 @@ describe('IMAP compliance details (imaptest findings)', function () {
     // A real literal8 marker still reads as one.
     expect((await a.command('LIST "" ~{3+}\r\nfoo')).tagged).to.match(/^A\d+ OK /);
   });
+
+  it('BODYSTRUCTURE: the CRLF before a boundary is not a line of the part; ENVELOPE: comment-only group members and source routes', async function () {
+    await a.command('CREATE "cau-truc"');
+    const multipart = 'From: a@b.c\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="xx"\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nhello\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\none\r\ntwo\r\n--xx--\r\n';
+    await a.command(appendCommand('cau-truc', multipart));
+    const groups = 'From: user@domain (Real Name)\r\nTo: <@route:user@domain>\r\nCc: group:;, group2: (foo) ;\r\n\r\nbody\r\n';
+    await a.command(appendCommand('cau-truc', groups));
+    await a.command('EXAMINE "cau-truc"');
+    const body = (await a.command('FETCH 1 BODY')).lines[0];
+    expect(body, body).to.match(/\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 7 1\)\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 8 2\)/i);
+    const env = (await a.command('FETCH 2 ENVELOPE')).lines[0];
+    expect(env).to.contain('((NIL "@route" "user" "domain"))');
+    expect(env).to.contain('((NIL NIL "group" NIL) (NIL NIL NIL NIL) (NIL NIL "group2" NIL) (NIL NIL NIL NIL))');
+    await a.command('UNSELECT');
+  });
 });
