@@ -79,4 +79,15 @@ describe('IMAP compliance details (imaptest findings)', function () {
     expect(env).to.contain('((NIL NIL "group" NIL) (NIL NIL NIL NIL) (NIL NIL "group2" NIL) (NIL NIL NIL NIL))');
     await a.command('UNSELECT');
   });
+
+  it('SEARCH FROM matches the parsed address, not only the raw header text', async function () {
+    await a.command('CREATE "dia-chi"');
+    await a.command(appendCommand('dia-chi', 'From: <user-from (comment)@ (comment) domain.org>\r\nTo: nhom: thanh.vien@domain.org;\r\n\r\nx\r\n'));
+    await a.command(appendCommand('dia-chi', 'From: other@domain.org\r\n\r\nx\r\n'));
+    await a.command('EXAMINE "dia-chi"');
+    expect((await a.command('SEARCH FROM user-from@domain.org')).lines).to.deep.equal(['* SEARCH 1']);
+    expect((await a.command('SEARCH FROM comment')).lines).to.deep.equal(['* SEARCH 1']);
+    expect((await a.command('SEARCH TO thanh.vien@domain.org')).lines).to.deep.equal(['* SEARCH 1']);
+    await a.command('UNSELECT');
+  });
 });
