@@ -90,4 +90,15 @@ describe('IMAP compliance details (imaptest findings)', function () {
     expect((await a.command('SEARCH TO thanh.vien@domain.org')).lines).to.deep.equal(['* SEARCH 1']);
     await a.command('UNSELECT');
   });
+
+  it('EXAMINE reports the unclaimed \\Recent messages without claiming them', async function () {
+    await a.command('CREATE "moi"');
+    await a.command(appendCommand('moi', 'Subject: 1\r\n\r\nx\r\n'));
+    await a.command(appendCommand('moi', 'Subject: 2\r\n\r\nx\r\n'));
+    expect((await a.command('EXAMINE "moi"')).lines).to.include('* 2 RECENT');
+    expect((await b.command('SELECT "moi"')).lines).to.include('* 2 RECENT');
+    expect((await a.command('EXAMINE "moi"')).lines).to.include('* 0 RECENT');
+    await a.command('UNSELECT');
+    await b.command('UNSELECT');
+  });
 });
