@@ -101,4 +101,24 @@ describe('IMAP compliance details (imaptest findings)', function () {
     await a.command('UNSELECT');
     await b.command('UNSELECT');
   });
+
+  it('UIDVALIDITY of a deleted and re-created mailbox never repeats, even within one second', async function () {
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      await a.command('CREATE "lap-lai"');
+      const status = (await a.command('STATUS "lap-lai" (UIDVALIDITY)')).lines[0];
+      const v = /UIDVALIDITY (\d+)/.exec(status)![1];
+      expect(seen.has(v), `repeated ${v}`).to.equal(false);
+      seen.add(v);
+      await a.command('DELETE "lap-lai"');
+    }
+  });
+
+  it('CREATE does not subscribe; LSUB % shows unsubscribed parents of subscribed mailboxes as \\Noselect', async function () {
+    await a.command('CREATE "cha/con"');
+    expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal([]);
+    await a.command('SUBSCRIBE "cha/con"');
+    expect((await a.command('LSUB "" "%"')).lines.filter((l) => l.includes('"cha'))).to.deep.equal(['* LSUB (\\Noselect) "/" "cha"']);
+    expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "cha/con"']);
+  });
 });

@@ -39,6 +39,8 @@ export function patternRegExp(pattern: string): RegExp {
 interface Row {
   name: string;
   attributes: string[];
+  /** LSUB only: shown when a '%' (not a '*') reaches it. */
+  parentOnly?: boolean;
 }
 
 function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
@@ -57,6 +59,21 @@ function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
     out.push({ name: m.name, attributes });
   }
   if (!onlySubscribed) for (const p of parents) if (!names.has(p)) out.push({ name: p, attributes: ['\\Noselect', '\\HasChildren'] });
+  if (onlySubscribed) {
+    // LSUB with '%': an unsubscribed parent of a subscribed mailbox is listed \Noselect (RFC 3501 6.3.9).
+    const subscribed = new Set(all.filter((m) => m.subscribed).map((m) => m.name));
+    const shown = new Set<string>();
+    for (const name of subscribed) {
+      const levels = name.split('/');
+      for (let i = 1; i < levels.length; i++) {
+        const p = levels.slice(0, i).join('/');
+        if (!subscribed.has(p) && !shown.has(p)) {
+          shown.add(p);
+          out.push({ name: p, attributes: ['\\Noselect'], parentOnly: true });
+        }
+      }
+    }
+  }
   return out;
 }
 
@@ -73,6 +90,7 @@ async function list(ctx: CommandContext, ref: string, pattern: string | null, ls
   const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
   for (const row of rows(all, lsub)) {
     if (!(re.test(row.name) || (row.name.startsWith('INBOX') && inboxRe.test(row.name)))) continue;
+    if (row.parentOnly && full.includes('*')) continue;
     await ctx.untagged([`${verb} (${row.attributes.join(' ')}) "/" `, ...mailboxValue(row.name, ctx.session.utf8)]);
   }
   return ok(`${verb} completed`);
