@@ -121,4 +121,18 @@ describe('IMAP compliance details (imaptest findings)', function () {
     expect((await a.command('LSUB "" "%"')).lines.filter((l) => l.includes('"cha'))).to.deep.equal(['* LSUB (\\Noselect) "/" "cha"']);
     expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "cha/con"']);
   });
+
+  it('LIST with thousands of wildcards answers at once and does not stall other sessions', async function () {
+    await a.command('CREATE "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"');
+    const started = Date.now();
+    const hostile = a.command(`LIST "" "${'*'.repeat(5000)}x"`, { timeoutMs: 5_000 });
+    const noop = await b.command('NOOP', { timeoutMs: 1_000 });
+    expect(noop.tagged).to.match(/OK/);
+    const listed = await hostile;
+    expect(listed.tagged).to.match(/OK/);
+    expect(listed.lines).to.deep.equal([]);
+    expect((await a.command(`LIST "" "${'*a'.repeat(30)}"`)).lines).to.have.length(1);
+    // Generous bound: the old RegExp needed seconds for 24 stars and never finished 5000.
+    expect(Date.now() - started).to.be.lessThan(3_000);
+  });
 });

@@ -6,6 +6,7 @@ import { defineCommand, ok, type CommandContext, type Completion } from '../comm
 import { astring, mailboxFromWire, type Cursor, type ParseContext } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
+import { compilePattern, matchPattern } from '../protocol/wildcard.js';
 
 function listPattern(c: Cursor, ctx: ParseContext): string | null {
   const t = c.next('mailbox pattern');
@@ -24,16 +25,6 @@ function listPattern(c: Cursor, ctx: ParseContext): string | null {
 function reference(c: Cursor, ctx: ParseContext): string {
   const raw = astring(c, 'reference');
   return raw === '' ? '' : mailboxFromWire(raw, ctx);
-}
-
-export function patternRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const ch of pattern) {
-    if (ch === '*') source += '.*';
-    else if (ch === '%') source += '[^/]*';
-    else source += ch.replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'u');
 }
 
 interface Row {
@@ -85,11 +76,11 @@ async function list(ctx: CommandContext, ref: string, pattern: string | null, ls
     return ok(`${verb} completed`);
   }
   const full = ref && !pattern.startsWith('/') ? `${ref.replace(/\/$/, '')}/${pattern}` : pattern;
-  const re = patternRegExp(full);
-  const inboxRe = patternRegExp(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
+  const re = compilePattern(full);
+  const inboxRe = compilePattern(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
   const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
   for (const row of rows(all, lsub)) {
-    if (!(re.test(row.name) || (row.name.startsWith('INBOX') && inboxRe.test(row.name)))) continue;
+    if (!(matchPattern(re, row.name) || (row.name.startsWith('INBOX') && matchPattern(inboxRe, row.name)))) continue;
     if (row.parentOnly && full.includes('*')) continue;
     await ctx.untagged([`${verb} (${row.attributes.join(' ')}) "/" `, ...mailboxValue(row.name, ctx.session.utf8)]);
   }
