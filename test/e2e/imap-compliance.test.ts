@@ -135,4 +135,20 @@ describe('IMAP compliance details (imaptest findings)', function () {
     // Generous bound: the old RegExp needed seconds for 24 stars and never finished 5000.
     expect(Date.now() - started).to.be.lessThan(3_000);
   });
+
+  it('bounds the work one command asks for: search keys, header field lists, fetch items; big sequence sets stay cheap', async function () {
+    await a.command('SELECT "kw"');
+    expect((await a.command(`SEARCH ${'UNDELETED '.repeat(300)}ALL`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
+    expect((await a.command(`SEARCH ${'('.repeat(40)}ALL${')'.repeat(40)}`)).tagged).to.match(/^A\d+ BAD /);
+    expect((await a.command(`SEARCH ${'OR SEEN ALL '.repeat(20)}${'UNDELETED '.repeat(150)}ALL`)).lines).to.deep.equal(['* SEARCH 1 2']);
+    const fields = Array.from({ length: 201 }, (_, i) => `X-F${i}`).join(' ');
+    expect((await a.command(`FETCH 1 BODY.PEEK[HEADER.FIELDS (${fields})]`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
+    expect((await a.command(`FETCH 1 (${'UID '.repeat(101).trim()})`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
+    const set = Array.from({ length: 5000 }, () => '1:*').join(',');
+    const started = Date.now();
+    const r = await a.command(`SEARCH UID ${set} ${Array.from({ length: 8 }, () => `UID ${Array.from({ length: 500 }, (_, i) => `${i + 1}:*`).join(',')}`).join(' ')}`, { timeoutMs: 5_000 });
+    expect(r.lines, r.tagged).to.deep.equal(['* SEARCH 1 2']);
+    expect(Date.now() - started).to.be.lessThan(3_000);
+    await a.command('UNSELECT');
+  });
 });

@@ -12,7 +12,7 @@ import { zonedParts } from '../../../policies/text/dates.js';
 import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { splitHeader } from '../fetch/header-block.js';
 import { partsOf, type MessageView } from '../fetch/message-view.js';
-import { intervals } from '../protocol/sequence.js';
+import { inSpans, intervals } from '../protocol/sequence.js';
 import type { Day, SearchKey } from './parse.js';
 import type { DecodedFieldCache } from './field-cache.js';
 
@@ -314,10 +314,10 @@ function syncMeta(key: SearchKey, s: SearchSubject, env: SearchEnv): boolean {
     case 'modseq':
       return m.modseq >= key.modseq;
     case 'seq':
-      return spans(key, env.uids.length, env).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
+      return inSpans(spans(key, env.uids.length, env), s.seq);
     case 'uid': {
       const star = env.uids.length > 0 ? env.uids[env.uids.length - 1] : 0;
-      return spans(key, star, env).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
+      return inSpans(spans(key, star, env), m.uid);
     }
     default:
       throw new Error(`not a metadata key: ${key.op}`);
