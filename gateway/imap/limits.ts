@@ -60,6 +60,12 @@ export class RecentTracker {
     this.claimed.set(mailboxId, Math.max(this.claimed.get(mailboxId) ?? 0, uid));
   }
 
+  /** The UIDs no session has claimed yet, without claiming them (EXAMINE reports them, RFC 3501 6.3.2). */
+  peek(mailboxId: number, uids: number[]): number[] {
+    const before = this.claimed.get(mailboxId) ?? 0;
+    return uids.filter((u) => u > before);
+  }
+
   /** How many of the UIDs no session has seen yet. */
   unclaimed(mailboxId: number, uids: number[]): number {
     const before = this.claimed.get(mailboxId) ?? 0;

@@ -131,7 +131,8 @@ export class SelectedMailbox {
           this.uids.push(s.uid);
           this.known.set(s.uid, s.modseq);
         }
-        if (!this.readOnly) for (const uid of recent.claim(this.info.id, added.map((s) => s.uid))) this.recent.add(uid);
+        const addedUids = added.map((s) => s.uid);
+        for (const uid of this.readOnly ? recent.peek(this.info.id, addedUids) : recent.claim(this.info.id, addedUids)) this.recent.add(uid);
         await announce(`${this.uids.length} EXISTS`);
         await announce(`${this.recent.size} RECENT`);
       }

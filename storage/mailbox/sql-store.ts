@@ -121,14 +121,21 @@ export class SqlMailboxStore implements MailboxStore {
     return rows.length > 0 ? mailboxInfo(rows[0]) : null;
   }
 
+  /** Highest UIDVALIDITY this process has handed out. */
+  private lastValidity = 0;
+
   async create(agencyId: string, name: string, now: Date): Promise<MailboxInfo> {
     return this.deps.writes.run(async (t) => {
       if (await this.get(agencyId, name, t)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
       // A re-created name must never show an old UIDVALIDITY (RFC 3501 2.3.1.1).
       const [max] = await this.select<{ v: unknown }>('SELECT MAX(uid_validity) AS v FROM mailboxes', {}, t);
-      const validity = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1);
+      // MAX over rows goes down when the newest mailbox is deleted: the high-water mark kept here does not,
+      // so delete + create in the same second still gets a new value.
+      const validity = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1, this.lastValidity + 1);
+      this.lastValidity = validity;
+      // CREATE does not subscribe (as Dovecot; RFC 3501 leaves it open): SUBSCRIBE is the client's choice.
       const row = await this.deps.models.Mailbox.create(
-        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, subscribed: true, createdAt: now },
+        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, subscribed: false, createdAt: now },
         { transaction: t },
       );
       return mailboxInfo(row.get({ plain: true }) as unknown as Record<string, unknown>);

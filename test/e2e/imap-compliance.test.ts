@@ -64,4 +64,91 @@ describe('IMAP compliance details (imaptest findings)', function () {
     // A real literal8 marker still reads as one.
     expect((await a.command('LIST "" ~{3+}\r\nfoo')).tagged).to.match(/^A\d+ OK /);
   });
+
+  it('BODYSTRUCTURE: the CRLF before a boundary is not a line of the part; ENVELOPE: comment-only group members and source routes', async function () {
+    await a.command('CREATE "cau-truc"');
+    const multipart = 'From: a@b.c\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="xx"\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nhello\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\none\r\ntwo\r\n--xx--\r\n';
+    await a.command(appendCommand('cau-truc', multipart));
+    const groups = 'From: user@domain (Real Name)\r\nTo: <@route:user@domain>\r\nCc: group:;, group2: (foo) ;\r\n\r\nbody\r\n';
+    await a.command(appendCommand('cau-truc', groups));
+    await a.command('EXAMINE "cau-truc"');
+    const body = (await a.command('FETCH 1 BODY')).lines[0];
+    expect(body, body).to.match(/\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 7 1\)\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 8 2\)/i);
+    const env = (await a.command('FETCH 2 ENVELOPE')).lines[0];
+    expect(env).to.contain('((NIL "@route" "user" "domain"))');
+    expect(env).to.contain('((NIL NIL "group" NIL) (NIL NIL NIL NIL) (NIL NIL "group2" NIL) (NIL NIL NIL NIL))');
+    await a.command('UNSELECT');
+  });
+
+  it('SEARCH FROM matches the parsed address, not only the raw header text', async function () {
+    await a.command('CREATE "dia-chi"');
+    await a.command(appendCommand('dia-chi', 'From: <user-from (comment)@ (comment) domain.org>\r\nTo: nhom: thanh.vien@domain.org;\r\n\r\nx\r\n'));
+    await a.command(appendCommand('dia-chi', 'From: other@domain.org\r\n\r\nx\r\n'));
+    await a.command('EXAMINE "dia-chi"');
+    expect((await a.command('SEARCH FROM user-from@domain.org')).lines).to.deep.equal(['* SEARCH 1']);
+    expect((await a.command('SEARCH FROM comment')).lines).to.deep.equal(['* SEARCH 1']);
+    expect((await a.command('SEARCH TO thanh.vien@domain.org')).lines).to.deep.equal(['* SEARCH 1']);
+    await a.command('UNSELECT');
+  });
+
+  it('EXAMINE reports the unclaimed \\Recent messages without claiming them', async function () {
+    await a.command('CREATE "moi"');
+    await a.command(appendCommand('moi', 'Subject: 1\r\n\r\nx\r\n'));
+    await a.command(appendCommand('moi', 'Subject: 2\r\n\r\nx\r\n'));
+    expect((await a.command('EXAMINE "moi"')).lines).to.include('* 2 RECENT');
+    expect((await b.command('SELECT "moi"')).lines).to.include('* 2 RECENT');
+    expect((await a.command('EXAMINE "moi"')).lines).to.include('* 0 RECENT');
+    await a.command('UNSELECT');
+    await b.command('UNSELECT');
+  });
+
+  it('UIDVALIDITY of a deleted and re-created mailbox never repeats, even within one second', async function () {
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      await a.command('CREATE "lap-lai"');
+      const status = (await a.command('STATUS "lap-lai" (UIDVALIDITY)')).lines[0];
+      const v = /UIDVALIDITY (\d+)/.exec(status)![1];
+      expect(seen.has(v), `repeated ${v}`).to.equal(false);
+      seen.add(v);
+      await a.command('DELETE "lap-lai"');
+    }
+  });
+
+  it('CREATE does not subscribe; LSUB % shows unsubscribed parents of subscribed mailboxes as \\Noselect', async function () {
+    await a.command('CREATE "cha/con"');
+    expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal([]);
+    await a.command('SUBSCRIBE "cha/con"');
+    expect((await a.command('LSUB "" "%"')).lines.filter((l) => l.includes('"cha'))).to.deep.equal(['* LSUB (\\Noselect) "/" "cha"']);
+    expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "cha/con"']);
+  });
+
+  it('LIST with thousands of wildcards answers at once and does not stall other sessions', async function () {
+    await a.command('CREATE "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"');
+    const started = Date.now();
+    const hostile = a.command(`LIST "" "${'*'.repeat(5000)}x"`, { timeoutMs: 5_000 });
+    const noop = await b.command('NOOP', { timeoutMs: 1_000 });
+    expect(noop.tagged).to.match(/OK/);
+    const listed = await hostile;
+    expect(listed.tagged).to.match(/OK/);
+    expect(listed.lines).to.deep.equal([]);
+    expect((await a.command(`LIST "" "${'*a'.repeat(30)}"`)).lines).to.have.length(1);
+    // Generous bound: the old RegExp needed seconds for 24 stars and never finished 5000.
+    expect(Date.now() - started).to.be.lessThan(3_000);
+  });
+
+  it('bounds the work one command asks for: search keys, header field lists, fetch items; big sequence sets stay cheap', async function () {
+    await a.command('SELECT "kw"');
+    expect((await a.command(`SEARCH ${'UNDELETED '.repeat(300)}ALL`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
+    expect((await a.command(`SEARCH ${'('.repeat(40)}ALL${')'.repeat(40)}`)).tagged).to.match(/^A\d+ BAD /);
+    expect((await a.command(`SEARCH ${'OR SEEN ALL '.repeat(20)}${'UNDELETED '.repeat(150)}ALL`)).lines).to.deep.equal(['* SEARCH 1 2']);
+    const fields = Array.from({ length: 201 }, (_, i) => `X-F${i}`).join(' ');
+    expect((await a.command(`FETCH 1 BODY.PEEK[HEADER.FIELDS (${fields})]`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
+    expect((await a.command(`FETCH 1 (${'UID '.repeat(101).trim()})`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
+    const set = Array.from({ length: 5000 }, () => '1:*').join(',');
+    const started = Date.now();
+    const r = await a.command(`SEARCH UID ${set} ${Array.from({ length: 8 }, () => `UID ${Array.from({ length: 500 }, (_, i) => `${i + 1}:*`).join(',')}`).join(' ')}`, { timeoutMs: 5_000 });
+    expect(r.lines, r.tagged).to.deep.equal(['* SEARCH 1 2']);
+    expect(Date.now() - started).to.be.lessThan(3_000);
+    await a.command('UNSELECT');
+  });
 });

@@ -130,6 +130,9 @@ describe('IMAP protocol: states, authentication, mailboxes, literals', function 
     expect(archive).to.equal('L&AbA-u tr&Hu8-/N&AQM-m 2026');
     expect((await w.command(`CREATE "${archive}"`)).tagged).to.match(/^A\d+ OK/);
     expect((await w.command(`CREATE "${archive}"`)).tagged).to.match(/NO \[ALREADYEXISTS\]/);
+    // CREATE does not subscribe (README, IMAP): the client subscribes itself.
+    expect((await w.command('LSUB "" "L&AbA-u tr&Hu8-/*"')).lines).to.deep.equal([]);
+    expect((await w.command(`SUBSCRIBE "${archive}"`)).tagged).to.match(/OK/);
     const tree = await w.command('LIST "" "L&AbA-u tr&Hu8-/%"');
     expect(tree.lines).to.deep.equal([`* LIST (\\HasNoChildren) "/" "${archive}"`]);
     expect((await w.command('LIST "" "%"')).lines).to.include('* LIST (\\HasChildren) "/" "L&AbA-u tr&Hu8-"');

@@ -6,7 +6,7 @@ import { ok, type CommandContext, type Completion } from '../command.js';
 import { Cursor, type ParseContext } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
-import { listPattern, patternRegExp, reference } from './list.js';
+import { fullPattern, listPattern, mailboxMatcher, reference } from './list.js';
 import { statusItems, statusValues } from './status.js';
 
 // Bounds on what one client command can ask for.
@@ -93,13 +93,7 @@ export async function listExtended(ctx: CommandContext, req: ListRequest): Promi
       if (!byName.has(parent) && !candidates.some((x) => x.name === parent)) candidates.push({ name: parent, info: null });
     }
   }
-  // The pattern matcher is list.ts's (its implementation may change; this module only calls it).
-  const matchers = req.patterns.filter((p): p is string => p !== null).map((pattern) => {
-    const full = req.reference && !pattern.startsWith('/') ? `${req.reference.replace(/\/$/, '')}/${pattern}` : pattern;
-    const re = patternRegExp(full);
-    const inboxRe = patternRegExp(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
-    return (name: string) => re.test(name) || (name.startsWith('INBOX') && inboxRe.test(name));
-  });
+  const matchers = req.patterns.filter((p): p is string => p !== null).map((pattern) => mailboxMatcher(fullPattern(req.reference, pattern)));
   const matches = (name: string) => matchers.some((m) => m(name));
   const selected = (c: Candidate) => !req.subscribedOnly || Boolean(c.info?.subscribed);
   for (const c of candidates) {

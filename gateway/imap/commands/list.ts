@@ -6,6 +6,7 @@ import { defineCommand, ok, type CommandContext, type Completion } from '../comm
 import { astring, mailboxFromWire, type Cursor, type ParseContext } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
+import { compilePattern, matchPattern } from '../protocol/wildcard.js';
 import { listExtended, parseListRequest } from './list-extended.js';
 
 export function listPattern(c: Cursor, ctx: ParseContext): string | null {
@@ -27,19 +28,11 @@ export function reference(c: Cursor, ctx: ParseContext): string {
   return raw === '' ? '' : mailboxFromWire(raw, ctx);
 }
 
-export function patternRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const ch of pattern) {
-    if (ch === '*') source += '.*';
-    else if (ch === '%') source += '[^/]*';
-    else source += ch.replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
 interface Row {
   name: string;
   attributes: string[];
+  /** LSUB only: shown when a '%' (not a '*') reaches it. */
+  parentOnly?: boolean;
 }
 
 function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
@@ -58,7 +51,34 @@ function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
     out.push({ name: m.name, attributes });
   }
   if (!onlySubscribed) for (const p of parents) if (!names.has(p)) out.push({ name: p, attributes: ['\\Noselect', '\\HasChildren'] });
+  if (onlySubscribed) {
+    // LSUB with '%': an unsubscribed parent of a subscribed mailbox is listed \Noselect (RFC 3501 6.3.9).
+    const subscribed = new Set(all.filter((m) => m.subscribed).map((m) => m.name));
+    const shown = new Set<string>();
+    for (const name of subscribed) {
+      const levels = name.split('/');
+      for (let i = 1; i < levels.length; i++) {
+        const p = levels.slice(0, i).join('/');
+        if (!subscribed.has(p) && !shown.has(p)) {
+          shown.add(p);
+          out.push({ name: p, attributes: ['\\Noselect'], parentOnly: true });
+        }
+      }
+    }
+  }
   return out;
+}
+
+/** The reference and the pattern as one pattern (RFC 3501 6.3.8). */
+export function fullPattern(ref: string, pattern: string): string {
+  return ref && !pattern.startsWith('/') ? `${ref.replace(/\/$/, '')}/${pattern}` : pattern;
+}
+
+/** A linear-time matcher for one pattern; INBOX matches case-insensitively (RFC 3501 5.1). */
+export function mailboxMatcher(full: string): (name: string) => boolean {
+  const pattern = compilePattern(full);
+  const inboxPattern = compilePattern(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
+  return (name) => matchPattern(pattern, name) || (name.startsWith('INBOX') && matchPattern(inboxPattern, name));
 }
 
 async function list(ctx: CommandContext, ref: string, pattern: string | null, lsub: boolean): Promise<Completion> {
@@ -68,12 +88,12 @@ async function list(ctx: CommandContext, ref: string, pattern: string | null, ls
     await ctx.untagged(`${verb} (\\Noselect) "/" ""`);
     return ok(`${verb} completed`);
   }
-  const full = ref && !pattern.startsWith('/') ? `${ref.replace(/\/$/, '')}/${pattern}` : pattern;
-  const re = patternRegExp(full);
-  const inboxRe = patternRegExp(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
+  const full = fullPattern(ref, pattern);
+  const matches = mailboxMatcher(full);
   const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
   for (const row of rows(all, lsub)) {
-    if (!(re.test(row.name) || (row.name.startsWith('INBOX') && inboxRe.test(row.name)))) continue;
+    if (!matches(row.name)) continue;
+    if (row.parentOnly && full.includes('*')) continue;
     await ctx.untagged([`${verb} (${row.attributes.join(' ')}) "/" `, ...mailboxValue(row.name, ctx.session.utf8)]);
   }
   return ok(`${verb} completed`);

@@ -37,7 +37,9 @@ async function open(ctx: CommandContext, name: string, params: SelectParam[] | u
   if (!info) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'NONEXISTENT');
   if (params?.includes('CONDSTORE')) session.condstore = true;
   const states = await deps.store.states(info.id);
-  const recent = readOnly ? [] : deps.recent.claim(info.id, states.map((s) => s.uid));
+  // EXAMINE shows the same \Recent messages SELECT would, but leaves them for a read-write session to claim.
+  const uids = states.map((s) => s.uid);
+  const recent = readOnly ? deps.recent.peek(info.id, uids) : deps.recent.claim(info.id, uids);
   const selected = new SelectedMailbox(info, readOnly, states, recent);
   const unsubscribe = deps.events.subscribe((change) => {
     if (change.mailboxId !== info.id) return;

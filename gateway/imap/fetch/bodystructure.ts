@@ -40,6 +40,17 @@ async function lineCount(view: MessageView, start: number, end: number): Promise
   return lines;
 }
 
+/**
+ * Lines of a text part as Dovecot counts them. The parser counts every line it starts, so inside a
+ * multipart the empty line whose CRLF belongs to the next boundary is counted too ("hello\r\n" + boundary
+ * would be 2): when the part's body ends with LF, that last counted line is the boundary's.
+ */
+async function textLines(view: MessageView, n: MimeNodeInfo, range: { start: number; end: number }, topLevel: boolean): Promise<number> {
+  if (topLevel || n.bodyLines === 0 || range.end <= range.start) return n.bodyLines;
+  const last = await view.read({ start: range.end - 1, end: range.end });
+  return last[0] === 0x0a ? n.bodyLines - 1 : n.bodyLines;
+}
+
 const PLACEHOLDER: SExp = [str('TEXT'), str('PLAIN'), [str('CHARSET'), str('US-ASCII')], null, null, str('7BIT'), 0, 0];
 
 async function node(view: MessageView, n: MimeNodeInfo, extended: boolean, topLevel: boolean, depth: number): Promise<SExp> {
@@ -68,7 +79,7 @@ async function node(view: MessageView, n: MimeNodeInfo, extended: boolean, topLe
     const header = await view.read(view.headerRange(n.message, false));
     fields.push(envelope(header), await node(view, n.message, extended, false, depth + 1), await lineCount(view, range.start, range.end));
   } else if (ct.type === 'text') {
-    fields.push(n.bodyLines);
+    fields.push(await textLines(view, n, range, topLevel));
   }
   if (extended) fields.push(null, disposition(n), null, null);
   return fields;

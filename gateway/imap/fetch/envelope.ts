@@ -11,18 +11,25 @@ function bytes(text: string | undefined | null): SExp {
   return text === undefined || text === null || text === '' ? null : str(Buffer.from(text, 'latin1'));
 }
 
-function address(a: Parsed): SExp {
+function address(a: Parsed, routes: Map<string, string>): SExp {
   const at = (a.address ?? '').lastIndexOf('@');
   const mailbox = at === -1 ? (a.address ?? '') : a.address!.slice(0, at);
   const host = at === -1 ? null : a.address!.slice(at + 1);
-  return [bytes(a.name), null, bytes(mailbox) ?? str(''), host === null ? null : bytes(host) ?? str('')];
+  return [bytes(a.name), bytes(routes.get(a.address ?? '')), bytes(mailbox) ?? str(''), host === null ? null : bytes(host) ?? str('')];
 }
 
 export function addressList(value: string | null): SExp {
   if (value === null || value.trim() === '') return null;
+  // addressparser drops an obsolete source route (<@route:user@host>, RFC 5322 4.4): keep it aside for
+  // the envelope's adl field. Bounded: the header value is already size-limited, the regex is linear.
+  const routes = new Map<string, string>();
+  const stripped = value.replace(/<\s*(@[^<>:"]{1,500}):([^<>:"@\s]{1,500}@[^<>"\s]{1,500})\s*>/g, (_m, route: string, addr: string) => {
+    routes.set(addr, route);
+    return `<${addr}>`;
+  });
   let parsed: Parsed[];
   try {
-    parsed = addressparser(value) as Parsed[];
+    parsed = addressparser(stripped) as Parsed[];
   } catch {
     return null;
   }
@@ -30,9 +37,10 @@ export function addressList(value: string | null): SExp {
   for (const a of parsed.slice(0, 1000)) {
     if (a.group) {
       out.push([null, null, bytes(a.name) ?? str(''), null]);
-      for (const member of a.group.slice(0, 1000)) out.push(address(member));
+      // A comment-only member ("group2: (foo) ;") parses as a name without an address: not an address.
+      for (const member of a.group.slice(0, 1000)) if (member.address) out.push(address(member, routes));
       out.push([null, null, null, null]);
-    } else if (a.address || a.name) out.push(address(a));
+    } else if (a.address) out.push(address(a, routes));
   }
   return out.length > 0 ? out : null;
 }

@@ -40,6 +40,8 @@ export function parseSection(tokens: Token[]): SectionSpec {
   if (kind === 'HEADER.FIELDS' || kind === 'HEADER.FIELDS.NOT') {
     const list = tokens[1];
     if (tokens.length !== 2 || list.type !== 'list' || list.items.length === 0) throw new BadCommand('HEADER.FIELDS needs a list of field names');
+    // Each name is compared with every header line of every message fetched: keep the list bounded.
+    if (list.items.length > MAX_HEADER_FIELDS) throw new BadCommand('Too many header field names', 'LIMIT');
     fields = list.items.map((t) => {
       const name = t.type === 'atom' || t.type === 'string' ? t.value : '';
       if (!FIELD_NAME.test(name)) throw new BadCommand('Invalid header field name');
@@ -70,10 +72,14 @@ function item(t: Token): FetchItem {
   return { kind: name } as FetchItem;
 }
 
+export const MAX_HEADER_FIELDS = 200;
+export const MAX_FETCH_ITEMS = 100;
+
 export function parseFetchItems(t: Token): FetchItem[] {
   if (t.type === 'atom' && !t.section && MACROS[t.value.toUpperCase()]) return MACROS[t.value.toUpperCase()].map((k) => ({ kind: k }) as FetchItem);
   if (t.type === 'list') {
     if (t.items.length === 0) throw new BadCommand('Empty fetch attribute list');
+    if (t.items.length > MAX_FETCH_ITEMS) throw new BadCommand('Too many fetch attributes', 'LIMIT');
     return t.items.map(item);
   }
   return [item(t)];

@@ -49,6 +49,19 @@ export function intervals(ranges: SeqRange[], star: number): [number, number][] 
   return merged;
 }
 
+/** Whether n falls in sorted, merged intervals: binary search, so a set of thousands of ranges costs log n per message. */
+export function inSpans(spans: [number, number][], n: number): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (n < spans[mid][0]) hi = mid - 1;
+    else if (n > spans[mid][1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
 /** Members of a sorted number list that fall in the intervals. */
 export function pick(sorted: number[], spans: [number, number][]): number[] {
   const out: number[] = [];

@@ -4,6 +4,7 @@
 // case-insensitively, so "Quyết định" finds "QUYẾT ĐỊNH" whatever encoding the sender chose.
 
 import libmime from 'libmime';
+import addressparser from 'nodemailer/lib/addressparser';
 import libqp from 'libqp';
 import type { MimeNodeInfo } from '../../intake/mime/types.js';
 import { decodeText } from '../../intake/message.js';
@@ -11,7 +12,7 @@ import { zonedParts } from '../../../policies/text/dates.js';
 import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { splitHeader } from '../fetch/header-block.js';
 import { partsOf, type MessageView } from '../fetch/message-view.js';
-import { intervals } from '../protocol/sequence.js';
+import { inSpans, intervals } from '../protocol/sequence.js';
 import type { Day, SearchKey } from './parse.js';
 import type { DecodedFieldCache } from './field-cache.js';
 
@@ -123,7 +124,13 @@ class Lazy {
   async field(key: string): Promise<string[]> {
     const hit = this.decoded.get(key);
     if (hit) return hit;
-    const decode = async () => (await this.fields()).filter((f) => f.key === key).map((f) => fold(decodeHeaderText(f.value)));
+    const decode = async () => {
+      const raw = (await this.fields()).filter((f) => f.key === key).map((f) => f.value);
+      const values = raw.map((v) => fold(decodeHeaderText(v)));
+      // FROM/TO/CC/BCC also match the parsed addresses (RFC 3501 6.4.4): "<user (c)@ (c) host>" is user@host.
+      if (ADDRESS_FIELDS.has(key)) for (const v of raw) values.push(...parsedAddresses(v).map((a) => fold(decodeHeaderText(a))));
+      return values;
+    };
     const cache = this.subject.fieldCache;
     const values = cache ? await cache.load(this.subject.meta.messageId, key, decode) : await decode();
     this.decoded.set(key, values);
@@ -162,6 +169,21 @@ class Lazy {
     })();
     return this.body;
   }
+}
+
+const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc']);
+
+/** "name address" for each address of a header value (group members flattened), at most 1000. */
+function parsedAddresses(value: string): string[] {
+  type Parsed = { name?: string; address?: string; group?: Parsed[] };
+  let parsed: Parsed[];
+  try {
+    parsed = addressparser(value) as Parsed[];
+  } catch {
+    return [];
+  }
+  const flat = parsed.slice(0, 1000).flatMap((a) => (a.group ? a.group.slice(0, 1000) : [a]));
+  return flat.filter((a) => a.address).map((a) => `${a.name ?? ''} ${a.address}`.trim());
 }
 
 function cost(k: SearchKey): number {
@@ -292,10 +314,10 @@ function syncMeta(key: SearchKey, s: SearchSubject, env: SearchEnv): boolean {
     case 'modseq':
       return m.modseq >= key.modseq;
     case 'seq':
-      return spans(key, env.uids.length, env).some(([lo, hi]) => s.seq >= lo && s.seq <= hi);
+      return inSpans(spans(key, env.uids.length, env), s.seq);
     case 'uid': {
       const star = env.uids.length > 0 ? env.uids[env.uids.length - 1] : 0;
-      return spans(key, star, env).some(([lo, hi]) => m.uid >= lo && m.uid <= hi);
+      return inSpans(spans(key, star, env), m.uid);
     }
     default:
       throw new Error(`not a metadata key: ${key.op}`);

@@ -47,6 +47,9 @@ const DATE_KEYS: Record<string, ['internal' | 'sent', 'before' | 'on' | 'since']
 };
 const HEADER_KEYS = new Set(['BCC', 'CC', 'FROM', 'SUBJECT', 'TO']);
 const MAX_DEPTH = 32;
+/** Keys per SEARCH: each one is evaluated per message, so "OR a OR b ..." x thousands is CPU per message. */
+export const MAX_SEARCH_KEYS = 256;
+let keyCount = 0;
 
 function text(c: Cursor, what: string): string {
   const t = c.next(what);
@@ -57,6 +60,7 @@ function text(c: Cursor, what: string): string {
 
 function key(c: Cursor, depth: number): SearchKey {
   if (depth > MAX_DEPTH) throw new BadCommand('Search keys nested too deeply');
+  if (++keyCount > MAX_SEARCH_KEYS) throw new BadCommand('Too many search keys', 'LIMIT');
   const t = c.next('search key');
   if (t.type === 'list') {
     const inner = new Cursor(t.items);
@@ -118,6 +122,7 @@ export const SUPPORTED_CHARSETS = ['US-ASCII', 'UTF-8'];
 
 export function parseSearch(tokens: Token[]): SearchProgram {
   const c = new Cursor(tokens);
+  keyCount = 0; // parsing is synchronous: one counter serves every session
   let charset = 'US-ASCII';
   if (c.peekAtom() === 'CHARSET') {
     c.next('CHARSET');
