@@ -180,32 +180,43 @@ export class ImapConnection {
       pending = [];
       await this.put(buf);
     };
+    let failure: Error | null = null;
     for (const chunk of chunks) {
       if (typeof chunk === 'string') pending.push(Buffer.from(chunk, 'utf8'));
       else if (Buffer.isBuffer(chunk)) pending.push(chunk);
       else {
         await flush();
         let sent = 0;
-        const stream = chunk.open();
-        try {
-          for await (const piece of stream) {
-            const buf = (piece as Buffer).subarray(0, chunk.size - sent);
-            sent += buf.length;
-            await this.put(buf);
-            if (sent >= chunk.size) break;
+        if (!failure) {
+          const stream = chunk.open();
+          try {
+            for await (const piece of stream) {
+              const buf = (piece as Buffer).subarray(0, chunk.size - sent);
+              sent += buf.length;
+              await this.put(buf);
+              if (sent >= chunk.size) break;
+            }
+            if (sent < chunk.size) failure = new Error(`literal source ended early: ${sent} of ${chunk.size} bytes`);
+          } catch (err) {
+            if (this.closed) throw err;
+            failure = err as Error;
+          } finally {
+            stream.destroy();
           }
-        } finally {
-          stream.destroy();
         }
-        // A literal must carry exactly the announced bytes or the stream is desynchronised.
-        if (sent < chunk.size) {
-          this.close();
-          throw new Error('literal source ended early');
-        }
+        // A damaged or missing blob must not desynchronise or drop the connection: the announced
+        // literal is padded and the line completed, then the caller answers NO [SERVERBUG].
+        if (sent < chunk.size) await this.pad(chunk.size - sent);
       }
       if (pending.length > 64) await flush();
     }
     await flush();
+    if (failure) throw new LiteralSourceError(failure);
+  }
+
+  private async pad(length: number): Promise<void> {
+    const block = Buffer.alloc(Math.min(length, 64 * 1024), 0x20);
+    for (let left = length; left > 0; left -= block.length) await this.put(left >= block.length ? block : block.subarray(0, left));
   }
 
   private put(buf: Buffer): Promise<void> {
@@ -276,5 +287,12 @@ export class ImapConnection {
     await Promise.race([this.write(['* BYE Dang tat may chu / Server shutting down']).catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
     this.socket.destroy();
     this.finish();
+  }
+}
+
+/** A literal's source (a stored blob) failed while it was being sent; the connection is still in sync. */
+export class LiteralSourceError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`literal source failed: ${cause.message}`);
   }
 }
