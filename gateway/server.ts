@@ -9,6 +9,7 @@ import { ByteBudget } from '../policies/files/budget.js';
 import { SERVICE_NAMES } from '../policies/services.js';
 import type { PolicyServices } from '../policies/types.js';
 import { openStorage, type Storage } from '../storage/index.js';
+import { startOrphanSweeper } from '../storage/blob-sweep.js';
 import { Authenticator } from './auth/authenticator.js';
 import { seedDemoAccounts } from './demo.js';
 import { MailboxEvents } from './events.js';
@@ -59,8 +60,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
   const imap: RunningImapListener[] = [];
+  let sweeper: { stop(): Promise<void> } | null = null;
   try {
     await cleanSpool(storage.spoolDir, log);
+    sweeper = startOrphanSweeper(storage, { intervalMs: config.docgate.blobSweep.interval, graceMs: config.docgate.blobSweep.grace, log: log.child({ component: 'blob-sweep' }) });
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
     });
@@ -106,11 +109,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
+        await sweeper?.stop();
         await storage.close();
       },
     };
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
+    await sweeper?.stop();
     await storage.close().catch(() => undefined);
     throw err;
   }

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -62,6 +62,9 @@ export class BlobStore {
     // short or damaged (written by an older process, or by hand). A damaged one is replaced.
     if (await this.intact(sha256, (await stat(tempPath)).size)) {
       await unlink(tempPath);
+      // A reused blob is young again, so the orphan sweep's grace period covers this transaction too.
+      const now = new Date();
+      await utimes(target, now, now);
     } else {
       await rename(tempPath, target);
     }
