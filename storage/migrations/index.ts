@@ -10,7 +10,39 @@ import { messageHeaderSchema } from './004-message-header.js';
 
 export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema];
 
+/** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK = 0x646f6367;
+
+interface PgConnection {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Two processes starting at once on an empty database would both create the tables (one dies with
+ * `relation "accounts" already exists`): on PostgreSQL the migrations run under a session advisory
+ * lock held on one dedicated connection, so the second waits and then finds nothing to do.
+ */
+async function withMigrationLock(sequelize: Sequelize, work: () => Promise<void>): Promise<void> {
+  if (sequelize.getDialect() !== 'postgres') return work();
+  const manager = sequelize.connectionManager as unknown as { getConnection(o: { type: 'write' }): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
+  const conn = await manager.getConnection({ type: 'write' });
+  try {
+    await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await work();
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await manager.releaseConnection(conn);
+  }
+}
+
 export async function migrate(sequelize: Sequelize, log: Logger): Promise<void> {
+  await withMigrationLock(sequelize, () => migrateUnlocked(sequelize, log));
+}
+
+async function migrateUnlocked(sequelize: Sequelize, log: Logger): Promise<void> {
   const umzug = new Umzug({
     migrations: MIGRATIONS.map((m) => ({ name: m.name, up: () => m.up(sequelize.getQueryInterface()), down: () => m.down(sequelize.getQueryInterface()) })),
     storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
