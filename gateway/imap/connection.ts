@@ -284,9 +284,22 @@ export class ImapConnection {
   /** Ends the connection for a server shutdown. */
   async shutdown(): Promise<void> {
     if (this.closed) return;
-    await Promise.race([this.write(['* BYE Dang tat may chu / Server shutting down']).catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
-    this.socket.destroy();
+    const bounded = (work: Promise<unknown>, ms: number) => Promise.race([work, new Promise((r) => setTimeout(r, ms).unref())]);
+    // Behind any response being written (a BYE may not split a literal), but never waiting long.
+    await bounded(this.write(['* BYE [UNAVAILABLE] Dang tat may chu / Server shutting down']).catch(() => undefined), 1_000);
     this.finish();
+    // end(), not destroy(): destroy would discard the BYE still buffered (or corked) in the socket.
+    const socket = this.socket;
+    if (!socket.destroyed) {
+      await bounded(
+        new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.end();
+        }),
+        1_000,
+      );
+    }
+    socket.destroy();
   }
 }
 
