@@ -7,6 +7,7 @@ import type { Logger } from '../../gateway/log.js';
 import { initialSchema } from './001-initial.js';
 import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
+import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema];
 
@@ -20,10 +21,15 @@ interface PgConnection {
 /**
  * Two processes starting at once on an empty database would both create the tables (one dies with
  * `relation "accounts" already exists`): on PostgreSQL the migrations run under a session advisory
- * lock held on one dedicated connection, so the second waits and then finds nothing to do.
+ * lock held on one dedicated connection, on SQLite under a lock file; the second waits and then
+ * finds nothing to do.
  */
 async function withMigrationLock(sequelize: Sequelize, work: () => Promise<void>): Promise<void> {
-  if (sequelize.getDialect() !== 'postgres') return work();
+  if (sequelize.getDialect() !== 'postgres') {
+    const storage = (sequelize as unknown as { options: { storage?: string } }).options.storage;
+    // SQLite: a lock file next to the database file (an in-memory database is never shared).
+    return storage && storage !== ':memory:' ? withLockFile(`${storage}.migrate.lock`, work) : work();
+  }
   const manager = sequelize.connectionManager as unknown as { getConnection(o: { type: 'write' }): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
   const conn = await manager.getConnection({ type: 'write' });
   try {
