@@ -21,7 +21,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function ownerGone(root: string, id: string, own: string): Promise<boolean> {
+async function ownerGone(root: string, id: string): Promise<boolean> {
   const text = await readFile(path.join(root, id + OWNER), 'utf8').catch(() => null);
   // A directory without an owner file is from before per-process spools, or its owner died creating it.
   if (text === null) return true;
@@ -42,17 +42,17 @@ export async function cleanDeadSpools(root: string, own = ''): Promise<number> {
     const name = entry.name;
     if (name === own || name === own + OWNER) continue;
     if (entry.isDirectory()) {
-      if (!(await ownerGone(root, name, own))) continue;
+      if (!(await ownerGone(root, name))) continue;
       await rm(path.join(root, name), { recursive: true, force: true });
       await rm(path.join(root, name + OWNER), { force: true });
       removed++;
     } else if (name.endsWith(OWNER)) {
       // An owner file whose directory is gone: remove it once its owner is gone too.
       const id = name.slice(0, -OWNER.length);
-      if (await ownerGone(root, id, own)) await rm(path.join(root, name), { force: true });
+      if (await ownerGone(root, id)) await rm(path.join(root, name), { force: true });
     } else {
-      // A file spooled by a version that shared data/spool/: no live process can own it safely... unless
-      // an older gateway still runs; those are not supported next to per-process spools.
+      // A loose file from a version that spooled into data/spool/ itself (older gateways are not
+      // supported running next to per-process spools).
       await rm(path.join(root, name), { force: true });
       removed++;
     }
