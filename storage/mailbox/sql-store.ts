@@ -3,7 +3,7 @@
 // new MODSEQ from mailboxes.highest_modseq; expunges leave tombstones for CONDSTORE/IDLE sessions.
 
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
 import type { BlobStore } from '../blobs.js';
 import type { Models } from '../models.js';
@@ -285,6 +285,8 @@ export class SqlMailboxStore implements MailboxStore {
     const head = start < p ? content.prefix.subarray(start, Math.min(stop, p)) : Buffer.alloc(0);
     if (stop <= p) return Buffer.from(head);
     const tail = await this.deps.blobs.read(content.blobSha256, Math.max(0, start - p), stop - p);
+    // A short blob (damaged store) is an error, never a silently shorter message.
+    if (tail.length !== stop - Math.max(p, start)) throw new Error(`blob ${content.blobSha256} is shorter than its row says`);
     return head.length > 0 ? Buffer.concat([head, tail]) : tail;
   }
 
@@ -302,8 +304,9 @@ export class SqlMailboxStore implements MailboxStore {
       return out;
     }
     const blob = this.deps.blobs.stream(content.blobSha256, Math.max(0, start - p), stop - p);
-    blob.on('error', (err) => out.destroy(err));
-    blob.pipe(out);
+    // pipeline, not pipe: when the reader destroys `out` (a client gone mid-FETCH) the blob's file
+    // descriptor is closed too, and a blob error reaches the reader.
+    pipeline(blob, out, () => undefined);
     return out;
   }
 
