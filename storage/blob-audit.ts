@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { BlobStore } from './blobs.js';
+import { boundQuery } from './sql.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -48,7 +49,7 @@ export async function referencedBlobs(sequelize: Sequelize): Promise<Map<string,
 }
 
 export async function isReferenced(sequelize: Sequelize, sha256: string, transaction?: Transaction): Promise<boolean> {
-  const rows = await sequelize.query('SELECT 1 AS found FROM messages WHERE blob_sha256 = :sha256 LIMIT 1', { type: QueryTypes.SELECT, replacements: { sha256 }, transaction });
+  const rows = await boundQuery(sequelize, 'SELECT 1 AS found FROM messages WHERE blob_sha256 = :sha256 LIMIT 1', { sha256 }, { transaction });
   return rows.length > 0;
 }
 

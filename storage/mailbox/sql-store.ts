@@ -2,7 +2,7 @@
 // write path (storage.writes). UIDs come from mailboxes.uid_next (never reused); every change takes a
 // new MODSEQ from mailboxes.highest_modseq; expunges leave tombstones for CONDSTORE/IDLE sessions.
 
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
 import type { BlobStore } from '../blobs.js';
@@ -12,7 +12,8 @@ import type { RegisterRepository } from '../register/repository.js';
 import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
 import { MailboxIndexCache, parseFlags } from './mailbox-index.js';
-import type { ReadPool, ReadParams } from '../read-pool.js';
+import type { ReadPool } from '../read-pool.js';
+import { boundQuery, type NamedParams } from '../sql.js';
 import type { Storage } from '../index.js';
 import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
 import type { MailboxRepository } from './repository.js';
@@ -101,9 +102,9 @@ export class SqlMailboxStore implements MailboxStore {
     this.index = new MailboxIndexCache(deps.reads);
   }
 
-  private select<T extends object>(sql: string, replacements: Record<string, unknown>, t?: Transaction): Promise<T[]> {
-    if (!t) return this.deps.reads.query<T>(sql, replacements as ReadParams);
-    return this.deps.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t });
+  private select<T extends object>(sql: string, params: NamedParams, t?: Transaction): Promise<T[]> {
+    if (!t) return this.deps.reads.query<T>(sql, params);
+    return boundQuery<T>(this.deps.sequelize, sql, params, { transaction: t });
   }
 
   async list(agencyId: string): Promise<MailboxInfo[]> {
@@ -153,9 +154,9 @@ export class SqlMailboxStore implements MailboxStore {
     await this.deps.writes.run(async (t) => {
       const mailbox = await this.get(agencyId, name, t);
       if (!mailbox) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
-      await this.deps.sequelize.query('DELETE FROM mailbox_expunges WHERE mailbox_id = :id', { replacements: { id: mailbox.id }, transaction: t });
-      await this.deps.sequelize.query('DELETE FROM mailbox_messages WHERE mailbox_id = :id', { replacements: { id: mailbox.id }, transaction: t });
-      await this.deps.sequelize.query('DELETE FROM mailboxes WHERE id = :id', { replacements: { id: mailbox.id }, transaction: t });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_expunges WHERE mailbox_id = :id', { id: mailbox.id }, { transaction: t, select: false });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_messages WHERE mailbox_id = :id', { id: mailbox.id }, { transaction: t, select: false });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailboxes WHERE id = :id', { id: mailbox.id }, { transaction: t, select: false });
     });
     this.deps.mailboxes.invalidate();
   }
@@ -351,10 +352,7 @@ export class SqlMailboxStore implements MailboxStore {
       if (updates.length > 0) {
         const { modseq } = await this.bumpModseq(t, mailboxId);
         for (const u of updates) {
-          await this.deps.sequelize.query('UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id', {
-            replacements: { flags: JSON.stringify(u.flags), modseq, id: u.id },
-            transaction: t,
-          });
+          await boundQuery(this.deps.sequelize, 'UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id', { flags: JSON.stringify(u.flags), modseq, id: u.id }, { transaction: t, select: false });
           const state = { uid: u.uid, flags: u.flags, modseq };
           changed.push(state);
           present.push(state);
@@ -379,7 +377,7 @@ export class SqlMailboxStore implements MailboxStore {
   private async removeRows(t: Transaction, mailboxId: number, rows: { id: number; uid: number }[]): Promise<number> {
     const { modseq } = await this.bumpModseq(t, mailboxId);
     for (const part of chunks(rows)) {
-      await this.deps.sequelize.query('DELETE FROM mailbox_messages WHERE id IN (:ids)', { replacements: { ids: part.map((r) => r.id) }, transaction: t });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_messages WHERE id IN (:ids)', { ids: part.map((r) => r.id) }, { transaction: t, select: false });
       await this.deps.sequelize.getQueryInterface().bulkInsert(
         'mailbox_expunges',
         part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq })),
