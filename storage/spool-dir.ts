@@ -7,19 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from './process-alive.js';
 
 const OWNER = '.owner';
 /** Tells this process from an earlier one with the same pid (pid 1 in a restarted container). */
 const INCARNATION = randomBytes(8).toString('hex');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function ownerGone(root: string, id: string): Promise<boolean> {
   const text = await readFile(path.join(root, id + OWNER), 'utf8').catch(() => null);
@@ -31,7 +23,7 @@ async function ownerGone(root: string, id: string): Promise<boolean> {
   if (host !== os.hostname()) return false;
   // Our own pid: ours (another storage in this process) or a previous incarnation's.
   if (pid === process.pid) return incarnation !== INCARNATION;
-  return !alive(pid);
+  return !processAlive(pid);
 }
 
 /** Removes spool directories (and loose files) whose owner process is not alive; returns how many. */

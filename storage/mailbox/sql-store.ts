@@ -466,38 +466,8 @@ export class SqlMailboxStore implements MailboxStore {
   }
 
   async append(input: AppendInput): Promise<{ uid: number; uidValidity: number; modseq: number }> {
-    const syncDirs = await this.deps.blobs.adopt(input.tempPath, input.sha256);
-    return this.deps.writes.submit({
-      syncDirs,
-      run: async (t) => {
-        const message = await this.deps.models.Message.create(
-          {
-            blobSha256: input.sha256,
-            blobSize: input.size,
-            prefix: '',
-            size: input.size,
-            structure: input.structure ? JSON.stringify(input.structure) : null,
-            header: input.header,
-            createdAt: input.internalDate,
-          },
-          { transaction: t },
-        );
-        const { firstUid, modseq, uidValidity } = await this.allocate(t, input.mailboxId, 1);
-        await this.deps.models.MailboxMessage.create(
-          {
-            mailboxId: input.mailboxId,
-            uid: firstUid,
-            messageId: message.get('id') as number,
-            documentId: null,
-            flags: JSON.stringify(input.flags),
-            modseq,
-            internalDate: input.internalDate,
-          },
-          { transaction: t },
-        );
-        return { uid: firstUid, uidValidity, modseq };
-      },
-    });
+    const { uids, uidValidity, modseq } = await this.appendMany([input]);
+    return { uid: uids[0], uidValidity, modseq };
   }
 
   async appendMany(inputs: AppendInput[]): Promise<{ uids: number[]; uidValidity: number; modseq: number }> {

@@ -3,19 +3,11 @@
 // them; a lock whose owner is gone is taken over.
 
 import { open, readFile, rm, stat } from 'node:fs/promises';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../process-alive.js';
 
 async function stale(lockPath: string): Promise<boolean> {
   const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-  if (pid > 0) return !alive(pid);
+  if (pid > 0) return !processAlive(pid);
   // Created but no pid yet: only stale if its creator died right there (older than a minute).
   const info = await stat(lockPath).catch(() => null);
   return info !== null && Date.now() - info.mtimeMs > 60_000;

@@ -3,7 +3,6 @@
 // stored structure (base64 / quoted-printable, then the declared charset) and compare in NFC,
 // case-insensitively, so "Quyết định" finds "QUYẾT ĐỊNH" whatever encoding the sender chose.
 
-import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
 import libqp from 'libqp';
 import type { MimeNodeInfo } from '../../intake/mime/types.js';
@@ -15,6 +14,7 @@ import { partsOf, type MessageView } from '../fetch/message-view.js';
 import { inSpans, intervals } from '../protocol/sequence.js';
 import type { Day, SearchKey } from './parse.js';
 import type { DecodedFieldCache } from './field-cache.js';
+import { decodeHeaderText } from '../header-text.js';
 
 const MAX_TEXT_PART = 4 * 1024 * 1024;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -88,15 +88,6 @@ function compareDay(actual: number | null, cmp: 'before' | 'on' | 'since', wante
   return cmp === 'before' ? actual < wanted : cmp === 'on' ? actual === wanted : actual >= wanted;
 }
 
-function decodeHeaderText(raw: string): string {
-  const bytes = Buffer.from(raw, 'latin1');
-  const text = bytes.every((b) => b < 0x80) ? raw : bytes.toString('utf8');
-  try {
-    return libmime.decodeWords(text);
-  } catch {
-    return text;
-  }
-}
 
 function decodeBody(bytes: Buffer, node: MimeNodeInfo): string {
   let data = bytes;

@@ -1,7 +1,6 @@
 // The base subject of RFC 5256 2.1, for SORT SUBJECT: encoded words decoded, "Re:", "Fwd:", "[list]"
 // prefixes, "(fwd)" trailers and "[Fwd: ...]" wrappers removed, case folded.
 
-import libmime from 'libmime';
 
 const TRAILER = /(?:\s+|\(fwd\))$/i;
 const BLOB = '\\[[^[\\]]*\\]\\s*';
@@ -10,15 +9,6 @@ const LEADING_BLOB = new RegExp(`^${BLOB}`);
 // Each step removes at least one character; the bound only guards against a regex surprise.
 const MAX_STEPS = 10_000;
 
-export function decodeSubject(raw: string): string {
-  const bytes = Buffer.from(raw, 'latin1');
-  const text = bytes.every((b) => b < 0x80) ? raw : bytes.toString('utf8');
-  try {
-    return libmime.decodeWords(text);
-  } catch {
-    return text;
-  }
-}
 
 export function baseSubject(decoded: string): string {
   let s = decoded.replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ');

@@ -2,7 +2,8 @@
 
 import addressparser from 'nodemailer/lib/addressparser';
 import { fieldValue, type RawField } from '../fetch/header-block.js';
-import { baseSubject, decodeSubject } from './base-subject.js';
+import { decodeHeaderText } from '../header-text.js';
+import { baseSubject } from './base-subject.js';
 
 export type SortCriterion = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
 export const CRITERIA: ReadonlySet<string> = new Set(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO', 'DISPLAYFROM', 'DISPLAYTO']);
@@ -35,7 +36,7 @@ function mailboxKey(value: string | null): string {
 function displayKey(value: string | null): string {
   const a = firstAddress(value);
   if (!a) return '';
-  const name = a.name ? decodeSubject(a.name) : '';
+  const name = a.name ? decodeHeaderText(a.name) : '';
   return (name.trim() || (a.address ?? '')).normalize('NFC').toUpperCase();
 }
 
@@ -53,7 +54,7 @@ export function sortKey(criterion: SortCriterion, meta: { internalDate: Date; si
     }
     case 'SUBJECT': {
       const raw = header ? fieldValue(header, 'subject') : null;
-      return raw ? baseSubject(decodeSubject(raw)) : '';
+      return raw ? baseSubject(decodeHeaderText(raw)) : '';
     }
     case 'FROM':
     case 'TO':
