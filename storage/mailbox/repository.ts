@@ -43,9 +43,14 @@ export class MailboxRepository {
     for (const folder of Object.values(FOLDERS)) {
       if (names.has(folder.name)) continue;
       await this.models.Mailbox.create(
-        { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, subscribed: true, createdAt: now },
+        { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, createdAt: now },
         { transaction: t },
       );
+      // The standard folders start subscribed.
+      await this.sequelize.query('INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', {
+        replacements: { agencyId, name: folder.name },
+        transaction: t,
+      });
     }
   }
 

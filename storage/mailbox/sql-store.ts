@@ -64,7 +64,6 @@ function mailboxInfo(row: Record<string, unknown>): MailboxInfo {
     uidValidity: toNumber(row.uid_validity ?? row.uidValidity),
     uidNext: toNumber(row.uid_next ?? row.uidNext),
     highestModseq: toNumber(row.highest_modseq ?? row.highestModseq),
-    subscribed: Boolean(row.subscribed),
   };
 }
 
@@ -135,7 +134,7 @@ export class SqlMailboxStore implements MailboxStore {
       this.lastValidity = validity;
       // CREATE does not subscribe (as Dovecot; RFC 3501 leaves it open): SUBSCRIBE is the client's choice.
       const row = await this.deps.models.Mailbox.create(
-        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, subscribed: false, createdAt: now },
+        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, createdAt: now },
         { transaction: t },
       );
       return mailboxInfo(row.get({ plain: true }) as unknown as Record<string, unknown>);
@@ -178,15 +177,39 @@ export class SqlMailboxStore implements MailboxStore {
       for (const child of children) {
         await this.deps.models.Mailbox.update({ name: to + child.name.slice(from.length) }, { where: { id: child.id }, transaction: t });
       }
+      // Subscriptions of the moved mailboxes follow them (as they did when they were a mailbox column);
+      // subscriptions of names that do not exist stay where they are.
+      for (const name of [from, ...children.map((c) => c.name)]) {
+        const moved = await this.select<{ name: unknown }>('SELECT name FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
+        if (moved.length === 0) continue;
+        await this.deps.sequelize.query('DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { replacements: { agencyId, name }, transaction: t });
+        await this.subscribe(t, agencyId, to + name.slice(from.length));
+      }
     });
     this.deps.mailboxes.invalidate();
   }
 
+  private async subscribe(t: Transaction, agencyId: string, name: string): Promise<void> {
+    await this.deps.sequelize.query('INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', {
+      replacements: { agencyId, name },
+      transaction: t,
+    });
+  }
+
   async setSubscribed(agencyId: string, name: string, subscribed: boolean): Promise<void> {
     await this.deps.writes.run(async (t) => {
-      const [count] = await this.deps.models.Mailbox.update({ subscribed }, { where: { agencyId, name }, transaction: t });
-      if (count === 0 && subscribed) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+      if (!subscribed) {
+        await this.deps.sequelize.query('DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { replacements: { agencyId, name }, transaction: t });
+        return;
+      }
+      if (!(await this.get(agencyId, name, t))) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+      await this.subscribe(t, agencyId, name);
     });
+  }
+
+  async subscriptions(agencyId: string): Promise<string[]> {
+    const rows = await this.select<{ name: unknown }>('SELECT name FROM mailbox_subscriptions WHERE agency_id = :agencyId', { agencyId });
+    return rows.map((r) => String(r.name)).sort();
   }
 
   async states(mailboxId: number): Promise<MessageState[]> {

@@ -7,8 +7,9 @@ import type { Logger } from '../../gateway/log.js';
 import { initialSchema } from './001-initial.js';
 import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
+import { subscriptionsSchema } from './005-subscriptions.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema];
+export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema];
 
 export async function migrate(sequelize: Sequelize, log: Logger): Promise<void> {
   const umzug = new Umzug({

@@ -122,6 +122,29 @@ describe('IMAP compliance details (imaptest findings)', function () {
     expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "cha/con"']);
   });
 
+  it('DELETE keeps the subscription (RFC 3501 6.3.6): LSUB shows it \\Noselect, LIST (SUBSCRIBED) \\NonExistent \\Subscribed', async function () {
+    await a.command('CREATE "huy/mot"');
+    await a.command('CREATE "huy/hai"');
+    await a.command('SUBSCRIBE "huy/mot"');
+    await a.command('SUBSCRIBE "huy/hai"');
+    expect((await a.command('DELETE "huy/mot"')).tagged).to.match(/^A\d+ OK /);
+    expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/hai"', '* LSUB (\\Noselect) "/" "huy/mot"']);
+    expect((await b.command('LIST (SUBSCRIBED) "" "huy/*"')).lines).to.deep.equal(['* LIST (\\Subscribed) "/" "huy/hai"', '* LIST (\\NonExistent \\Subscribed) "/" "huy/mot"']);
+    // Not subscribed-only: a deleted name is not listed at all.
+    expect((await b.command('LIST "" "huy/*" RETURN (SUBSCRIBED)')).lines).to.deep.equal(['* LIST (\\HasNoChildren \\Subscribed) "/" "huy/hai"']);
+    await a.command('DELETE "huy/hai"');
+    await a.command('DELETE "huy"');
+    expect((await b.command('LIST (SUBSCRIBED RECURSIVEMATCH) "" "huy"')).lines).to.deep.equal(['* LIST (\\NonExistent) "/" "huy" (CHILDINFO ("SUBSCRIBED"))']);
+    // Re-created, the name is subscribed again; UNSUBSCRIBE of a deleted name works.
+    await a.command('CREATE "huy/mot"');
+    expect((await b.command('LSUB "" "huy/mot"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/mot"']);
+    expect((await a.command('UNSUBSCRIBE "huy/hai"')).tagged).to.match(/^A\d+ OK /);
+    expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/mot"']);
+    // RENAME carries the subscription along.
+    await a.command('RENAME "huy/mot" "huy/ba"');
+    expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/ba"']);
+  });
+
   it('APPEND literal8 with NUL (RFC 3516 4.4) is stored converted: BODY[1] is base64, BINARY[1] the original bytes; NUL elsewhere is refused', async function () {
     await a.command('CREATE "nhi-phan"');
     const body = Buffer.from([0x00, 0x2d, 0xe4, 0x0a, 0x0d, 0x0a, 0x0a]);
