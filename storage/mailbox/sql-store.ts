@@ -8,6 +8,7 @@ import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
 import type { BlobStore } from '../blobs.js';
 import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
+import { runSql } from '../sql.js';
 import type { RegisterRepository } from '../register/repository.js';
 import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
@@ -120,18 +121,30 @@ export class SqlMailboxStore implements MailboxStore {
     return rows.length > 0 ? mailboxInfo(rows[0]) : null;
   }
 
-  /** Highest UIDVALIDITY this process has handed out. */
-  private lastValidity = 0;
+  /**
+   * The next UIDVALIDITY, in the caller's transaction: above the counter row (migration 006, shared by
+   * every process on this database), above every existing mailbox, and at least the current second.
+   */
+  private async nextUidValidity(t: Transaction, now: Date): Promise<number> {
+    const [max] = await this.select<{ v: unknown }>('SELECT MAX(uid_validity) AS v FROM mailboxes', {}, t);
+    const floor = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1);
+    const rows = await runSql(
+      this.deps.sequelize,
+      t,
+      'UPDATE uid_validity_counter SET last_value = CASE WHEN last_value + 1 > ? THEN last_value + 1 ELSE ? END WHERE id = 1 RETURNING last_value',
+      [floor, floor],
+    );
+    if (rows.length === 1) return toNumber(rows[0].last_value);
+    await runSql(this.deps.sequelize, t, 'INSERT INTO uid_validity_counter (id, last_value) VALUES (1, ?)', [floor]);
+    return floor;
+  }
 
   async create(agencyId: string, name: string, now: Date): Promise<MailboxInfo> {
     return this.deps.writes.run(async (t) => {
       if (await this.get(agencyId, name, t)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
-      // A re-created name must never show an old UIDVALIDITY (RFC 3501 2.3.1.1).
-      const [max] = await this.select<{ v: unknown }>('SELECT MAX(uid_validity) AS v FROM mailboxes', {}, t);
-      // MAX over rows goes down when the newest mailbox is deleted: the high-water mark kept here does not,
-      // so delete + create in the same second still gets a new value.
-      const validity = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1, this.lastValidity + 1);
-      this.lastValidity = validity;
+      // A re-created name must never show an old UIDVALIDITY (RFC 3501 2.3.1.1): MAX over rows goes down
+      // when the newest mailbox is deleted, the counter row does not.
+      const validity = await this.nextUidValidity(t, now);
       // CREATE does not subscribe (as Dovecot; RFC 3501 leaves it open): SUBSCRIBE is the client's choice.
       const row = await this.deps.models.Mailbox.create(
         { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, createdAt: now },

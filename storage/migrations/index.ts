@@ -8,8 +8,9 @@ import { initialSchema } from './001-initial.js';
 import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
 import { subscriptionsSchema } from './005-subscriptions.js';
+import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema];
+export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema];
 
 export async function migrate(sequelize: Sequelize, log: Logger): Promise<void> {
   const umzug = new Umzug({

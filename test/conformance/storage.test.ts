@@ -1,12 +1,12 @@
 // One storage suite, run on SQLite and on PostgreSQL: migrations, numbering without gaps or repeats when
 // several processes write at once, UIDs never reused, whole submissions or nothing, IMAP subscriptions
-// independent of mailboxes.
+// independent of mailboxes, UIDVALIDITY never repeated by any process.
 
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
 import { silentLogger } from '../../gateway/log.js';
 import { openDatabase, type Database } from '../../storage/db.js';
 import { BlobStore } from '../../storage/blobs.js';
@@ -190,7 +190,40 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await one.setSubscribed(C, 'khong-co', false);
     });
 
-    it('migration 005 copies the old subscribed flags into mailbox_subscriptions', async () => {
+    it('UIDVALIDITY never repeats across processes: the high-water mark is a database row, not process memory', async () => {
+      const [one, two] = writers.map((w) => w.store);
+      // A clock in the past: only the stored high-water mark keeps the values apart.
+      const past = new Date(Date.UTC(2020, 0, 1));
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        for (const [creator, deleter] of [
+          [one, two],
+          [two, one],
+        ]) {
+          seen.push((await creator.create(C, 'lap-lai', past)).uidValidity);
+          await deleter.delete(C, 'lap-lai');
+        }
+      }
+      // A third process, opened later, continues above what the others handed out.
+      const third = await writer(url, dataDir);
+      try {
+        seen.push((await third.store.create(C, 'lap-lai', past)).uidValidity);
+        await third.store.delete(C, 'lap-lai');
+        // Concurrent creates from two processes get distinct values.
+        const both = await Promise.all([one.create(C, 'song-song-1', past), third.store.create(C, 'song-song-2', past)]);
+        seen.push(...both.map((m) => m.uidValidity));
+        const [counter] = await third.db.sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', { type: QueryTypes.SELECT });
+        expect(Number(counter.last_value)).to.equal(Math.max(...seen));
+      } finally {
+        await third.writes.close();
+        await third.reads.close();
+        await third.db.close();
+      }
+      expect(new Set(seen).size, seen.join(' ')).to.equal(seen.length);
+      expect(seen.slice(0, 7), 'increasing').to.deep.equal([...seen.slice(0, 7)].sort((a, b) => a - b));
+    });
+
+    it('migration 005 copies the old subscribed flags into mailbox_subscriptions; 006 seeds the UIDVALIDITY counter', async () => {
       const fresh = dialect === 'postgres' ? await createTempDatabase() : null;
       const sequelize = fresh ? new Sequelize(fresh.url, { logging: false, dialect: 'postgres' }) : new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
       try {
@@ -212,6 +245,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           { agency_id: A, name: 'cu/moi' },
         ]);
         for (const m of MIGRATIONS.slice(index + 1)) await m.up(qi);
+        // 006 starts the UIDVALIDITY counter at the highest existing value.
+        const [counter] = await sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', { type: QueryTypes.SELECT });
+        expect(Number(counter.last_value)).to.equal(1);
       } finally {
         await sequelize.close();
         await fresh?.drop();
