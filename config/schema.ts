@@ -55,6 +55,9 @@ export const docgateSchema = z.strictObject({
       }
     }, bilingual('múi giờ không hợp lệ', 'unknown time zone')),
   database: z.strictObject({ url: databaseUrl.default('sqlite:docgate.sqlite') }).prefault({}),
+  // Blobs no row refers to (a failed commit, a crash) are removed once older than the grace period,
+  // which must exceed any transaction's life; interval 0 sweeps only at start.
+  blobSweep: z.strictObject({ interval: duration.default(6 * 3600_000), grace: duration.default(3600_000) }).prefault({}),
   tls: z
     .strictObject({
       cert: z.string().default('tls/cert.pem'),

@@ -1,6 +1,6 @@
 // Starts and stops everything from one loaded, frozen Config: storage, TLS, policy, intake, listeners.
 
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { AgencyDirectory } from '../config/agencies.js';
 import { loadPolicy, type Config } from '../config/load.js';
 import { PolicyEngine } from '../policies/engine.js';
@@ -9,6 +9,8 @@ import { ByteBudget } from '../policies/files/budget.js';
 import { SERVICE_NAMES } from '../policies/services.js';
 import type { PolicyServices } from '../policies/types.js';
 import { openStorage, type Storage } from '../storage/index.js';
+import { startOrphanSweeper } from '../storage/blob-sweep.js';
+import { cleanDeadSpools } from '../storage/spool-dir.js';
 import { Authenticator } from './auth/authenticator.js';
 import { seedDemoAccounts } from './demo.js';
 import { MailboxEvents } from './events.js';
@@ -44,12 +46,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** A crash can leave spool files whose sessions never got an answer: nothing refers to them. */
-async function cleanSpool(dir: string, log: Logger): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const leftovers = await readdir(dir);
-  await Promise.all(leftovers.map((name) => rm(`${dir}/${name}`, { force: true, recursive: true })));
-  if (leftovers.length > 0) log.info('spool cleaned', { files: leftovers.length });
+/**
+ * A crash can leave spool files whose sessions never got an answer: nothing refers to them. Only the
+ * spools of processes that are gone are removed; another live gateway on this data directory keeps its own.
+ */
+async function cleanSpool(storage: Storage, log: Logger): Promise<void> {
+  const removed = await cleanDeadSpools(storage.spoolRoot, path.basename(storage.spoolDir));
+  if (removed > 0) log.info('spool cleaned', { entries: removed });
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -59,8 +62,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
   const imap: RunningImapListener[] = [];
+  let sweeper: { stop(): Promise<void> } | null = null;
   try {
-    await cleanSpool(storage.spoolDir, log);
+    await cleanSpool(storage, log);
+    sweeper = startOrphanSweeper(storage, { intervalMs: config.docgate.blobSweep.interval, graceMs: config.docgate.blobSweep.grace, log: log.child({ component: 'blob-sweep' }) });
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
     });
@@ -106,11 +111,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
+        await sweeper?.stop();
         await storage.close();
       },
     };
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
+    await sweeper?.stop();
     await storage.close().catch(() => undefined);
     throw err;
   }

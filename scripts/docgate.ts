@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The docgate command line: serve, config check, account management. Exit codes: 0 ok, 1 failure,
+// The docgate command line: serve, config check, account management, store check. Exit codes: 0 ok, 1 failure,
 // 2 bad configuration or usage.
 
 import { Command, CommanderError } from 'commander';
@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStoreCommands } from './commands/store.js';
 
 export function buildProgram(): Command {
   const program = new Command('docgate')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerAccountCommands(program);
   registerQuarantineCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 

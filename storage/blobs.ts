@@ -1,10 +1,13 @@
 // Content-addressed store of raw messages: data/blobs/ab/cd/<sha256>. A blob is written to a temp file,
 // fsynced, renamed into place; the directory entries are fsynced before any database row refers to it.
 
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Lru } from './lru.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -20,6 +23,9 @@ export async function fsyncPath(target: string): Promise<void> {
 export class BlobStore {
   /** Leaf directories created (and their entries fsynced) once per process; concurrent adopters share it. */
   private readonly leafDirs = new Map<string, Promise<void>>();
+
+  /** Blobs whose bytes this process has written or hashed: adopting them again needs only a size check. */
+  private readonly verified = new Lru<string, true>(100_000);
 
   constructor(readonly root: string) {}
 
@@ -52,12 +58,38 @@ export class BlobStore {
     }
     await ready;
     const dirs = [leaf];
-    if (await this.exists(sha256)) {
+    // An existing blob is trusted only when it is intact: a crash or a full disk may have left it
+    // short or damaged (written by an older process, or by hand). A damaged one is replaced.
+    if (await this.intact(sha256, (await stat(tempPath)).size)) {
       await unlink(tempPath);
+      // A reused blob is young again, so the orphan sweep's grace period covers this transaction too.
+      const now = new Date();
+      await utimes(target, now, now);
     } else {
       await rename(tempPath, target);
     }
+    this.verified.set(sha256, true);
     return dirs;
+  }
+
+  /** Whether the blob exists with this size and (unless verified before in this process) this digest. */
+  private async intact(sha256: string, size: number): Promise<boolean> {
+    let actual: number;
+    try {
+      actual = (await stat(this.pathOf(sha256))).size;
+    } catch {
+      return false;
+    }
+    if (actual !== size) return false;
+    if (this.verified.get(sha256)) return true;
+    return (await this.digest(sha256)) === sha256;
+  }
+
+  /** SHA-256 of the blob's bytes as they are on disk. */
+  async digest(sha256: string): Promise<string> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(this.pathOf(sha256)), hash);
+    return hash.digest('hex');
   }
 
   async exists(sha256: string): Promise<boolean> {

@@ -11,6 +11,7 @@ import { MailboxRepository } from './mailbox/repository.js';
 import { RegisterRepository, type SubmissionRecord } from './register/repository.js';
 import { WriteQueue } from './write-queue.js';
 import { ReadPool } from './read-pool.js';
+import { claimSpoolDir } from './spool-dir.js';
 
 /** Group key of submissions written through the group commit (WriteTask.group). */
 export const RECORD_SUBMISSION = 'register.record';
@@ -24,7 +25,10 @@ export interface Storage {
   accounts: AccountRepository;
   mailboxes: MailboxRepository;
   register: RegisterRepository;
+  /** This process's own spool directory, data/spool/<pid>-<random> (storage/spool-dir.ts). */
   spoolDir: string;
+  /** data/spool, shared by every process on this data directory. */
+  spoolRoot: string;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,8 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
   const register = new RegisterRepository(db.sequelize, db.models, mailboxes);
   const reads = await ReadPool.open(db.sequelize, db.storagePath);
   writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
+  const spoolRoot = path.join(config.dataDir, 'spool');
+  const spool = await claimSpoolDir(spoolRoot);
   return {
     db,
     reads,
@@ -45,11 +51,13 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
     accounts: new AccountRepository(db.models),
     mailboxes,
     register,
-    spoolDir: path.join(config.dataDir, 'spool'),
+    spoolDir: spool.dir,
+    spoolRoot,
     async close() {
       await writes.close();
       await reads.close();
       await db.close();
+      await spool.release();
     },
   };
 }

@@ -3,8 +3,8 @@
 // other, while WAL lets readers run side by side (and beside the writer). On PostgreSQL sequelize's
 // own pool already reads in parallel, so reads go through it.
 
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { sqliteValue, type SqlValue } from './sql.js';
+import type { Sequelize } from 'sequelize';
+import { boundQuery, positional, sqliteValue, type NamedParams } from './sql.js';
 
 interface SqliteDatabase {
   all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
@@ -15,25 +15,6 @@ interface SqliteDatabase {
 interface SqliteModule {
   Database: new (file: string, mode: number, callback: (err: Error | null) => void) => SqliteDatabase;
   OPEN_READONLY: number;
-}
-
-export type ReadParams = Record<string, SqlValue | SqlValue[]>;
-
-/** `:name` placeholders (arrays expanded to lists) → positional `?` and their values. */
-export function positional(sql: string, params: ReadParams): { sql: string; values: SqlValue[] } {
-  const values: SqlValue[] = [];
-  const text = sql.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
-    if (!(name in params)) throw new Error(`no value for :${name}`);
-    const value = params[name];
-    if (Array.isArray(value)) {
-      if (value.length === 0) return 'NULL';
-      values.push(...value);
-      return value.map(() => '?').join(', ');
-    }
-    values.push(value);
-    return '?';
-  });
-  return { sql: text, values };
 }
 
 export class ReadPool {
@@ -60,9 +41,9 @@ export class ReadPool {
     return new ReadPool(connections, sequelize);
   }
 
-  async query<T extends object = Record<string, unknown>>(sql: string, params: ReadParams = {}): Promise<T[]> {
+  async query<T extends object = Record<string, unknown>>(sql: string, params: NamedParams = {}): Promise<T[]> {
     if (this.connections.length === 0) {
-      return this.sequelize.query<T>(sql, { replacements: params, type: QueryTypes.SELECT });
+      return boundQuery<T>(this.sequelize, sql, params);
     }
     const { sql: text, values } = positional(sql, params);
     const connection = this.connections[this.next];

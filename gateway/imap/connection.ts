@@ -180,32 +180,43 @@ export class ImapConnection {
       pending = [];
       await this.put(buf);
     };
+    let failure: Error | null = null;
     for (const chunk of chunks) {
       if (typeof chunk === 'string') pending.push(Buffer.from(chunk, 'utf8'));
       else if (Buffer.isBuffer(chunk)) pending.push(chunk);
       else {
         await flush();
         let sent = 0;
-        const stream = chunk.open();
-        try {
-          for await (const piece of stream) {
-            const buf = (piece as Buffer).subarray(0, chunk.size - sent);
-            sent += buf.length;
-            await this.put(buf);
-            if (sent >= chunk.size) break;
+        if (!failure) {
+          const stream = chunk.open();
+          try {
+            for await (const piece of stream) {
+              const buf = (piece as Buffer).subarray(0, chunk.size - sent);
+              sent += buf.length;
+              await this.put(buf);
+              if (sent >= chunk.size) break;
+            }
+            if (sent < chunk.size) failure = new Error(`literal source ended early: ${sent} of ${chunk.size} bytes`);
+          } catch (err) {
+            if (this.closed) throw err;
+            failure = err as Error;
+          } finally {
+            stream.destroy();
           }
-        } finally {
-          stream.destroy();
         }
-        // A literal must carry exactly the announced bytes or the stream is desynchronised.
-        if (sent < chunk.size) {
-          this.close();
-          throw new Error('literal source ended early');
-        }
+        // A damaged or missing blob must not desynchronise or drop the connection: the announced
+        // literal is padded and the line completed, then the caller answers NO [SERVERBUG].
+        if (sent < chunk.size) await this.pad(chunk.size - sent);
       }
       if (pending.length > 64) await flush();
     }
     await flush();
+    if (failure) throw new LiteralSourceError(failure);
+  }
+
+  private async pad(length: number): Promise<void> {
+    const block = Buffer.alloc(Math.min(length, 64 * 1024), 0x20);
+    for (let left = length; left > 0; left -= block.length) await this.put(left >= block.length ? block : block.subarray(0, left));
   }
 
   private put(buf: Buffer): Promise<void> {
@@ -273,8 +284,28 @@ export class ImapConnection {
   /** Ends the connection for a server shutdown. */
   async shutdown(): Promise<void> {
     if (this.closed) return;
-    await Promise.race([this.write(['* BYE Dang tat may chu / Server shutting down']).catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
-    this.socket.destroy();
+    const bounded = (work: Promise<unknown>, ms: number) => Promise.race([work, new Promise((r) => setTimeout(r, ms).unref())]);
+    // Behind any response being written (a BYE may not split a literal), but never waiting long.
+    await bounded(this.write(['* BYE [UNAVAILABLE] Dang tat may chu / Server shutting down']).catch(() => undefined), 1_000);
     this.finish();
+    // end(), not destroy(): destroy would discard the BYE still buffered (or corked) in the socket.
+    const socket = this.socket;
+    if (!socket.destroyed) {
+      await bounded(
+        new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.end();
+        }),
+        1_000,
+      );
+    }
+    socket.destroy();
+  }
+}
+
+/** A literal's source (a stored blob) failed while it was being sent; the connection is still in sync. */
+export class LiteralSourceError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`literal source failed: ${cause.message}`);
   }
 }

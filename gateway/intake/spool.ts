@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { verifyWritten, writeFully, type WritableFile } from '../../storage/file-io.js';
 
 export interface SpoolLimits {
   maxSize: number;
@@ -95,17 +96,28 @@ class LineScanner {
   }
 }
 
+/** Read-write so the written bytes can be read back and checked before fsync. */
+function openSpoolFile(filePath: string): Promise<WritableFile> {
+  return open(filePath, 'wx+', 0o600);
+}
+
 /**
  * Consumes the whole stream (so the SMTP session can go on after a refusal) and writes it to a new
  * file in `spoolDir`.
  */
-export async function spoolData(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, spoolDir: string, limits: SpoolLimits): Promise<SpoolResult> {
+export async function spoolData(
+  stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  spoolDir: string,
+  limits: SpoolLimits,
+  openFile: (filePath: string) => Promise<WritableFile> = openSpoolFile,
+): Promise<SpoolResult> {
   const filePath = path.join(spoolDir, `${Date.now()}-${randomBytes(8).toString('hex')}.eml`);
-  const handle = await open(filePath, 'wx', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+  const handle = await openFile(filePath).catch(async (err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
     await mkdir(spoolDir, { recursive: true });
-    return open(filePath, 'wx', 0o600);
+    return openFile(filePath);
   });
+  let flushed = 0;
   const hash = createHash('sha256');
   const scanner = new LineScanner(limits.maxLineLength);
   let size = 0;
@@ -128,7 +140,8 @@ export async function spoolData(stream: AsyncIterable<Buffer | string> | Iterabl
       const out = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingLength);
       pending = [];
       pendingLength = 0;
-      await handle.write(out);
+      await writeFully(handle, out, flushed);
+      flushed += out.length;
     }
   };
 
@@ -187,6 +200,9 @@ export async function spoolData(stream: AsyncIterable<Buffer | string> | Iterabl
     if (!violation && headerParts) await flushHeader(null);
     if (!violation) {
       await write(Buffer.alloc(0), true);
+      // Read back before fsync: a short write must end as 451, never as a truncated message judged.
+      const sha256 = hash.copy().digest('hex');
+      await verifyWritten(handle, written, sha256);
       await handle.sync();
     }
   } catch (err) {

@@ -5,7 +5,7 @@ import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
 import type { MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
-import { insertRows, runSql } from '../sql.js';
+import { boundQuery, insertRows, runSql } from '../sql.js';
 
 export interface DeliveryInput {
   agencyId: string;
@@ -47,10 +47,7 @@ export class MailboxRepository {
         { transaction: t },
       );
       // The standard folders start subscribed.
-      await this.sequelize.query('INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', {
-        replacements: { agencyId, name: folder.name },
-        transaction: t,
-      });
+      await boundQuery(this.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name: folder.name }, { transaction: t, select: false });
     }
   }
 

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../blobs.js';
+import { verifyWritten, writeFully } from '../file-io.js';
 
 export interface SpooledFile {
   path: string;
@@ -28,25 +29,24 @@ export class SpoolWriter {
   static async create(spoolDir: string, kind: string): Promise<SpoolWriter> {
     await mkdir(spoolDir, { recursive: true });
     const writer = new SpoolWriter(spoolPath(spoolDir, kind));
-    writer.handle = await open(writer.path, 'wx', 0o600);
+    writer.handle = await open(writer.path, 'wx+', 0o600);
     return writer;
   }
 
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
+    await writeFully(this.handle!, chunk, this.size);
     this.size += chunk.length;
-    let done = 0;
-    while (done < chunk.length) {
-      const { bytesWritten } = await this.handle!.write(chunk, done, chunk.length - done);
-      done += bytesWritten;
-    }
   }
 
   async finish(): Promise<SpooledFile> {
+    const sha256 = this.hash.digest('hex');
+    // What is on disk is checked before fsync and adoption: a short write is an error, never a blob.
+    await verifyWritten(this.handle!, this.size, sha256);
     await this.handle!.sync();
     await this.handle!.close();
     this.handle = null;
-    return { path: this.path, size: this.size, sha256: this.hash.digest('hex') };
+    return { path: this.path, size: this.size, sha256 };
   }
 
   async abort(): Promise<void> {

@@ -2,18 +2,18 @@
 // write path (storage.writes). UIDs come from mailboxes.uid_next (never reused); every change takes a
 // new MODSEQ from mailboxes.highest_modseq; expunges leave tombstones for CONDSTORE/IDLE sessions.
 
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Sequelize, Transaction } from 'sequelize';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
 import type { BlobStore } from '../blobs.js';
 import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
-import { runSql } from '../sql.js';
 import type { RegisterRepository } from '../register/repository.js';
 import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
 import { MailboxIndexCache, parseFlags } from './mailbox-index.js';
-import type { ReadPool, ReadParams } from '../read-pool.js';
+import type { ReadPool } from '../read-pool.js';
+import { boundQuery, runSql, type NamedParams } from '../sql.js';
 import type { Storage } from '../index.js';
 import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
 import type { MailboxRepository } from './repository.js';
@@ -101,9 +101,9 @@ export class SqlMailboxStore implements MailboxStore {
     this.index = new MailboxIndexCache(deps.reads);
   }
 
-  private select<T extends object>(sql: string, replacements: Record<string, unknown>, t?: Transaction): Promise<T[]> {
-    if (!t) return this.deps.reads.query<T>(sql, replacements as ReadParams);
-    return this.deps.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction: t });
+  private select<T extends object>(sql: string, params: NamedParams, t?: Transaction): Promise<T[]> {
+    if (!t) return this.deps.reads.query<T>(sql, params);
+    return boundQuery<T>(this.deps.sequelize, sql, params, { transaction: t });
   }
 
   async list(agencyId: string): Promise<MailboxInfo[]> {
@@ -165,9 +165,9 @@ export class SqlMailboxStore implements MailboxStore {
     await this.deps.writes.run(async (t) => {
       const mailbox = await this.get(agencyId, name, t);
       if (!mailbox) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
-      await this.deps.sequelize.query('DELETE FROM mailbox_expunges WHERE mailbox_id = :id', { replacements: { id: mailbox.id }, transaction: t });
-      await this.deps.sequelize.query('DELETE FROM mailbox_messages WHERE mailbox_id = :id', { replacements: { id: mailbox.id }, transaction: t });
-      await this.deps.sequelize.query('DELETE FROM mailboxes WHERE id = :id', { replacements: { id: mailbox.id }, transaction: t });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_expunges WHERE mailbox_id = :id', { id: mailbox.id }, { transaction: t, select: false });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_messages WHERE mailbox_id = :id', { id: mailbox.id }, { transaction: t, select: false });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailboxes WHERE id = :id', { id: mailbox.id }, { transaction: t, select: false });
     });
     this.deps.mailboxes.invalidate();
   }
@@ -195,7 +195,7 @@ export class SqlMailboxStore implements MailboxStore {
       for (const name of [from, ...children.map((c) => c.name)]) {
         const moved = await this.select<{ name: unknown }>('SELECT name FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
         if (moved.length === 0) continue;
-        await this.deps.sequelize.query('DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { replacements: { agencyId, name }, transaction: t });
+        await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, { transaction: t, select: false });
         await this.subscribe(t, agencyId, to + name.slice(from.length));
       }
     });
@@ -203,16 +203,13 @@ export class SqlMailboxStore implements MailboxStore {
   }
 
   private async subscribe(t: Transaction, agencyId: string, name: string): Promise<void> {
-    await this.deps.sequelize.query('INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', {
-      replacements: { agencyId, name },
-      transaction: t,
-    });
+    await boundQuery(this.deps.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name }, { transaction: t, select: false });
   }
 
   async setSubscribed(agencyId: string, name: string, subscribed: boolean): Promise<void> {
     await this.deps.writes.run(async (t) => {
       if (!subscribed) {
-        await this.deps.sequelize.query('DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { replacements: { agencyId, name }, transaction: t });
+        await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, { transaction: t, select: false });
         return;
       }
       if (!(await this.get(agencyId, name, t))) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
@@ -321,6 +318,8 @@ export class SqlMailboxStore implements MailboxStore {
     const head = start < p ? content.prefix.subarray(start, Math.min(stop, p)) : Buffer.alloc(0);
     if (stop <= p) return Buffer.from(head);
     const tail = await this.deps.blobs.read(content.blobSha256, Math.max(0, start - p), stop - p);
+    // A short blob (damaged store) is an error, never a silently shorter message.
+    if (tail.length !== stop - Math.max(p, start)) throw new Error(`blob ${content.blobSha256} is shorter than its row says`);
     return head.length > 0 ? Buffer.concat([head, tail]) : tail;
   }
 
@@ -338,8 +337,9 @@ export class SqlMailboxStore implements MailboxStore {
       return out;
     }
     const blob = this.deps.blobs.stream(content.blobSha256, Math.max(0, start - p), stop - p);
-    blob.on('error', (err) => out.destroy(err));
-    blob.pipe(out);
+    // pipeline, not pipe: when the reader destroys `out` (a client gone mid-FETCH) the blob's file
+    // descriptor is closed too, and a blob error reaches the reader.
+    pipeline(blob, out, () => undefined);
     return out;
   }
 
@@ -384,10 +384,7 @@ export class SqlMailboxStore implements MailboxStore {
       if (updates.length > 0) {
         const { modseq } = await this.bumpModseq(t, mailboxId);
         for (const u of updates) {
-          await this.deps.sequelize.query('UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id', {
-            replacements: { flags: JSON.stringify(u.flags), modseq, id: u.id },
-            transaction: t,
-          });
+          await boundQuery(this.deps.sequelize, 'UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id', { flags: JSON.stringify(u.flags), modseq, id: u.id }, { transaction: t, select: false });
           const state = { uid: u.uid, flags: u.flags, modseq };
           changed.push(state);
           present.push(state);
@@ -412,7 +409,7 @@ export class SqlMailboxStore implements MailboxStore {
   private async removeRows(t: Transaction, mailboxId: number, rows: { id: number; uid: number }[]): Promise<number> {
     const { modseq } = await this.bumpModseq(t, mailboxId);
     for (const part of chunks(rows)) {
-      await this.deps.sequelize.query('DELETE FROM mailbox_messages WHERE id IN (:ids)', { replacements: { ids: part.map((r) => r.id) }, transaction: t });
+      await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_messages WHERE id IN (:ids)', { ids: part.map((r) => r.id) }, { transaction: t, select: false });
       await this.deps.sequelize.getQueryInterface().bulkInsert(
         'mailbox_expunges',
         part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq })),

@@ -9,10 +9,48 @@ import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
 import { subscriptionsSchema } from './005-subscriptions.js';
 import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
+import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema];
 
+/** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK = 0x646f6367;
+
+interface PgConnection {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Two processes starting at once on an empty database would both create the tables (one dies with
+ * `relation "accounts" already exists`): on PostgreSQL the migrations run under a session advisory
+ * lock held on one dedicated connection, on SQLite under a lock file; the second waits and then
+ * finds nothing to do.
+ */
+async function withMigrationLock(sequelize: Sequelize, work: () => Promise<void>): Promise<void> {
+  if (sequelize.getDialect() !== 'postgres') {
+    const storage = (sequelize as unknown as { options: { storage?: string } }).options.storage;
+    // SQLite: a lock file next to the database file (an in-memory database is never shared).
+    return storage && storage !== ':memory:' ? withLockFile(`${storage}.migrate.lock`, work) : work();
+  }
+  const manager = sequelize.connectionManager as unknown as { getConnection(o: { type: 'write' }): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
+  const conn = await manager.getConnection({ type: 'write' });
+  try {
+    await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await work();
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await manager.releaseConnection(conn);
+  }
+}
+
 export async function migrate(sequelize: Sequelize, log: Logger): Promise<void> {
+  await withMigrationLock(sequelize, () => migrateUnlocked(sequelize, log));
+}
+
+async function migrateUnlocked(sequelize: Sequelize, log: Logger): Promise<void> {
   const umzug = new Umzug({
     migrations: MIGRATIONS.map((m) => ({ name: m.name, up: () => m.up(sequelize.getQueryInterface()), down: () => m.down(sequelize.getQueryInterface()) })),
     storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),

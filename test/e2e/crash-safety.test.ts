@@ -131,7 +131,11 @@ describe('Crash safety (kill -9 during load)', function () {
     }
     // Restarting cleans what a killed session left in the spool.
     server = await startServe(env.configDir, env.dataDir);
-    expect(readdirSync(`${env.dataDir}/spool`)).to.deep.equal([]);
+    // Only the new process's own spool (directory + owner file) remains, and it is empty.
+    const spool = readdirSync(`${env.dataDir}/spool`);
+    expect(spool.filter((name) => !name.startsWith(`${server!.child.pid}-`))).to.deep.equal([]);
+    expect(spool).to.have.length(2);
+    for (const name of spool.filter((n) => !n.endsWith('.owner'))) expect(readdirSync(`${env.dataDir}/spool/${name}`)).to.deep.equal([]);
   });
 });
 

@@ -41,4 +41,16 @@ describe('SMTP wire bytes', function () {
     expect(reply.text).to.not.contain('5.1.1');
     c.close();
   });
+
+  it("gives smtp-server's own refusals in both languages with a reason code", async () => {
+    const c = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
+    expect((await c.command(`RCPT TO:<${AGENCIES.snv.address}>`)).text).to.equal('503 5.5.1 [protocol-violation] Can lenh MAIL truoc / Need MAIL command');
+    expect((await c.command('MAIL FROM:<a b@c>')).text).to.equal('501 5.1.7 [protocol-violation] Dia chi nguoi gui sai cu phap / Bad sender address syntax');
+    expect((await c.command(`MAIL FROM:<${AGENCIES.ubnd.address}>`)).code).to.equal(250);
+    expect((await c.command(`MAIL FROM:<${AGENCIES.ubnd.address}>`)).text).to.equal('503 5.5.1 [protocol-violation] Lenh MAIL long nhau / Nested MAIL command');
+    expect((await c.command('RCPT TO:<van\u0000thu@snv.hatinh.gov.vn>')).text).to.equal('501 5.1.3 [protocol-violation] Dia chi nguoi nhan sai cu phap / Bad recipient address syntax');
+    expect((await c.command('KILL')).text).to.equal('500 5.5.2 [protocol-violation] Lenh khong hop le / Command not recognized');
+    expect((await c.command('SHELL')).text).to.equal('500 5.5.2 [protocol-violation] Lenh khong hop le / Command not recognized');
+    c.close();
+  });
 });

@@ -18,7 +18,14 @@ const FAILURE_CODE: Record<AuthFailure, string> = {
 async function login(ctx: CommandContext, username: string, password: string): Promise<Completion> {
   const { session, deps } = ctx;
   if (!session.secure) return no(bilingual('Can ma hoa TLS truoc khi dang nhap (STARTTLS)', 'TLS is required before login (STARTTLS)'), 'PRIVACYREQUIRED');
-  const result = await deps.authenticator.authenticate(username, password, session.remoteAddress);
+  let result: Awaited<ReturnType<typeof deps.authenticator.authenticate>>;
+  try {
+    result = await deps.authenticator.authenticate(username, password, session.remoteAddress);
+  } catch (err) {
+    // The account store (database) is down: a temporary condition, not a server bug (RFC 5530).
+    deps.log.error('imap login: account store unavailable', { err, remoteAddress: session.remoteAddress });
+    return no(bilingual('He thong tam thoi khong kiem tra duoc tai khoan, vui long thu lai sau', 'Accounts are temporarily unavailable, try again later'), 'UNAVAILABLE');
+  }
   if (!result.ok) {
     session.authFailures++;
     const text = AUTH_FAILURE_TEXT[result.failure];

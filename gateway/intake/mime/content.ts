@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { writeFully } from '../../../storage/file-io.js';
 import { randomBytes } from 'node:crypto';
 
 export class ContentTooLargeError extends Error {
@@ -104,6 +105,8 @@ export class ContentSink {
     this.pendingLength += chunk.length;
   }
 
+  private fileOffset = 0;
+
   async settle(): Promise<void> {
     if (this.pendingLength > 0) {
       const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLength);
@@ -122,7 +125,9 @@ export class ContentSink {
       const data = this.kept.length === 1 ? this.kept[0] : Buffer.concat(this.kept, this.keptLength);
       this.kept = [];
       this.keptLength = 0;
-      await this.file.write(data);
+      // A short write near a full disk must fail the parse (451), not leave a truncated part to judge.
+      await writeFully(this.file, data, this.fileOffset);
+      this.fileOffset += data.length;
     }
   }
 
