@@ -178,7 +178,6 @@ export function defineModels(sequelize: Sequelize): Models {
         uidValidity: bigint('uidValidity'),
         uidNext: bigint('uidNext'),
         highestModseq: bigint('highestModseq'),
-        subscribed: bool(),
         createdAt: date(),
       },
       opts('mailboxes'),

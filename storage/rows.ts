@@ -125,7 +125,6 @@ export interface MailboxRow {
   uidValidity: number;
   uidNext: number;
   highestModseq: number;
-  subscribed: boolean;
   createdAt: Date;
 }
 

@@ -5,7 +5,7 @@ import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
 import type { MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
-import { insertRows, runSql } from '../sql.js';
+import { boundQuery, insertRows, runSql } from '../sql.js';
 
 export interface DeliveryInput {
   agencyId: string;
@@ -43,9 +43,11 @@ export class MailboxRepository {
     for (const folder of Object.values(FOLDERS)) {
       if (names.has(folder.name)) continue;
       await this.models.Mailbox.create(
-        { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, subscribed: true, createdAt: now },
+        { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, createdAt: now },
         { transaction: t },
       );
+      // The standard folders start subscribed.
+      await boundQuery(this.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name: folder.name }, { transaction: t, select: false });
     }
   }
 

@@ -13,7 +13,7 @@ import type { WriteQueue } from '../write-queue.js';
 import { ContentCache } from './content-cache.js';
 import { MailboxIndexCache, parseFlags } from './mailbox-index.js';
 import type { ReadPool } from '../read-pool.js';
-import { boundQuery, type NamedParams } from '../sql.js';
+import { boundQuery, runSql, type NamedParams } from '../sql.js';
 import type { Storage } from '../index.js';
 import { FOLDERS, SPECIAL_FOLDER_NAMES } from './folders.js';
 import type { MailboxRepository } from './repository.js';
@@ -65,7 +65,6 @@ function mailboxInfo(row: Record<string, unknown>): MailboxInfo {
     uidValidity: toNumber(row.uid_validity ?? row.uidValidity),
     uidNext: toNumber(row.uid_next ?? row.uidNext),
     highestModseq: toNumber(row.highest_modseq ?? row.highestModseq),
-    subscribed: Boolean(row.subscribed),
   };
 }
 
@@ -122,21 +121,33 @@ export class SqlMailboxStore implements MailboxStore {
     return rows.length > 0 ? mailboxInfo(rows[0]) : null;
   }
 
-  /** Highest UIDVALIDITY this process has handed out. */
-  private lastValidity = 0;
+  /**
+   * The next UIDVALIDITY, in the caller's transaction: above the counter row (migration 006, shared by
+   * every process on this database), above every existing mailbox, and at least the current second.
+   */
+  private async nextUidValidity(t: Transaction, now: Date): Promise<number> {
+    const [max] = await this.select<{ v: unknown }>('SELECT MAX(uid_validity) AS v FROM mailboxes', {}, t);
+    const floor = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1);
+    const rows = await runSql(
+      this.deps.sequelize,
+      t,
+      'UPDATE uid_validity_counter SET last_value = CASE WHEN last_value + 1 > ? THEN last_value + 1 ELSE ? END WHERE id = 1 RETURNING last_value',
+      [floor, floor],
+    );
+    if (rows.length === 1) return toNumber(rows[0].last_value);
+    await runSql(this.deps.sequelize, t, 'INSERT INTO uid_validity_counter (id, last_value) VALUES (1, ?)', [floor]);
+    return floor;
+  }
 
   async create(agencyId: string, name: string, now: Date): Promise<MailboxInfo> {
     return this.deps.writes.run(async (t) => {
       if (await this.get(agencyId, name, t)) throw new MailboxStoreError('ALREADYEXISTS', 'Thu muc da ton tai', 'Mailbox already exists');
-      // A re-created name must never show an old UIDVALIDITY (RFC 3501 2.3.1.1).
-      const [max] = await this.select<{ v: unknown }>('SELECT MAX(uid_validity) AS v FROM mailboxes', {}, t);
-      // MAX over rows goes down when the newest mailbox is deleted: the high-water mark kept here does not,
-      // so delete + create in the same second still gets a new value.
-      const validity = Math.max(Math.floor(now.getTime() / 1000), toNumber(max?.v ?? 0) + 1, this.lastValidity + 1);
-      this.lastValidity = validity;
+      // A re-created name must never show an old UIDVALIDITY (RFC 3501 2.3.1.1): MAX over rows goes down
+      // when the newest mailbox is deleted, the counter row does not.
+      const validity = await this.nextUidValidity(t, now);
       // CREATE does not subscribe (as Dovecot; RFC 3501 leaves it open): SUBSCRIBE is the client's choice.
       const row = await this.deps.models.Mailbox.create(
-        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, subscribed: false, createdAt: now },
+        { agencyId, name, specialUse: null, uidValidity: validity, uidNext: 1, highestModseq: 1, createdAt: now },
         { transaction: t },
       );
       return mailboxInfo(row.get({ plain: true }) as unknown as Record<string, unknown>);
@@ -179,15 +190,36 @@ export class SqlMailboxStore implements MailboxStore {
       for (const child of children) {
         await this.deps.models.Mailbox.update({ name: to + child.name.slice(from.length) }, { where: { id: child.id }, transaction: t });
       }
+      // Subscriptions of the moved mailboxes follow them (as they did when they were a mailbox column);
+      // subscriptions of names that do not exist stay where they are.
+      for (const name of [from, ...children.map((c) => c.name)]) {
+        const moved = await this.select<{ name: unknown }>('SELECT name FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
+        if (moved.length === 0) continue;
+        await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, { transaction: t, select: false });
+        await this.subscribe(t, agencyId, to + name.slice(from.length));
+      }
     });
     this.deps.mailboxes.invalidate();
   }
 
+  private async subscribe(t: Transaction, agencyId: string, name: string): Promise<void> {
+    await boundQuery(this.deps.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name }, { transaction: t, select: false });
+  }
+
   async setSubscribed(agencyId: string, name: string, subscribed: boolean): Promise<void> {
     await this.deps.writes.run(async (t) => {
-      const [count] = await this.deps.models.Mailbox.update({ subscribed }, { where: { agencyId, name }, transaction: t });
-      if (count === 0 && subscribed) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+      if (!subscribed) {
+        await boundQuery(this.deps.sequelize, 'DELETE FROM mailbox_subscriptions WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, { transaction: t, select: false });
+        return;
+      }
+      if (!(await this.get(agencyId, name, t))) throw new MailboxStoreError('NONEXISTENT', 'Thu muc khong ton tai', 'No such mailbox');
+      await this.subscribe(t, agencyId, name);
     });
+  }
+
+  async subscriptions(agencyId: string): Promise<string[]> {
+    const rows = await this.select<{ name: unknown }>('SELECT name FROM mailbox_subscriptions WHERE agency_id = :agencyId', { agencyId });
+    return rows.map((r) => String(r.name)).sort();
   }
 
   async states(mailboxId: number): Promise<MessageState[]> {

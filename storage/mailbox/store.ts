@@ -131,7 +131,13 @@ export interface MailboxStore {
   create(agencyId: string, name: string, now: Date): Promise<MailboxInfo>;
   delete(agencyId: string, name: string): Promise<void>;
   rename(agencyId: string, from: string, to: string): Promise<void>;
+  /**
+   * Subscriptions are names, independent of mailboxes (RFC 3501 6.3.6): DELETE keeps them, RENAME moves
+   * those of the renamed mailbox and its inferiors. SUBSCRIBE needs an existing mailbox.
+   */
   setSubscribed(agencyId: string, name: string, subscribed: boolean): Promise<void>;
+  /** The agency's subscribed names, existing or not, sorted. */
+  subscriptions(agencyId: string): Promise<string[]>;
 
   /** All messages of a mailbox, by UID (SELECT). */
   states(mailboxId: number): Promise<MessageState[]>;

@@ -7,9 +7,11 @@ import type { Logger } from '../../gateway/log.js';
 import { initialSchema } from './001-initial.js';
 import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
+import { subscriptionsSchema } from './005-subscriptions.js';
+import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
 import { withLockFile } from './lock-file.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema];
+export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK = 0x646f6367;

@@ -1,13 +1,19 @@
 // One storage suite, run on SQLite and on PostgreSQL: migrations, numbering without gaps or repeats when
-// several processes write at once, UIDs never reused, whole submissions or nothing.
+// several processes write at once, UIDs never reused, whole submissions or nothing, IMAP subscriptions
+// independent of mailboxes, UIDVALIDITY never repeated by any process.
 
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Transaction } from 'sequelize';
+import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
 import { silentLogger } from '../../gateway/log.js';
 import { openDatabase, type Database } from '../../storage/db.js';
+import { BlobStore } from '../../storage/blobs.js';
+import { ReadPool } from '../../storage/read-pool.js';
+import { SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
+import { MailboxStoreError } from '../../storage/mailbox/store.js';
+import { MIGRATIONS } from '../../storage/migrations/index.js';
 import { MailboxRepository } from '../../storage/mailbox/repository.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { RegisterRepository, type SubmissionRecord } from '../../storage/register/repository.js';
@@ -36,6 +42,8 @@ interface Writer {
   writes: WriteQueue;
   register: RegisterRepository;
   mailboxes: MailboxRepository;
+  reads: ReadPool;
+  store: SqlMailboxStore;
 }
 
 async function writer(url: string, dataDir: string): Promise<Writer> {
@@ -44,7 +52,10 @@ async function writer(url: string, dataDir: string): Promise<Writer> {
   const register = new RegisterRepository(db.sequelize, db.models, mailboxes);
   const writes = new WriteQueue(db, silentLogger);
   writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
-  return { db, writes, register, mailboxes };
+  const reads = await ReadPool.open(db.sequelize, db.storagePath);
+  const blobs = new BlobStore(path.join(dataDir, 'blobs'));
+  const store = new SqlMailboxStore({ sequelize: db.sequelize, reads, models: db.models, writes, blobs, mailboxes, register });
+  return { db, writes, register, mailboxes, reads, store };
 }
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -72,6 +83,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     after(async () => {
       for (const w of writers) {
         await w.writes.close();
+        await w.reads.close();
         await w.db.close();
       }
       await temp?.drop();
@@ -147,6 +159,99 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await Promise.all(grouped)).to.deep.equal(['ok', 'failed', 'ok']);
       const numbers = (await writers[0].register.book(B, 'incoming', 2026)).map((e) => e.number);
       expect(numbers).to.deep.equal(Array.from({ length: before + 4 }, (_, k) => k + 1));
+    });
+
+    it('subscriptions are names of their own: DELETE keeps them, RENAME moves them, both processes see them', async () => {
+      const [one, two] = writers.map((w) => w.store);
+      const standard = Object.values(FOLDERS).map((f) => f.name);
+      expect(await one.subscriptions(C)).to.include.members(standard);
+      await one.create(C, 'theo-doi', new Date());
+      await one.create(C, 'theo-doi/con', new Date());
+      await one.setSubscribed(C, 'theo-doi/con', true);
+      await one.setSubscribed(C, 'theo-doi/con', true);
+      expect((await two.subscriptions(C)).filter((n) => n.startsWith('theo-doi'))).to.deep.equal(['theo-doi/con']);
+      expect(await one.subscriptions(B), 'per agency').to.not.include('theo-doi/con');
+      await two.delete(C, 'theo-doi/con');
+      expect(await one.get(C, 'theo-doi/con')).to.equal(null);
+      expect(await one.subscriptions(C), 'DELETE leaves the subscription').to.include('theo-doi/con');
+      await one.create(C, 'theo-doi/con', new Date());
+      expect(await one.subscriptions(C)).to.include('theo-doi/con');
+      await one.rename(C, 'theo-doi', 'da-xong');
+      const after = await two.subscriptions(C);
+      expect(after).to.include('da-xong/con');
+      expect(after).to.not.include('theo-doi/con');
+      await one.setSubscribed(C, 'da-xong/con', false);
+      expect(await two.subscriptions(C)).to.not.include('da-xong/con');
+      let refused: unknown = null;
+      await one.setSubscribed(C, 'khong-co', true).catch((err) => (refused = err));
+      expect(refused).to.be.instanceOf(MailboxStoreError);
+      expect((refused as MailboxStoreError).code).to.equal('NONEXISTENT');
+      // Unsubscribing a name that is not subscribed, or whose mailbox is gone, is not an error.
+      await one.setSubscribed(C, 'khong-co', false);
+    });
+
+    it('UIDVALIDITY never repeats across processes: the high-water mark is a database row, not process memory', async () => {
+      const [one, two] = writers.map((w) => w.store);
+      // A clock in the past: only the stored high-water mark keeps the values apart.
+      const past = new Date(Date.UTC(2020, 0, 1));
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        for (const [creator, deleter] of [
+          [one, two],
+          [two, one],
+        ]) {
+          seen.push((await creator.create(C, 'lap-lai', past)).uidValidity);
+          await deleter.delete(C, 'lap-lai');
+        }
+      }
+      // A third process, opened later, continues above what the others handed out.
+      const third = await writer(url, dataDir);
+      try {
+        seen.push((await third.store.create(C, 'lap-lai', past)).uidValidity);
+        await third.store.delete(C, 'lap-lai');
+        // Concurrent creates from two processes get distinct values.
+        const both = await Promise.all([one.create(C, 'song-song-1', past), third.store.create(C, 'song-song-2', past)]);
+        seen.push(...both.map((m) => m.uidValidity));
+        const [counter] = await third.db.sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', { type: QueryTypes.SELECT });
+        expect(Number(counter.last_value)).to.equal(Math.max(...seen));
+      } finally {
+        await third.writes.close();
+        await third.reads.close();
+        await third.db.close();
+      }
+      expect(new Set(seen).size, seen.join(' ')).to.equal(seen.length);
+      expect(seen.slice(0, 7), 'increasing').to.deep.equal([...seen.slice(0, 7)].sort((a, b) => a - b));
+    });
+
+    it('migration 005 copies the old subscribed flags into mailbox_subscriptions; 006 seeds the UIDVALIDITY counter', async () => {
+      const fresh = dialect === 'postgres' ? await createTempDatabase() : null;
+      const sequelize = fresh ? new Sequelize(fresh.url, { logging: false, dialect: 'postgres' }) : new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
+      try {
+        const qi = sequelize.getQueryInterface();
+        const index = MIGRATIONS.findIndex((m) => m.name === '005-subscriptions');
+        expect(index).to.be.greaterThan(0);
+        for (const m of MIGRATIONS.slice(0, index)) await m.up(qi);
+        const now = new Date();
+        for (const [name, subscribed] of [['INBOX', true], ['cu', false], ['cu/moi', true]] as const) {
+          await sequelize.query(
+            'INSERT INTO mailboxes (agency_id, name, special_use, uid_validity, uid_next, highest_modseq, subscribed, created_at) VALUES (:agency, :name, NULL, 1, 1, 1, :subscribed, :now)',
+            { replacements: { agency: A, name, subscribed, now } },
+          );
+        }
+        await MIGRATIONS[index].up(qi);
+        const [rows] = await sequelize.query('SELECT agency_id, name FROM mailbox_subscriptions ORDER BY name');
+        expect(rows).to.deep.equal([
+          { agency_id: A, name: 'INBOX' },
+          { agency_id: A, name: 'cu/moi' },
+        ]);
+        for (const m of MIGRATIONS.slice(index + 1)) await m.up(qi);
+        // 006 starts the UIDVALIDITY counter at the highest existing value.
+        const [counter] = await sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', { type: QueryTypes.SELECT });
+        expect(Number(counter.last_value)).to.equal(1);
+      } finally {
+        await sequelize.close();
+        await fresh?.drop();
+      }
     });
   });
 }

@@ -1,6 +1,6 @@
 // RFC 3501 details that Dovecot's imaptest checks, pinned one by one over the wire: keywords announced in
 // FLAGS before a FETCH shows them, atoms starting with `~`, EXAMINE's RECENT, UIDVALIDITY of re-created
-// mailboxes, LSUB's \Noselect parents, envelope groups, address SEARCH and body line counts.
+// mailboxes, LSUB's \Noselect parents, envelope groups, address SEARCH, body line counts and binary APPEND.
 
 import { expect } from 'chai';
 import type { TestGateway } from '../helpers/gateway.js';
@@ -120,6 +120,55 @@ describe('IMAP compliance details (imaptest findings)', function () {
     await a.command('SUBSCRIBE "cha/con"');
     expect((await a.command('LSUB "" "%"')).lines.filter((l) => l.includes('"cha'))).to.deep.equal(['* LSUB (\\Noselect) "/" "cha"']);
     expect((await a.command('LSUB "" "cha*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "cha/con"']);
+  });
+
+  it('DELETE keeps the subscription (RFC 3501 6.3.6): LSUB shows it \\Noselect, LIST (SUBSCRIBED) \\NonExistent \\Subscribed', async function () {
+    await a.command('CREATE "huy/mot"');
+    await a.command('CREATE "huy/hai"');
+    await a.command('SUBSCRIBE "huy/mot"');
+    await a.command('SUBSCRIBE "huy/hai"');
+    expect((await a.command('DELETE "huy/mot"')).tagged).to.match(/^A\d+ OK /);
+    expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/hai"', '* LSUB (\\Noselect) "/" "huy/mot"']);
+    expect((await b.command('LIST (SUBSCRIBED) "" "huy/*"')).lines).to.deep.equal(['* LIST (\\Subscribed) "/" "huy/hai"', '* LIST (\\NonExistent \\Subscribed) "/" "huy/mot"']);
+    // Not subscribed-only: a deleted name is not listed at all.
+    expect((await b.command('LIST "" "huy/*" RETURN (SUBSCRIBED)')).lines).to.deep.equal(['* LIST (\\HasNoChildren \\Subscribed) "/" "huy/hai"']);
+    await a.command('DELETE "huy/hai"');
+    await a.command('DELETE "huy"');
+    expect((await b.command('LIST (SUBSCRIBED RECURSIVEMATCH) "" "huy"')).lines).to.deep.equal(['* LIST (\\NonExistent) "/" "huy" (CHILDINFO ("SUBSCRIBED"))']);
+    // Re-created, the name is subscribed again; UNSUBSCRIBE of a deleted name works.
+    await a.command('CREATE "huy/mot"');
+    expect((await b.command('LSUB "" "huy/mot"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/mot"']);
+    expect((await a.command('UNSUBSCRIBE "huy/hai"')).tagged).to.match(/^A\d+ OK /);
+    expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/mot"']);
+    // RENAME carries the subscription along.
+    await a.command('RENAME "huy/mot" "huy/ba"');
+    expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/ba"']);
+  });
+
+  it('APPEND literal8 with NUL (RFC 3516 4.4) is stored converted: BODY[1] is base64, BINARY[1] the original bytes; NUL elsewhere is refused', async function () {
+    await a.command('CREATE "nhi-phan"');
+    const body = Buffer.from([0x00, 0x2d, 0xe4, 0x0a, 0x0d, 0x0a, 0x0a]);
+    const head = 'From: a@example.org\r\nMime-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n';
+    const message = Buffer.concat([Buffer.from(head), body]);
+    const appended = await a.command(Buffer.concat([Buffer.from(`APPEND "nhi-phan" ~{${message.length}+}\r\n`), message]));
+    expect(appended.tagged).to.match(/^A\d+ OK /);
+    await a.command('SELECT "nhi-phan"');
+    const fetched = await a.command('FETCH 1 (BODY.PEEK[1] BODY.PEEK[1.MIME])');
+    expect(fetched.raw.includes(0), 'no NUL on the wire for BODY[]').to.equal(false);
+    expect(fetched.raw.toString('latin1')).to.include(body.toString('base64'));
+    expect(fetched.raw.toString('latin1')).to.match(/Content-Transfer-Encoding: base64/i);
+    const binary = await a.command('FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
+    expect(binary.raw.toString('latin1')).to.include('BINARY.SIZE[1] 7');
+    expect(binary.raw.includes(Buffer.concat([Buffer.from('~{7}\r\n'), body]))).to.equal(true);
+    await a.command('UNSELECT');
+    // An ordinary literal (synchronising or not) still may not carry NUL, APPEND or any other command.
+    const plain = await a.command(Buffer.concat([Buffer.from(`APPEND "nhi-phan" {${message.length}+}\r\n`), message]));
+    expect(plain.tagged).to.match(/^A\d+ BAD .*NUL/);
+    expect((await a.command(Buffer.from('SEARCH TEXT ~{3+}\r\na\0b'))).tagged).to.match(/^A\d+ BAD .*NUL/);
+    // NUL in a header cannot be converted.
+    const header = Buffer.from('Subject: a\0b\r\n\r\nx\r\n', 'latin1');
+    expect((await a.command(Buffer.concat([Buffer.from(`APPEND "nhi-phan" ~{${header.length}+}\r\n`), header]))).tagged).to.match(/^A\d+ NO \[CANNOT\] /);
+    expect((await a.command('STATUS "nhi-phan" (MESSAGES)')).lines[0]).to.match(/MESSAGES 1\)/);
   });
 
   it('LIST with thousands of wildcards answers at once and does not stall other sessions', async function () {

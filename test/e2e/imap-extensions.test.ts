@@ -70,6 +70,8 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
 
   it('LIST-EXTENDED and LIST-STATUS: several patterns, SUBSCRIBED, RECURSIVEMATCH, CHILDREN, STATUS and errors', async function () {
     for (const name of ['Du-an/Mot', 'Du-an/Hai', 'Khac/Con/Chau']) expect((await w.command(`CREATE ${name}`)).tagged).to.match(/OK/);
+    // CREATE does not subscribe (imap-compliance.test.ts): the client subscribes the new names and their parents.
+    for (const name of ['Du-an', 'Du-an/Mot', 'Du-an/Hai', 'Khac', 'Khac/Con', 'Khac/Con/Chau']) expect((await w.command(`SUBSCRIBE ${name}`)).tagged).to.match(/OK/);
     expect((await w.command('UNSUBSCRIBE Du-an/Hai')).tagged).to.match(/OK/);
     const multi = await w.command('LIST "" ("Du-an/*" "Thu-nghiem")');
     expect(multi.lines.sort()).to.deep.equal(['* LIST (\\HasNoChildren) "/" "Du-an/Hai"', '* LIST (\\HasNoChildren) "/" "Du-an/Mot"', '* LIST (\\HasNoChildren) "/" "Thu-nghiem"']);

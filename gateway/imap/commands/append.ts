@@ -1,10 +1,12 @@
 // APPEND (RFC 3501 6.3.11) with MULTIAPPEND (RFC 3502: several messages, all or none), UIDPLUS's APPENDUID, UTF8=ACCEPT's "UTF8 (literal8)" form and
 // APPENDLIMIT. The literal arrives in a spool file (or memory when small), becomes a blob exactly as
-// sent, with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
+// sent (a literal8 carrying NUL is converted first, append-binary.ts), with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
 
 import { parseMimeFile, structureOf } from '../../intake/mime/parser.js';
 import { readHeaderBlock } from '../../intake/header-block.js';
+import { readFile } from 'node:fs/promises';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
+import { convertBinaryMessage } from './append-binary.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
 import type { Literal } from '../protocol/framer.js';
@@ -66,11 +68,30 @@ export const append = defineCommand({
       if (size === 0) return no(bilingual('Thu rong', 'Empty message'), 'CANNOT');
       if (size > config.docgate.imap.maxAppendSize) return no(bilingual('Thu qua lon', 'Message too large'), 'TOOBIG');
     }
-    const inputs: AppendInput[] = [];
+    // A literal8 with NUL (RFC 3516 4.4) is converted to base64 parts before anything is stored.
+    const mime = { maxDepth: config.docgate.mime.maxDepth, maxParts: config.docgate.mime.maxParts };
+    const converted: (Buffer | null)[] = [];
     for (const message of args.messages) {
       const literal = message.literal;
-      const file = literal.kind === 'file' ? literal.file : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
-      const parsed = await parseMimeFile(file.path, { decode: false, maxDepth: config.docgate.mime.maxDepth, maxParts: config.docgate.mime.maxParts });
+      if (!(literal.binary && literal.nul)) {
+        converted.push(null);
+        continue;
+      }
+      const data = await convertBinaryMessage(literal.kind === 'file' ? await readFile(literal.file.path) : literal.data, mime);
+      if (!data) return no(bilingual('Khong the chuyen doi thu nhi phan', 'NUL outside a MIME part body cannot be stored'), 'CANNOT');
+      if (data.length > config.docgate.imap.maxAppendSize) return no(bilingual('Thu qua lon', 'Message too large'), 'TOOBIG');
+      converted.push(data);
+    }
+    const inputs: AppendInput[] = [];
+    for (const [i, message] of args.messages.entries()) {
+      const literal = message.literal;
+      const data = converted[i];
+      const file = data
+        ? await spoolBuffer(ctx.deps.spoolDir, 'imap-append', data)
+        : literal.kind === 'file'
+          ? literal.file
+          : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
+      const parsed = await parseMimeFile(file.path, { decode: false, ...mime });
       inputs.push({
         mailboxId: target.id,
         tempPath: file.path,

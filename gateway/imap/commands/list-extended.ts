@@ -79,23 +79,38 @@ export function parseListRequest(c: Cursor, ctx: ParseContext): ListRequest {
 interface Candidate {
   name: string;
   info: MailboxInfo | null;
+  subscribed: boolean;
+  /** Known only from a subscription (the name, or a level above it, has no mailbox): SUBSCRIBED selection only. */
+  ghost: boolean;
 }
 
 export async function listExtended(ctx: CommandContext, req: ListRequest): Promise<Completion> {
-  const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
-  const byName = new Map(all.map((m) => [m.name, m]));
-  const candidates: Candidate[] = all.map((info) => ({ name: info.name, info }));
+  const agencyId = ctx.session.user!.agencyId;
+  const all = await ctx.deps.store.list(agencyId);
+  const subscriptions = new Set(req.subscribedOnly || req.returnSubscribed ? await ctx.deps.store.subscriptions(agencyId) : []);
+  const candidates: Candidate[] = all.map((info) => ({ name: info.name, info, subscribed: subscriptions.has(info.name), ghost: false }));
+  const known = new Set(candidates.map((c) => c.name));
+  const add = (name: string, ghost: boolean) => {
+    if (known.has(name)) return;
+    known.add(name);
+    candidates.push({ name, info: null, subscribed: subscriptions.has(name), ghost });
+  };
   // Levels that exist only as parents: \NonExistent (RFC 5258 3.4).
-  for (const m of all) {
-    const levels = m.name.split('/');
-    for (let i = 1; i < levels.length; i++) {
-      const parent = levels.slice(0, i).join('/');
-      if (!byName.has(parent) && !candidates.some((x) => x.name === parent)) candidates.push({ name: parent, info: null });
+  const addParents = (name: string, ghost: boolean) => {
+    const levels = name.split('/');
+    for (let i = 1; i < levels.length; i++) add(levels.slice(0, i).join('/'), ghost);
+  };
+  for (const m of all) addParents(m.name, false);
+  // Subscribed names without a mailbox (deleted after SUBSCRIBE): \NonExistent \Subscribed (RFC 5258 3.4).
+  if (req.subscribedOnly) {
+    for (const name of subscriptions) {
+      add(name, true);
+      addParents(name, true);
     }
   }
   const matchers = req.patterns.filter((p): p is string => p !== null).map((pattern) => mailboxMatcher(fullPattern(req.reference, pattern)));
   const matches = (name: string) => matchers.some((m) => m(name));
-  const selected = (c: Candidate) => !req.subscribedOnly || Boolean(c.info?.subscribed);
+  const selected = (c: Candidate) => (req.subscribedOnly ? c.subscribed : !c.ghost);
   for (const c of candidates) {
     if (!matches(c.name)) continue;
     const descendants = candidates.filter((d) => d.name.startsWith(`${c.name}/`));
@@ -108,7 +123,7 @@ export async function listExtended(ctx: CommandContext, req: ListRequest): Promi
       attributes.push(descendants.some((d) => d.info) ? '\\HasChildren' : '\\HasNoChildren');
     }
     if (c.info?.specialUse) attributes.push(c.info.specialUse);
-    if (req.returnSubscribed && c.info?.subscribed) attributes.push('\\Subscribed');
+    if (req.returnSubscribed && c.subscribed) attributes.push('\\Subscribed');
     const extra = childInfo ? ' (CHILDINFO ("SUBSCRIBED"))' : '';
     await ctx.untagged([`LIST (${attributes.join(' ')}) "/" `, ...mailboxValue(c.name, ctx.session.utf8), extra]);
     // RFC 5819: STATUS for each selectable listed mailbox, right after its LIST line.

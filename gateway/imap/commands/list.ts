@@ -35,8 +35,10 @@ interface Row {
   parentOnly?: boolean;
 }
 
-function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
+function rows(all: MailboxInfo[], subscriptions: string[] | null): Row[] {
+  const onlySubscribed = subscriptions !== null;
   const names = new Set(all.map((m) => m.name));
+  const subscribed = new Set(subscriptions ?? []);
   const out: Row[] = [];
   // Levels that exist only as parents are listed as \Noselect (RFC 3501 6.3.8).
   const parents = new Set<string>();
@@ -45,15 +47,16 @@ function rows(all: MailboxInfo[], onlySubscribed: boolean): Row[] {
     for (let i = 1; i < levels.length; i++) parents.add(levels.slice(0, i).join('/'));
   }
   for (const m of all) {
-    if (onlySubscribed && !m.subscribed) continue;
+    if (onlySubscribed && !subscribed.has(m.name)) continue;
     const attributes = [[...names].some((n) => n.startsWith(`${m.name}/`)) ? '\\HasChildren' : '\\HasNoChildren'];
     if (m.specialUse) attributes.push(m.specialUse);
     out.push({ name: m.name, attributes });
   }
   if (!onlySubscribed) for (const p of parents) if (!names.has(p)) out.push({ name: p, attributes: ['\\Noselect', '\\HasChildren'] });
   if (onlySubscribed) {
+    // A subscribed name whose mailbox is gone stays subscribed (RFC 3501 6.3.6) and cannot be selected.
+    for (const name of subscribed) if (!names.has(name)) out.push({ name, attributes: ['\\Noselect'] });
     // LSUB with '%': an unsubscribed parent of a subscribed mailbox is listed \Noselect (RFC 3501 6.3.9).
-    const subscribed = new Set(all.filter((m) => m.subscribed).map((m) => m.name));
     const shown = new Set<string>();
     for (const name of subscribed) {
       const levels = name.split('/');
@@ -90,8 +93,9 @@ async function list(ctx: CommandContext, ref: string, pattern: string | null, ls
   }
   const full = fullPattern(ref, pattern);
   const matches = mailboxMatcher(full);
-  const all = await ctx.deps.store.list(ctx.session.user!.agencyId);
-  for (const row of rows(all, lsub)) {
+  const agencyId = ctx.session.user!.agencyId;
+  const all = await ctx.deps.store.list(agencyId);
+  for (const row of rows(all, lsub ? await ctx.deps.store.subscriptions(agencyId) : null)) {
     if (!matches(row.name)) continue;
     if (row.parentOnly && full.includes('*')) continue;
     await ctx.untagged([`${verb} (${row.attributes.join(' ')}) "/" `, ...mailboxValue(row.name, ctx.session.utf8)]);

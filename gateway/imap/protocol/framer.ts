@@ -7,7 +7,11 @@
 import { unlink } from 'node:fs/promises';
 import { SpoolWriter, type SpooledFile } from '../../../storage/mailbox/spool-file.js';
 
-export type Literal = { kind: 'memory'; data: Buffer } | { kind: 'file'; file: SpooledFile };
+/**
+ * `binary`: sent as literal8 ("~{n}", RFC 3516) in an APPEND, the one place where NUL may appear;
+ * `nul`: the bytes contain NUL (tracked while they stream in, spooled or not).
+ */
+export type Literal = ({ kind: 'memory'; data: Buffer } | { kind: 'file'; file: SpooledFile }) & { binary?: boolean; nul?: boolean };
 
 export type Frame =
   | { kind: 'command'; parts: (Buffer | Literal)[] }
@@ -30,7 +34,7 @@ export interface FramerHooks {
   continueLiteral(): void;
 }
 
-const LITERAL_AT_END = /\{(\d{1,20})(\+?)\}$/;
+const LITERAL_AT_END = /(~?)\{(\d{1,20})(\+?)\}$/;
 /** MULTIAPPEND (RFC 3502): messages per APPEND, so one command cannot pile literals up in the spool. */
 export const MAX_APPEND_MESSAGES = 64;
 const TAG_AND_COMMAND = /^([^\s(){%*"\\\]]+) +(?:UID +)?([A-Za-z]+)/i;
@@ -43,7 +47,7 @@ export class CommandFramer {
   private literalBytes = 0;
   private discarding = false;
   private discardTag: string | null = null;
-  private literal: { remaining: number; memory: Buffer[] | null; spool: SpoolWriter | null; discard: boolean } | null = null;
+  private literal: { remaining: number; memory: Buffer[] | null; spool: SpoolWriter | null; discard: boolean; binary: boolean; nul: boolean } | null = null;
   /** Next line is raw (no literal processing). */
   rawLine = false;
 
@@ -153,8 +157,8 @@ export class CommandFramer {
       this.literalBytes = 0;
       return { kind: 'command', parts };
     }
-    const size = Number(match[1]);
-    const sync = match[2] !== '+';
+    const size = Number(match[2]);
+    const sync = match[3] !== '+';
     const head = TAG_AND_COMMAND.exec(this.firstLine());
     const isAppend = head?.[2]?.toUpperCase() === 'APPEND';
     const limit = isAppend ? this.limits.maxAppendSize : this.limits.maxLiteralSize;
@@ -170,7 +174,7 @@ export class CommandFramer {
       return { kind: 'refused', tag, reason: 'literal-too-big', fatal: !sync };
     }
     const spool = isAppend && size > this.limits.memoryThreshold ? await SpoolWriter.create(this.limits.spoolDir, 'imap-append') : null;
-    this.literal = { remaining: size, memory: spool ? null : [], spool, discard: false };
+    this.literal = { remaining: size, memory: spool ? null : [], spool, discard: false, binary: isAppend && match[1] === '~', nul: false };
     if (sync) this.hooks.continueLiteral();
     if (size === 0) await this.takeLiteral();
     return null;
@@ -184,16 +188,18 @@ export class CommandFramer {
       const piece = this.buffer.subarray(0, take);
       this.buffer = this.buffer.subarray(take);
       lit.remaining -= take;
+      if (!lit.nul && piece.indexOf(0) !== -1) lit.nul = true;
       if (lit.spool) await lit.spool.write(Buffer.from(piece));
       else lit.memory!.push(Buffer.from(piece));
     }
     if (lit.remaining > 0) return false;
     this.literal = null;
-    if (lit.spool) this.parts.push({ kind: 'file', file: await lit.spool.finish() });
+    const marks = { binary: lit.binary, nul: lit.nul };
+    if (lit.spool) this.parts.push({ kind: 'file', file: await lit.spool.finish(), ...marks });
     else {
       const data = Buffer.concat(lit.memory!);
       this.literalBytes += data.length;
-      this.parts.push({ kind: 'memory', data });
+      this.parts.push({ kind: 'memory', data, ...marks });
     }
     return true;
   }

@@ -130,8 +130,10 @@ class Scanner {
     this.part += 2;
     this.pos = 0;
     if (this.part >= this.parts.length) throw new BadCommand('Missing end of command after literal');
+    // NUL is allowed only in an APPEND's literal8 (RFC 3516 4.4); the framer marks both while reading.
+    const nul = next.nul ?? (next.kind === 'memory' && next.data.indexOf(0) !== -1);
+    if (nul && !(next.binary && rest.startsWith('~'))) throw new BadCommand('NUL in literal');
     if (next.kind === 'file') return { type: 'string', value: '', bytes: Buffer.alloc(0), literal: next };
-    if (next.data.indexOf(0) !== -1) throw new BadCommand('NUL in literal');
     let value = '';
     try {
       value = utf8.decode(next.data);
