@@ -117,7 +117,6 @@ export async function spoolData(
     await mkdir(spoolDir, { recursive: true });
     return openFile(filePath);
   });
-  let flushed = 0;
   const hash = createHash('sha256');
   const scanner = new LineScanner(limits.maxLineLength);
   let size = 0;
@@ -138,10 +137,11 @@ export async function spoolData(
     }
     if (pendingLength >= WRITE_CHUNK || (force && pendingLength > 0)) {
       const out = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingLength);
+      // Everything before the pending bytes is on disk already.
+      const position = written - pendingLength;
       pending = [];
       pendingLength = 0;
-      await writeFully(handle, out, flushed);
-      flushed += out.length;
+      await writeFully(handle, out, position);
     }
   };
 
