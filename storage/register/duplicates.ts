@@ -1,8 +1,9 @@
 // The duplicate lookup (policies/checks/duplicate.ts) as bound-parameter SQL. sequelize's finders
 // inline values as escaped literals, and its SQLite escaping turns a NUL in a submitted số ký hiệu
-// into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter.
+// into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter (storage/sql.ts boundQuery).
 
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
+import { boundQuery } from '../sql.js';
 
 export interface DuplicateQuery {
   messageId: string | null;
@@ -21,16 +22,18 @@ function yearOf(signed: unknown, received: unknown): number {
 
 export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Promise<DuplicateMatch | null> {
   if (q.messageId) {
-    const rows = await sequelize.query<{ id: string }>(
-      "SELECT id FROM documents WHERE rfc822_message_id = $1 AND status = 'accepted' LIMIT 1",
-      { bind: [q.messageId], type: QueryTypes.SELECT },
+    const rows = await boundQuery<{ id: string }>(
+      sequelize,
+      "SELECT id FROM documents WHERE rfc822_message_id = :messageId AND status = 'accepted' LIMIT 1",
+      { messageId: q.messageId },
     );
     if (rows[0]) return { trackingId: rows[0].id, by: 'message-id' };
   }
   if (q.documentNumber) {
-    const rows = await sequelize.query<{ id: string; signed_date: string | null; received_at: unknown }>(
-      "SELECT id, signed_date, received_at FROM documents WHERE sender_agency_id = $1 AND document_number = $2 AND status = 'accepted' LIMIT 100",
-      { bind: [q.senderAgencyId, q.documentNumber.normalize('NFC')], type: QueryTypes.SELECT },
+    const rows = await boundQuery<{ id: string; signed_date: string | null; received_at: unknown }>(
+      sequelize,
+      "SELECT id, signed_date, received_at FROM documents WHERE sender_agency_id = :agency AND document_number = :number AND status = 'accepted' LIMIT 100",
+      { agency: q.senderAgencyId, number: q.documentNumber.normalize('NFC') },
     );
     const sameYear = rows.find((r) => yearOf(r.signed_date, r.received_at) === q.year);
     if (sameYear) return { trackingId: sameYear.id, by: 'document-number' };
