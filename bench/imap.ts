@@ -3,11 +3,11 @@
 // the latency from SMTP's 250 to "* n EXISTS" on every IDLE-ing client; then the same workload on
 // Debian's dovecot-imapd when it is installed. Loops are bounded.
 
-import { parseMimeBuffer, structureOf } from '../gateway/intake/mime/parser.js';
+import { parseMimeBuffer, structureOf } from '../policies/mime/parser.js';
 import { headerBlockOf } from '../gateway/intake/header-block.js';
 import { storeBlob } from '../storage/mailbox/spool-file.js';
 import { loadConfig } from '../config/load.js';
-import { silentLogger } from '../gateway/log.js';
+import { silentLogger } from '../config/log.js';
 import { hashPassword } from '../storage/accounts/password.js';
 import { openStorage } from '../storage/index.js';
 import { AGENCIES, createTestEnv, type TestEnv } from '../test/helpers/env.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
-import { agenciesSchema, docgateSchema, policySchema, type Agency, type DocgateConfigFile, type PolicyConfig } from './schema.js';
+import { agenciesSchema, docgateSchema, type Agency, type DocgateConfigFile } from './schema.js';
 import { describeIssue, formatPath } from './errors.js';
 
 export const CONFIG_FILES = {
@@ -19,7 +19,6 @@ export interface Config {
   readonly dataDir: string;
   readonly docgate: DocgateConfigFile;
   readonly agencies: readonly Agency[];
-  readonly policy: PolicyConfig;
 }
 
 export interface ConfigProblem {
@@ -132,7 +131,7 @@ export interface LoadOptions {
   dataDir: string;
 }
 
-/** Reads and validates all configuration files; throws ConfigError listing every problem. */
+/** Reads and validates docgate.yaml and agencies.yaml (policy.yaml: policies/policy-file.ts); throws ConfigError listing every problem. */
 export function loadConfig(options: LoadOptions): Config {
   const configDir = path.resolve(options.configDir);
   const dataDir = path.resolve(options.dataDir);
@@ -140,22 +139,17 @@ export function loadConfig(options: LoadOptions): Config {
   const files = {
     docgate: readYaml(configDir, CONFIG_FILES.docgate, problems),
     agencies: readYaml(configDir, CONFIG_FILES.agencies, problems),
-    policy: readYaml(configDir, CONFIG_FILES.policy, problems),
   };
   const docgate = validate(files.docgate, docgateSchema, problems);
   const agencies = validate(files.agencies, agenciesSchema, problems);
-  const policy = validate(files.policy, policySchema, problems);
-  if (problems.length > 0 || !docgate || !agencies || !policy) throw new ConfigError(problems);
-  return deepFreeze({ configDir, dataDir, docgate, agencies: agencies.agencies, policy });
+  if (problems.length > 0 || !docgate || !agencies) throw new ConfigError(problems);
+  return deepFreeze({ configDir, dataDir, docgate, agencies: agencies.agencies });
 }
 
-/** Re-reads policy.yaml alone (for reloads); throws ConfigError and leaves the caller's policy in place. */
-export function loadPolicy(configDir: string): PolicyConfig {
-  const problems: ConfigProblem[] = [];
-  const file = readYaml(path.resolve(configDir), CONFIG_FILES.policy, problems);
-  const policy = validate(file, policySchema, problems);
-  if (problems.length > 0 || !policy) throw new ConfigError(problems);
-  return deepFreeze(policy);
+/** Reads one configuration file against its schema, adding every problem to `problems`; the value is frozen. */
+export function readConfigFile<S extends z.ZodType>(configDir: string, name: string, schema: S, problems: ConfigProblem[]): z.output<S> | null {
+  const value = validate(readYaml(path.resolve(configDir), name, problems), schema, problems);
+  return value === null ? null : deepFreeze(value);
 }
 
 /** Resolves a path from docgate.yaml: absolute stays, relative is under `base`. */

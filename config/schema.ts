@@ -1,12 +1,9 @@
-// One schema for the three configuration files. Types here are the boundary types used everywhere else.
+// The schema of docgate.yaml and agencies.yaml (policy.yaml's is policies/policy-file.ts). Types here are the boundary types used everywhere else.
 // Custom rules carry their Vietnamese and English text (bilingual()) so errors.ts can report both.
 
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 import { bilingual } from './errors.js';
-import { POLICY_ACTIONS } from '../policies/types.js';
-import { REASON_CODES } from '../policies/reasons.js';
-import { CHECK_DEFINITIONS } from '../policies/registry.js';
 
 
 const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -207,51 +204,8 @@ export const agenciesSchema = z
     });
   });
 
-const action = z.enum(POLICY_ACTIONS);
-
-const checkEntry = z
-  .looseObject({ id: z.string(), options: z.unknown().optional() })
-  .transform((entry, ctx) => {
-    const definition = CHECK_DEFINITIONS[entry.id];
-    if (!definition) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['id'],
-        ...bilingual(`không có kiểm tra tên "${entry.id}" (có: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`, `no check named "${entry.id}" (known: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`),
-      });
-      return z.NEVER;
-    }
-    const extra = Object.keys(entry).filter((k) => k !== 'id' && k !== 'options');
-    if (extra.length > 0) {
-      ctx.addIssue({ code: 'unrecognized_keys', keys: extra, path: [], input: entry });
-      return z.NEVER;
-    }
-    const parsed = definition.options.safeParse(entry.options ?? {});
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
-      return z.NEVER;
-    }
-    return { id: entry.id, options: parsed.data as Record<string, unknown> };
-  });
-
-export const policySchema = z.strictObject({
-  checks: z.array(checkEntry).default([]),
-  actions: z
-    .record(z.string(), action)
-    .default({})
-    .superRefine((actions, ctx) => {
-      for (const code of Object.keys(actions)) {
-        if (!(REASON_CODES as string[]).includes(code)) {
-          ctx.addIssue({ code: 'custom', path: [code], ...bilingual(`mã lý do không tồn tại: ${code}`, `unknown reason code: ${code}`) });
-        }
-      }
-    }),
-});
-
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;
 export type Agency = z.output<typeof agency>;
 export type AgencyLeader = z.output<typeof leader>;
 export type AgencyRelay = z.output<typeof relay>;
-export type PolicyConfig = z.output<typeof policySchema>;
-export type CheckEntry = PolicyConfig['checks'][number];

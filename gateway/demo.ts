@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Storage } from '../storage/index.js';
 import { generatePassword, hashPassword } from '../storage/accounts/password.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../config/log.js';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
 

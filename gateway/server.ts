@@ -2,7 +2,8 @@
 
 import path from 'node:path';
 import { AgencyDirectory } from '../config/agencies.js';
-import { loadPolicy, type Config } from '../config/load.js';
+import type { Config } from '../config/load.js';
+import { loadPolicy, type PolicyConfig } from '../policies/policy-file.js';
 import { PolicyEngine } from '../policies/engine.js';
 import { TrustStore, trustPathsOf } from '../policies/smime/trust-store.js';
 import { ByteBudget } from '../policies/files/budget.js';
@@ -15,7 +16,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { seedDemoAccounts } from './demo.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
 import { SmtpSessionHandlers } from './smtp/session.js';
@@ -23,6 +24,8 @@ import { loadTlsMaterial } from './tls.js';
 
 export interface GatewayOptions {
   config: Config;
+  /** policy.yaml as loaded; read from the config directory when not given. */
+  policy?: PolicyConfig;
   log: Logger;
   now?: () => Date;
   services?: PolicyServices;
@@ -58,6 +61,7 @@ async function cleanSpool(storage: Storage, log: Logger): Promise<void> {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
+  const initialPolicy = options.policy ?? loadPolicy(config.configDir);
   const agencies = new AgencyDirectory(config.agencies);
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
@@ -80,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ...injected,
       trust,
     };
-    const policy = new PolicyEngine(config.policy, { config, agencies, log, now, services });
+    const policy = new PolicyEngine(initialPolicy, { config, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
     const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import forge from 'node-forge';
 import type { Config } from '../config/load.js';
 import { resolveUnder } from '../config/load.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../config/log.js';
 
 export interface TlsMaterial {
   cert: Buffer;

@@ -3,12 +3,12 @@
 
 import type { AgencyDirectory } from '../config/agencies.js';
 import type { Config } from '../config/load.js';
-import type { PolicyConfig } from '../config/schema.js';
-import type { InboundMessage } from '../gateway/intake/message.js';
-import type { Logger } from '../gateway/log.js';
-import { isTemporary, REASONS, reasonText, type ReasonCode } from './reasons.js';
+import type { PolicyConfig } from './policy-file.js';
+import type { InboundMessage } from './message.js';
+import type { Logger } from '../config/log.js';
+import { isTemporary, REASONS, reasonText, type PolicyAction, type ReasonCode } from './reasons.js';
 import { CHECK_DEFINITIONS } from './registry.js';
-import type { CheckOutcome, Finding, PolicyAction, PolicyServices, Verdict, VerdictAction } from './types.js';
+import type { CheckOutcome, Finding, PolicyServices, Verdict, VerdictAction } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 

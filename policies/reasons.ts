@@ -2,7 +2,9 @@
 // Append-only: codes are a public interface (README lists them); never rename or reuse one.
 // `{subject}` in a text is replaced by what the finding names (a file name, a field), when it names one.
 
-import type { PolicyAction } from './types.js';
+/** What policy.yaml may make of a reason code. */
+export const POLICY_ACTIONS = ['reject', 'warn', 'quarantine', 'ignore'] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
 export interface ReasonDefinition {
   /** Basic SMTP reply code used when the code rejects. */

@@ -1,14 +1,12 @@
 // Contracts of the policy engine: a check detects, configuration decides (see DESIGN.md "Contracts").
 
 import type { z } from 'zod';
-import type { InboundMessage } from '../gateway/intake/message.js';
-import type { Logger } from '../gateway/log.js';
+import type { InboundMessage } from './message.js';
+import type { Logger } from '../config/log.js';
 import type { Config } from '../config/load.js';
 import type { AgencyDirectory } from '../config/agencies.js';
 import type { ReasonCode, ReasonSubject } from './reasons.js';
 
-export const POLICY_ACTIONS = ['reject', 'warn', 'quarantine', 'ignore'] as const;
-export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
 export interface Finding {
   code: ReasonCode;

@@ -4,7 +4,7 @@
 // young) and still unreferenced when checked again inside the serialized write path at delete time.
 
 import { unlink } from 'node:fs/promises';
-import type { Logger } from '../gateway/log.js';
+import type { Logger } from '../config/log.js';
 import { isReferenced, listBlobs, referencedBlobs } from './blob-audit.js';
 import type { Storage } from './index.js';
 

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
-import type { Logger } from '../gateway/log.js';
+import type { Logger } from '../config/log.js';
 import { migrate } from './migrations/index.js';
 import { defineModels, type Models } from './models.js';
 

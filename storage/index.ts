@@ -3,12 +3,13 @@
 
 import path from 'node:path';
 import type { Config } from '../config/load.js';
-import type { Logger } from '../gateway/log.js';
+import type { Logger } from '../config/log.js';
 import { AccountRepository } from './accounts/repository.js';
 import { BlobStore } from './blobs.js';
 import { openDatabase, type Database } from './db.js';
 import { MailboxRepository } from './mailbox/repository.js';
-import { RegisterRepository, type SubmissionRecord } from './register/repository.js';
+import { RegisterRepository } from './register/repository.js';
+import type { SubmissionRecord } from './register/types.js';
 import { WriteQueue } from './write-queue.js';
 import { ReadPool } from './read-pool.js';
 import { claimSpoolDir } from './spool-dir.js';

@@ -6,7 +6,7 @@
 
 import type { Transaction } from 'sequelize';
 import type { Database } from './db.js';
-import type { Logger } from '../gateway/log.js';
+import type { Logger } from '../config/log.js';
 import { syncDirectories } from './blobs.js';
 
 export interface WriteTask<T> {

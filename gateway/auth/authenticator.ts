@@ -7,7 +7,7 @@ import type { AccountRepository } from '../../storage/accounts/repository.js';
 import { hashPassword, verifyPassword } from '../../storage/accounts/password.js';
 import type { AccountRow } from '../../storage/rows.js';
 import type { WriteQueue } from '../../storage/write-queue.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 
 export type AuthFailure = 'invalid' | 'locked' | 'disabled' | 'must-change';
 

@@ -6,7 +6,7 @@ import type { Config } from '../../config/load.js';
 import type { MailboxStore } from '../../storage/mailbox/store.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { MailboxEvents } from '../events.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import type { HeaderCache } from './fetch/header-cache.js';
 import type { DecodedFieldCache } from './search/field-cache.js';
 import type { Lru } from '../../storage/lru.js';
@@ -14,9 +14,8 @@ import type { FilingService } from './filing/filing.js';
 import type { ArgParser, Cursor, ParseContext } from './protocol/args.js';
 import type { Chunk } from './protocol/response.js';
 import type { ConnectionLimits, RecentTracker } from './limits.js';
-import type { Session } from './session.js';
+import type { ImapState, Session } from './session.js';
 
-export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
 export type CompletionStatus = 'OK' | 'NO' | 'BAD';
 

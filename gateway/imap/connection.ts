@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import type { ImapDeps } from './command.js';
 import { capabilityList } from './capabilities.js';
 import { Dispatcher } from './dispatch.js';

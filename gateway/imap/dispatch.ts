@@ -4,10 +4,11 @@
 
 import { unlink } from 'node:fs/promises';
 import { MailboxStoreError } from '../../storage/mailbox/store.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import { bilingual, parseArguments, type AnyCommand, type CommandContext, type Completion, type ImapDeps, type NotifyPolicy } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import type { ImapConnection } from './connection.js';
+import type { Chunk } from './protocol/response.js';
+import type { Session } from './session.js';
 import { Cursor } from './protocol/args.js';
 import type { Frame, Literal } from './protocol/framer.js';
 import { BadCommand, tokenize } from './protocol/tokens.js';
@@ -22,9 +23,19 @@ function completionLine(tag: string, c: Completion): string {
   return `${tag} ${c.status}${c.code ? ` [${c.code}]` : ''} ${text}`;
 }
 
+/** What the dispatcher needs of its connection (implemented by ImapConnection). */
+export interface DispatchConnection {
+  readonly session: Session;
+  readonly closed: boolean;
+  write(chunks: Chunk[]): Promise<void>;
+  readLine(): Promise<Buffer | null>;
+  upgradeToTls(): Promise<void>;
+  close(): void;
+}
+
 export class Dispatcher {
   constructor(
-    private readonly conn: ImapConnection,
+    private readonly conn: DispatchConnection,
     private readonly deps: ImapDeps,
     private readonly log: Logger,
   ) {}

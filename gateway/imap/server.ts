@@ -4,7 +4,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Listener } from '../../config/schema.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import type { TlsMaterial } from '../tls.js';
 import type { ImapDeps } from './command.js';
 import { ImapConnection } from './connection.js';

@@ -1,13 +1,14 @@
 // Per-connection state: the RFC 3501 state machine (NotAuthenticated → Authenticated ⇄ Selected →
 // Logout), who is logged in, what the client enabled, and the selected mailbox.
 
-import type { ImapState } from './command.js';
 import type { SelectedMailbox } from './selected.js';
 
 export interface SessionUser {
   email: string;
   agencyId: string;
 }
+
+export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
 export class Session {
   state: ImapState = 'not-authenticated';

@@ -7,7 +7,7 @@ import type { Storage } from '../../storage/index.js';
 import { mailboxStoreOf } from '../../storage/mailbox/sql-store.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { MailboxEvents } from '../events.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import type { TlsMaterial } from '../tls.js';
 import type { ImapDeps } from './command.js';
 import { HeaderCache } from './fetch/header-cache.js';

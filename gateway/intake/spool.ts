@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { verifyWritten, writeFully, type WritableFile } from '../../storage/file-io.js';
+import { verifyWritten, writeFully, type WritableFile } from '../../config/file-io.js';
 
 export interface SpoolLimits {
   maxSize: number;

@@ -6,8 +6,8 @@
 import { CmsError, parseSignedData } from '../../policies/smime/cms.js';
 import { peekCmsContentType } from '../../policies/smime/layout.js';
 import { OID } from '../../policies/smime/oids.js';
-import { ContentTooLargeError } from './mime/content.js';
-import { parseMimeBuffer, type MimeParseOptions, type MimeParseResult } from './mime/parser.js';
+import { ContentTooLargeError } from '../../policies/mime/content.js';
+import { parseMimeBuffer, type MimeParseOptions, type MimeParseResult } from '../../policies/mime/parser.js';
 
 const PKCS7_MIME = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
 

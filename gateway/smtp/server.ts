@@ -5,7 +5,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../config/load.js';
 import type { Listener } from '../../config/schema.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import type { TlsMaterial } from '../tls.js';
 import { patchSmtpServer } from './patches.js';
 import { formatReply } from './reply.js';

@@ -6,7 +6,7 @@ import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from '../auth/authenticator.js';
 import type { IntakeService } from '../intake/intake.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../config/log.js';
 import { checkEnvelopeAddress } from './envelope-params.js';
 import { acceptedReply, formatReply, quarantinedReply, reasonError, SmtpError, verdictReply, violationReply } from './reply.js';
 

@@ -10,8 +10,8 @@ import { withAttachmentBytes } from '../files/content.js';
 import { extensionOf } from '../files/names.js';
 import { sizeOption } from '../options.js';
 import type { CheckDefinition, Finding } from '../types.js';
+import { DEFAULT_ALLOWED_EXTENSIONS } from '../files/main-document.js';
 
-export const DEFAULT_ALLOWED_EXTENSIONS = ['doc', 'docx', 'xls', 'xlsx', 'pdf', 'zip', 'rar'];
 
 const options = z.strictObject({
   /** Case-insensitive, without the dot. */

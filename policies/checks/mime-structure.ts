@@ -3,7 +3,7 @@
 // decoded parts spilled to temp files), so this check only reads the list the parser made.
 
 import { z } from 'zod';
-import type { MimeProblemKind } from '../../gateway/intake/mime/types.js';
+import type { MimeProblemKind } from '../mime/types.js';
 import { ALL_PROBLEM_KINDS, describeProblem } from '../mime/sanity.js';
 import type { CheckDefinition, Finding } from '../types.js';
 

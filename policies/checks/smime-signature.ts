@@ -6,9 +6,9 @@
 
 import { z } from 'zod';
 import { parseDuration, parseSize } from '../../config/units.js';
-import type { InboundMessage } from '../../gateway/intake/message.js';
-import { ContentTooLargeError } from '../../gateway/intake/mime/content.js';
-import type { MimeNode } from '../../gateway/intake/mime/parser.js';
+import type { InboundMessage } from '../message.js';
+import { ContentTooLargeError } from '../mime/content.js';
+import type { MimeNode } from '../mime/parser.js';
 import { CmsError, parseSignedData, type SignedDataInfo } from '../smime/cms.js';
 import { smimeLayout } from '../smime/layout.js';
 import { findingsOf, signatureHeaders, signerVerified, type SignatureResult } from '../smime/report.js';

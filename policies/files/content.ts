@@ -1,7 +1,7 @@
 // Whole-file access for checks that need random access (OLE2, OOXML, archives): the bytes are held
 // only while the gateway's memory budget allows, and released as soon as the work is done.
 
-import type { Attachment } from '../../gateway/intake/message.js';
+import type { Attachment } from '../message.js';
 import { memoryBudgetOf } from '../services.js';
 import type { PolicyContext } from '../types.js';
 

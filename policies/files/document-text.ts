@@ -3,7 +3,7 @@
 // .doc/.xls text is not extracted (it needs a renderer or the binary formats' text tables): for those,
 // the form lines and the Subject are what the checks read.
 
-import type { Attachment, InboundMessage } from '../../gateway/intake/message.js';
+import type { Attachment, InboundMessage } from '../message.js';
 import type { PolicyContext } from '../types.js';
 import { withAttachmentBytes } from './content.js';
 import { extensionOf } from './names.js';

@@ -1,6 +1,6 @@
 // Which MIME problems make a submission malformed, and how each is named to the sender.
 
-import type { MimeProblem, MimeProblemKind } from '../../gateway/intake/mime/types.js';
+import type { MimeProblem, MimeProblemKind } from './types.js';
 
 export const PROBLEM_LABELS: Record<MimeProblemKind, string> = {
   'missing-boundary': 'multipart without boundary / thieu boundary',

@@ -4,7 +4,7 @@
 // message/rfc822 belong to that message and are not looked at. Encrypted CMS anywhere (embedded
 // messages and the signed entity of an opaque signature included) cannot be inspected.
 
-import { walk, type MimeNode } from '../../gateway/intake/mime/parser.js';
+import { walk, type MimeNode } from '../mime/parser.js';
 import { parseDerPrefix, oidOf, TAG } from './der.js';
 import { ENCRYPTED_CONTENT_TYPES, OID } from './oids.js';
 

@@ -5,7 +5,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../../gateway/log.js';
+import type { Logger } from '../../config/log.js';
 import { CertificateCache, parseCertificate, type CertificateInfo } from './certificate.js';
 import { parseCrl, type CrlInfo } from './crl.js';
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
-import { silentLogger } from '../../gateway/log.js';
+import { silentLogger } from '../../config/log.js';
 import { checkPasswordRules, generatePassword, hashPassword } from '../../storage/accounts/password.js';
 import { openStorage, type Storage } from '../../storage/index.js';
 import { CliError, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';

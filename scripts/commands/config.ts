@@ -1,7 +1,7 @@
 // docgate config check: validates the three configuration files without starting anything.
 
 import type { Command } from 'commander';
-import { loadConfigOrExit, say, type GlobalOptions } from './context.js';
+import { loadConfigAndPolicyOrExit, say, type GlobalOptions } from './context.js';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Cấu hình / configuration');
@@ -9,10 +9,10 @@ export function registerConfigCommands(program: Command): void {
     .command('check')
     .description('Kiểm tra các tệp cấu hình / validate the configuration files')
     .action(() => {
-      const loaded = loadConfigOrExit(program.opts<GlobalOptions>());
+      const { config: loaded, policy } = loadConfigAndPolicyOrExit(program.opts<GlobalOptions>());
       say(
-        `Cấu hình hợp lệ: ${loaded.agencies.length} cơ quan, ${loaded.policy.checks.length} kiểm tra (${loaded.configDir})`,
-        `Configuration is valid: ${loaded.agencies.length} agencies, ${loaded.policy.checks.length} checks (${loaded.configDir})`,
+        `Cấu hình hợp lệ: ${loaded.agencies.length} cơ quan, ${policy.checks.length} kiểm tra (${loaded.configDir})`,
+        `Configuration is valid: ${loaded.agencies.length} agencies, ${policy.checks.length} checks (${loaded.configDir})`,
       );
     });
 }

@@ -3,7 +3,8 @@
 
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../../config/load.js';
-import { createLogger, logLevelFromEnv, type Logger } from '../../gateway/log.js';
+import { createLogger, logLevelFromEnv, type Logger } from '../../config/log.js';
+import { loadPolicy, type PolicyConfig } from '../../policies/policy-file.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -35,6 +36,28 @@ export function loadConfigOrExit(options: GlobalOptions): Config {
     }
     throw err;
   }
+}
+
+/** docgate.yaml, agencies.yaml and policy.yaml, every problem of all three reported at once. */
+export function loadConfigAndPolicyOrExit(options: GlobalOptions): { config: Config; policy: PolicyConfig } {
+  const dirs = resolveDirs(options);
+  const problems: ConfigError['problems'] = [];
+  let config: Config | null = null;
+  let policy: PolicyConfig | null = null;
+  try {
+    config = loadConfig(dirs);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  try {
+    policy = loadPolicy(dirs.configDir);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (!config || !policy) throw new CliError(`Cấu hình không hợp lệ / Invalid configuration:\n${new ConfigError(problems).message}`, 2);
+  return { config, policy };
 }
 
 export function cliLogger(fallback: 'info' | 'warn' = 'warn'): Logger {

@@ -5,19 +5,19 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILES } from '../../config/load.js';
 import { startGateway } from '../../gateway/server.js';
-import { cliLogger, loadConfigOrExit, type GlobalOptions } from './context.js';
+import { cliLogger, loadConfigAndPolicyOrExit, type GlobalOptions } from './context.js';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Chạy cổng văn bản / run the gateway')
     .action(async () => {
-      const config = loadConfigOrExit(program.opts<GlobalOptions>());
+      const { config, policy } = loadConfigAndPolicyOrExit(program.opts<GlobalOptions>());
       const log = cliLogger('info');
       // tsx turns on source-mapped stack traces; sequelize formats a stack for every query, and mapping
       // it costs more than the query. DOCGATE_DEBUG keeps them for debugging.
       if (!process.env.DOCGATE_DEBUG) process.setSourceMapsEnabled(false);
-      const gateway = await startGateway({ config, log });
+      const gateway = await startGateway({ config, policy, log });
       if (gateway.demoCredentials) {
         process.stdout.write(`\n${gateway.demoCredentials}\n(đã lưu tại / saved in ${path.join(config.dataDir, 'demo-credentials.txt')})\n\n`);
       }

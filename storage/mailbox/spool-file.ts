@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStore } from '../blobs.js';
-import { verifyWritten, writeFully } from '../file-io.js';
+import { verifyWritten, writeFully } from '../../config/file-io.js';
 
 export interface SpooledFile {
   path: string;

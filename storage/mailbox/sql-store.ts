@@ -4,7 +4,7 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
-import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
+import type { MimeNodeInfo } from '../../policies/mime/types.js';
 import type { BlobStore } from '../blobs.js';
 import type { Models } from '../models.js';
 import { toNumber } from '../models.js';

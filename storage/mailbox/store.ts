@@ -2,7 +2,7 @@
 // serialized write path, the register) is storage's business; gateway/imap never touches sequelize.
 
 import type { Readable } from 'node:stream';
-import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
+import type { MimeNodeInfo } from '../../policies/mime/types.js';
 import type { MailboxRow } from '../rows.js';
 
 /** A folder as IMAP sees it: the mailboxes row (name is the full '/'-separated NFC name). */

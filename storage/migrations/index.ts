@@ -3,7 +3,7 @@
 
 import { Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
-import type { Logger } from '../../gateway/log.js';
+import type { Logger } from '../../config/log.js';
 import { initialSchema } from './001-initial.js';
 import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';

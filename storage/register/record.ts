@@ -10,7 +10,7 @@ import { toNumber } from '../models.js';
 import type { RegisterBook, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { insertRows, runSql, type SqlValue } from '../sql.js';
 import { reserveRegisterNumbers } from './counters.js';
-import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './repository.js';
+import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
 export const ENTRY_COLUMNS = ['agency_id', 'book', 'year', 'number', 'document_id', 'counterpart_agency_id', 'status', 'registered_at', 'note'];
 

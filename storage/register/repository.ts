@@ -4,46 +4,10 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
-import type { DocumentFileRow, DocumentRow, DocumentStatus, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { findDuplicate, type DuplicateMatch, type DuplicateQuery } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
-
-export interface SubmissionRecord {
-  trackingId: string;
-  receivedAt: Date;
-  /** Register year of receivedAt in the configured time zone. */
-  year: number;
-  status: DocumentStatus;
-  reason: string;
-  senderAgencyId: string;
-  senderAccount: string;
-  envelopeFrom: string;
-  envelopeRecipients: string[];
-  /** Distinct recipient agencies, in envelope order. */
-  recipientAgencyIds: string[];
-  message: { blobSha256: string; blobSize: number; prefix: string; structure: string | null; header: Buffer | null };
-  rfc822MessageId: string | null;
-  subject: string | null;
-  metadata: Pick<DocumentRow, 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality'>;
-  metadataJson: string;
-  verdictJson: string;
-  signatureJson: string | null;
-  paperCopyRequired: boolean;
-  files: Omit<DocumentFileRow, 'id' | 'documentId'>[];
-  note: string | null;
-}
-
-export interface NumberingInput {
-  trackingId: string;
-  messageId: number;
-  senderAgencyId: string;
-  /** Who caused the entries (the submitting clerk, or an administrator releasing a held document). */
-  actor: string;
-  recipientAgencyIds: string[];
-  year: number;
-  at: Date;
-  note: string | null;
-}
+import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
 
 export interface QuarantineDecision {
@@ -57,14 +21,6 @@ export class QuarantineStateError extends Error {
   constructor(readonly trackingId: string, readonly status: string | null) {
     super(status === null ? `no document ${trackingId}` : `document ${trackingId} is ${status}, not quarantined`);
   }
-}
-
-export interface RecordedSubmission {
-  trackingId: string;
-  messageId: number;
-  outgoingNumber: number | null;
-  incoming: { agencyId: string; number: number }[];
-  deliveries: DeliveredRow[];
 }
 
 export class RegisterRepository {

@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import { loadConfig } from '../../config/load.js';
-import { silentLogger } from '../../gateway/log.js';
+import { silentLogger } from '../../config/log.js';
 import { openStorage, type Storage } from '../../storage/index.js';
 import { mailboxStoreOf } from '../../storage/mailbox/sql-store.js';
 import { spoolBuffer } from '../../storage/mailbox/spool-file.js';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../gateway/log.js';
+import { createLogger } from '../../config/log.js';
 import { openDatabase } from '../../storage/db.js';
 
 describe('migrations under concurrency (SQLite)', function () {

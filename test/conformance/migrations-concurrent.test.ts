@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import os from 'node:os';
-import { createLogger } from '../../gateway/log.js';
+import { createLogger } from '../../config/log.js';
 import { openDatabase } from '../../storage/db.js';
 import { createTempDatabase } from '../helpers/postgres.js';
 

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { loadConfig } from '../../config/load.js';
-import { silentLogger } from '../../gateway/log.js';
+import { silentLogger } from '../../config/log.js';
 import { openStorage } from '../../storage/index.js';
 import { createTestEnv, AGENCIES, type TestEnv } from '../helpers/env.js';
 import { runCli, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';

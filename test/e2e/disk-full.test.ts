@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { loadConfig } from '../../config/load.js';
-import { createLogger } from '../../gateway/log.js';
+import { createLogger } from '../../config/log.js';
 import { startGateway, type Gateway } from '../../gateway/server.js';
 import { runCli } from '../helpers/child.js';
 import { AGENCIES, createTestEnv, type TestEnv } from '../helpers/env.js';

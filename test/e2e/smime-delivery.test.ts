@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseMimeBuffer } from '../../gateway/intake/mime/parser.js';
+import { parseMimeBuffer } from '../../policies/mime/parser.js';
 import type { SignatureResult } from '../../policies/smime/report.js';
 import { AGENCIES, REPO_ROOT } from '../helpers/env.js';
 import { addClerk, startTestGateway, type TestGateway } from '../helpers/gateway.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import { createLogger } from '../../gateway/log.js';
+import { createLogger } from '../../config/log.js';
 import { startGateway } from '../../gateway/server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 

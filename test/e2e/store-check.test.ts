@@ -70,7 +70,7 @@ describe('docgate store check and the orphan sweep', function () {
     const old = plantBlob(tg, 'orphan of a process that died', 2 * 3600_000);
     const { loadConfig } = await import('../../config/load.js');
     const { startGateway } = await import('../../gateway/server.js');
-    const { createLogger } = await import('../../gateway/log.js');
+    const { createLogger } = await import('../../config/log.js');
     const second = await startGateway({ config: loadConfig({ configDir: tg.env.configDir, dataDir: tg.env.dataDir }), log: createLogger('silent') });
     try {
       for (let i = 0; i < 50 && existsSync(tg.gateway.storage.blobs.pathOf(old)); i++) await new Promise((r) => setTimeout(r, 100));

@@ -2,7 +2,7 @@
 
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../../config/load.js';
-import { createLogger, logLevelFromEnv } from '../../gateway/log.js';
+import { createLogger, logLevelFromEnv } from '../../config/log.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../gateway/server.js';
 import { hashPassword } from '../../storage/accounts/password.js';
 import { createTestEnv, type TestEnv, type TestEnvOptions } from './env.js';

@@ -8,9 +8,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { AgencyDirectory } from '../../config/agencies.js';
 import { loadConfig, type Config } from '../../config/load.js';
-import { createLogger } from '../../gateway/log.js';
-import { buildInboundMessage, type InboundMessage } from '../../gateway/intake/message.js';
-import { parseMimeBuffer } from '../../gateway/intake/mime/parser.js';
+import { createLogger } from '../../config/log.js';
+import { buildInboundMessage } from '../../policies/build-message.js';
+import type { InboundMessage } from '../../policies/message.js';
+import { parseMimeBuffer } from '../../policies/mime/parser.js';
 import type { CheckDefinition, CheckReport, Finding, PolicyServices } from '../../policies/types.js';
 import { AGENCIES, createTestEnv, REPO_ROOT } from './env.js';
 

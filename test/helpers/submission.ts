@@ -1,7 +1,7 @@
 // A register SubmissionRecord for storage tests, with realistic defaults (a unique trace prefix per
 // tracking id, as intake writes it); tests override what they exercise.
 
-import type { SubmissionRecord } from '../../storage/register/repository.js';
+import type { SubmissionRecord } from '../../storage/register/types.js';
 import { AGENCIES } from './env.js';
 
 export type SubmissionOverrides = Partial<Omit<SubmissionRecord, 'metadata'>> & { trackingId: string; metadata?: Partial<SubmissionRecord['metadata']> };

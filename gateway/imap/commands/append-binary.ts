@@ -4,7 +4,7 @@
 // FETCH BINARY[] still returns the original bytes. NUL anywhere else (headers, multipart preamble)
 // cannot be represented: the caller answers NO.
 
-import { parseMimeBuffer, walk, type MimeNode } from '../../intake/mime/parser.js';
+import { parseMimeBuffer, walk, type MimeNode } from '../../../policies/mime/parser.js';
 
 const CTE_FIELD = /^content-transfer-encoding[ \t]*:/i;
 

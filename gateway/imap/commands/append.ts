@@ -2,7 +2,7 @@
 // APPENDLIMIT. The literal arrives in a spool file (or memory when small), becomes a blob exactly as
 // sent (a literal8 carrying NUL is converted first, append-binary.ts), with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
 
-import { parseMimeFile, structureOf } from '../../intake/mime/parser.js';
+import { parseMimeFile, structureOf } from '../../../policies/mime/parser.js';
 import { readHeaderBlock } from '../../intake/header-block.js';
 import { readFile } from 'node:fs/promises';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';

@@ -6,7 +6,7 @@ import { ok, type CommandContext, type Completion } from '../command.js';
 import { Cursor, type ParseContext } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
-import { fullPattern, listPattern, mailboxMatcher, reference } from './list.js';
+import { fullPattern, listPattern, mailboxMatcher, reference } from './list-pattern.js';
 import { statusItems, statusValues } from './status.js';
 
 // Bounds on what one client command can ask for.

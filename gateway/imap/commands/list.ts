@@ -3,30 +3,9 @@
 
 import type { MailboxInfo } from '../../../storage/mailbox/store.js';
 import { defineCommand, ok, type CommandContext, type Completion } from '../command.js';
-import { astring, mailboxFromWire, type Cursor, type ParseContext } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
-import { BadCommand } from '../protocol/tokens.js';
-import { compilePattern, matchPattern } from '../protocol/wildcard.js';
 import { listExtended, parseListRequest } from './list-extended.js';
-
-export function listPattern(c: Cursor, ctx: ParseContext): string | null {
-  const t = c.next('mailbox pattern');
-  const raw = t.type === 'string' || (t.type === 'atom' && !t.section) ? t.value : null;
-  if (raw === null) throw new BadCommand('Expected a mailbox pattern');
-  if (raw === '') return '';
-  // A pattern that is not valid modified UTF-7 matches no mailbox (null): LIST answers OK with nothing.
-  try {
-    return mailboxFromWire(raw, ctx);
-  } catch (err) {
-    if (err instanceof BadCommand && err.status === 'NO') return null;
-    throw err;
-  }
-}
-
-export function reference(c: Cursor, ctx: ParseContext): string {
-  const raw = astring(c, 'reference');
-  return raw === '' ? '' : mailboxFromWire(raw, ctx);
-}
+import { fullPattern, listPattern, mailboxMatcher, reference } from './list-pattern.js';
 
 interface Row {
   name: string;
@@ -70,18 +49,6 @@ function rows(all: MailboxInfo[], subscriptions: string[] | null): Row[] {
     }
   }
   return out;
-}
-
-/** The reference and the pattern as one pattern (RFC 3501 6.3.8). */
-export function fullPattern(ref: string, pattern: string): string {
-  return ref && !pattern.startsWith('/') ? `${ref.replace(/\/$/, '')}/${pattern}` : pattern;
-}
-
-/** A linear-time matcher for one pattern; INBOX matches case-insensitively (RFC 3501 5.1). */
-export function mailboxMatcher(full: string): (name: string) => boolean {
-  const pattern = compilePattern(full);
-  const inboxPattern = compilePattern(full.replace(/^inbox(?=\/|$)/i, 'INBOX'));
-  return (name) => matchPattern(pattern, name) || (name.startsWith('INBOX') && matchPattern(inboxPattern, name));
 }
 
 async function list(ctx: CommandContext, ref: string, pattern: string | null, lsub: boolean): Promise<Completion> {

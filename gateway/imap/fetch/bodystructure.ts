@@ -4,7 +4,7 @@
 // names) are sent as RFC 2047 encoded-words, which every client decodes.
 
 import libmime from 'libmime';
-import type { MimeNodeInfo } from '../../intake/mime/types.js';
+import type { MimeNodeInfo } from '../../../policies/mime/types.js';
 import { envelope } from './envelope.js';
 import type { MessageView } from './message-view.js';
 import { str, type SExp } from './sexp.js';

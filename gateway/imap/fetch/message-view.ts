@@ -2,8 +2,8 @@
 // of the stored structure (relative to the blob) is shifted by the prefix length; the top-level
 // header includes the prefix. Without a stored structure the bytes are parsed once, bounded.
 
-import { MimeParser, structureOf } from '../../intake/mime/parser.js';
-import type { MimeNodeInfo } from '../../intake/mime/types.js';
+import { MimeParser, structureOf } from '../../../policies/mime/parser.js';
+import type { MimeNodeInfo } from '../../../policies/mime/types.js';
 import type { MailboxStore, MessageContent } from '../../../storage/mailbox/store.js';
 import type { HeaderCache } from './header-cache.js';
 

@@ -6,9 +6,9 @@
 
 import type { AgencyDirectory } from '../../../config/agencies.js';
 import type { Config } from '../../../config/load.js';
-import { parseMimeBuffer, structureOf } from '../../intake/mime/parser.js';
+import { parseMimeBuffer, structureOf } from '../../../policies/mime/parser.js';
 import { headerBlockOf } from '../../intake/header-block.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../../config/log.js';
 import { composeStatusNotice } from '../../notify/status-notice.js';
 import type { BlobStore } from '../../../storage/blobs.js';
 import { FOLDERS } from '../../../storage/mailbox/folders.js';

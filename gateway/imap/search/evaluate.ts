@@ -5,8 +5,8 @@
 
 import addressparser from 'nodemailer/lib/addressparser';
 import libqp from 'libqp';
-import type { MimeNodeInfo } from '../../intake/mime/types.js';
-import { decodeText } from '../../intake/message.js';
+import type { MimeNodeInfo } from '../../../policies/mime/types.js';
+import { decodeText } from '../../../policies/text/decode.js';
 import { zonedParts } from '../../../policies/text/dates.js';
 import type { MessageMeta } from '../../../storage/mailbox/store.js';
 import { splitHeader } from '../fetch/header-block.js';

@@ -5,11 +5,11 @@
 import { submissionRecord } from '../../helpers/submission.js';
 import { expect } from 'chai';
 import { loadConfig } from '../../../config/load.js';
-import { createLogger } from '../../../gateway/log.js';
+import { createLogger } from '../../../config/log.js';
 import { duplicateCheck } from '../../../policies/checks/duplicate.js';
 import { SERVICE_NAMES } from '../../../policies/services.js';
 import { openStorage, type Storage } from '../../../storage/index.js';
-import type { SubmissionRecord } from '../../../storage/register/repository.js';
+import type { SubmissionRecord } from '../../../storage/register/types.js';
 import { AGENCIES, createTestEnv, type TestEnv } from '../../helpers/env.js';
 import { codes, composeMessage, FORM_LINES, runCheck, TEST_NOW } from '../../helpers/policy.js';
 

@@ -5,13 +5,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { AgencyDirectory } from '../../../config/agencies.js';
-import { createLogger } from '../../../gateway/log.js';
+import { createLogger } from '../../../config/log.js';
 import { attachmentsCheck, fileRulesFrom } from '../../../policies/checks/attachments.js';
 import { PolicyEngine } from '../../../policies/engine.js';
 import { inspectFile, type InspectState } from '../../../policies/files/inspect.js';
 import { samplePolicy } from '../../helpers/policy-e2e.js';
 import { composeRaw, fixture, messageFrom, testConfig, TEST_NOW } from '../../helpers/policy.js';
-import { policySchema } from '../../../config/schema.js';
+import { policySchema } from '../../../policies/policy-file.js';
 
 const mutation = fc.record({
   kind: fc.constantFrom('set', 'insert', 'delete', 'truncate'),

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { mimeStructureCheck } from '../../../policies/checks/mime-structure.js';
 import { composeRaw, messageFrom, runCheck } from '../../helpers/policy.js';
-import { parseMimeBuffer } from '../../../gateway/intake/mime/parser.js';
+import { parseMimeBuffer } from '../../../policies/mime/parser.js';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 const HEAD = ['From: vanthu@ubnd.hatinh.gov.vn', 'To: vanthu@snv.hatinh.gov.vn', 'Subject: test', 'MIME-Version: 1.0'];

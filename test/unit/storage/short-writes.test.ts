@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spoolData } from '../../../gateway/intake/spool.js';
 import { BlobStore } from '../../../storage/blobs.js';
-import type { WritableFile } from '../../../storage/file-io.js';
+import type { WritableFile } from '../../../config/file-io.js';
 
 const limits = { maxSize: 4 * 1024 * 1024, maxLineLength: 998, maxHeaderSize: 8192 };
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spoolData } from '../../../gateway/intake/spool.js';
+import { spoolData } from '../../../../gateway/intake/spool.js';
 
 const limits = { maxSize: 1024 * 1024, maxLineLength: 998, maxHeaderSize: 4096 };
 

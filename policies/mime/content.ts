@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { writeFully } from '../../../storage/file-io.js';
+import { writeFully } from '../../config/file-io.js';
 import { randomBytes } from 'node:crypto';
 
 export class ContentTooLargeError extends Error {

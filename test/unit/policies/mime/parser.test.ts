@@ -1,7 +1,7 @@
 // The strict MIME parser: exact offsets, decoding, and problems reported (never thrown) for hostile input.
 
 import { expect } from 'chai';
-import { parseMimeBuffer, structureOf, walk } from '../../../gateway/intake/mime/parser.js';
+import { parseMimeBuffer, structureOf, walk } from '../../../../policies/mime/parser.js';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 

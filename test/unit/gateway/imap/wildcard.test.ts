@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { compilePattern, matchPattern } from '../../../gateway/imap/protocol/wildcard.js';
+import { compilePattern, matchPattern } from '../../../../gateway/imap/protocol/wildcard.js';
 
 function reference(pattern: string, name: string): boolean {
   const p = Array.from(pattern);

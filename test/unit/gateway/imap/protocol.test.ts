@@ -5,16 +5,16 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CommandFramer, type Frame } from '../../../gateway/imap/protocol/framer.js';
-import { decodeMailboxName, encodeMailboxName } from '../../../gateway/imap/protocol/mutf7.js';
-import { formatSet, parseSequenceSet, resolveSequenceNumbers, resolveUidSet } from '../../../gateway/imap/protocol/sequence.js';
-import { BadCommand, tokenize } from '../../../gateway/imap/protocol/tokens.js';
-import { bodyStructure } from '../../../gateway/imap/fetch/bodystructure.js';
-import { HeaderCache } from '../../../gateway/imap/fetch/header-cache.js';
-import { MessageView } from '../../../gateway/imap/fetch/message-view.js';
-import { render } from '../../../gateway/imap/fetch/sexp.js';
-import { parseMimeBuffer, structureOf } from '../../../gateway/intake/mime/parser.js';
-import type { MailboxStore, MessageContent } from '../../../storage/mailbox/store.js';
+import { CommandFramer, type Frame } from '../../../../gateway/imap/protocol/framer.js';
+import { decodeMailboxName, encodeMailboxName } from '../../../../gateway/imap/protocol/mutf7.js';
+import { formatSet, parseSequenceSet, resolveSequenceNumbers, resolveUidSet } from '../../../../gateway/imap/protocol/sequence.js';
+import { BadCommand, tokenize } from '../../../../gateway/imap/protocol/tokens.js';
+import { bodyStructure } from '../../../../gateway/imap/fetch/bodystructure.js';
+import { HeaderCache } from '../../../../gateway/imap/fetch/header-cache.js';
+import { MessageView } from '../../../../gateway/imap/fetch/message-view.js';
+import { render } from '../../../../gateway/imap/fetch/sexp.js';
+import { parseMimeBuffer, structureOf } from '../../../../policies/mime/parser.js';
+import type { MailboxStore, MessageContent } from '../../../../storage/mailbox/store.js';
 import { Readable } from 'node:stream';
 
 describe('IMAP protocol units', function () {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { lookup } from 'mime-types';
 import { simpleParser, type Attachment } from 'mailparser';
-import { parseMimeBuffer, walk, type MimeNode } from '../../../gateway/intake/mime/parser.js';
+import { parseMimeBuffer, walk, type MimeNode } from '../../../../policies/mime/parser.js';
 
 const OCTET = 'application/octet-stream';
 

@@ -49,7 +49,7 @@ describe('form metadata', () => {
 
 describe('text decoding', () => {
   it('reads 8-bit UTF-8 declared as us-ascii (or not declared) as UTF-8, and windows-1258 as declared', async () => {
-    const { decodeText } = await import('../../../gateway/intake/message.js');
+    const { decodeText } = await import('../../../policies/text/decode.js');
     const utf8 = Buffer.from('Số ký hiệu: 05/QĐ-UBND', 'utf8');
     expect(decodeText(utf8, 'us-ascii')).to.equal('Số ký hiệu: 05/QĐ-UBND');
     expect(decodeText(utf8, undefined)).to.equal('Số ký hiệu: 05/QĐ-UBND');

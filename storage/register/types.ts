@@ -1,0 +1,49 @@
+// What the register is given to record and what it answers: the boundary types of storage/register.
+
+import type { DeliveredRow } from '../mailbox/repository.js';
+import type { DocumentFileRow, DocumentRow, DocumentStatus } from '../rows.js';
+
+export interface SubmissionRecord {
+  trackingId: string;
+  receivedAt: Date;
+  /** Register year of receivedAt in the configured time zone. */
+  year: number;
+  status: DocumentStatus;
+  reason: string;
+  senderAgencyId: string;
+  senderAccount: string;
+  envelopeFrom: string;
+  envelopeRecipients: string[];
+  /** Distinct recipient agencies, in envelope order. */
+  recipientAgencyIds: string[];
+  message: { blobSha256: string; blobSize: number; prefix: string; structure: string | null; header: Buffer | null };
+  rfc822MessageId: string | null;
+  subject: string | null;
+  metadata: Pick<DocumentRow, 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality'>;
+  metadataJson: string;
+  verdictJson: string;
+  signatureJson: string | null;
+  paperCopyRequired: boolean;
+  files: Omit<DocumentFileRow, 'id' | 'documentId'>[];
+  note: string | null;
+}
+
+export interface NumberingInput {
+  trackingId: string;
+  messageId: number;
+  senderAgencyId: string;
+  /** Who caused the entries (the submitting clerk, or an administrator releasing a held document). */
+  actor: string;
+  recipientAgencyIds: string[];
+  year: number;
+  at: Date;
+  note: string | null;
+}
+
+export interface RecordedSubmission {
+  trackingId: string;
+  messageId: number;
+  outgoingNumber: number | null;
+  incoming: { agencyId: string; number: number }[];
+  deliveries: DeliveredRow[];
+}
