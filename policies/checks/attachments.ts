@@ -1,12 +1,13 @@
 // Quy chế Điều 6: every file of the submission, and every member of its archives, recursively, must
 // have an allowed extension and really be of that type, without macros, scripts or PDF actions,
-// readable (not encrypted), with a sane name; files inside an embedded message/rfc822 are refused
+// readable (not encrypted), with a sane name and a declared Content-Type that agrees with it; files inside an embedded message/rfc822 are refused
 // (nothing forwarded inside a forward escapes inspection); a submission without any document is
 // `missing-document`. The rules themselves are in policies/files/inspect.ts.
 
 import { z } from 'zod';
 import { inspectFile, type FileRules, type InspectState } from '../files/inspect.js';
 import { withAttachmentBytes } from '../files/content.js';
+import { declaredTypeConflict } from '../files/declared-type.js';
 import { extensionOf } from '../files/names.js';
 import { sizeOption } from '../options.js';
 import type { CheckDefinition, Finding } from '../types.js';
@@ -57,6 +58,11 @@ export const attachmentsCheck: CheckDefinition<AttachmentsOptions> = {
       const label = attachment.filename ?? `(part ${attachment.path})`;
       if (attachment.insideMessage) {
         state.findings.push({ code: 'attachment-type', subject: label, details: { file: label, problem: 'file inside an embedded message (message/rfc822)' } });
+        continue;
+      }
+      const declared = attachment.filename === null ? null : declaredTypeConflict(attachment.filename, attachment.declaredType);
+      if (declared !== null) {
+        state.findings.push({ code: 'attachment-content-mismatch', subject: label, details: { file: label, problem: `declared as ${declared}` } });
         continue;
       }
       await withAttachmentBytes(attachment, ctx, (data) => inspectFile(label, attachment.filename, data, rules, state));

@@ -128,6 +128,21 @@ describe('attachments check', function () {
       expect(message.attachments[0].filename).to.equal('Quyết định số 05 về việc triển khai.PDF');
       expect(codes(await runCheck(attachmentsCheck, message))).to.deep.equal([]);
     });
+    it('the declared Content-Type must agree with the file name (mime-types), generic and unknown types claim nothing', async () => {
+      const pdf = fixture('qd-05.pdf');
+      const docx = fixture('qd-05.docx');
+      const zip = fixture('two-pdfs.zip');
+      const verdictFor = async (filename: string, content: Buffer, contentType: string) =>
+        codes(await runCheck(attachmentsCheck, await composeMessage({ attachments: [{ filename, content, contentType }] })));
+      expect(await verdictFor('qd-05.pdf', pdf, 'application/x-msdownload')).to.deep.equal(['attachment-content-mismatch']);
+      expect(await verdictFor('qd-05.pdf', pdf, 'image/jpeg')).to.deep.equal(['attachment-content-mismatch']);
+      expect(await verdictFor('qd-05.docx', docx, 'application/pdf')).to.deep.equal(['attachment-content-mismatch']);
+      expect(await verdictFor('qd-05.pdf', pdf, 'application/pdf')).to.deep.equal([]);
+      expect(await verdictFor('qd-05.pdf', pdf, 'application/octet-stream')).to.deep.equal([]);
+      expect(await verdictFor('qd-05.pdf', pdf, 'application/x-pdf')).to.deep.equal([]);
+      expect(await verdictFor('qd-05.docx', docx, 'application/msword')).to.deep.equal([]);
+      expect(await verdictFor('two-pdfs.zip', zip, 'application/x-zip-compressed')).to.deep.equal([]);
+    });
     it('no attachment at all is missing-document', async () => {
       expect(codes(await runCheck(attachmentsCheck, await composeMessage({})))).to.deep.equal(['missing-document']);
     });
