@@ -181,11 +181,11 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
   const nextMessage = messageFactory(scenario.size);
   const deadline = Date.now() + scenario.maxSeconds * 1000;
   const started = performance.now();
-  let elapsed = 0;
-  let rss = NaN;
+  let elapsed: number;
+  let rss: number;
   try {
     await Promise.all(
-      Array.from({ length: SESSIONS }, async (_, s) => {
+      Array.from({ length: SESSIONS }, async () => {
         let session: Session | null = null;
         while (sent < scenario.maxMessages && Date.now() < deadline) {
           const n = sent++;

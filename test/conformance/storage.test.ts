@@ -184,7 +184,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await one.setSubscribed(C, 'da-xong/con', false);
       expect(await two.subscriptions(C)).to.not.include('da-xong/con');
       let refused: unknown = null;
-      await one.setSubscribed(C, 'khong-co', true).catch((err) => (refused = err));
+      await one.setSubscribed(C, 'khong-co', true).catch((err: unknown) => {
+        refused = err;
+      });
       expect(refused).to.be.instanceOf(MailboxStoreError);
       expect((refused as MailboxStoreError).code).to.equal('NONEXISTENT');
       // Unsubscribing a name that is not subscribed, or whose mailbox is gone, is not an error.

@@ -92,7 +92,7 @@ describe('Crash safety (kill -9 during load)', function () {
       done = true;
     });
     await Promise.all([sessions, killer()]);
-    await stopProcess(server!.child, 'SIGKILL');
+    await stopProcess(server.child, 'SIGKILL');
     server = null;
     if (process.env.DEBUG_CRASH) console.log(`acknowledged ${acknowledged.size}, in doubt ${inDoubt.size}, of ${SESSIONS * PER_SESSION}`);
     expect(acknowledged.size, 'most messages were acknowledged').to.be.greaterThan(SESSIONS * PER_SESSION * 0.5);

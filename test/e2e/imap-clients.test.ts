@@ -18,9 +18,9 @@ async function tool(command: string, args: string[], debianPackage: string, opti
   try {
     return await run(command, args, { timeout: 20_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...options.env }, encoding: 'buffer' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${command} is not installed (Debian package ${debianPackage}; npm test installs it as root)`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${command} is not installed (Debian package ${debianPackage}; npm test installs it as root)`, { cause: err });
     const e = err as { stdout?: Buffer; stderr?: Buffer; message: string };
-    throw new Error(`${command} failed: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`);
+    throw new Error(`${command} failed: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`, { cause: err });
   }
 }
 

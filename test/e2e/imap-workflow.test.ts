@@ -16,7 +16,7 @@ const NOTICES = encodeMailboxName(FOLDERS.notices.name);
 const FIXED_NOW = new Date('2026-11-25T03:04:05Z');
 
 function decodeQp(text: string): string {
-  return Buffer.from(text.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  return Buffer.from(text.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
 }
 
 describe('IMAP filing workflow: register status and sender notices', function () {

@@ -70,7 +70,7 @@ describe('S/MIME policy and delivery end to end', function () {
     before(async function () {
       // The shipped policy, except that the fixtures all carry the same số ký hiệu (05/QĐ-UBND), which
       // the duplicate check would rightly refuse from the second message on.
-      const sample = parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8'));
+      const sample = parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) as { actions: Record<string, string> };
       tg = await startTestGateway({ trustFrom: SMIME_TRUST, now: () => TEST_NOW, policy: { ...sample, actions: { ...sample.actions, duplicate: 'ignore' } } });
       await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
     });

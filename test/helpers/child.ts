@@ -29,7 +29,7 @@ function newestSource(dir: string): number {
 /** Builds dist/ when it is missing or older than the sources (npm test builds first anyway). */
 export function ensureBuilt(): void {
   if (built) return;
-  let buildTime = 0;
+  let buildTime: number;
   try {
     buildTime = statSync(CLI).mtimeMs;
   } catch {
@@ -97,7 +97,7 @@ export function startServe(configDir: string, dataDir: string, timeoutMs = 20_00
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (!out.includes('docgate is running')) reject(new Error(`docgate serve exited with ${code}:\n${out}`));

@@ -11,7 +11,7 @@ import { addClerk, startTestGateway, transport, type TestGateway } from './gatew
 import { composeRaw, FORM_LINES, TEST_NOW } from './policy.js';
 
 export function samplePolicy(): { checks: { id: string; options?: Record<string, unknown> }[]; actions: Record<string, string> } {
-  return parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8'));
+  return parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) as ReturnType<typeof samplePolicy>;
 }
 
 export async function startPolicyGateway(options: { policy?: unknown; services?: PolicyServices; now?: () => Date } = {}): Promise<TestGateway> {
@@ -37,7 +37,7 @@ export async function submit(tg: TestGateway, options: Mail.Options | Buffer): P
     messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
   } else {
     counter++;
-    messageId = (options.messageId as string | undefined) ?? `<e2e.${process.pid}.${counter}.${Date.now()}@ubnd.hatinh.gov.vn>`;
+    messageId = (options.messageId) ?? `<e2e.${process.pid}.${counter}.${Date.now()}@ubnd.hatinh.gov.vn>`;
     // A fresh số ký hiệu per submission, so only the duplicate tests meet the duplicate rule.
     const text = FORM_LINES.map((l) => l.replace('05/QĐ-UBND', `${100 + counter}/QĐ-UBND`)).join('\n');
     raw = await composeRaw({ messageId, text, ...options });

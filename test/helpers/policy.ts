@@ -80,7 +80,7 @@ export async function runCheck<O>(
     signal: new AbortController().signal,
     services: extra.services ?? {},
   });
-  return Array.isArray(result) ? { findings: result as Finding[] } : result;
+  return Array.isArray(result) ? { findings: result } : result;
 }
 
 export const codes = (report: CheckReport): string[] => report.findings.map((f) => f.code);

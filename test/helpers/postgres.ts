@@ -17,7 +17,7 @@ export async function createTempDatabase(): Promise<TempDatabase> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${PG_URL} (set DOCGATE_TEST_PG_URL): ${(err as Error).message}`);
+    throw new Error(`PostgreSQL is not reachable at ${PG_URL} (set DOCGATE_TEST_PG_URL): ${(err as Error).message}`, { cause: err });
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();

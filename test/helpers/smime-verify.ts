@@ -36,7 +36,7 @@ export async function gpgsmVerify(home: string, args: string[]): Promise<string>
     const { stderr } = await run('gpgsm', ['--homedir', home, '--batch', '--disable-crl-checks', '--disable-policy-checks', '--verify', ...args]);
     return stderr;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('gpgsm is not installed (Debian package gpgsm; npm test installs it as root)');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('gpgsm is not installed (Debian package gpgsm; npm test installs it as root)', { cause: err });
     throw err;
   } finally {
     await run('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']).catch(() => undefined);

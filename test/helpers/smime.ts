@@ -27,7 +27,7 @@ export const SIGNED_AT = new Date(manifest.signedAt);
 /** Two hours after the fixtures were signed: the "expiring" certificate has expired since. */
 export const TEST_NOW = new Date(manifest.testNow);
 
-export const agencies = new AgencyDirectory(TEST_AGENCIES_YAML.agencies as unknown as Agency[]);
+export const agencies = new AgencyDirectory(TEST_AGENCIES_YAML.agencies);
 export const silentLog = createLogger('silent');
 
 export function fixturePath(name: string): string {

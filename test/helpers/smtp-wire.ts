@@ -79,7 +79,7 @@ export class WireClient {
   async starttls(): Promise<void> {
     const reply = await this.command('STARTTLS');
     if (reply.code !== 220) throw new Error(`STARTTLS refused: ${reply.text}`);
-    const plain = this.socket as net.Socket;
+    const plain = this.socket;
     plain.removeAllListeners('data');
     const secure = tls.connect({ socket: plain, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {

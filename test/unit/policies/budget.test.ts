@@ -31,7 +31,9 @@ describe('ByteBudget', function () {
     const waiting = budget.reserve(5, controller.signal);
     controller.abort();
     let error: Error | null = null;
-    await waiting.catch((e) => (error = e));
+    await waiting.catch((e: unknown) => {
+      error = e as Error;
+    });
     expect(error).to.be.instanceOf(Error);
     held();
     expect(budget.inUse).to.equal(0);

@@ -73,7 +73,9 @@ describe('duplicate check', function () {
   });
   it('without the register service the check fails loudly (4xx), never passes', async () => {
     let error: Error | null = null;
-    await runCheck(duplicateCheck, await composeMessage({}), {}, { services: {} }).catch((e) => (error = e));
+    await runCheck(duplicateCheck, await composeMessage({}), {}, { services: {} }).catch((e: unknown) => {
+      error = e as Error;
+    });
     expect(error).to.be.instanceOf(Error);
   });
 });

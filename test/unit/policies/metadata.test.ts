@@ -15,7 +15,7 @@ const LINES = {
 
 async function problems(lines: string[], options: unknown = {}, extra: Parameters<typeof composeMessage>[0] = {}, now?: Date) {
   const report = await runCheck(metadataCheck, await composeMessage({ text: lines.join('\n'), ...extra }), options, now ? { now } : {});
-  return report.findings.map((f) => `${f.details?.field}: ${String(f.details?.problem).split(' / ')[1] ?? f.details?.problem}`);
+  return report.findings.map((f) => `${String(f.details?.field)}: ${String(f.details?.problem).split(' / ')[1] ?? String(f.details?.problem)}`);
 }
 
 describe('metadata check', function () {

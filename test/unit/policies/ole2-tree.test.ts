@@ -20,7 +20,7 @@ function directoryEntries(data: Buffer): { offset: number; name: string; type: n
   for (let dir = data.readUInt32LE(0x30), guard = 0; dir < 0xfffffffa && guard < 1000; dir = fat(dir), guard++) {
     for (let e = ssz + dir * ssz; e < ssz + (dir + 1) * ssz; e += 128) {
       const len = data.readUInt16LE(e + 64);
-      out.push({ offset: e, name: data.subarray(e, e + Math.max(0, len - 2)).toString('utf16le'), type: data[e + 66]! });
+      out.push({ offset: e, name: data.subarray(e, e + Math.max(0, len - 2)).toString('utf16le'), type: data[e + 66] });
     }
   }
   return out;
@@ -49,10 +49,10 @@ describe('OLE2 directory tree loops', function () {
 
   const cases: [string, string, (d: Buffer, e: ReturnType<typeof directoryEntries>) => void][] = [
     // qd-05.doc: root → CompObj (1) with left Ole (2), right (4); Ole's right is 1Table (3).
-    ['a sibling pointing to an ancestor', 'qd-05.doc', (d, e) => d.writeUInt32LE(1, e[3]!.offset + LEFT)],
-    ['an entry its own sibling', 'qd-05.doc', (d, e) => d.writeUInt32LE(2, e[2]!.offset + RIGHT)],
-    ['a sibling pointing to the root', 'qd-05.doc', (d, e) => d.writeUInt32LE(0, e[3]!.offset + RIGHT)],
-    ['a sibling id past the directory', 'qd-05.doc', (d, e) => d.writeUInt32LE(100_000, e[3]!.offset + RIGHT)],
+    ['a sibling pointing to an ancestor', 'qd-05.doc', (d, e) => d.writeUInt32LE(1, e[3].offset + LEFT)],
+    ['an entry its own sibling', 'qd-05.doc', (d, e) => d.writeUInt32LE(2, e[2].offset + RIGHT)],
+    ['a sibling pointing to the root', 'qd-05.doc', (d, e) => d.writeUInt32LE(0, e[3].offset + RIGHT)],
+    ['a sibling id past the directory', 'qd-05.doc', (d, e) => d.writeUInt32LE(100_000, e[3].offset + RIGHT)],
     [
       'a storage child pointing to the root',
       'macro.doc',
@@ -67,7 +67,7 @@ describe('OLE2 directory tree loops', function () {
     it(`refuses ${what} as attachment-content-mismatch`, async () => {
       const result = await findings('qd-05.doc', patched(base, change));
       expect(result.map((f) => f.code)).to.deep.equal(['attachment-content-mismatch']);
-      expect(JSON.stringify(result[0]!.details)).to.match(/directory (tree loops|entry \d+ out of range)/);
+      expect(JSON.stringify(result[0].details)).to.match(/directory (tree loops|entry \d+ out of range)/);
     });
   }
 });

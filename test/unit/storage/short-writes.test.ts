@@ -55,7 +55,9 @@ describe('short writes', () => {
   it('spool fails (and leaves no file) when the disk stops taking bytes without an error', async () => {
     const data = message(700 * 1024);
     let error: unknown = null;
-    await spoolData([data], dir, limits, shortWriter({ fullAt: 300 * 1024 })).catch((err) => (error = err));
+    await spoolData([data], dir, limits, shortWriter({ fullAt: 300 * 1024 })).catch((err: unknown) => {
+      error = err;
+    });
     expect(error, 'a truncated spool file must never be returned').to.be.instanceOf(Error);
     expect(readdirSync(dir)).to.deep.equal([]);
   });
@@ -63,7 +65,9 @@ describe('short writes', () => {
   it('spool fails when the file system reports bytes it did not store', async () => {
     const data = message(700 * 1024);
     let error: unknown = null;
-    await spoolData([data], dir, limits, shortWriter({ fullAt: 300 * 1024, lie: true })).catch((err) => (error = err));
+    await spoolData([data], dir, limits, shortWriter({ fullAt: 300 * 1024, lie: true })).catch((err: unknown) => {
+      error = err;
+    });
     expect(error).to.be.instanceOf(Error);
     expect(readdirSync(dir)).to.deep.equal([]);
   });

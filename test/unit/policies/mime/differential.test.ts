@@ -156,7 +156,7 @@ describe('MIME parser agrees with mailparser (differential)', () => {
           if (a.attachments[i]?.type === 'application/octet-stream') expect([OCTET, lookup(x.filename ?? '') || OCTET]).to.include(x.type);
         });
         expect(a.attachments.map((x) => x.type)).to.deep.equal(theirTypes);
-        a.attachments.forEach((x, i) => expect(x.bytes.equals(b[i]!.bytes), `bytes of attachment ${i}`).to.equal(true));
+        a.attachments.forEach((x, i) => expect(x.bytes.equals(b[i].bytes), `bytes of attachment ${i}`).to.equal(true));
       }),
       { numRuns: 150, seed: 20261201 },
     );

@@ -58,7 +58,7 @@ describe('MIME parser', () => {
     expect((await pdf.content!.buffer()).toString('latin1')).to.equal('%PDF-1.4\n%%EOF\n');
     expect(pdf.filename).to.equal('Quyết định.pdf');
     expect(pdf.decodedSize).to.equal(15);
-    expect(JSON.parse(JSON.stringify(structureOf(r.root))).children[1].filename).to.equal('Quyết định.pdf');
+    expect((JSON.parse(JSON.stringify(structureOf(r.root))) as { children: { filename: string }[] }).children[1].filename).to.equal('Quyết định.pdf');
   });
 
   it('reports an unterminated multipart, a missing boundary and invalid base64', async () => {
