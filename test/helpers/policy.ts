@@ -12,7 +12,7 @@ import { createLogger } from '../../config/log.js';
 import { buildInboundMessage } from '../../policies/build-message.js';
 import type { InboundMessage } from '../../policies/message.js';
 import { parseMimeBuffer } from '../../policies/mime/parser.js';
-import type { CheckDefinition, CheckReport, Finding, PolicyServices } from '../../policies/types.js';
+import type { CheckDefinition, CheckReport, PolicyServices } from '../../policies/types.js';
 import { AGENCIES, createTestEnv, REPO_ROOT } from './env.js';
 
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/policy');

@@ -6,7 +6,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AgencyDirectory } from '../../config/agencies.js';
-import type { Agency } from '../../config/schema.js';
 import { createLogger } from '../../config/log.js';
 import { buildInboundMessage } from '../../policies/build-message.js';
 import type { InboundMessage } from '../../policies/message.js';
