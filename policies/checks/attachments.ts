@@ -44,12 +44,14 @@ export function fileRulesFrom(o: AttachmentsOptions): FileRules {
   return { allowed: new Set(o.allowedExtensions.map((e) => e.toLowerCase())), archive: o.archives, pdf: o.pdf };
 }
 
-export const attachmentsCheck: CheckDefinition<AttachmentsOptions> = {
+export const attachmentsCheck: CheckDefinition<AttachmentsOptions, 'memoryBudget'> = {
   id: 'attachments',
   stage: 'content',
   description: 'Tep dinh kem dung loai, dung noi dung, khong ma thuc thi / attachments: allowed, genuine, inert',
   options,
+  needs: ['memoryBudget'],
   timeoutMs: 60_000,
+  documentExtensions: (o) => o.allowedExtensions,
   async run(message, ctx) {
     const rules = fileRulesFrom(ctx.options);
     const state: InspectState = { counter: { inflated: 0 }, findings: [], signal: ctx.signal, maxFindings: 20 };

@@ -14,7 +14,6 @@ import { smimeLayout } from '../smime/layout.js';
 import { findingsOf, signatureHeaders, signerVerified, type SignatureResult } from '../smime/report.js';
 import { CrlRevocationSource } from '../smime/revocation.js';
 import { bufferContent, fileRangeContent } from '../smime/signed-content.js';
-import type { TrustStore } from '../smime/trust-store.js';
 import { verifySignedData, type SignedContent, type SignerResult } from '../smime/verify.js';
 import { foldKey } from '../text/vietnamese.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
@@ -76,7 +75,7 @@ function emptyResult(arrival: Date, status: SignatureResult['status']): Signatur
 function report(result: SignatureResult, subject?: string): CheckReport {
   const findings = findingsOf(result, subject);
   result.reason = findings[0]?.code ?? 'ok';
-  return { findings, data: result as unknown as Record<string, unknown>, headers: signatureHeaders(result) };
+  return { findings, data: result as unknown as Record<string, unknown>, record: { signature: result }, headers: signatureHeaders(result) };
 }
 
 function signatureRequired(message: InboundMessage, o: SmimeOptions): boolean {
@@ -109,11 +108,12 @@ async function loadCms(node: MimeNode, limit: number): Promise<SignedDataInfo> {
   }
 }
 
-export const smimeSignatureCheck: CheckDefinition<SmimeOptions> = {
+export const smimeSignatureCheck: CheckDefinition<SmimeOptions, 'trust'> = {
   id: 'smime-signature',
   stage: 'content',
   description: 'S/MIME signature verified, trusted and bound to the sender / Chu ky so hop le, tin cay, dung nguoi gui',
   options,
+  needs: ['trust'],
   timeoutMs: 20_000,
   async run(message, ctx) {
     const o = ctx.options;
@@ -143,11 +143,7 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions> = {
     }
     result.format = layout.kind;
     if (layout.kind === 'detached') result.micalg = layout.micalg;
-    const trust = ctx.services.trust as TrustStore | undefined;
-    if (!trust) {
-      result.problems.push({ code: 'internal-error', detail: 'no trust store configured (services.trust)' });
-      return report(result);
-    }
+    const trust = ctx.services.trust;
 
     let sd: SignedDataInfo;
     try {

@@ -2,7 +2,7 @@
 // the document in the register, and the X-Docgate-Signature trace header.
 
 import type { ReasonCode } from '../reasons.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../finding.js';
 import type { SignerIssue, SignerResult } from './verify.js';
 
 /** Most serious first: the engine rejects on the first finding whose action is reject. */
