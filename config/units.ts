@@ -1,4 +1,8 @@
-// Human-friendly sizes and durations in the YAML files ("25MiB", "15m"), turned into bytes and milliseconds.
+// Human-friendly sizes and durations in the YAML files ("25MiB", "15m"), turned into bytes and milliseconds,
+// and the one schema for each that every YAML file uses (docgate.yaml and policy.yaml check options).
+
+import { z } from 'zod';
+import { bilingual } from './errors.js';
 
 const SIZE_UNITS: Record<string, number> = {
   b: 1,
@@ -38,3 +42,23 @@ export function parseDuration(value: unknown): number | null {
   if (!match) return null;
   return Math.round(Number(match[1]) * DURATION_UNITS[match[2].toLowerCase()]);
 }
+
+/** A size in a YAML file: bytes, or a string such as "25MiB"; a bad one is one bilingual problem. */
+export const sizeSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const bytes = parseSize(value);
+  if (bytes === null) {
+    ctx.addIssue({ code: 'custom', ...bilingual('kích thước không hợp lệ (ví dụ: 25MiB, 512KiB)', 'invalid size (e.g. 25MiB, 512KiB)') });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** A duration in a YAML file: seconds, or a string such as "15m", "24h"; a bad one is one bilingual problem. */
+export const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', ...bilingual('thời lượng không hợp lệ (ví dụ: 15m, 300s, 24h)', 'invalid duration (e.g. 15m, 300s, 24h)') });
+    return z.NEVER;
+  }
+  return ms;
+});

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { inspectFile, type FileRules, type InspectState } from '../files/inspect.js';
 import { withAttachmentBytes } from '../files/content.js';
 import { extensionOf } from '../files/names.js';
-import { sizeOption } from '../options.js';
+import { sizeSchema } from '../../config/units.js';
 import type { CheckDefinition, Finding } from '../types.js';
 import { DEFAULT_ALLOWED_EXTENSIONS } from '../files/main-document.js';
 
@@ -21,19 +21,19 @@ const options = z.strictObject({
       /** Archives inside archives: 1 = a zip may not contain another archive. */
       maxDepth: z.number().int().min(1).max(5).default(2),
       maxEntries: z.number().int().min(1).max(100_000).default(1000),
-      maxMemberSize: sizeOption.default(64 * 1024 * 1024),
-      maxTotalSize: sizeOption.default(128 * 1024 * 1024),
+      maxMemberSize: sizeSchema.default(64 * 1024 * 1024),
+      maxTotalSize: sizeSchema.default(128 * 1024 * 1024),
       maxRatio: z.number().min(2).default(200),
       /** Members smaller than this are not held to maxRatio (small XML compresses very well). */
-      ratioFloor: sizeOption.default(1024 * 1024),
+      ratioFloor: sizeSchema.default(1024 * 1024),
       /** RAR decompression window unrar may allocate (WinRAR's default is 32 MiB). */
-      maxDictionary: sizeOption.default(64 * 1024 * 1024),
+      maxDictionary: sizeSchema.default(64 * 1024 * 1024),
     })
     .prefault({}),
   pdf: z
     .strictObject({
       allowEncrypted: z.boolean().default(false),
-      maxInflate: sizeOption.default(64 * 1024 * 1024),
+      maxInflate: sizeSchema.default(64 * 1024 * 1024),
     })
     .prefault({}),
 });
