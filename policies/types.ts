@@ -46,7 +46,7 @@ export interface CheckDefinition<Options = Record<string, unknown>, Needs extend
   id: string;
   stage: 'envelope' | 'content';
   description: string;
-  /** Schema of the `options:` block in policy.yaml; `{}` must parse to the defaults. */
+  /** Schema of the `options:` block in policy.yaml; `{}` parses to the defaults (malware alone needs clamd's address). */
   options: z.ZodType<Options, unknown>;
   /** The services the check uses; the engine runs it only when all are provided. */
   needs: readonly Needs[];
