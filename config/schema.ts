@@ -188,5 +188,3 @@ export const agenciesSchema = z
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;
 export type Agency = z.output<typeof agency>;
-export type AgencyLeader = z.output<typeof leader>;
-export type AgencyRelay = z.output<typeof relay>;

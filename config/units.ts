@@ -23,7 +23,7 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /** Bytes from a number of bytes or a string such as "25MiB"; null when it is neither. */
-export function parseSize(value: unknown): number | null {
+function parseSize(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
   if (typeof value !== 'string') return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
@@ -35,7 +35,7 @@ export function parseSize(value: unknown): number | null {
 }
 
 /** Milliseconds from a number of seconds or a string such as "15m", "300s", "250ms"; null when it is neither. */
-export function parseDuration(value: unknown): number | null {
+function parseDuration(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
   if (typeof value !== 'string') return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(value);

@@ -23,12 +23,12 @@ export interface DuplicateMatch {
 }
 
 /** Read-only look-ups in the register, so checks never import storage. */
-export interface RegisterLookup {
+interface RegisterLookup {
   findDuplicate(query: DuplicateQuery): Promise<DuplicateMatch | null>;
 }
 
 /** Memory shared by all submissions (policies/files/budget.ts ByteBudget): reserve before holding a whole file. */
-export interface MemoryBudget {
+interface MemoryBudget {
   /** Resolves with a release function once `bytes` fit; rejects when the signal aborts first. */
   reserve(bytes: number, signal?: AbortSignal): Promise<() => void>;
 }

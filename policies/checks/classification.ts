@@ -11,7 +11,7 @@ import { foldKey } from '../text/vietnamese.js';
 import { localDate, vietnameseDate } from '../text/dates.js';
 import type { CheckDefinition, Finding } from '../types.js';
 
-export const PAPER_COPY_SUBJECTS = [
+const PAPER_COPY_SUBJECTS = [
   'tài chính', 'ngân sách', 'quyết toán',
   'tổ chức bộ máy', 'tổ chức cán bộ', 'thành lập', 'sáp nhập', 'giải thể',
   'tuyển dụng', 'thi tuyển', 'xét tuyển',

@@ -21,7 +21,7 @@ const LIMITS = { maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize
 
 const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
 
-export function decodeXmlText(xml: string): string {
+function decodeXmlText(xml: string): string {
   return xml
     .replace(/<\/w:p>|<w:br\s*\/>|<w:cr\s*\/>|<\/si>|<\/a:p>/g, '\n')
     .replace(/<w:tab\s*\/>/g, '\t')
@@ -37,7 +37,7 @@ export function decodeXmlText(xml: string): string {
     });
 }
 
-export function fontsOf(xml: string): string[] {
+function fontsOf(xml: string): string[] {
   const fonts = new Set<string>();
   for (const m of xml.matchAll(/<w:rFonts\b([^>]*)>/g)) {
     for (const a of m[1].matchAll(/w:(?:ascii|hAnsi|cs|eastAsia)="([^"]+)"/g)) fonts.add(a[1]);
