@@ -20,7 +20,7 @@ export interface PolicyContext<Options = Record<string, unknown>, Needs extends 
   now(): Date;
   log: Logger;
   signal: AbortSignal;
-  /** Exactly the services the check declared in `needs`, all present. */
+  /** The services the check declared in `needs`, all present (its type shows only those). */
   services: ServicesOf<Needs>;
 }
 
