@@ -16,11 +16,11 @@ import { buildInboundMessage } from '../policies/build-message.js';
 import { parseMimeBuffer } from '../policies/mime/parser.js';
 import { PolicyEngine } from '../policies/engine.js';
 import { ByteBudget } from '../policies/files/budget.js';
-import { SERVICE_NAMES } from '../policies/services.js';
 import { AGENCIES, REPO_ROOT } from '../test/helpers/env.js';
 import { transport } from '../test/helpers/gateway.js';
 import { SERVE_ENV } from '../test/helpers/child.js';
 import { samplePolicy } from '../test/helpers/policy-e2e.js';
+import { openTrust } from '../test/helpers/smime.js';
 import { composeRaw, fixture, testConfig, TEST_NOW } from '../test/helpers/policy.js';
 import { storedZip } from '../test/helpers/zip.js';
 import { round, type BenchRow, type BenchTable } from './report.js';
@@ -44,11 +44,11 @@ async function throughput(label: string, raw: Buffer): Promise<BenchRow> {
   const agencies = new AgencyDirectory(config.agencies);
   const policy = policySchema.parse({ ...samplePolicy(), checks: samplePolicy().checks.filter((c) => c.id !== 'duplicate') });
   const engine = new PolicyEngine(policy, {
-    config,
+    timeZone: config.docgate.timezone,
     agencies,
     log: createLogger('silent'),
     now: () => TEST_NOW,
-    services: { [SERVICE_NAMES.memoryBudget]: new ByteBudget(64 * 1024 * 1024) },
+    services: { memoryBudget: new ByteBudget(64 * 1024 * 1024), trust: await openTrust() },
   });
   const sender = { account: AGENCIES.ubnd.address, agency: agencies.get(AGENCIES.ubnd.id)!, remoteAddress: '127.0.0.1' };
   const once = async () => {

@@ -23,7 +23,7 @@ const CASES = [
 async function measure(name: string, trust: TrustStore, cold: boolean): Promise<{ rate: number; p50: number; p99: number; count: number; size: number }> {
   const message = await loadMessage(fixturePath(name));
   const options = smimeSignatureCheck.options.parse({});
-  const ctx = { config: {} as never, agencies, options, now: () => TEST_NOW, log: silentLog, signal: new AbortController().signal, services: { trust } };
+  const ctx = { timeZone: 'Asia/Ho_Chi_Minh', agencies, options, now: () => TEST_NOW, log: silentLog, signal: new AbortController().signal, services: { trust } };
   const times: number[] = [];
   try {
     // One untimed run so the warm case starts warm (and both start with JIT-compiled code).

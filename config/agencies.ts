@@ -2,11 +2,11 @@
 
 import type { Agency } from './schema.js';
 
-export function normalizeAddress(address: string): string {
+function normalizeAddress(address: string): string {
   return address.trim().toLowerCase();
 }
 
-export function domainOf(address: string): string {
+function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
   return at === -1 ? '' : address.slice(at + 1).toLowerCase();
 }

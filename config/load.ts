@@ -36,7 +36,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatProblem(p: ConfigProblem): string {
+function formatProblem(p: ConfigProblem): string {
   return `${p.file}:${p.line}: ${p.field ? `${p.field}: ` : ''}${p.vi} / ${p.en}`;
 }
 

@@ -2,27 +2,8 @@
 // Custom rules carry their Vietnamese and English text (bilingual()) so errors.ts can report both.
 
 import { z } from 'zod';
-import { parseDuration, parseSize } from './units.js';
 import { bilingual } from './errors.js';
-
-
-const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const bytes = parseSize(value);
-  if (bytes === null) {
-    ctx.addIssue({ code: 'custom', ...bilingual('kích thước không hợp lệ (ví dụ: 25MiB, 512KiB)', 'invalid size (e.g. 25MiB, 512KiB)') });
-    return z.NEVER;
-  }
-  return bytes;
-});
-
-const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', ...bilingual('thời lượng không hợp lệ (ví dụ: 15m, 300s)', 'invalid duration (e.g. 15m, 300s)') });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { durationSchema as duration, sizeSchema as size } from './units.js';
 
 const port = z.number().int().min(0).max(65535);
 const host = z.string().min(1);
@@ -207,5 +188,3 @@ export const agenciesSchema = z
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;
 export type Agency = z.output<typeof agency>;
-export type AgencyLeader = z.output<typeof leader>;
-export type AgencyRelay = z.output<typeof relay>;

@@ -7,8 +7,8 @@ import { loadPolicy, type PolicyConfig } from '../policies/policy-file.js';
 import { PolicyEngine } from '../policies/engine.js';
 import { TrustStore, trustPathsOf } from '../policies/smime/trust-store.js';
 import { ByteBudget } from '../policies/files/budget.js';
-import { SERVICE_NAMES } from '../policies/services.js';
-import type { PolicyServices } from '../policies/types.js';
+import { scanStream } from '../policies/malware/clamd.js';
+import type { PolicyServices } from '../policies/services.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { startOrphanSweeper } from '../storage/blob-sweep.js';
 import { cleanDeadSpools } from '../storage/spool-dir.js';
@@ -28,7 +28,8 @@ export interface GatewayOptions {
   policy?: PolicyConfig;
   log: Logger;
   now?: () => Date;
-  services?: PolicyServices;
+  /** Replaces the real services one by one (tests: a fake register, clamd or trust store). */
+  services?: Partial<PolicyServices>;
 }
 
 export interface Gateway {
@@ -77,14 +78,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const tls = loadTlsMaterial(config, log);
     const events = new MailboxEvents();
     const injected = options.services ?? {};
-    const trust = injected.trust instanceof TrustStore ? injected.trust : await TrustStore.open({ paths: trustPathsOf(config.configDir, config.docgate.trust), log: log.child({ component: 'trust' }) });
-    const services = {
-      [SERVICE_NAMES.memoryBudget]: new ByteBudget(config.docgate.inspection.memoryBudget),
-      [SERVICE_NAMES.register]: { findDuplicate: (q: Parameters<typeof storage.register.findDuplicate>[0]) => storage.register.findDuplicate(q) },
-      ...injected,
+    const trust = injected.trust ?? (await TrustStore.open({ paths: trustPathsOf(config.configDir, config.docgate.trust), log: log.child({ component: 'trust' }) }));
+    // Built once: every check of every submission shares this budget, register view and clamd client.
+    const services: PolicyServices = {
+      memoryBudget: injected.memoryBudget ?? new ByteBudget(config.docgate.inspection.memoryBudget),
+      register: injected.register ?? { findDuplicate: (q) => storage.register.findDuplicate(q) },
       trust,
+      clamd: injected.clamd ?? { scan: scanStream },
     };
-    const policy = new PolicyEngine(initialPolicy, { config, agencies, log, now, services });
+    const policy = new PolicyEngine(initialPolicy, { timeZone: config.docgate.timezone, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
     const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });

@@ -30,7 +30,7 @@ export interface Attachment {
   content: PartContent | null;
 }
 
-export interface SubmissionSender {
+interface SubmissionSender {
   /** Authenticated account (its e-mail address). */
   account: string;
   agency: Agency;

@@ -49,7 +49,6 @@ export const policySchema = z.strictObject({
 });
 
 export type PolicyConfig = z.output<typeof policySchema>;
-export type CheckEntry = PolicyConfig['checks'][number];
 
 /** Reads and validates policy.yaml; throws ConfigError (every problem at once) and leaves the caller's policy in place. */
 export function loadPolicy(configDir: string): PolicyConfig {

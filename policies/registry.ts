@@ -1,7 +1,8 @@
 // Every policy check docgate knows, by id. policy.yaml picks which run and in what order.
 // Explicit map: adding a check is one import and one line here (no side-effect registration).
 
-import type { CheckDefinition } from './types.js';
+import type { ServiceName } from './services.js';
+import type { CheckDefinition, RegisteredCheck } from './types.js';
 import { senderHeaderCheck } from './checks/sender-header.js';
 import { smimeSignatureCheck } from './checks/smime-signature.js';
 import { mimeStructureCheck } from './checks/mime-structure.js';
@@ -13,11 +14,12 @@ import { metadataCheck } from './checks/metadata.js';
 import { classificationCheck } from './checks/classification.js';
 import { duplicateCheck } from './checks/duplicate.js';
 
-function define<O>(check: CheckDefinition<O>): CheckDefinition {
-  return check as unknown as CheckDefinition;
+/** Erases a check's option and service types: policy-file.ts validates options by the check's own schema, the engine provides its `needs`. */
+function define<O, N extends ServiceName>(check: CheckDefinition<O, N>): RegisteredCheck {
+  return check as unknown as RegisteredCheck;
 }
 
-export const CHECK_DEFINITIONS: Readonly<Record<string, CheckDefinition>> = Object.freeze({
+export const CHECK_DEFINITIONS: Readonly<Record<string, RegisteredCheck>> = Object.freeze({
   [senderHeaderCheck.id]: define(senderHeaderCheck),
   [smimeSignatureCheck.id]: define(smimeSignatureCheck),
   [mimeStructureCheck.id]: define(mimeStructureCheck),

@@ -8,7 +8,7 @@ import type { Agency } from '../../config/schema.js';
 import type { PolicyEngine } from '../../policies/engine.js';
 import type { Verdict } from '../../policies/types.js';
 import { RECORD_SUBMISSION, type Storage } from '../../storage/index.js';
-import { registerYear } from '../../storage/register/counters.js';
+import { registerYear } from '../../policies/text/dates.js';
 import type { RecordedSubmission, SubmissionRecord } from '../../storage/register/types.js';
 import type { DocumentStatus } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
@@ -96,7 +96,7 @@ export class IntakeService {
         raw: { path: spooled.path, size: spooled.size, sha256: spooled.sha256 },
         mime,
         unwrapped,
-        allowedExtensions: this.allowedExtensions(),
+        allowedExtensions: this.deps.policy.documentExtensions(),
       });
       const verdict = await this.deps.policy.evaluate(message);
       releaseGate();
@@ -132,13 +132,6 @@ export class IntakeService {
     }
   }
 
-  /** The attachments check's allow-list in the policy now in force, for choosing the main document. */
-  private allowedExtensions(): readonly string[] | undefined {
-    const entry = this.deps.policy.current.checks.find((c) => c.id === 'attachments');
-    const list = entry?.options.allowedExtensions;
-    return Array.isArray(list) ? (list as string[]) : undefined;
-  }
-
   private recipientAgencies(rcptTo: string[]): Agency[] {
     const seen = new Map<string, Agency>();
     for (const address of rcptTo) {
@@ -165,7 +158,9 @@ export class IntakeService {
       warnings,
       extraFields: verdict.outcomes.flatMap((o) => (o.headers ?? []).filter((h) => /^X-Docgate-[A-Za-z0-9-]+: [\x20-\x7e]*$/.test(h))),
     });
-    const signature = verdict.outcomes.find((o) => o.check === 'smime-signature')?.data ?? null;
+    const signature = verdict.record.signature ?? null;
+    // What checks filed separately (the signature) has its own column, not a second copy in the verdict.
+    const { record: _filed, ...stored } = verdict;
     const files = message.attachments.map((a, position) => ({
       position,
       partPath: a.path,
@@ -201,7 +196,7 @@ export class IntakeService {
         confidentiality: m.confidentiality,
       },
       metadataJson: JSON.stringify(m),
-      verdictJson: JSON.stringify(verdict),
+      verdictJson: JSON.stringify(stored),
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,

@@ -5,7 +5,7 @@
 const RAR4_SIGNATURE = Buffer.from('526172211a0700', 'hex');
 const RAR5_SIGNATURE = Buffer.from('526172211a070100', 'hex');
 
-export interface RarHeaderEntry {
+interface RarHeaderEntry {
   name: string;
   directory: boolean;
   symlink: boolean;

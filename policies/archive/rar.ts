@@ -80,7 +80,7 @@ class MemoryExtractor extends Extractor<never> {
   protected closeFile(): void {}
 }
 
-export interface RarMember {
+interface RarMember {
   entry: ArchiveEntry;
   data: Buffer | null;
 }

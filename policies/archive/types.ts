@@ -22,7 +22,7 @@ export interface ExpansionCounter {
   inflated: number;
 }
 
-export type ArchiveProblemKind =
+type ArchiveProblemKind =
   | 'corrupt'
   | 'truncated'
   | 'traversal'

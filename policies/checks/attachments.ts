@@ -9,7 +9,7 @@ import { inspectFile, type FileRules, type InspectState } from '../files/inspect
 import { withAttachmentBytes } from '../files/content.js';
 import { declaredTypeConflict } from '../files/declared-type.js';
 import { extensionOf } from '../files/names.js';
-import { sizeOption } from '../options.js';
+import { sizeSchema } from '../../config/units.js';
 import type { CheckDefinition, Finding } from '../types.js';
 import { DEFAULT_ALLOWED_EXTENSIONS } from '../files/main-document.js';
 
@@ -22,19 +22,19 @@ const options = z.strictObject({
       /** Archives inside archives: 1 = a zip may not contain another archive. */
       maxDepth: z.number().int().min(1).max(5).default(2),
       maxEntries: z.number().int().min(1).max(100_000).default(1000),
-      maxMemberSize: sizeOption.default(64 * 1024 * 1024),
-      maxTotalSize: sizeOption.default(128 * 1024 * 1024),
+      maxMemberSize: sizeSchema.default(64 * 1024 * 1024),
+      maxTotalSize: sizeSchema.default(128 * 1024 * 1024),
       maxRatio: z.number().min(2).default(200),
       /** Members smaller than this are not held to maxRatio (small XML compresses very well). */
-      ratioFloor: sizeOption.default(1024 * 1024),
+      ratioFloor: sizeSchema.default(1024 * 1024),
       /** RAR decompression window unrar may allocate (WinRAR's default is 32 MiB). */
-      maxDictionary: sizeOption.default(64 * 1024 * 1024),
+      maxDictionary: sizeSchema.default(64 * 1024 * 1024),
     })
     .prefault({}),
   pdf: z
     .strictObject({
       allowEncrypted: z.boolean().default(false),
-      maxInflate: sizeOption.default(64 * 1024 * 1024),
+      maxInflate: sizeSchema.default(64 * 1024 * 1024),
     })
     .prefault({}),
 });
@@ -45,12 +45,14 @@ export function fileRulesFrom(o: AttachmentsOptions): FileRules {
   return { allowed: new Set(o.allowedExtensions.map((e) => e.toLowerCase())), archive: o.archives, pdf: o.pdf };
 }
 
-export const attachmentsCheck: CheckDefinition<AttachmentsOptions> = {
+export const attachmentsCheck: CheckDefinition<AttachmentsOptions, 'memoryBudget'> = {
   id: 'attachments',
   stage: 'content',
   description: 'Tep dinh kem dung loai, dung noi dung, khong ma thuc thi / attachments: allowed, genuine, inert',
   options,
+  needs: ['memoryBudget'],
   timeoutMs: 60_000,
+  documentExtensions: (o) => o.allowedExtensions,
   async run(message, ctx) {
     const rules = fileRulesFrom(ctx.options);
     const state: InspectState = { counter: { inflated: 0 }, findings: [], signal: ctx.signal, maxFindings: 20 };

@@ -11,7 +11,7 @@ import { foldKey } from '../text/vietnamese.js';
 import { localDate, vietnameseDate } from '../text/dates.js';
 import type { CheckDefinition, Finding } from '../types.js';
 
-export const PAPER_COPY_SUBJECTS = [
+const PAPER_COPY_SUBJECTS = [
   'tài chính', 'ngân sách', 'quyết toán',
   'tổ chức bộ máy', 'tổ chức cán bộ', 'thành lập', 'sáp nhập', 'giải thể',
   'tuyển dụng', 'thi tuyển', 'xét tuyển',
@@ -47,6 +47,7 @@ export const classificationCheck: CheckDefinition<z.output<typeof options>> = {
   stage: 'content',
   description: 'Phan loai Dieu 7.2 (kem ban giay) va gui dung ngay / paper-copy classes and timely sending',
   options,
+  needs: [],
   async run(message, ctx) {
     const findings: Finding[] = [];
     const m = message.metadata;
@@ -54,7 +55,7 @@ export const classificationCheck: CheckDefinition<z.output<typeof options>> = {
     const matched = ctx.options.paperCopySubjects.find((phrase) => containsPhrase(text, foldKey(phrase)));
     if (matched) findings.push({ code: 'paper-copy-required', subject: matched, details: { phrase: matched } });
     if (m.signedDate !== null) {
-      const today = localDate(ctx.now(), ctx.config.docgate.timezone);
+      const today = localDate(ctx.now(), ctx.timeZone);
       if (today > addDays(m.signedDate, ctx.options.lateAfterDays)) {
         findings.push({ code: 'late-sending', subject: `ngày ký / signed ${vietnameseDate(m.signedDate)}`, details: { signedDate: m.signedDate, sentOn: today } });
       }

@@ -14,11 +14,12 @@ const options = z.strictObject({
   bodyText: z.boolean().default(true),
 });
 
-export const confidentialityCheck: CheckDefinition<z.output<typeof options>> = {
+export const confidentialityCheck: CheckDefinition<z.output<typeof options>, 'memoryBudget'> = {
   id: 'confidentiality',
   stage: 'content',
   description: 'Khong gui van ban mat / no classified documents',
   options,
+  needs: ['memoryBudget'],
   async run(message, ctx) {
     const findings: Finding[] = [];
     const form = markInFormValue(message.metadata.confidentiality);

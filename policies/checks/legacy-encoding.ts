@@ -14,11 +14,12 @@ const options = z.strictObject({
   document: z.boolean().default(true),
 });
 
-export const legacyEncodingCheck: CheckDefinition<z.output<typeof options>> = {
+export const legacyEncodingCheck: CheckDefinition<z.output<typeof options>, 'memoryBudget'> = {
   id: 'legacy-encoding',
   stage: 'content',
   description: 'Van ban dung Unicode (TCVN 6909:2001) / text must be Unicode',
   options,
+  needs: ['memoryBudget'],
   async run(message, ctx) {
     const findings: Finding[] = [];
     const report = (where: string, text: string | null) => {

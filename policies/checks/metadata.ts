@@ -38,11 +38,12 @@ const options = z.strictObject({
 /** "Số: 05/QĐ-UBND" as the first lines of an NĐ 30 document write it. */
 const NUMBER_LINE = /^\s*s[oố]\s*:\s*(\S.*?)\s*$/imu;
 
-export const metadataCheck: CheckDefinition<z.output<typeof options>> = {
+export const metadataCheck: CheckDefinition<z.output<typeof options>, 'memoryBudget'> = {
   id: 'metadata',
   stage: 'content',
   description: 'Thong tin van ban day du, dung the thuc ND 30 / document metadata complete and well-formed',
   options,
+  needs: ['memoryBudget'],
   async run(message, ctx) {
     const m = message.metadata;
     const findings: Finding[] = [];
@@ -61,7 +62,7 @@ export const metadataCheck: CheckDefinition<z.output<typeof options>> = {
     if (m.signedDateText !== null) {
       if (m.signedDate === null) invalid('signedDate', `ngày không hợp lệ / not a real date (${m.signedDateText})`);
       else {
-        const today = localDate(ctx.now(), ctx.config.docgate.timezone);
+        const today = localDate(ctx.now(), ctx.timeZone);
         if (m.signedDate > today) invalid('signedDate', `ngày trong tương lai / in the future (${m.signedDateText})`, { today });
       }
     }

@@ -19,6 +19,7 @@ export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
   stage: 'content',
   description: 'Cau truc MIME hop le / well-formed MIME structure',
   options,
+  needs: [],
   async run(message, ctx) {
     const findings: Finding[] = [];
     const wanted = new Set(ctx.options.problems);

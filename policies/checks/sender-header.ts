@@ -11,6 +11,7 @@ export const senderHeaderCheck: CheckDefinition<z.output<typeof options>> = {
   stage: 'content',
   description: 'Header From is one address of the sender agency / Dia chi From thuoc co quan gui',
   options,
+  needs: [],
   async run(message, ctx) {
     const findings: Finding[] = [];
     if (message.fromFieldCount !== 1 || message.from.length !== 1) {

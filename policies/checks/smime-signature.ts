@@ -5,7 +5,7 @@
 // kept with the document (register `signature`), and X-Docgate-Signature records it in the trace block.
 
 import { z } from 'zod';
-import { parseDuration, parseSize } from '../../config/units.js';
+import { durationSchema, sizeSchema } from '../../config/units.js';
 import type { InboundMessage } from '../message.js';
 import { ContentTooLargeError } from '../mime/content.js';
 import type { MimeNode } from '../mime/parser.js';
@@ -14,26 +14,9 @@ import { smimeLayout } from '../smime/layout.js';
 import { findingsOf, signatureHeaders, signerVerified, type SignatureResult } from '../smime/report.js';
 import { CrlRevocationSource } from '../smime/revocation.js';
 import { bufferContent, fileRangeContent } from '../smime/signed-content.js';
-import type { TrustStore } from '../smime/trust-store.js';
 import { verifySignedData, type SignedContent, type SignerResult } from '../smime/verify.js';
 import { foldKey } from '../text/vietnamese.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
-
-/** A YAML value like "24h" or "1MiB" parsed by `parse` (config/units.ts), with its default. */
-const unit = (parse: (value: unknown) => number | null, fallback: string, example: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(fallback)
-    .transform((value, ctx) => {
-      const parsed = parse(value);
-      if (parsed === null) {
-        ctx.addIssue({ code: 'custom', message: `giá trị không hợp lệ (ví dụ: ${example}) / invalid value (e.g. ${example})` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-const duration = (fallback: string) => unit(parseDuration, fallback, '24h');
-const size = (fallback: string) => unit(parseSize, fallback, '1MiB');
 
 const revocationHandling = z.enum(['accept', 'reject', 'defer']);
 
@@ -41,7 +24,7 @@ const options = z.strictObject({
   /** from: the certificate's e-mail must be the From address; agency: any address of the sender's agency. */
   binding: z.enum(['from', 'agency']).default('from'),
   /** The signed signingTime is trusted only this close to the arrival time; otherwise the arrival time is used. */
-  signingTimeSkew: duration('24h'),
+  signingTimeSkew: durationSchema.default(24 * 3_600_000),
   revocation: z
     .strictObject({
       /** No valid CRL for a certificate: accept, reject (signature-untrusted) or defer (4xx, try later). */
@@ -51,8 +34,8 @@ const options = z.strictObject({
     })
     .prefault({}),
   /** Largest signature part (detached) or signed message (opaque) accepted for verification. */
-  maxSignatureSize: size('1MiB'),
-  maxOpaqueSize: size('32MiB'),
+  maxSignatureSize: sizeSchema.default(1024 * 1024),
+  maxOpaqueSize: sizeSchema.default(32 * 1024 * 1024),
   /** When an unsigned document is refused (signature-required); otherwise Điều 3.2 accepts it. */
   require: z
     .strictObject({
@@ -76,7 +59,7 @@ function emptyResult(arrival: Date, status: SignatureResult['status']): Signatur
 function report(result: SignatureResult, subject?: string): CheckReport {
   const findings = findingsOf(result, subject);
   result.reason = findings[0]?.code ?? 'ok';
-  return { findings, data: result as unknown as Record<string, unknown>, headers: signatureHeaders(result) };
+  return { findings, data: result as unknown as Record<string, unknown>, record: { signature: result }, headers: signatureHeaders(result) };
 }
 
 function signatureRequired(message: InboundMessage, o: SmimeOptions): boolean {
@@ -109,11 +92,12 @@ async function loadCms(node: MimeNode, limit: number): Promise<SignedDataInfo> {
   }
 }
 
-export const smimeSignatureCheck: CheckDefinition<SmimeOptions> = {
+export const smimeSignatureCheck: CheckDefinition<SmimeOptions, 'trust'> = {
   id: 'smime-signature',
   stage: 'content',
   description: 'S/MIME signature verified, trusted and bound to the sender / Chu ky so hop le, tin cay, dung nguoi gui',
   options,
+  needs: ['trust'],
   timeoutMs: 20_000,
   async run(message, ctx) {
     const o = ctx.options;
@@ -143,11 +127,7 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions> = {
     }
     result.format = layout.kind;
     if (layout.kind === 'detached') result.micalg = layout.micalg;
-    const trust = ctx.services.trust as TrustStore | undefined;
-    if (!trust) {
-      result.problems.push({ code: 'internal-error', detail: 'no trust store configured (services.trust)' });
-      return report(result);
-    }
+    const trust = ctx.services.trust;
 
     let sd: SignedDataInfo;
     try {

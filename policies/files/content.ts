@@ -2,13 +2,17 @@
 // only while the gateway's memory budget allows, and released as soon as the work is done.
 
 import type { Attachment } from '../message.js';
-import { memoryBudgetOf } from '../services.js';
-import type { PolicyContext } from '../types.js';
+import type { ServicesOf } from '../services.js';
 
-export async function withAttachmentBytes<T>(attachment: Attachment, ctx: Pick<PolicyContext, 'services' | 'signal'>, work: (data: Buffer) => Promise<T>): Promise<T> {
+/** What a caller passes: a check's context, which has the budget when the check declares `needs: ['memoryBudget']`. */
+export interface BytesContext {
+  services: ServicesOf<'memoryBudget'>;
+  signal: AbortSignal;
+}
+
+export async function withAttachmentBytes<T>(attachment: Attachment, ctx: BytesContext, work: (data: Buffer) => Promise<T>): Promise<T> {
   if (!attachment.content || attachment.size === 0) return work(Buffer.alloc(0));
-  const budget = memoryBudgetOf(ctx.services);
-  const release = budget ? await budget.reserve(attachment.size, ctx.signal) : () => undefined;
+  const release = await ctx.services.memoryBudget.reserve(attachment.size, ctx.signal);
   try {
     const data = await attachment.content.buffer(Number.MAX_SAFE_INTEGER);
     return await work(data);

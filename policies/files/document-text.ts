@@ -4,8 +4,7 @@
 // the form lines and the Subject are what the checks read.
 
 import type { Attachment, InboundMessage } from '../message.js';
-import type { PolicyContext } from '../types.js';
-import { withAttachmentBytes } from './content.js';
+import { withAttachmentBytes, type BytesContext } from './content.js';
 import { extensionOf } from './names.js';
 import { inspectOoxml } from './ooxml.js';
 
@@ -22,7 +21,7 @@ const LIMITS = { maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize
 
 const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
 
-export function decodeXmlText(xml: string): string {
+function decodeXmlText(xml: string): string {
   return xml
     .replace(/<\/w:p>|<w:br\s*\/>|<w:cr\s*\/>|<\/si>|<\/a:p>/g, '\n')
     .replace(/<w:tab\s*\/>/g, '\t')
@@ -38,7 +37,7 @@ export function decodeXmlText(xml: string): string {
     });
 }
 
-export function fontsOf(xml: string): string[] {
+function fontsOf(xml: string): string[] {
   const fonts = new Set<string>();
   for (const m of xml.matchAll(/<w:rFonts\b([^>]*)>/g)) {
     for (const a of m[1].matchAll(/w:(?:ascii|hAnsi|cs|eastAsia)="([^"]+)"/g)) fonts.add(a[1]);
@@ -48,7 +47,7 @@ export function fontsOf(xml: string): string[] {
   return [...fonts];
 }
 
-async function extract(attachment: Attachment, ctx: Pick<PolicyContext, 'services' | 'signal'>): Promise<DocumentText | null> {
+async function extract(attachment: Attachment, ctx: BytesContext): Promise<DocumentText | null> {
   const extension = extensionOf(attachment.filename ?? '');
   if ((extension !== 'docx' && extension !== 'xlsx') || attachment.detected !== 'zip') return null;
   return withAttachmentBytes(attachment, ctx, async (data) => {
@@ -61,7 +60,7 @@ async function extract(attachment: Attachment, ctx: Pick<PolicyContext, 'service
 }
 
 /** The main document's text, or null when there is none or it is not DOCX/XLSX. Never throws. */
-export function mainDocumentText(message: InboundMessage, ctx: Pick<PolicyContext, 'services' | 'signal'>): Promise<DocumentText | null> {
+export function mainDocumentText(message: InboundMessage, ctx: BytesContext): Promise<DocumentText | null> {
   let pending = memo.get(message);
   if (!pending) {
     const index = message.mainDocument;

@@ -5,7 +5,7 @@
 import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ExpansionCounter } from '../archive/types.js';
 import { openZip } from '../archive/zip.js';
 import { readRar } from '../archive/rar.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../finding.js';
 import type { ReasonCode } from '../reasons.js';
 import { describeNameProblem, extensionOf, nameProblems } from './names.js';
 import { inspectOle2 } from './ole2.js';

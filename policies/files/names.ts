@@ -5,7 +5,7 @@
 // `Báo cáo.doc.pdf` (an allowed inner extension, as "save as PDF" produces) is fine.
 
 /** Extensions of programs, scripts and active web content, inner or final. */
-export const DANGEROUS_EXTENSIONS = new Set([
+const DANGEROUS_EXTENSIONS = new Set([
   'exe', 'com', 'bat', 'cmd', 'scr', 'pif', 'cpl', 'msi', 'msp', 'msc', 'dll', 'sys', 'drv', 'ocx',
   'vbs', 'vbe', 'js', 'jse', 'mjs', 'wsf', 'wsh', 'wsc', 'ps1', 'psm1', 'psd1', 'hta', 'lnk', 'reg', 'inf',
   'jar', 'class', 'sh', 'bash', 'zsh', 'csh', 'ksh', 'py', 'pyw', 'pl', 'rb', 'php', 'apk', 'app', 'dmg',
@@ -32,7 +32,7 @@ export function extensionOf(name: string): string {
 }
 
 /** The last path segment of a name that may carry folders (archive members). */
-export function baseName(name: string): string {
+function baseName(name: string): string {
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 }
 

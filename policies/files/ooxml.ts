@@ -6,7 +6,7 @@
 import { openZip } from '../archive/zip.js';
 import type { ArchiveLimits, ArchiveProblem, ExpansionCounter } from '../archive/types.js';
 
-export type OoxmlKind = 'docx' | 'xlsx' | 'docm' | 'xlsm' | 'other';
+type OoxmlKind = 'docx' | 'xlsx' | 'docm' | 'xlsm' | 'other';
 
 const MAIN_TYPES: Record<string, OoxmlKind> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml': 'docx',
@@ -16,7 +16,7 @@ const MAIN_TYPES: Record<string, OoxmlKind> = {
 };
 
 /** Parts whose text the content checks read (main text, shared strings, fonts, styles). */
-export const TEXT_PARTS = ['word/document.xml', 'word/fontTable.xml', 'word/styles.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
+const TEXT_PARTS = ['word/document.xml', 'word/fontTable.xml', 'word/styles.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
 
 export interface OoxmlFacts {
   isPackage: boolean;

@@ -3,7 +3,7 @@
 
 import { foldKey } from '../text/vietnamese.js';
 
-export const DOCUMENT_TYPES: Readonly<Record<string, string | null>> = {
+const DOCUMENT_TYPES: Readonly<Record<string, string | null>> = {
   'Nghị quyết': 'NQ',
   'Quyết định': 'QĐ',
   'Chỉ thị': 'CT',

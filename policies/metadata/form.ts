@@ -4,7 +4,7 @@
 
 import { foldKey, nfc } from '../text/vietnamese.js';
 
-export type Urgency = 'normal' | 'urgent' | 'very-urgent' | 'flash';
+type Urgency = 'normal' | 'urgent' | 'very-urgent' | 'flash';
 
 export interface DocumentMetadata {
   /** Số, ký hiệu (e.g. "05/QĐ-UBND"). */
@@ -61,7 +61,7 @@ const FORM_LINE = /^[ \t]*([^:\r\n]{2,40}?)[ \t]*:[ \t]*(.*?)[ \t]*$/;
 /** Only the head of a long body is searched: form lines sit at the top. */
 const SEARCH_LIMIT = 64 * 1024;
 
-export function parseUrgency(text: string | null): Urgency | null {
+function parseUrgency(text: string | null): Urgency | null {
   if (text === null) return null;
   return URGENCY[foldKey(text)] ?? null;
 }

@@ -153,10 +153,6 @@ export class ContentSink {
   }
 }
 
-export function memoryContent(data: Buffer): PartContent {
-  return new MemoryContent(data, createHash('sha256').update(data).digest('hex'));
-}
-
 export async function removeTempFiles(files: string[]): Promise<void> {
   await Promise.all(files.map((file) => rm(file, { force: true }).catch(() => undefined)));
 }

@@ -7,10 +7,6 @@ import type { ContentDisposition, ContentType, HeaderField } from './types.js';
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-export interface RawHeaderLine {
-  bytes: Buffer;
-}
-
 /** Unfolds raw header lines (without terminators) into fields; lines that are not "name: value" are reported. */
 export function parseHeaderLines(lines: Buffer[]): { fields: HeaderField[]; invalid: number } {
   const fields: HeaderField[] = [];

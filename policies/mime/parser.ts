@@ -26,7 +26,7 @@ export interface MimeParseOptions {
   tempDir: string;
 }
 
-export const DEFAULT_MIME_OPTIONS: MimeParseOptions = {
+const DEFAULT_MIME_OPTIONS: MimeParseOptions = {
   maxDepth: 20,
   maxParts: 500,
   maxHeaderSize: 256 * 1024,

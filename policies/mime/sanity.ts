@@ -2,7 +2,7 @@
 
 import type { MimeProblem, MimeProblemKind } from './types.js';
 
-export const PROBLEM_LABELS: Record<MimeProblemKind, string> = {
+const PROBLEM_LABELS: Record<MimeProblemKind, string> = {
   'missing-boundary': 'multipart without boundary / thieu boundary',
   'unterminated-multipart': 'unterminated multipart / multipart khong ket thuc',
   'missing-final-boundary': 'missing final boundary / thieu boundary ket thuc',

@@ -2,7 +2,7 @@
 // with SHA-256/384/512 are accepted; SHA-1 and MD5 (anywhere), RSA under 2048 bits are weak, anything
 // else is unsupported. node-forge is never used for digests or signatures (≈30× slower).
 
-import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { CLASS, oidOf, smallInteger, TAG, type DerNode } from './der.js';
 import { OID } from './oids.js';
 
@@ -46,7 +46,7 @@ export interface SignatureAlgorithm {
   saltLength?: number;
 }
 
-export function hashNameOf(oid: string): HashName {
+function hashNameOf(oid: string): HashName {
   const hash = DIGESTS[oid];
   if (hash) return hash;
   if (WEAK_DIGESTS[oid]) throw new AlgorithmProblem('weak', WEAK_DIGESTS[oid]);
@@ -54,7 +54,7 @@ export function hashNameOf(oid: string): HashName {
 }
 
 /** An AlgorithmIdentifier's OID and its parameters element, if any. */
-export function algorithmIdentifier(node: DerNode): { oid: string; params: DerNode | null } {
+function algorithmIdentifier(node: DerNode): { oid: string; params: DerNode | null } {
   node.expectUniversal(TAG.SEQUENCE, 'algorithm identifier');
   const oid = oidOf(node.child(0));
   const params = node.children[1] ?? null;
@@ -153,8 +153,4 @@ export function verifySignature(alg: SignatureAlgorithm, key: KeyObject, data: B
   } catch {
     return false;
   }
-}
-
-export function digest(hash: HashName, data: Buffer): Buffer {
-  return createHash(hash).update(data).digest();
 }

@@ -18,7 +18,7 @@ const KEY_USAGE_BITS = [
   'encipherOnly',
   'decipherOnly',
 ] as const;
-export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
+type KeyUsage = (typeof KEY_USAGE_BITS)[number];
 
 export interface CertificateInfo {
   der: Buffer;

@@ -6,9 +6,9 @@ import { OID } from './oids.js';
 
 export class CmsError extends Error {}
 
-export type SignerIdentifier = { kind: 'issuer-serial'; issuerKey: string; serial: string } | { kind: 'key-id'; keyId: string };
+type SignerIdentifier = { kind: 'issuer-serial'; issuerKey: string; serial: string } | { kind: 'key-id'; keyId: string };
 
-export interface SignedAttributes {
+interface SignedAttributes {
   /** DER of the attributes as SET OF: what the signature covers (RFC 5652 5.4). */
   der: Buffer;
   contentType: string;

@@ -22,7 +22,7 @@ const REASONS = [
   'aACompromise',
 ];
 
-export interface RevokedEntry {
+interface RevokedEntry {
   date: Date;
   reason: string | null;
 }

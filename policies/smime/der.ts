@@ -241,7 +241,7 @@ export function octetStringOf(node: DerNode): Buffer {
 }
 
 /** A definite-length DER header for `tag` (universal class unless the tag octet says otherwise). */
-export function derHeader(tagOctet: number, length: number): Buffer {
+function derHeader(tagOctet: number, length: number): Buffer {
   if (length < 0x80) return Buffer.from([tagOctet, length]);
   const bytes: number[] = [];
   for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);

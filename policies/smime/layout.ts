@@ -8,7 +8,7 @@ import { walk, type MimeNode } from '../mime/parser.js';
 import { parseDerPrefix, oidOf, TAG } from './der.js';
 import { ENCRYPTED_CONTENT_TYPES, OID } from './oids.js';
 
-export const SIGNATURE_PART_TYPES: ReadonlySet<string> = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
+const SIGNATURE_PART_TYPES: ReadonlySet<string> = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
 const PKCS7_MIME_TYPES: ReadonlySet<string> = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
 
 export type SmimeLayout =

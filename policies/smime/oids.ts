@@ -74,16 +74,6 @@ export const ENCRYPTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
   OID.authData,
 ]);
 
-export const CONTENT_TYPE_NAMES: Readonly<Record<string, string>> = {
-  [OID.data]: 'data',
-  [OID.signedData]: 'signedData',
-  [OID.envelopedData]: 'envelopedData',
-  [OID.signedAndEnvelopedData]: 'signedAndEnvelopedData',
-  [OID.encryptedData]: 'encryptedData',
-  [OID.authData]: 'authData',
-  [OID.authEnvelopedData]: 'authEnvelopedData',
-};
-
 /** Certificate extensions this verifier processes or may safely ignore; any other critical one fails the path (RFC 5280 4.2). */
 export const KNOWN_CERT_EXTENSIONS: ReadonlySet<string> = new Set([
   OID.subjectKeyIdentifier,

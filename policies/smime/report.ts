@@ -2,11 +2,11 @@
 // the document in the register, and the X-Docgate-Signature trace header.
 
 import type { ReasonCode } from '../reasons.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../finding.js';
 import type { SignerIssue, SignerResult } from './verify.js';
 
 /** Most serious first: the engine rejects on the first finding whose action is reject. */
-export const SEVERITY: readonly ReasonCode[] = [
+const SEVERITY: readonly ReasonCode[] = [
   'encrypted-content',
   'signature-partial',
   'signature-invalid',
@@ -21,7 +21,7 @@ export const SEVERITY: readonly ReasonCode[] = [
   'internal-error',
 ];
 
-export type SignatureStatus = 'verified' | 'failed' | 'unsigned' | 'encrypted' | 'partial';
+type SignatureStatus = 'verified' | 'failed' | 'unsigned' | 'encrypted' | 'partial';
 
 export interface SignatureResult {
   signed: boolean;
@@ -43,7 +43,7 @@ export function signerVerified(signer: SignerResult): boolean {
   return signer.issues.every((i) => i.code === 'certificate-expired');
 }
 
-export function signerLabel(signer: SignerResult, count: number): string {
+function signerLabel(signer: SignerResult, count: number): string {
   const who = signer.emails[0] ?? signer.subject ?? 'unknown signer';
   const serial = signer.serial ? ` serial ${signer.serial}` : '';
   return `${count > 1 ? `#${signer.position} ` : ''}${who}${serial}`;

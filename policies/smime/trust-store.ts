@@ -32,7 +32,7 @@ export interface TrustSnapshot {
 }
 
 /** A map that forgets everything when full: a flood of distinct chains cannot grow it without limit. */
-export class BoundedMemo {
+class BoundedMemo {
   private readonly entries = new Map<string, unknown>();
   constructor(private readonly limit = 10_000) {}
   get<T>(key: string): T | undefined {

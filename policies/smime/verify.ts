@@ -12,7 +12,7 @@ import { CmsError, type SignedDataInfo, type SignerInfoData } from './cms.js';
 import { DerError } from './der.js';
 import type { TrustSnapshot, TrustStore } from './trust-store.js';
 
-export type RevocationHandling = 'accept' | 'reject' | 'defer';
+type RevocationHandling = 'accept' | 'reject' | 'defer';
 
 export interface VerifyOptions {
   arrival: Date;
@@ -32,7 +32,7 @@ export interface SignedContent {
   bytes(): Promise<Buffer>;
 }
 
-export interface CertificateSummary {
+interface CertificateSummary {
   subject: string;
   issuer: string;
   serial: string;
@@ -71,7 +71,7 @@ export interface SignerResult {
   issues: SignerIssue[];
 }
 
-export function summarize(cert: CertificateInfo, trust: TrustSnapshot | null): CertificateSummary {
+function summarize(cert: CertificateInfo, trust: TrustSnapshot | null): CertificateSummary {
   return {
     subject: cert.subject,
     issuer: cert.issuer,

@@ -52,9 +52,18 @@ export function localDate(instant: Date, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/** The calendar year of an instant in a time zone. */
-export function localYear(instant: Date, timeZone: string): number {
-  return Number(zonedParts(instant, timeZone).year);
+/**
+ * The register year of an instant: its calendar year in the register's time zone (Vietnam: UTC+7), so
+ * a document received on 31/12 at 17:30 UTC is in next year's books. Counters, the duplicate rule and
+ * the stored entries all use this one.
+ */
+export function registerYear(at: Date, timeZone: string): number {
+  return Number(zonedParts(at, timeZone).year);
+}
+
+/** The year the duplicate rule compares: the signing date's (yyyy-mm-dd) when known, else the register year of receipt. */
+export function documentYear(signedDate: string | null, receivedAt: Date, timeZone: string): number {
+  return signedDate ? Number(signedDate.slice(0, 4)) : registerYear(receivedAt, timeZone);
 }
 
 /** dd/mm/yyyy for a yyyy-mm-dd date, as Vietnamese documents write it. */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
-import { registerYear } from '../../storage/register/counters.js';
+import { registerYear } from '../../policies/text/dates.js';
 import { QuarantineStateError } from '../../storage/register/repository.js';
 import type { DocumentRow } from '../../storage/rows.js';
 import { withStorage } from './account.js';

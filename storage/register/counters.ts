@@ -4,7 +4,6 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import { runSql } from '../sql.js';
-import { localYear } from '../../policies/text/dates.js';
 import { toNumber } from '../models.js';
 import type { RegisterBook } from '../rows.js';
 
@@ -22,9 +21,4 @@ export async function reserveRegisterNumbers(sequelize: Sequelize, t: Transactio
 
 export function nextRegisterNumber(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number): Promise<number> {
   return reserveRegisterNumbers(sequelize, t, agencyId, book, year, 1);
-}
-
-/** The calendar year of an instant in the register's time zone (Vietnam: UTC+7). */
-export function registerYear(at: Date, timeZone: string): number {
-  return localYear(at, timeZone);
 }

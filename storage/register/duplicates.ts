@@ -3,21 +3,14 @@
 // into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter (storage/sql.ts boundQuery).
 
 import type { Sequelize } from 'sequelize';
+import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
+import { documentYear } from '../../policies/text/dates.js';
 import { boundQuery } from '../sql.js';
 
-export interface DuplicateQuery {
-  messageId: string | null;
-  senderAgencyId: string;
-  documentNumber: string | null;
-  year: number;
-}
-
-export type DuplicateMatch = { trackingId: string; by: 'message-id' | 'document-number' };
-
-function yearOf(signed: unknown, received: unknown): number {
-  if (typeof signed === 'string' && signed) return Number(signed.slice(0, 4));
+/** The register year of a stored document, computed as the check computes the submission's (policies/checks/duplicate.ts). */
+function yearOf(signed: unknown, received: unknown, timeZone: string): number {
   // SQLite keeps dates as "YYYY-MM-DD HH:mm:ss.SSS +00:00" (UTC), PostgreSQL returns a Date.
-  return received instanceof Date ? received.getUTCFullYear() : Number(String(received).slice(0, 4));
+  return documentYear(typeof signed === 'string' ? signed : null, received instanceof Date ? received : new Date(String(received)), timeZone);
 }
 
 export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Promise<DuplicateMatch | null> {
@@ -35,7 +28,7 @@ export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Pr
       "SELECT id, signed_date, received_at FROM documents WHERE sender_agency_id = :agency AND document_number = :number AND status = 'accepted' LIMIT 100",
       { agency: q.senderAgencyId, number: q.documentNumber.normalize('NFC') },
     );
-    const sameYear = rows.find((r) => yearOf(r.signed_date, r.received_at) === q.year);
+    const sameYear = rows.find((r) => yearOf(r.signed_date, r.received_at, q.timeZone) === q.year);
     if (sameYear) return { trackingId: sameYear.id, by: 'document-number' };
   }
   return null;

@@ -5,7 +5,8 @@ import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
 import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
-import { findDuplicate, type DuplicateMatch, type DuplicateQuery } from './duplicates.js';
+import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
+import { findDuplicate } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, transport, type TestGateway } from '../helpers/gateway.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
-import { registerYear } from '../../storage/register/counters.js';
+import { registerYear } from '../../policies/text/dates.js';
 
 describe('gateway on PostgreSQL', function () {
   this.timeout(60_000);

@@ -67,6 +67,21 @@ describe('Configuration errors', function () {
     expect(sample.code, sample.stderr).to.equal(0);
   });
 
+  it('a bad size or duration in policy.yaml is one "vi / en" problem line, each language once', async () => {
+    write(env, 'policy.yaml', 'checks:\n  - id: attachments\n    options:\n      archives:\n        maxMemberSize: 5 potatoes\n  - id: smime-signature\n    options:\n      signingTimeSkew: soon\n');
+    const result = await runCli(['config', 'check', '--config', env.configDir, '--data', env.dataDir]);
+    expect(result.code).to.equal(2);
+    const problems = result.stderr.split('\n').filter((line) => line.includes('policy.yaml:'));
+    expect(problems, result.stderr).to.have.length(2);
+    expect(problems[0]).to.match(/policy\.yaml:5: checks\[0\]\.options\.archives\.maxMemberSize: kích thước không hợp lệ \(ví dụ: [^)]+\) \/ invalid size \(e\.g\. [^)]+\)$/);
+    expect(problems[1]).to.match(/policy\.yaml:8: checks\[1\]\.options\.signingTimeSkew: thời lượng không hợp lệ \(ví dụ: [^)]+\) \/ invalid duration \(e\.g\. [^)]+\)$/);
+    for (const line of problems) {
+      expect(line.split(' / '), line).to.have.length(2);
+      expect(line.match(/không hợp lệ/g), line).to.have.length(1);
+      expect(line.match(/invalid/g), line).to.have.length(1);
+    }
+  });
+
   for (const c of CASES) {
     it(`reports ${c.name} with file:line and exit code 2`, async () => {
       if (c.remove) rmSync(path.join(env.configDir, c.file));

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, transport, type TestGateway } from '../helpers/gateway.js';
-import { registerYear } from '../../storage/register/counters.js';
+import { registerYear } from '../../policies/text/dates.js';
 
 describe('Register numbering under concurrency', function () {
   this.timeout(120_000);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
 import { parse } from 'yaml';
-import type { PolicyServices } from '../../policies/types.js';
+import type { PolicyServices } from '../../policies/services.js';
 import { AGENCIES, REPO_ROOT } from './env.js';
 import { addClerk, startTestGateway, transport, type TestGateway } from './gateway.js';
 import { composeRaw, FORM_LINES, TEST_NOW } from './policy.js';
@@ -14,7 +14,7 @@ export function samplePolicy(): { checks: { id: string; options?: Record<string,
   return parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) as ReturnType<typeof samplePolicy>;
 }
 
-export async function startPolicyGateway(options: { policy?: unknown; services?: PolicyServices; now?: () => Date } = {}): Promise<TestGateway> {
+export async function startPolicyGateway(options: { policy?: unknown; services?: Partial<PolicyServices>; now?: () => Date } = {}): Promise<TestGateway> {
   const tg = await startTestGateway({ policy: options.policy ?? samplePolicy(), now: options.now ?? (() => TEST_NOW), services: options.services });
   await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
   return tg;

@@ -12,7 +12,10 @@ import { createLogger } from '../../config/log.js';
 import { buildInboundMessage } from '../../policies/build-message.js';
 import type { InboundMessage } from '../../policies/message.js';
 import { parseMimeBuffer } from '../../policies/mime/parser.js';
-import type { CheckDefinition, CheckReport, PolicyServices } from '../../policies/types.js';
+import { ByteBudget } from '../../policies/files/budget.js';
+import { scanStream } from '../../policies/malware/clamd.js';
+import { missingServices, providesAll, type PolicyServices, type ServiceName } from '../../policies/services.js';
+import type { CheckDefinition, CheckReport } from '../../policies/types.js';
 import { AGENCIES, createTestEnv, REPO_ROOT } from './env.js';
 
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/policy');
@@ -64,21 +67,29 @@ export async function composeMessage(options: Mail.Options): Promise<InboundMess
   return messageFrom(await composeRaw(options));
 }
 
-export async function runCheck<O>(
-  check: CheckDefinition<O>,
+/** The services a gateway always has, as real as in gateway/server.ts; a test adds or replaces its own. */
+function defaultServices(): Partial<PolicyServices> {
+  return { memoryBudget: new ByteBudget(256 * 1024 * 1024), clamd: { scan: scanStream } };
+}
+
+export async function runCheck<O, N extends ServiceName = never>(
+  check: CheckDefinition<O, N>,
   message: InboundMessage,
   options: unknown = {},
-  extra: { now?: Date; services?: PolicyServices } = {},
+  extra: { now?: Date; services?: Partial<PolicyServices> } = {},
 ): Promise<CheckReport> {
   const config = testConfig();
+  const services = { ...defaultServices(), ...extra.services };
+  // The engine would report one internal-error finding (test/unit/policies/engine.test.ts); a unit test wants to know.
+  if (!providesAll(services, check.needs)) throw new Error(`missing service(s): ${missingServices(services, check.needs).join(', ')}`);
   const result = await check.run(message, {
-    config,
+    timeZone: config.docgate.timezone,
     agencies: new AgencyDirectory(config.agencies),
     options: check.options.parse(options),
     now: () => extra.now ?? TEST_NOW,
     log: createLogger('silent'),
     signal: new AbortController().signal,
-    services: extra.services ?? {},
+    services,
   });
   return Array.isArray(result) ? { findings: result } : result;
 }

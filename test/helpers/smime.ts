@@ -85,7 +85,7 @@ export async function runSmimeCheck(name: string, run: RunOptions = {}): Promise
     const trust = run.trust ?? (await openTrust());
     const now = run.now ?? TEST_NOW;
     const result = await smimeSignatureCheck.run(message, {
-      config: {} as never,
+      timeZone: 'Asia/Ho_Chi_Minh',
       agencies,
       options,
       now: () => now,

@@ -8,7 +8,9 @@ import { AgencyDirectory } from '../../../config/agencies.js';
 import { createLogger } from '../../../config/log.js';
 import { attachmentsCheck, fileRulesFrom } from '../../../policies/checks/attachments.js';
 import { PolicyEngine } from '../../../policies/engine.js';
+import { ByteBudget } from '../../../policies/files/budget.js';
 import { inspectFile, type InspectState } from '../../../policies/files/inspect.js';
+import { openTrust } from '../../helpers/smime.js';
 import { samplePolicy } from '../../helpers/policy-e2e.js';
 import { composeRaw, fixture, messageFrom, testConfig, TEST_NOW } from '../../helpers/policy.js';
 import { policySchema } from '../../../policies/policy-file.js';
@@ -73,7 +75,8 @@ describe('fuzz: mutated files and messages', function () {
   it('whole messages: the engine always reaches a verdict', async () => {
     const config = testConfig();
     const policy = policySchema.parse({ ...samplePolicy(), checks: samplePolicy().checks.filter((c) => c.id !== 'duplicate') });
-    const engine = new PolicyEngine(policy, { config, agencies: new AgencyDirectory(config.agencies), log: createLogger('silent'), now: () => TEST_NOW, services: {} });
+    const services = { memoryBudget: new ByteBudget(256 * 1024 * 1024), trust: await openTrust() };
+    const engine = new PolicyEngine(policy, { timeZone: config.docgate.timezone, agencies: new AgencyDirectory(config.agencies), log: createLogger('silent'), now: () => TEST_NOW, services });
     const raw = await composeRaw({ attachments: [{ filename: 'Quyết định.docx', content: fixture('qd-05.docx') }, { filename: 'Phụ lục.zip', content: fixture('two-pdfs.zip') }] });
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 8 }), async (mutations) => {

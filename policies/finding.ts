@@ -1,0 +1,12 @@
+// What a check detects: a reason code, what it is about, internal details (see DESIGN.md "Contracts").
+// Its own file so low-level readers (S/MIME report, archives) need not import the engine's contracts.
+
+import type { ReasonCode, ReasonSubject } from './reasons.js';
+
+export interface Finding {
+  code: ReasonCode;
+  /** What the finding is about, shown to the sender (a file name, a field): plain text, never HTML. */
+  subject?: ReasonSubject;
+  /** Internal details for the register and logs; never sent on the wire. */
+  details?: Record<string, unknown>;
+}
