@@ -6,6 +6,8 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Agency } from '../../config/schema.js';
 import { parseFormMetadata, type DocumentMetadata } from '../../policies/metadata/form.js';
 import { sniff, SNIFFED_MIME, type SniffedKind } from '../../policies/files/sniff.js';
+import { decodeFlowed } from '../../policies/text/flowed.js';
+import { htmlToText } from '../../policies/text/html-text.js';
 import { nfc } from '../../policies/text/vietnamese.js';
 import type { PartContent } from './mime/content.js';
 import { decodeWords, headerValue, headerValues } from './mime/headers.js';
@@ -67,7 +69,10 @@ export interface InboundMessage extends SubmissionFacts {
   subject: string | null;
   messageId: string | null;
   date: string | null;
-  /** Decoded text of the main text/plain part, if any. */
+  /**
+   * Decoded text of the main text/plain part (format=flowed already joined), or, when the message has
+   * no text/plain part, the text of its text/html part; null when it has neither.
+   */
   textBody: string | null;
   textCharset: string | null;
   attachments: Attachment[];
@@ -122,15 +127,31 @@ function collectAttachments(root: MimeNode): { node: MimeNode; insideMessage: bo
   return out;
 }
 
-/** The first inline text/plain part outside embedded messages. */
-function findTextBody(root: MimeNode): MimeNode | null {
+/** The first inline part of the type outside embedded messages. */
+function findInlinePart(root: MimeNode, type: string): MimeNode | null {
   const stack: MimeNode[] = [root];
   while (stack.length > 0) {
     const node = stack.shift()!;
-    if (node.contentType.value === 'text/plain' && node.disposition?.value !== 'attachment' && node.filename === null) return node;
+    if (node.contentType.value === type && node.disposition?.value !== 'attachment' && node.filename === null) return node;
     stack.unshift(...node.children);
   }
   return null;
+}
+
+/**
+ * The body text the form lines are read from: text/plain wins (also inside multipart/alternative);
+ * Outlook's default HTML-only message is read from its text/html part.
+ */
+async function readTextBody(root: MimeNode): Promise<{ text: string; charset: string } | null> {
+  const plain = findInlinePart(root, 'text/plain');
+  const node = plain ?? findInlinePart(root, 'text/html');
+  if (!node?.content) return null;
+  const charset = node.contentType.params.charset ?? 'us-ascii';
+  const decoded = decodeText(await node.content.read(0, TEXT_LIMIT), charset);
+  if (!plain) return { text: htmlToText(decoded), charset };
+  const params = node.contentType.params;
+  const text = params.format?.toLowerCase() === 'flowed' ? decodeFlowed(decoded, params.delsp?.toLowerCase() === 'yes') : decoded;
+  return { text, charset };
 }
 
 export interface BuildMessageInput extends SubmissionFacts {
@@ -166,14 +187,9 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
   const subjectRaw = headerValue(headers, 'subject');
   const subject = subjectRaw === null ? null : nfc(decodeWords(subjectRaw));
 
-  const textNode = findTextBody(contentRoot);
-  let textBody: string | null = null;
-  let textCharset: string | null = null;
-  if (textNode?.content) {
-    const head = await textNode.content.read(0, TEXT_LIMIT);
-    textCharset = textNode.contentType.params.charset ?? 'us-ascii';
-    textBody = decodeText(head, textCharset);
-  }
+  const body = await readTextBody(contentRoot);
+  const textBody = body?.text ?? null;
+  const textCharset = body?.charset ?? null;
 
   const attachments: Attachment[] = [];
   for (const { node, insideMessage } of collectAttachments(contentRoot)) {
