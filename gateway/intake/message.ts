@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Agency } from '../../config/schema.js';
 import { parseFormMetadata, type DocumentMetadata } from '../../policies/metadata/form.js';
+import { officeType } from '../../policies/files/office-type.js';
 import { sniff, SNIFFED_MIME, type SniffedKind } from '../../policies/files/sniff.js';
 import { decodeFlowed } from '../../policies/text/flowed.js';
 import { htmlToText } from '../../policies/text/html-text.js';
@@ -82,6 +83,8 @@ export interface InboundMessage extends SubmissionFacts {
 }
 
 const TEXT_LIMIT = 1024 * 1024;
+/** Office files above this are recorded with their magic-number type only (the package is not opened twice). */
+const OFFICE_TYPE_LIMIT = 32 * 1024 * 1024;
 const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
 
 export function parseAddressList(value: string | null): MailAddress[] {
@@ -197,6 +200,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     const head = content ? await content.read(0, 8192) : Buffer.alloc(0);
     const size = content?.size ?? 0;
     const detected = sniff(head, size);
+    const office = content && (detected === 'zip' || detected === 'ole2') && size <= OFFICE_TYPE_LIMIT ? await officeType(detected, await content.buffer(OFFICE_TYPE_LIMIT)) : null;
     attachments.push({
       node,
       path: pathPrefix + node.path,
@@ -206,7 +210,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
       size,
       sha256: content?.sha256 ?? node.decodedSha256 ?? '',
       detected,
-      detectedType: SNIFFED_MIME[detected],
+      detectedType: office ?? SNIFFED_MIME[detected],
       insideMessage,
       content,
     });

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { TestGateway } from '../helpers/gateway.js';
 import { expectAccepted, registered, startPolicyGateway, submit } from '../helpers/policy-e2e.js';
 import { clientMessage, encodeFlowed, utf8Subject } from '../helpers/client-mail.js';
+import { fixture } from '../helpers/policy.js';
 
 const SUMMARY = 'V/v ban hành Quy chế quản lý, vận hành và khai thác hệ thống quản lý văn bản và điều hành của Ủy ban nhân dân tỉnh Hà Tĩnh năm 2026';
 const SIGNER = 'Nguyễn Văn An, Phó Chủ tịch Ủy ban nhân dân tỉnh phụ trách khối văn hóa - xã hội và giáo dục';
@@ -98,4 +99,32 @@ describe('messages as mail clients send them (SMTP)', function () {
     const id = '<alt.1@ubnd.hatinh.gov.vn>';
     await expectRegistered(tg, clientMessage({ messageId: id, subject: utf8Subject('V/v ban hành Quy chế'), body: [plain, html] }), id, '15/QĐ-UBND');
   });
+});
+
+describe('the register records the Office type, not application/zip (SMTP)', function () {
+  this.timeout(30_000);
+  let tg: TestGateway;
+  before(async () => {
+    tg = await startPolicyGateway();
+  });
+  after(async () => tg?.stop());
+
+  for (const [file, type] of [
+    ['qd-05.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    ['bang-ke.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ['qd-05.doc', 'application/msword'],
+    ['bang-ke.xls', 'application/vnd.ms-excel'],
+  ] as const) {
+    it(`${file} → ${type}`, async () => {
+      const extension = file.slice(file.lastIndexOf('.'));
+      const result = await submit(tg, { attachments: [{ filename: 'qd.pdf', content: fixture('qd-05.pdf') }, { filename: `Phụ lục${extension}`, content: fixture(file) }] });
+      await expectAccepted(tg, result);
+      const r = await registered(tg, result.messageId);
+      const files = await tg.gateway.storage.register.filesOf(r!.doc.id);
+      expect(files.map((f) => [f.role, f.detectedType])).to.deep.equal([
+        ['main', 'application/pdf'],
+        ['attachment', type],
+      ]);
+    });
+  }
 });
