@@ -1,0 +1,16 @@
+// Thunderbird and Outlook APPEND a copy of every message they send to the \Sent folder, "Văn bản đi",
+// where docgate already filed the sender's copy at SMTP intake. Such an APPEND stores nothing: its
+// answer names the copy already there (APPENDUID of the existing message), so the folder keeps one.
+
+import { headerValue } from '../../intake/mime/headers.js';
+import type { MimeNode } from '../../intake/mime/parser.js';
+import { FOLDERS } from '../../../storage/mailbox/folders.js';
+import type { MailboxInfo, MailboxStore } from '../../../storage/mailbox/store.js';
+
+/** UID of the existing copy when `root` is the client's copy of a document this agency sent, else null. */
+export async function existingSentCopy(store: MailboxStore, target: MailboxInfo, root: MimeNode): Promise<number | null> {
+  if (target.name !== FOLDERS.sent.name) return null;
+  const messageId = headerValue(root.headers, 'message-id')?.trim();
+  if (!messageId) return null;
+  return store.sentCopyUid(target.id, target.agencyId, messageId);
+}
