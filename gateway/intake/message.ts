@@ -83,8 +83,6 @@ export interface InboundMessage extends SubmissionFacts {
 }
 
 const TEXT_LIMIT = 1024 * 1024;
-/** Office files above this are recorded with their magic-number type only (the package is not opened twice). */
-const OFFICE_TYPE_LIMIT = 32 * 1024 * 1024;
 const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature']);
 
 export function parseAddressList(value: string | null): MailAddress[] {
@@ -200,7 +198,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     const head = content ? await content.read(0, 8192) : Buffer.alloc(0);
     const size = content?.size ?? 0;
     const detected = sniff(head, size);
-    const office = content && (detected === 'zip' || detected === 'ole2') && size <= OFFICE_TYPE_LIMIT ? await officeType(detected, await content.buffer(OFFICE_TYPE_LIMIT)) : null;
+    const office = content ? await officeType(detected, size, (position, length) => content.read(position, length)) : null;
     attachments.push({
       node,
       path: pathPrefix + node.path,
