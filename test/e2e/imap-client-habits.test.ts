@@ -89,6 +89,8 @@ describe('IMAP: mail clients\' default habits (imapflow)', function () {
     expect(await copies(), 'copies in Văn bản đi').to.equal(before);
     const st = await flow.status(FOLDERS.sent.name, { messages: true });
     expect(st && st.messages).to.equal(before);
+    // The client's \Seen is set on the existing copy, as if it were the one Thunderbird stored.
+    expect(JSON.parse(String((await row.reload()).get('flags')))).to.include('\\Seen');
 
     // A message that is not a document the agency sent is stored as any APPEND.
     const other = Buffer.from(`From: ${CLERKS.ubnd}\r\nMessage-ID: <not-a-document@ubnd.hatinh.gov.vn>\r\nSubject: Ghi chu\r\n\r\nGhi chu\r\n`);

@@ -7,7 +7,7 @@ import { readHeaderBlock } from '../../intake/header-block.js';
 import { readFile, rm } from 'node:fs/promises';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
 import { convertBinaryMessage } from './append-binary.js';
-import { existingSentCopy } from './append-sent-copy.js';
+import { existingSentCopy, flagSentCopy } from './append-sent-copy.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
 import type { Literal } from '../protocol/framer.js';
@@ -110,6 +110,7 @@ export const append = defineCommand({
     if (sentCopy !== null) {
       // The spooled literal would otherwise be adopted as a blob; here it is not needed.
       await rm(inputs[0].tempPath, { force: true });
+      await flagSentCopy(store, events, target, sentCopy, args.messages[0].flags);
       return ok('APPEND completed', `APPENDUID ${target.uidValidity} ${sentCopy}`);
     }
     if (inputs.length === 1) {
