@@ -8,8 +8,8 @@
 // - those bytes are decoded as TCVN3 (iconv-lite `tcvn`) and as VNI (./vni.ts);
 // - each decoding is scored by the words that were not ASCII and become frequent Vietnamese syllables
 //   (./syllables.ts), against the same score of the text as it stands (real Unicode Vietnamese scores
-//   there). Legacy text turns most of its odd words into syllables, at least one with a letter outside
-//   Latin-1; French, German or correct Vietnamese text turns almost none.
+//   there). Legacy text turns most of its odd words into syllables (two, or one with a letter outside
+//   Latin-1); French, German or correct Vietnamese text turns almost none.
 // - fonts: a DOCX/XLSX whose runs or styles use `.Vn…` (TCVN3/ABC) or `VNI-…` fonts.
 
 import iconv from 'iconv-lite';
@@ -115,6 +115,8 @@ export function detectLegacyText(input: string | null, limit = 64 * 1024): Legac
     if (!best || s.hits > best.score.hits) best = { encoding, decode, score: s };
   }
   const s = best!.score;
-  if (s.strong === 0 || s.hits <= baseline || s.hits < s.odd * MIN_SHARE) return null;
+  // One syllable with Latin-1 letters only ("báo") could be a Western word by chance; two, or one with
+  // a letter outside Latin-1, cannot.
+  if ((s.strong === 0 && s.hits < 2) || s.hits <= baseline || s.hits < s.odd * MIN_SHARE) return null;
   return { encoding: best!.encoding, preview: best!.decode(latin1).slice(0, 200), evidence: `${s.hits} of ${s.odd} non-ASCII words decode as ${best!.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} Vietnamese syllables` };
 }

@@ -33,6 +33,8 @@ describe('legacy-encoding detector', () => {
     it(`${encoding}: a short Subject ("V/v triển khai") is detected`, () => {
       expect(detectLegacyText(misread('V/v triển khai', encoding))?.encoding).to.equal(encoding);
       expect(detectLegacyText(misread('Giấy mời họp', encoding))?.encoding).to.equal(encoding);
+      // Only Latin-1 letters once decoded ("Báo cáo"): two syllables are enough.
+      expect(detectLegacyText(misread('Báo cáo', encoding))?.encoding).to.equal(encoding);
     });
   }
 
@@ -44,6 +46,12 @@ describe('legacy-encoding detector', () => {
 
   it('Unicode Vietnamese, French, English and German text pass', () => {
     for (const text of MUST_PASS) expect(detectLegacyText(text), text).to.equal(null);
+  });
+
+  it('~250 common accented French, Spanish, Portuguese and German words pass, alone and together', () => {
+    const words = 'à où là déjà été être très après près où çà voilà ça garçon français leçon reçu café thé né né élève école église étude étranger événement fenêtre forêt tête fête même bête rêve arrêt côté hôtel hôpital tôt bientôt plutôt drôle rôle pôle contrôle âge âme pâte château gâteau théâtre île dîner maître naître connaître goût coût août sûr mûr dû piqûre naïve maïs mosaïque Noël Citroën aïeul où crème père mère frère lumière première dernière entière problème système thème modèle fidèle zèle succès procès accès progrès exprès décès près très après sí más él tú mí sé té dé qué cómo está están también así aquí allí después además acción nación canción corazón razón estación información educación señor niño año España mañana pequeño diseño sueño baño único público música página rápido último médico número teléfono política económico histórico não são mãe irmã manhã amanhã pão mão cão então ação coração informação educação você avó avô pé fé já lá há só nó pó dó vó três mês português inglês francês café até é à às pôr pôde está também através für über schön grün müde früh Tür Mädchen Häuser Bär Käse spät ähnlich Öl hören können möchte Größe Straße groß weiß Fuß süß'.split(' ');
+    expect(detectLegacyText(words.join(' '))).to.equal(null);
+    for (let i = 0; i + 1 < words.length; i++) expect(detectLegacyText(`${words[i]} ${words[i + 1]}`), `${words[i]} ${words[i + 1]}`).to.equal(null);
   });
 
   it('Unicode Vietnamese with one pasted legacy line is still legacy; one stray legacy word in a long Unicode text is not', () => {
