@@ -3,11 +3,14 @@
 
 import { parseFormMetadata } from './metadata/form.js';
 import { selectMainDocument } from './files/main-document.js';
+import { officeType } from './files/office-type.js';
 import { sniff, SNIFFED_MIME } from './files/sniff.js';
 import { parseAddressList } from './mime/addresses.js';
 import { decodeWords, headerValue, headerValues } from './mime/headers.js';
 import type { MimeNode, MimeParseResult } from './mime/parser.js';
 import { decodeText } from './text/decode.js';
+import { decodeFlowed } from './text/flowed.js';
+import { htmlToText } from './text/html-text.js';
 import { nfc } from './text/vietnamese.js';
 import type { Attachment, InboundMessage, SubmissionFacts } from './message.js';
 
@@ -34,15 +37,31 @@ function collectAttachments(root: MimeNode): { node: MimeNode; insideMessage: bo
   return out;
 }
 
-/** The first inline text/plain part outside embedded messages. */
-function findTextBody(root: MimeNode): MimeNode | null {
+/** The first inline part of the type outside embedded messages. */
+function findInlinePart(root: MimeNode, type: string): MimeNode | null {
   const stack: MimeNode[] = [root];
   while (stack.length > 0) {
     const node = stack.shift()!;
-    if (node.contentType.value === 'text/plain' && node.disposition?.value !== 'attachment' && node.filename === null) return node;
+    if (node.contentType.value === type && node.disposition?.value !== 'attachment' && node.filename === null) return node;
     stack.unshift(...node.children);
   }
   return null;
+}
+
+/**
+ * The body text the form lines are read from: text/plain wins (also inside multipart/alternative);
+ * Outlook's default HTML-only message is read from its text/html part.
+ */
+async function readTextBody(root: MimeNode): Promise<{ text: string; charset: string } | null> {
+  const plain = findInlinePart(root, 'text/plain');
+  const node = plain ?? findInlinePart(root, 'text/html');
+  if (!node?.content) return null;
+  const charset = node.contentType.params.charset ?? 'us-ascii';
+  const decoded = decodeText(await node.content.read(0, TEXT_LIMIT), charset);
+  if (!plain) return { text: htmlToText(decoded), charset };
+  const params = node.contentType.params;
+  const text = params.format?.toLowerCase() === 'flowed' ? decodeFlowed(decoded, params.delsp?.toLowerCase() === 'yes') : decoded;
+  return { text, charset };
 }
 
 export interface BuildMessageInput extends SubmissionFacts {
@@ -60,14 +79,9 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
   const subjectRaw = headerValue(headers, 'subject');
   const subject = subjectRaw === null ? null : nfc(decodeWords(subjectRaw));
 
-  const textNode = findTextBody(contentRoot);
-  let textBody: string | null = null;
-  let textCharset: string | null = null;
-  if (textNode?.content) {
-    const head = await textNode.content.read(0, TEXT_LIMIT);
-    textCharset = textNode.contentType.params.charset ?? 'us-ascii';
-    textBody = decodeText(head, textCharset);
-  }
+  const body = await readTextBody(contentRoot);
+  const textBody = body?.text ?? null;
+  const textCharset = body?.charset ?? null;
 
   const attachments: Attachment[] = [];
   for (const { node, insideMessage } of collectAttachments(contentRoot)) {
@@ -75,6 +89,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     const head = content ? await content.read(0, 8192) : Buffer.alloc(0);
     const size = content?.size ?? 0;
     const detected = sniff(head, size);
+    const office = content ? await officeType(detected, size, (position, length) => content.read(position, length)) : null;
     attachments.push({
       node,
       path: pathPrefix + node.path,
@@ -84,7 +99,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
       size,
       sha256: content?.sha256 ?? node.decodedSha256 ?? '',
       detected,
-      detectedType: SNIFFED_MIME[detected],
+      detectedType: office ?? SNIFFED_MIME[detected],
       insideMessage,
       content,
     });

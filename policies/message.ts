@@ -63,7 +63,10 @@ export interface InboundMessage extends SubmissionFacts {
   subject: string | null;
   messageId: string | null;
   date: string | null;
-  /** Decoded text of the main text/plain part, if any. */
+  /**
+   * Decoded text of the main text/plain part (format=flowed already joined), or, when the message has
+   * no text/plain part, the text of its text/html part; null when it has neither.
+   */
   textBody: string | null;
   textCharset: string | null;
   attachments: Attachment[];

@@ -8,6 +8,9 @@ export const FOLDERS = {
   notices: { name: 'Thông báo', specialUse: null },
 } as const;
 
+/** IMAP hierarchy delimiter of every folder name ("Đã vào sổ/2026"). */
+export const HIERARCHY_DELIMITER = '/';
+
 export type FolderRole = keyof typeof FOLDERS;
 
 export const SPECIAL_FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(FOLDERS).map((f) => f.name));

@@ -497,6 +497,16 @@ export class SqlMailboxStore implements MailboxStore {
     return filed;
   }
 
+  async sentCopyUid(mailboxId: number, senderAgencyId: string, rfc822MessageId: string): Promise<number | null> {
+    const rows = await this.select<{ uid: unknown }>(
+      `SELECT mm.uid FROM mailbox_messages mm JOIN documents d ON d.id = mm.document_id
+        WHERE mm.mailbox_id = :mailboxId AND d.rfc822_message_id = :rfc822MessageId AND d.sender_agency_id = :senderAgencyId
+        ORDER BY mm.uid LIMIT 1`,
+      { mailboxId, senderAgencyId, rfc822MessageId },
+    );
+    return rows.length > 0 ? toNumber(rows[0].uid) : null;
+  }
+
   async append(input: AppendInput): Promise<{ uid: number; uidValidity: number; modseq: number }> {
     const { uids, uidValidity, modseq } = await this.appendMany([input]);
     return { uid: uids[0], uidValidity, modseq };

@@ -158,6 +158,8 @@ export interface MailboxStore {
   expunge(mailboxId: number, uids?: number[]): Promise<{ uids: number[]; modseq: number }>;
   transfer(input: { sourceId: number; targetId: number; uids: number[]; move: boolean; filing?: FilingPlan }): Promise<TransferResult>;
   append(input: AppendInput): Promise<{ uid: number; uidValidity: number; modseq: number }>;
+  /** UID in the mailbox of the copy of a document the agency sent with this Message-ID, or null. */
+  sentCopyUid(mailboxId: number, senderAgencyId: string, rfc822MessageId: string): Promise<number | null>;
   /** MULTIAPPEND (RFC 3502): all messages in one transaction, consecutive UIDs, or none of them. */
   appendMany(inputs: AppendInput[]): Promise<{ uids: number[]; uidValidity: number; modseq: number }>;
 }

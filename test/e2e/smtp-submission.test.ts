@@ -76,7 +76,7 @@ describe('SMTP submission end to end', function () {
       });
       const files = await tg.gateway.storage.register.filesOf(trackingId);
       expect(files).to.have.length(1);
-      expect(files[0]).to.include({ filename: 'Quyết định 05-QĐ-UBND.docx', size: docx.length, detectedType: 'application/zip', role: 'main' });
+      expect(files[0]).to.include({ filename: 'Quyết định 05-QĐ-UBND.docx', size: docx.length, detectedType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', role: 'main' });
 
       const entries = await tg.gateway.storage.register.entriesOf(trackingId);
       const incoming = entries.filter((e) => e.book === 'incoming').map((e) => e.agencyId).sort();

@@ -4,9 +4,10 @@
 
 import { parseMimeFile, structureOf } from '../../../policies/mime/parser.js';
 import { readHeaderBlock } from '../../intake/header-block.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
 import { convertBinaryMessage } from './append-binary.js';
+import { existingSentCopy, flagSentCopy } from './append-sent-copy.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
 import type { Literal } from '../protocol/framer.js';
@@ -83,6 +84,7 @@ export const append = defineCommand({
       converted.push(data);
     }
     const inputs: AppendInput[] = [];
+    let sentCopy: number | null = null;
     for (const [i, message] of args.messages.entries()) {
       const literal = message.literal;
       const data = converted[i];
@@ -92,6 +94,7 @@ export const append = defineCommand({
           ? literal.file
           : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
       const parsed = await parseMimeFile(file.path, { decode: false, ...mime });
+      if (args.messages.length === 1) sentCopy = await existingSentCopy(store, target, parsed.root);
       inputs.push({
         mailboxId: target.id,
         tempPath: file.path,
@@ -102,6 +105,13 @@ export const append = defineCommand({
         flags: message.flags,
         internalDate: message.date ?? ctx.deps.now(),
       });
+    }
+    // A mail client's copy of a document docgate already filed in "Văn bản đi": answer with that one.
+    if (sentCopy !== null) {
+      // The spooled literal would otherwise be adopted as a blob; here it is not needed.
+      await rm(inputs[0].tempPath, { force: true });
+      await flagSentCopy(store, events, target, sentCopy, args.messages[0].flags);
+      return ok('APPEND completed', `APPENDUID ${target.uidValidity} ${sentCopy}`);
     }
     if (inputs.length === 1) {
       const result = await store.append(inputs[0]);

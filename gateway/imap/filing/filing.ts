@@ -1,5 +1,6 @@
 // The IMAP filing workflow: a clerk moves (or copies) a document from the agency's INBOX into
-// "Đã vào sổ" → its incoming register entry becomes 03 (registered); into "Trả lại" → 02 (returned),
+// "Đã vào sổ" (or a folder below it) → its incoming register entry becomes 03 (registered); into "Trả lại"
+// (or below) → 02 (returned),
 // with the reason taken from the message's $TraLai-* keyword. Each change is a register event with
 // time and clerk, and the sender gets a bilingual notice in its "Thông báo" folder — all in the same
 // transaction as the move. Here the plan is prepared (reads and notice blobs); storage applies it.
@@ -11,7 +12,7 @@ import { headerBlockOf } from '../../intake/header-block.js';
 import type { Logger } from '../../../config/log.js';
 import { composeStatusNotice } from '../../notify/status-notice.js';
 import type { BlobStore } from '../../../storage/blobs.js';
-import { FOLDERS } from '../../../storage/mailbox/folders.js';
+import { FOLDERS, HIERARCHY_DELIMITER } from '../../../storage/mailbox/folders.js';
 import { storeBlob } from '../../../storage/mailbox/spool-file.js';
 import type { FilingPlan, MailboxInfo, MessageMeta } from '../../../storage/mailbox/store.js';
 import type { RegisterRepository } from '../../../storage/register/repository.js';
@@ -27,9 +28,12 @@ export interface FilingDeps {
   now: () => Date;
 }
 
+/** The folder or any folder below it ("Đã vào sổ/2026", Thunderbird's per-year archive folders). */
+const within = (name: string, folder: string): boolean => name === folder || name.startsWith(`${folder}${HIERARCHY_DELIMITER}`);
+
 export function filingStatus(target: MailboxInfo): '02' | '03' | null {
-  if (target.name === FOLDERS.registered.name) return '03';
-  if (target.name === FOLDERS.returned.name) return '02';
+  if (within(target.name, FOLDERS.registered.name)) return '03';
+  if (within(target.name, FOLDERS.returned.name)) return '02';
   return null;
 }
 
