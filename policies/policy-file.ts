@@ -28,10 +28,10 @@ const checkEntry = z
     }
     const parsed = definition.options.safeParse(entry.options ?? {});
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] });
       return z.NEVER;
     }
-    return { id: entry.id, options: parsed.data as Record<string, unknown> };
+    return { id: entry.id, options: parsed.data };
   });
 
 export const policySchema = z.strictObject({

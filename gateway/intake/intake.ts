@@ -169,7 +169,7 @@ export class IntakeService {
       declaredType: a.declaredType,
       detectedType: a.detectedType,
       sha256: a.sha256,
-      role: (position === message.mainDocument ? 'main' : 'attachment') as 'main' | 'attachment',
+      role: position === message.mainDocument ? ('main' as const) : ('attachment' as const),
     }));
     const m = message.metadata;
     return {

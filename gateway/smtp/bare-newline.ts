@@ -40,16 +40,16 @@ export interface CommandParser {
  * smtp-server (pipelined commands get their replies in order), then `refuse` answers once and closes.
  */
 export function guardParser(parser: CommandParser, refuse: (kind: 'bare-lf' | 'bare-cr') => void): void {
-  const write = parser._write;
+  const write = parser._write.bind(parser);
   parser._write = function (chunk, encoding, next) {
-    if (parser._dataMode || parser.isClosed || !chunk || !chunk.length) return write.call(parser, chunk, encoding, next);
+    if (parser._dataMode || parser.isClosed || !chunk || !chunk.length) return write(chunk, encoding, next);
     const found = findBareNewline(parser._remainder + chunk.toString('binary'));
-    if (!found) return write.call(parser, chunk, encoding, next);
+    if (!found) return write(chunk, encoding, next);
     const keep = found.lineStart - parser._remainder.length;
     if (found.kind === 'data') {
       // Up to DATA as usual; the rest is judged once smtp-server has answered DATA (data mode or not).
-      if (keep >= chunk.length) return write.call(parser, chunk, encoding, next);
-      return write.call(parser, chunk.subarray(0, keep), encoding, (err) => (err ? next(err) : parser._write(chunk.subarray(keep), encoding, next)));
+      if (keep >= chunk.length) return write(chunk, encoding, next);
+      return write(chunk.subarray(0, keep), encoding, (err) => (err ? next(err) : parser._write(chunk.subarray(keep), encoding, next)));
     }
     const kind = found.kind;
     const finish = (err?: Error | null): void => {
@@ -61,7 +61,7 @@ export function guardParser(parser: CommandParser, refuse: (kind: 'bare-lf' | 'b
       }
       next();
     };
-    if (keep > 0) return write.call(parser, chunk.subarray(0, keep), encoding, finish);
+    if (keep > 0) return write(chunk.subarray(0, keep), encoding, finish);
     finish();
   };
 }

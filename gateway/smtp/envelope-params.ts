@@ -17,7 +17,6 @@ export function checkEnvelopeAddress(kind: 'mail' | 'rcpt', address: SMTPServerA
   if (unknown !== undefined) {
     return reasonError('protocol-violation', { vi: `tham số không được hỗ trợ ${ascii(unknown)}`, en: `unsupported parameter ${ascii(unknown)}` }, { code: 555, enhanced: '5.5.4' });
   }
-  // eslint-disable-next-line no-control-regex
   if (!smtpUtf8 && /[^\x00-\x7f]/.test(address.address)) {
     return reasonError('smtputf8-required', ascii(address.address));
   }

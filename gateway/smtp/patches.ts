@@ -38,6 +38,8 @@ const BARE_NEWLINE = {
 };
 const TOO_MANY_COMMANDS = formatReply('4.7.0', 'protocol-violation', 'Qua nhieu lenh trong mot phien', 'Too many commands in one session');
 
+// The originals are prototype methods, re-applied with each connection as `this` through .call().
+/* eslint-disable @typescript-eslint/unbound-method */
 export function patchSmtpServer(): void {
   const proto = SMTPConnection.prototype as unknown as PatchableConnection & { [PATCHED]?: boolean };
   if (proto[PATCHED]) return;
@@ -81,3 +83,4 @@ export function patchSmtpServer(): void {
     return parser;
   };
 }
+/* eslint-enable @typescript-eslint/unbound-method */

@@ -46,11 +46,11 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
     logger: false,
     onConnect: (session, cb) => handlers.onConnect(session, cb),
     onClose: (session) => handlers.onClose(session),
-    onAuth: (auth, session, cb) => handlers.onAuth(auth, session, cb as never),
+    onAuth: (auth, session, cb) => handlers.onAuth(auth, session, cb),
     onMailFrom: (address, session, cb) => handlers.onMailFrom(address, session, cb),
     onRcptTo: (address, session, cb) => handlers.onRcptTo(address, session, cb),
-    onData: (stream, session, cb) => handlers.onData(stream, session, cb as never),
-  } as SMTPServerOptions & { maxCommands: number };
+    onData: (stream, session, cb) => handlers.onData(stream, session, cb),
+  };
 }
 
 export async function startSmtpListener(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers, log: Logger): Promise<RunningSmtpListener> {

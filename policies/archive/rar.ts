@@ -118,7 +118,7 @@ export async function readRar(data: Buffer, limits: ArchiveLimits, counter: Expa
   if (headers.truncated) problems.push({ kind: 'truncated', detail: 'archive ends inside a header or member' });
   if (problems.length > 0) return { members: [], problems };
 
-  const unrar = await getUnrar();
+  const unrar: unknown = await getUnrar();
   let memberSize = 0;
   let packed = 1;
   let currentName = '';

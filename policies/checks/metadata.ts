@@ -24,7 +24,6 @@ const FIELD_LABELS: Record<MetadataField, string> = {
 };
 
 /** C0 controls other than TAB, and DEL: never part of a form value (a QP "=00" decodes to NUL). */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/u;
 
 const FIELDS = Object.keys(FIELD_LABELS) as [MetadataField, ...MetadataField[]];

@@ -74,7 +74,7 @@ function directoryTreeProblem(data: Buffer, entries: number[]): string | null {
     if (id >= entries.length) return `directory entry ${id} out of range`;
     if (visited.has(id)) return `directory tree loops (entry ${id})`;
     visited.add(id);
-    const e = entries[id]!;
+    const e = entries[id];
     pending.push(data.readUInt32LE(e + 68), data.readUInt32LE(e + 72));
     // Only a storage has children; writers leave a stream's child field unchecked by readers.
     if (data[e + 66] === 1) pending.push(data.readUInt32LE(e + 76));

@@ -51,7 +51,7 @@ export function inspectOle2(data: Buffer): Ole2Facts {
     const entry = container.FileIndex[i];
     // A view, not a copy: cfb already holds every stream once, and only the first bytes are read.
     if (segments.length === 1 && entry?.type === 2 && entry.content) {
-      const content = entry.content as Uint8Array | number[];
+      const content = entry.content;
       streams.set(segments[0], content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : Buffer.from(content));
     }
   });

@@ -90,9 +90,9 @@ function scanNames(text: string, recordObjStm: boolean): Scan {
   for (const m of text.matchAll(NAME_TOKEN)) {
     const name = decodeName(m[1]);
     if (ACTIVE_NAMES.has(name)) scan.active.add(name);
-    else if (name === 'OpenAction' && openActionIsActive(text, m.index! + m[0].length)) scan.active.add('OpenAction');
+    else if (name === 'OpenAction' && openActionIsActive(text, m.index + m[0].length)) scan.active.add('OpenAction');
     else if (name === 'Encrypt') scan.encrypted = true;
-    else if (recordObjStm && name === 'ObjStm') scan.objStmAt.push(m.index!);
+    else if (recordObjStm && name === 'ObjStm') scan.objStmAt.push(m.index);
   }
   return scan;
 }
@@ -118,10 +118,10 @@ function firstAtOrAfter(sorted: number[], value: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
+    if (sorted[mid] < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sorted.length ? sorted[lo]! : -1;
+  return lo < sorted.length ? sorted[lo] : -1;
 }
 
 function streamData(bytes: Buffer, text: string, at: number, endstreams: number[]): { dict: string; data: Buffer; end: number } | null {

@@ -85,7 +85,7 @@ export function parseFormMetadata(textBody: string | null, subject: string | nul
   for (const line of text.split(/\r?\n/)) {
     const match = FORM_LINE.exec(line);
     if (!match) continue;
-    const field = LABELS[foldKey(match[1].replace(/[,/.\-]/g, ' '))];
+    const field = LABELS[foldKey(match[1].replace(/[,/.-]/g, ' '))];
     if (!field) continue;
     const value = match[2].trim();
     if (value === '') continue;

@@ -253,7 +253,7 @@ function derHeader(tagOctet: number, length: number): Buffer {
  * 11.6). Each element must itself be DER; the signer signed this encoding (RFC 5652 5.4).
  */
 export function derSetOf(elements: Buffer[]): Buffer {
-  const sorted = [...elements].sort(Buffer.compare);
+  const sorted = [...elements].sort((a, b) => Buffer.compare(a, b));
   const total = sorted.reduce((n, e) => n + e.length, 0);
   return Buffer.concat([derHeader(0x31, total), ...sorted]);
 }

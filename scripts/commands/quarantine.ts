@@ -78,7 +78,7 @@ export function registerQuarantineCommands(program: Command): void {
               trackingId: doc.id,
               receivedAt: doc.receivedAt,
               sender: { agency: doc.senderAgencyId, account: doc.senderAccount },
-              recipients: JSON.parse(doc.recipients),
+              recipients: JSON.parse(doc.recipients) as string[],
               subject: doc.subject,
               documentNumber: doc.documentNumber,
               reason: verdict.reason,

@@ -30,7 +30,7 @@ async function send(tg: TestGateway, subject: string, body: BodyPart): Promise<S
 
 async function expectLegacy(tg: TestGateway, result: SubmitResult, encoding: Legacy, preview: string) {
   await expectReturned(tg, result, 'legacy-encoding');
-  const verdict = JSON.parse((await registered(tg, result.messageId))!.doc.verdict);
+  const verdict: unknown = JSON.parse((await registered(tg, result.messageId))!.doc.verdict);
   expect(JSON.stringify(verdict), 'verdict details').to.contain(`"encoding":"${encoding}"`);
   expect(JSON.stringify(verdict), 'decoded preview in the register').to.contain(JSON.stringify(preview).slice(1, -1));
 }

@@ -39,7 +39,7 @@ describe('README example submission (Thunderbird, format=flowed, PDF)', function
       urgency: 'normal',
       confidentiality: 'Thường',
     });
-    const metadata = JSON.parse(r.doc.metadata);
+    const metadata = JSON.parse(r.doc.metadata) as Record<string, unknown>;
     expect(metadata).to.include({ deadline: '30/11/2026', mainFile: 'Quyết định 05-QĐ-UBND.pdf' });
     const files = await tg.gateway.storage.register.filesOf(r.doc.id);
     expect(files.map((f) => [f.filename, f.role, f.detectedType])).to.deep.equal([['Quyết định 05-QĐ-UBND.pdf', 'main', 'application/pdf']]);

@@ -184,7 +184,7 @@ export const fetch = defineCommand({
     const contentNeeded = needsContent(items);
     for (let i = 0; i < uids.length; i += BATCH) {
       let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
-      if (since !== undefined) metas = metas.filter((m) => m.modseq > since!);
+      if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
       const seenNow = new Set<number>();
       if (setsSeen) {
         const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);

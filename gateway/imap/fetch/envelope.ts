@@ -29,7 +29,7 @@ export function addressList(value: string | null): SExp {
   });
   let parsed: Parsed[];
   try {
-    parsed = addressparser(stripped) as Parsed[];
+    parsed = addressparser(stripped);
   } catch {
     return null;
   }

@@ -37,7 +37,7 @@ export function intervals(ranges: SeqRange[], star: number): [number, number][] 
   const raw = ranges.map((r) => {
     const a = r.start === '*' ? star : r.start;
     const b = r.end === '*' ? star : r.end;
-    return (a <= b ? [a, b] : [b, a]) as [number, number];
+    return (a <= b ? [a, b] : [b, a]);
   });
   raw.sort((x, y) => x[0] - y[0]);
   const merged: [number, number][] = [];

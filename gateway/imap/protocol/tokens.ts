@@ -134,7 +134,7 @@ class Scanner {
     const nul = next.nul ?? (next.kind === 'memory' && next.data.indexOf(0) !== -1);
     if (nul && !(next.binary && rest.startsWith('~'))) throw new BadCommand('NUL in literal');
     if (next.kind === 'file') return { type: 'string', value: '', bytes: Buffer.alloc(0), literal: next };
-    let value = '';
+    let value: string;
     try {
       value = utf8.decode(next.data);
     } catch {

@@ -30,7 +30,7 @@ export interface SearchSubject {
   /** Shared decoded header values (messages are immutable), when the caller keeps one. */
   fieldCache?: DecodedFieldCache;
   /** Loaded on demand. */
-  view(): Promise<MessageView | null>;
+  view: () => Promise<MessageView | null>;
 }
 
 export interface SearchEnv {
@@ -169,7 +169,7 @@ function parsedAddresses(value: string): string[] {
   type Parsed = { name?: string; address?: string; group?: Parsed[] };
   let parsed: Parsed[];
   try {
-    parsed = addressparser(value) as Parsed[];
+    parsed = addressparser(value);
   } catch {
     return [];
   }
