@@ -47,6 +47,8 @@ export interface SignerIssue {
   detail: string;
   /** Position in the chain (0 = signer) when the issue is about a certificate. */
   certificate?: number;
+  /** Rejects whatever the policy's action for the code (a signature made outside the validity period). */
+  mandatory?: boolean;
 }
 
 export interface SignerResult {
@@ -196,7 +198,7 @@ async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: rea
   const path = certificationPath(signer, certs, trust);
   result.chain = path.chain.map((c) => summarize(c, trust));
   const pathIssues = [...path.issues, ...validityIssues(path.chain, signedAt, arrival)];
-  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail })));
+  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail, ...(i.mandatory ? { mandatory: true } : {}) })));
   if (path.trusted) {
     for (let position = 0; position < path.chain.length - 1; position++) {
       const cert = path.chain[position];
