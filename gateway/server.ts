@@ -12,7 +12,9 @@ import { openStorage, type Storage } from '../storage/index.js';
 import { startOrphanSweeper } from '../storage/blob-sweep.js';
 import { cleanDeadSpools } from '../storage/spool-dir.js';
 import { Authenticator } from './auth/authenticator.js';
-import { seedDemoAccounts } from './demo.js';
+import { demoDecision } from '../config/demo-mode.js';
+import { prepareDemoPki, seedDemoAccounts } from './demo.js';
+import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import type { Logger } from './log.js';
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   log: Logger;
   now?: () => Date;
   services?: PolicyServices;
+  /** `docgate serve --demo`: demo accounts and the demo CA whatever the hostname. */
+  demo?: boolean;
 }
 
 export interface Gateway {
@@ -41,6 +45,8 @@ export interface Gateway {
   imap: RunningImapListener[];
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
+  /** Whether this start is the demo (config/demo-mode.ts). */
+  demo: boolean;
   /** Re-reads policy.yaml; a broken file keeps the current policy and is reported. */
   reloadPolicy(): { ok: true } | { ok: false; error: string };
   close(): Promise<void>;
@@ -55,9 +61,29 @@ async function cleanSpool(storage: Storage, log: Logger): Promise<void> {
   if (removed > 0) log.info('spool cleaned', { entries: removed });
 }
 
+/** Signatures verified against no anchor all fail: say so loudly, not as `anchors: 0` at info level. */
+async function warnWithoutAnchors(config: Config, trust: TrustStore, log: Logger): Promise<void> {
+  if (!config.policy.checks.some((c) => c.id === 'smime-signature')) return;
+  const snapshot = await trust.current();
+  if (snapshot.anchors.length > 0) return;
+  log.warn(
+    `Chua cai chung thu goc (trust anchor) nao: moi van ban ky so se bi tu choi [signature-untrusted]; dat chung thu CA vao ${trustPathsOf(config.configDir, config.docgate.trust).anchors} (xem README) / ` +
+      'No trust anchor installed: every signed document will be refused [signature-untrusted]; put the CA certificates in the anchors directory (see README)',
+    { anchors: 0 },
+  );
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
+  // Everything serve would die on is found before any state changes (no database, no demo accounts).
+  await preflight(config);
+  const decision = demoDecision(config.docgate.hostname, config.docgate.demo.seedAccounts, options.demo ?? false);
+  if (!decision.demo && decision.ignoredSeed) {
+    log.warn(
+      `demo.seedAccounts bo qua: ten may ${config.docgate.hostname} khong phai ten thu nghiem (.localhost, .test), dung --demo neu muon / demo.seedAccounts ignored: hostname ${config.docgate.hostname} is not a demo name (.localhost, .test); use --demo to force the demo`,
+    );
+  }
   const agencies = new AgencyDirectory(config.agencies);
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
@@ -69,11 +95,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
     });
-    const demoCredentials = await seedDemoAccounts(config, storage, log, now);
     const tls = loadTlsMaterial(config, log);
+    const demoPki = decision.demo ? prepareDemoPki(config, log, now()) : null;
+    const demoCredentials = decision.demo ? await seedDemoAccounts(config, storage, log, now) : null;
     const events = new MailboxEvents();
     const injected = options.services ?? {};
-    const trust = injected.trust instanceof TrustStore ? injected.trust : await TrustStore.open({ paths: trustPathsOf(config.configDir, config.docgate.trust), log: log.child({ component: 'trust' }) });
+    const trustPaths = { ...trustPathsOf(config.configDir, config.docgate.trust), ...(demoPki ? { extraAnchors: [demoPki.anchors], extraCrl: [demoPki.crl] } : {}) };
+    const trust = injected.trust instanceof TrustStore ? injected.trust : await TrustStore.open({ paths: trustPaths, log: log.child({ component: 'trust' }) });
+    await warnWithoutAnchors(config, trust, log);
     const services = {
       [SERVICE_NAMES.memoryBudget]: new ByteBudget(config.docgate.inspection.memoryBudget),
       [SERVICE_NAMES.register]: { findDuplicate: (q: Parameters<typeof storage.register.findDuplicate>[0]) => storage.register.findDuplicate(q) },
@@ -99,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       smtp: listeners,
       imap,
       demoCredentials,
+      demo: decision.demo,
       reloadPolicy() {
         try {
           policy.setPolicy(loadPolicy(config.configDir));

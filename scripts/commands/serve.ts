@@ -4,20 +4,28 @@ import { watch } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILES } from '../../config/load.js';
-import { startGateway } from '../../gateway/server.js';
-import { cliLogger, loadConfigOrExit, type GlobalOptions } from './context.js';
+import { PreflightError } from '../../gateway/preflight.js';
+import { startGateway, type Gateway } from '../../gateway/server.js';
+import { CliError, cliLogger, loadConfigOrExit, type GlobalOptions } from './context.js';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Chạy cổng văn bản / run the gateway')
-    .action(async () => {
+    .option('--demo', 'chế độ thử nghiệm: tài khoản và CA ký số thử nghiệm / demo mode: demo accounts and signing CA, whatever the hostname')
+    .action(async (options: { demo?: boolean }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const log = cliLogger('info');
       // tsx turns on source-mapped stack traces; sequelize formats a stack for every query, and mapping
       // it costs more than the query. DOCGATE_DEBUG keeps them for debugging.
       if (!process.env.DOCGATE_DEBUG) process.setSourceMapsEnabled(false);
-      const gateway = await startGateway({ config, log });
+      let gateway: Gateway;
+      try {
+        gateway = await startGateway({ config, log, demo: options.demo === true });
+      } catch (err) {
+        if (err instanceof PreflightError) throw new CliError(`Không khởi động được, chưa thay đổi gì / Cannot start, nothing was changed:\n${err.message}`, 2);
+        throw err;
+      }
       if (gateway.demoCredentials) {
         process.stdout.write(`\n${gateway.demoCredentials}\n(đã lưu tại / saved in ${path.join(config.dataDir, 'demo-credentials.txt')})\n\n`);
       }
