@@ -184,6 +184,15 @@ export function loadPolicy(configDir: string): PolicyConfig {
   return deepFreeze(policy);
 }
 
+/** Re-reads agencies.yaml alone (for reloads); throws ConfigError and leaves the caller's list in place. */
+export function loadAgencies(configDir: string): readonly Agency[] {
+  const problems: ConfigProblem[] = [];
+  const file = readYaml(path.resolve(configDir), CONFIG_FILES.agencies, problems);
+  const agencies = validate(file, agenciesSchema, problems);
+  if (problems.length > 0 || !agencies) throw new ConfigError(problems);
+  return deepFreeze(agencies.agencies);
+}
+
 /** Resolves a path from docgate.yaml: absolute stays, relative is under `base`. */
 export function resolveUnder(base: string, target: string): string {
   return path.isAbsolute(target) ? target : path.join(base, target);

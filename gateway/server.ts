@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 import { AgencyDirectory } from '../config/agencies.js';
-import { loadPolicy, type Config } from '../config/load.js';
+import { loadAgencies, loadPolicy, type Config } from '../config/load.js';
 import { PolicyEngine } from '../policies/engine.js';
 import { TrustStore, trustPathsOf } from '../policies/smime/trust-store.js';
 import { ByteBudget } from '../policies/files/budget.js';
@@ -49,6 +49,10 @@ export interface Gateway {
   demo: boolean;
   /** Re-reads policy.yaml; a broken file keeps the current policy and is reported. */
   reloadPolicy(): { ok: true } | { ok: false; error: string };
+  /** Re-reads agencies.yaml (new agencies get their folders); a broken file keeps the agencies in force. */
+  reloadAgencies(): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Re-reads the trust directories now (they are also re-checked on use, at most every 5 s). */
+  reloadTrust(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -138,6 +142,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           log.error('policy reload failed, keeping the current policy', { err: (err as Error).message });
           return { ok: false, error: (err as Error).message };
         }
+      },
+      async reloadAgencies() {
+        let next;
+        try {
+          next = loadAgencies(config.configDir);
+        } catch (err) {
+          log.error('agencies reload failed, keeping the agencies in force', { err: (err as Error).message });
+          return { ok: false, error: (err as Error).message };
+        }
+        try {
+          // Folders first: a clerk of a new agency may log in over IMAP as soon as the list is swapped.
+          await storage.writes.run(async (t) => {
+            for (const agency of next) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
+          });
+        } catch (err) {
+          log.error('agencies reload failed, keeping the agencies in force', { err: (err as Error).message });
+          return { ok: false, error: (err as Error).message };
+        }
+        const before = new Set(agencies.agencies.map((a) => a.id));
+        agencies.replace(next);
+        log.info('agencies reloaded', { agencies: next.length, added: next.filter((a) => !before.has(a.id)).map((a) => a.id) });
+        return { ok: true };
+      },
+      async reloadTrust() {
+        await trust.reload();
       },
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));

@@ -1,10 +1,12 @@
-// docgate serve: runs the gateway until SIGINT/SIGTERM; SIGHUP or an edit of policy.yaml reloads policy.
+// docgate serve: runs the gateway until SIGINT/SIGTERM; SIGHUP, or an edit of policy.yaml, agencies.yaml or
+// a trust directory, reloads what changed (a broken edit keeps what is in force, and is logged).
 
 import { watch } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILES } from '../../config/load.js';
 import { PreflightError } from '../../gateway/preflight.js';
+import { trustPathsOf } from '../../policies/smime/trust-store.js';
 import { startGateway, type Gateway } from '../../gateway/server.js';
 import { CliError, cliLogger, loadConfigOrExit, type GlobalOptions } from './context.js';
 
@@ -37,22 +39,42 @@ export function registerServeCommand(program: Command): void {
       }
       process.stdout.write('docgate đang chạy / docgate is running\n');
 
-      let reloadTimer: NodeJS.Timeout | undefined;
-      const reload = () => {
-        clearTimeout(reloadTimer);
-        reloadTimer = setTimeout(() => gateway.reloadPolicy(), 200);
+      // One timer per thing reloaded: an editor's several writes of one save cause one reload.
+      const timers = new Map<string, NodeJS.Timeout>();
+      const later = (what: string, work: () => unknown) => {
+        clearTimeout(timers.get(what));
+        timers.set(what, setTimeout(() => void work(), 200));
       };
-      process.on('SIGHUP', reload);
-      const watcher = watch(config.configDir, (_event, file) => {
-        if (file === CONFIG_FILES.policy) reload();
+      const reloadPolicy = () => later('policy', () => gateway.reloadPolicy());
+      const reloadAgencies = () => later('agencies', () => gateway.reloadAgencies());
+      const reloadTrust = () => later('trust', () => gateway.reloadTrust());
+      process.on('SIGHUP', () => {
+        reloadPolicy();
+        reloadAgencies();
+        reloadTrust();
       });
+      const watchers = [
+        watch(config.configDir, (_event, file) => {
+          if (file === CONFIG_FILES.policy) reloadPolicy();
+          else if (file === CONFIG_FILES.agencies) reloadAgencies();
+        }),
+      ];
+      // The trust directories that exist now (a new one is seen on use within 5 s, or at SIGHUP).
+      const trustDirs = trustPathsOf(config.configDir, config.docgate.trust);
+      for (const dir of [trustDirs.anchors, trustDirs.intermediates, trustDirs.crl]) {
+        try {
+          watchers.push(watch(dir, () => reloadTrust()));
+        } catch {
+          // missing or unreadable: preflight reported an unreadable one; a missing one is empty
+        }
+      }
 
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         log.info('stopping', { signal });
-        watcher.close();
+        for (const w of watchers) w.close();
         await gateway.close();
         process.exit(0);
       };
