@@ -10,6 +10,19 @@ import { runCli, startServe, stopProcess, type ServeProcess } from '../helpers/c
 import { AGENCIES, createTestEnv, TEST_AGENCIES_YAML, type TestEnv } from '../helpers/env.js';
 import { TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { fixture, SMIME_TRUST } from '../helpers/smime.js';
+import { ImapFlow } from 'imapflow';
+
+async function imapLogin(port: number, user: string): Promise<string> {
+  const client = new ImapFlow({ host: '127.0.0.1', port, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: TEST_PASSWORD }, logger: false });
+  try {
+    await client.connect();
+    const inbox = await client.mailboxOpen('INBOX');
+    await client.logout();
+    return `ok ${inbox.exists}`;
+  } catch (err) {
+    return `failed ${(err as { responseText?: string }).responseText ?? (err as Error).message}`;
+  }
+}
 
 const STC = { id: '000.03.00.H27', domain: 'stc.hatinh.gov.vn', address: 'vanthu@stc.hatinh.gov.vn' };
 const WITH_STC = { agencies: [...TEST_AGENCIES_YAML.agencies, { id: STC.id, name: 'Sở Tài chính tỉnh Hà Tĩnh', domain: STC.domain, addresses: [STC.address], leaders: [], relay: null }] };
@@ -49,8 +62,8 @@ describe('reloading agencies.yaml and the trust directories', function () {
   const cli = (args: string[], input?: string) => runCli([...args, '--config', env.configDir, '--data', env.dataDir], input);
   const count = (re: RegExp) => (server!.output().match(re) ?? []).length;
 
-  it('a new agency on file change, a broken edit kept out (logged), then SIGHUP', async () => {
-    env = createTestEnv();
+  it('a new agency on file change (SMTP and IMAP), a broken edit kept out (logged), then SIGHUP', async () => {
+    env = createTestEnv({ imap: true });
     await cli(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'], `${TEST_PASSWORD}\n`);
     server = await startServe(env.configDir, env.dataDir, 20_000, [], { DOCGATE_LOG_LEVEL: 'info' });
     // The administrator adds the agency and its clerk while the gateway runs.
@@ -59,6 +72,7 @@ describe('reloading agencies.yaml and the trust directories', function () {
     expect(added.code, added.stderr).to.equal(0);
     await until(() => count(/"msg":"agencies reloaded"/g) >= 1, 10_000, () => server!.output());
     expect(await send(server.starttlsPort, STC.address, plain(STC.address, 1))).to.match(/^250 /);
+    expect(await imapLogin(server.imapTlsPort, STC.address)).to.equal('ok 0');
 
     // A broken edit: logged, the agencies in force stay.
     writeFileSync(path.join(env.configDir, 'agencies.yaml'), 'agencies:\n  - id: 000.00.00.H27\n     name: x\n');
