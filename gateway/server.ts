@@ -166,7 +166,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return { ok: true };
       },
       async reloadTrust() {
-        await trust.reload();
+        try {
+          await trust.reload();
+        } catch (err) {
+          // An unreadable directory: the snapshot in force stays (a bad file alone is skipped and logged).
+          log.error('trust reload failed, keeping the trust store in force', { err: (err as Error).message });
+        }
       },
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));

@@ -1,7 +1,7 @@
 // docgate serve: runs the gateway until SIGINT/SIGTERM; SIGHUP, or an edit of policy.yaml, agencies.yaml or
 // a trust directory, reloads what changed (a broken edit keeps what is in force, and is logged).
 
-import { watch } from 'node:fs';
+import { unwatchFile, watch, watchFile } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILES } from '../../config/load.js';
@@ -31,13 +31,6 @@ export function registerServeCommand(program: Command): void {
       if (gateway.demoCredentials) {
         process.stdout.write(`\n${gateway.demoCredentials}\n(đã lưu tại / saved in ${path.join(config.dataDir, 'demo-credentials.txt')})\n\n`);
       }
-      for (const l of gateway.smtp) {
-        process.stdout.write(`SMTP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
-      }
-      for (const l of gateway.imap) {
-        process.stdout.write(`IMAP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
-      }
-      process.stdout.write('docgate đang chạy / docgate is running\n');
 
       // One timer per thing reloaded: an editor's several writes of one save cause one reload.
       const timers = new Map<string, NodeJS.Timeout>();
@@ -59,6 +52,11 @@ export function registerServeCommand(program: Command): void {
           else if (file === CONFIG_FILES.agencies) reloadAgencies();
         }),
       ];
+      // Polling as well: inotify events can be missed (a configuration on NFS, the per-user watch limits
+      // of a busy host); a change is still applied within two seconds.
+      const polled = [path.join(config.configDir, CONFIG_FILES.policy), path.join(config.configDir, CONFIG_FILES.agencies)];
+      watchFile(polled[0], { interval: 2000 }, (now, before) => now.mtimeMs !== before.mtimeMs && reloadPolicy());
+      watchFile(polled[1], { interval: 2000 }, (now, before) => now.mtimeMs !== before.mtimeMs && reloadAgencies());
       // The trust directories that exist now (a new one is seen on use within 5 s, or at SIGHUP).
       const trustDirs = trustPathsOf(config.configDir, config.docgate.trust);
       for (const dir of [trustDirs.anchors, trustDirs.intermediates, trustDirs.crl]) {
@@ -69,12 +67,22 @@ export function registerServeCommand(program: Command): void {
         }
       }
 
+      // Announced only now: an edit made as soon as the gateway says it runs is seen by the watchers.
+      for (const l of gateway.smtp) {
+        process.stdout.write(`SMTP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
+      }
+      for (const l of gateway.imap) {
+        process.stdout.write(`IMAP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
+      }
+      process.stdout.write('docgate đang chạy / docgate is running\n');
+
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         log.info('stopping', { signal });
         for (const w of watchers) w.close();
+        for (const file of polled) unwatchFile(file);
         await gateway.close();
         process.exit(0);
       };
