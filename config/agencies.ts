@@ -11,17 +11,51 @@ function domainOf(address: string): string {
   return at === -1 ? '' : address.slice(at + 1).toLowerCase();
 }
 
-export class AgencyDirectory {
-  private readonly byId = new Map<string, Agency>();
-  private readonly byAddress = new Map<string, Agency>();
-  private readonly byDomain = new Map<string, Agency>();
+interface Indexes {
+  agencies: readonly Agency[];
+  byId: Map<string, Agency>;
+  byAddress: Map<string, Agency>;
+  byDomain: Map<string, Agency>;
+}
 
-  constructor(readonly agencies: readonly Agency[]) {
-    for (const agency of agencies) {
-      this.byId.set(agency.id, agency);
-      this.byDomain.set(agency.domain, agency);
-      for (const address of agency.addresses) this.byAddress.set(normalizeAddress(address), agency);
-    }
+function indexesOf(agencies: readonly Agency[]): Indexes {
+  const indexes: Indexes = { agencies, byId: new Map(), byAddress: new Map(), byDomain: new Map() };
+  for (const agency of agencies) {
+    indexes.byId.set(agency.id, agency);
+    indexes.byDomain.set(agency.domain, agency);
+    for (const address of agency.addresses) indexes.byAddress.set(normalizeAddress(address), agency);
+  }
+  return indexes;
+}
+
+/**
+ * The one directory every component holds; a reload of agencies.yaml swaps its contents at once (a
+ * single reference), so a lookup never sees half of the old list and half of the new.
+ */
+export class AgencyDirectory {
+  private current: Indexes;
+
+  constructor(agencies: readonly Agency[]) {
+    this.current = indexesOf(agencies);
+  }
+
+  get agencies(): readonly Agency[] {
+    return this.current.agencies;
+  }
+
+  /** Puts a reloaded, validated list in force. */
+  replace(agencies: readonly Agency[]): void {
+    this.current = indexesOf(agencies);
+  }
+
+  private get byId() {
+    return this.current.byId;
+  }
+  private get byAddress() {
+    return this.current.byAddress;
+  }
+  private get byDomain() {
+    return this.current.byDomain;
   }
 
   get(id: string): Agency | undefined {

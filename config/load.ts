@@ -47,6 +47,29 @@ interface ParsedFile {
   value: unknown;
 }
 
+/** Vietnamese for the YAML parser's error codes (its English message is kept beside it). */
+function yamlErrorVi(code: string): string {
+  switch (code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'thụt lề sai: dòng sau thụt vào sâu hơn các khóa cùng cấp (hoặc thiếu dấu hai chấm)';
+    case 'BAD_INDENT':
+      return 'thụt lề sai';
+    case 'TAB_AS_INDENT':
+      return 'không được dùng phím tab để thụt lề, hãy dùng dấu cách';
+    case 'DUPLICATE_KEY':
+      return 'khóa bị lặp lại';
+    case 'MISSING_CHAR':
+      return 'thiếu ký tự (dấu -, :, ] hoặc }) hoặc thụt lề sai';
+    case 'UNEXPECTED_TOKEN':
+      return 'ký tự không mong đợi';
+    case 'BAD_SCALAR_START':
+      return 'giá trị bắt đầu bằng ký tự không hợp lệ (hãy đặt trong dấu nháy)';
+    default:
+      return 'cú pháp không hợp lệ';
+  }
+}
+
 function readYaml(configDir: string, name: string, problems: ConfigProblem[]): ParsedFile {
   const full = path.join(configDir, name);
   const display = path.relative(process.cwd(), full) || full;
@@ -67,15 +90,18 @@ function readYaml(configDir: string, name: string, problems: ConfigProblem[]): P
   }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      problems.push({
-        file: display,
-        line: lines.linePos(error.pos[0]).line,
-        field: '',
-        vi: `lỗi cú pháp YAML: ${error.message.split('\n')[0]}`,
-        en: `YAML syntax error: ${error.message.split('\n')[0]}`,
-      });
-    }
+    // One mistake (an indentation slip) makes the parser report several errors at the same place; the
+    // first one, with its line and column, is what the administrator needs.
+    const error = doc.errors[0];
+    const { line, col } = lines.linePos(error.pos[0]);
+    const where = { vi: `dòng ${line}, cột ${col}`, en: `line ${line}, column ${col}` };
+    problems.push({
+      file: display,
+      line,
+      field: '',
+      vi: `lỗi cú pháp YAML: ${where.vi}: ${yamlErrorVi(error.code)}`,
+      en: `YAML syntax error: ${where.en}: ${error.message.split('\n')[0]}`,
+    });
     return { display, doc: null, lines, value: undefined };
   }
   return { display, doc, lines, value: doc.toJS() ?? {} };
@@ -150,6 +176,15 @@ export function loadConfig(options: LoadOptions): Config {
 export function readConfigFile<S extends z.ZodType>(configDir: string, name: string, schema: S, problems: ConfigProblem[]): z.output<S> | null {
   const value = validate(readYaml(path.resolve(configDir), name, problems), schema, problems);
   return value === null ? null : deepFreeze(value);
+}
+
+/** Re-reads agencies.yaml alone (for reloads); throws ConfigError and leaves the caller's list in place. */
+export function loadAgencies(configDir: string): readonly Agency[] {
+  const problems: ConfigProblem[] = [];
+  const file = readYaml(path.resolve(configDir), CONFIG_FILES.agencies, problems);
+  const agencies = validate(file, agenciesSchema, problems);
+  if (problems.length > 0 || !agencies) throw new ConfigError(problems);
+  return deepFreeze(agencies.agencies);
 }
 
 /** Resolves a path from docgate.yaml: absolute stays, relative is under `base`. */

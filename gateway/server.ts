@@ -2,7 +2,8 @@
 
 import path from 'node:path';
 import { AgencyDirectory } from '../config/agencies.js';
-import type { Config } from '../config/load.js';
+import { loadAgencies, type Config } from '../config/load.js';
+import { smimeSignatureCheck } from '../policies/checks/smime-signature.js';
 import { loadPolicy, type PolicyConfig } from '../policies/policy-file.js';
 import { PolicyEngine } from '../policies/engine.js';
 import { TrustStore, trustPathsOf } from '../policies/smime/trust-store.js';
@@ -13,7 +14,9 @@ import { openStorage, type Storage } from '../storage/index.js';
 import { startOrphanSweeper } from '../storage/blob-sweep.js';
 import { cleanDeadSpools } from '../storage/spool-dir.js';
 import { Authenticator } from './auth/authenticator.js';
-import { seedDemoAccounts } from './demo.js';
+import { demoDecision } from '../config/demo-mode.js';
+import { prepareDemoPki, seedDemoAccounts } from './demo.js';
+import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import type { Logger } from '../config/log.js';
@@ -30,6 +33,8 @@ export interface GatewayOptions {
   now?: () => Date;
   /** Replaces the real services one by one (tests: a fake register, clamd or trust store). */
   services?: Partial<PolicyServices>;
+  /** `docgate serve --demo`: demo accounts and the demo CA whatever the hostname. */
+  demo?: boolean;
 }
 
 export interface Gateway {
@@ -45,8 +50,14 @@ export interface Gateway {
   imap: RunningImapListener[];
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
+  /** Whether this start is the demo (config/demo-mode.ts). */
+  demo: boolean;
   /** Re-reads policy.yaml; a broken file keeps the current policy and is reported. */
   reloadPolicy(): { ok: true } | { ok: false; error: string };
+  /** Re-reads agencies.yaml (new agencies get their folders); a broken file keeps the agencies in force. */
+  reloadAgencies(): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Re-reads the trust directories now (they are also re-checked on use, at most every 5 s). */
+  reloadTrust(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,10 +70,30 @@ async function cleanSpool(storage: Storage, log: Logger): Promise<void> {
   if (removed > 0) log.info('spool cleaned', { entries: removed });
 }
 
+/** Signatures verified against no anchor all fail: say so loudly, not as `anchors: 0` at info level. */
+async function warnWithoutAnchors(config: Config, policy: PolicyConfig, trust: TrustStore, log: Logger): Promise<void> {
+  if (!policy.checks.some((c) => c.id === smimeSignatureCheck.id)) return;
+  const snapshot = await trust.current();
+  if (snapshot.anchors.length > 0) return;
+  log.warn(
+    `Chua cai chung thu goc (trust anchor) nao: moi van ban ky so se bi tu choi [signature-untrusted]; dat chung thu CA vao ${trustPathsOf(config.configDir, config.docgate.trust).anchors} (xem README) / ` +
+      'No trust anchor installed: every signed document will be refused [signature-untrusted]; put the CA certificates in the anchors directory (see README)',
+    { anchors: 0 },
+  );
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
   const initialPolicy = options.policy ?? loadPolicy(config.configDir);
+  // Everything serve would die on is found before any state changes (no database, no demo accounts).
+  await preflight(config);
+  const decision = demoDecision(config.docgate.hostname, config.docgate.demo.seedAccounts, options.demo ?? false);
+  if (!decision.demo && decision.ignoredSeed) {
+    log.warn(
+      `demo.seedAccounts bo qua: ten may ${config.docgate.hostname} khong phai ten thu nghiem (.localhost, .test), dung --demo neu muon / demo.seedAccounts ignored: hostname ${config.docgate.hostname} is not a demo name (.localhost, .test); use --demo to force the demo`,
+    );
+  }
   const agencies = new AgencyDirectory(config.agencies);
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
@@ -74,11 +105,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
     });
-    const demoCredentials = await seedDemoAccounts(config, storage, log, now);
     const tls = loadTlsMaterial(config, log);
+    const demoPki = decision.demo ? prepareDemoPki(config, log, now()) : null;
+    const demoCredentials = decision.demo ? await seedDemoAccounts(config, storage, log, now) : null;
     const events = new MailboxEvents();
     const injected = options.services ?? {};
-    const trust = injected.trust ?? (await TrustStore.open({ paths: trustPathsOf(config.configDir, config.docgate.trust), log: log.child({ component: 'trust' }) }));
+    const trustPaths = { ...trustPathsOf(config.configDir, config.docgate.trust), ...(demoPki ? { extraAnchors: [demoPki.anchors], extraCrl: [demoPki.crl] } : {}) };
+    const trust = injected.trust ?? (await TrustStore.open({ paths: trustPaths, log: log.child({ component: 'trust' }) }));
+    await warnWithoutAnchors(config, initialPolicy, trust, log);
     // Built once: every check of every submission shares this budget, register view and clamd client.
     const services: PolicyServices = {
       memoryBudget: injected.memoryBudget ?? new ByteBudget(config.docgate.inspection.memoryBudget),
@@ -105,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       smtp: listeners,
       imap,
       demoCredentials,
+      demo: decision.demo,
       reloadPolicy() {
         try {
           policy.setPolicy(loadPolicy(config.configDir));
@@ -113,6 +148,36 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         } catch (err) {
           log.error('policy reload failed, keeping the current policy', { err: (err as Error).message });
           return { ok: false, error: (err as Error).message };
+        }
+      },
+      async reloadAgencies() {
+        let next;
+        try {
+          next = loadAgencies(config.configDir);
+        } catch (err) {
+          log.error('agencies reload failed, keeping the agencies in force', { err: (err as Error).message });
+          return { ok: false, error: (err as Error).message };
+        }
+        try {
+          // Folders first: a clerk of a new agency may log in over IMAP as soon as the list is swapped.
+          await storage.writes.run(async (t) => {
+            for (const agency of next) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
+          });
+        } catch (err) {
+          log.error('agencies reload failed, keeping the agencies in force', { err: (err as Error).message });
+          return { ok: false, error: (err as Error).message };
+        }
+        const before = new Set(agencies.agencies.map((a) => a.id));
+        agencies.replace(next);
+        log.info('agencies reloaded', { agencies: next.length, added: next.filter((a) => !before.has(a.id)).map((a) => a.id) });
+        return { ok: true };
+      },
+      async reloadTrust() {
+        try {
+          await trust.reload();
+        } catch (err) {
+          // An unreadable directory: the snapshot in force stays (a bad file alone is skipped and logged).
+          log.error('trust reload failed, keeping the trust store in force', { err: (err as Error).message });
         }
       },
       async close() {

@@ -167,7 +167,7 @@ export class PolicyEngine {
           defer ??= { finding, check: outcome.check };
           continue;
         }
-        const action = actionFor(policy, finding.code);
+        const action = finding.mandatory ? 'reject' : actionFor(policy, finding.code);
         if (action === 'reject') reject ??= { finding, check: outcome.check };
         else if (action === 'quarantine') quarantine ??= { finding, check: outcome.check };
         else if (action === 'warn' && !warnings.some((w) => w.code === finding.code)) warnings.push(finding);

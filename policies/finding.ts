@@ -9,4 +9,10 @@ export interface Finding {
   subject?: ReasonSubject;
   /** Internal details for the register and logs; never sent on the wire. */
   details?: Record<string, unknown>;
+  /**
+   * The finding rejects whatever action policy.yaml gives its code: used where the code names the cause
+   * the sender must hear (certificate-expired) but the fact disproves the document (a signature made
+   * after the certificate expired), which no policy may accept.
+   */
+  mandatory?: boolean;
 }

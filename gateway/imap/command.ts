@@ -2,6 +2,7 @@
 // dispatcher validates state and arguments centrally (imap-core's validateCommand, typed), so a
 // handler only ever sees well-formed arguments in a state where the command is allowed.
 
+import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import type { MailboxStore } from '../../storage/mailbox/store.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -30,6 +31,8 @@ export type NotifyPolicy = 'all' | 'no-expunge' | 'none';
 
 export interface ImapDeps {
   config: Config;
+  /** agencies.yaml as in force now (reloaded without a restart). */
+  agencies: AgencyDirectory;
   store: MailboxStore;
   authenticator: Authenticator;
   events: MailboxEvents;

@@ -35,6 +35,7 @@ export function imapDeps(o: ImapStartOptions): ImapDeps {
   const imap = config.docgate.imap;
   return {
     config,
+    agencies: o.agencies,
     store: mailboxStoreOf(storage),
     authenticator: o.authenticator,
     events: o.events,

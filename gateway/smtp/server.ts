@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../../config/load.js';
 import type { Listener } from '../../config/schema.js';
 import type { Logger } from '../../config/log.js';
+import { logSmtpServerError } from './errors.js';
 import type { TlsMaterial } from '../tls.js';
 import { patchSmtpServer } from './patches.js';
 import { formatReply } from './reply.js';
@@ -56,7 +57,8 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
 export async function startSmtpListener(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers, log: Logger): Promise<RunningSmtpListener> {
   patchSmtpServer();
   const server = new SMTPServer(serverOptions(config, listener, tls, handlers, log));
-  server.on('error', (err) => log.warn('smtp server error', { port: listener.port, err }));
+  let bound = listener.port;
+  server.on('error', (err) => logSmtpServerError(log, bound, err));
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.server.once('error', onError);
@@ -66,6 +68,7 @@ export async function startSmtpListener(config: Config, listener: Listener, tls:
     });
   });
   const port = (server.server.address() as AddressInfo).port;
+  bound = port;
   log.info('smtp listening', { host: listener.host, port, tls: listener.tls });
   return {
     listener,

@@ -33,6 +33,15 @@ const options = z.strictObject({
       stale: revocationHandling.default('defer'),
     })
     .prefault({}),
+  /** RFC 3161 signature time-stamps (unsigned attribute id-aa-signatureTimeStampToken) as proof of signing time. */
+  timeStamp: z
+    .strictObject({
+      /** A trusted time-stamp inside the certificate's validity: a certificate expired since is accepted (no certificate-expired). */
+      acceptExpired: z.boolean().default(true),
+      /** A token whose TSA does not chain to the anchors (or is not a TSA certificate): ignore it, or reject (signature-untrusted). */
+      untrusted: z.enum(['ignore', 'reject']).default('ignore'),
+    })
+    .prefault({}),
   /** Largest signature part (detached) or signed message (opaque) accepted for verification. */
   maxSignatureSize: sizeSchema.default(1024 * 1024),
   maxOpaqueSize: sizeSchema.default(32 * 1024 * 1024),
@@ -158,6 +167,7 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions, 'trust'> = {
       revocationSources: REVOCATION_SOURCES,
       missingRevocation: o.revocation.missing,
       staleRevocation: o.revocation.stale,
+      timeStamps: { untrusted: o.timeStamp.untrusted, acceptExpired: o.timeStamp.acceptExpired },
     });
     result.trustVersion = verified.trust.version;
     result.signers = verified.signers;

@@ -40,6 +40,8 @@ export interface CertificateInfo {
   basicConstraints: { ca: boolean; pathLen: number | null } | null;
   keyUsage: ReadonlySet<KeyUsage> | null;
   extKeyUsage: readonly string[] | null;
+  /** Whether extKeyUsage is marked critical (a TSA certificate's must be, RFC 3161 2.3). */
+  extKeyUsageCritical: boolean;
   /** rfc822Name entries of subjectAltName and emailAddress attributes of the subject, lower-cased. */
   emails: readonly string[];
   subjectKeyId: string | null;
@@ -143,6 +145,7 @@ export function parseCertificate(der: Buffer): CertificateInfo {
     basicConstraints: null,
     keyUsage: null,
     extKeyUsage: null,
+    extKeyUsageCritical: false,
     emails: [],
     subjectKeyId: null,
     authorityKeyId: null,
@@ -168,6 +171,7 @@ export function parseCertificate(der: Buffer): CertificateInfo {
         break;
       case OID.extKeyUsage:
         info.extKeyUsage = value.expectUniversal(TAG.SEQUENCE, 'extKeyUsage').children.map(oidOf);
+        info.extKeyUsageCritical = critical;
         break;
       case OID.subjectAltName:
         emails.push(...rfc822Names(value));

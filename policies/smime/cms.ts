@@ -26,6 +26,8 @@ export interface SignerInfoData {
   signedAttributes: SignedAttributes | null;
   signatureAlgorithm: DerNode;
   signature: Buffer;
+  /** Unsigned attributes (not covered by the signature): type and the DER of each value. */
+  unsignedAttributes: { type: string; values: Buffer[] }[];
 }
 
 export interface SignedDataInfo {
@@ -107,7 +109,8 @@ function signerInfo(node: DerNode, position: number): SignerInfoData {
   const signature = octetStringOf(signatureNode);
   const rest = node.children.slice(i);
   if (rest.length > 1 || (rest.length === 1 && !rest[0].isContext(1))) throw new CmsError('unexpected fields after the signature');
-  return { position, sid, digestAlgorithm, signedAttributes: attributes, signatureAlgorithm, signature };
+  const unsignedAttributes = rest.length === 1 ? rest[0].children.map((a) => ({ type: oidOf(a.expectUniversal(TAG.SEQUENCE, 'unsigned attribute').child(0)), values: a.child(1).expectUniversal(TAG.SET, 'attribute values').children.map((v) => v.bytes) })) : [];
+  return { position, sid, digestAlgorithm, signedAttributes: attributes, signatureAlgorithm, signature, unsignedAttributes };
 }
 
 /** Parses a ContentInfo that must hold SignedData. */

@@ -13,6 +13,9 @@ export const OID = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
+  // RFC 3161 / RFC 5816: unsigned attribute id-aa-signatureTimeStampToken and the TSTInfo content type
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
   emailAddress: '1.2.840.113549.1.9.1',
   commonName: '2.5.4.3',
   // Digests
@@ -60,6 +63,7 @@ export const OID = {
   subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
   // Extended key usages
   emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
   anyExtendedKeyUsage: '2.5.29.37.0',
   // Curves
   p256: '1.2.840.10045.3.1.7',

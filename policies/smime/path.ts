@@ -17,6 +17,8 @@ export interface PathIssue {
   /** Position in the chain (0 = signer). */
   position: number;
   detail: string;
+  /** Rejects whatever the policy's action for the code (see Finding.mandatory). */
+  mandatory?: boolean;
 }
 
 export interface CertificationPath {
@@ -136,11 +138,11 @@ export function validityIssues(chain: readonly CertificateInfo[], signedAt: Date
   const issues: PathIssue[] = [];
   chain.forEach((cert, position) => {
     if (signedAt < cert.notBefore) {
-      issues.push({ code: 'certificate-not-yet-valid', position, detail: `valid from ${cert.notBefore.toISOString()}, signed ${signedAt.toISOString()}` });
+      issues.push({ code: 'certificate-not-yet-valid', position, mandatory: true, detail: `valid from ${cert.notBefore.toISOString()}, signed ${signedAt.toISOString()}` });
     } else if (signedAt > cert.notAfter) {
-      // Made after the certificate ended: the signature proves nothing, whatever policy says about expiry.
-      issues.push({ code: 'signature-invalid', position, detail: `signed ${signedAt.toISOString()} after the certificate expired ${cert.notAfter.toISOString()}` });
-      issues.push({ code: 'certificate-expired', position, detail: `expired ${cert.notAfter.toISOString()}, before signing` });
+      // Made after the certificate ended: the signature value may verify, but it proves nothing, whatever
+      // policy says about expiry. The sender hears the cause (certificate-expired), not "invalid signature".
+      issues.push({ code: 'certificate-expired', position, mandatory: true, detail: `signed ${signedAt.toISOString()} after the certificate expired ${cert.notAfter.toISOString()}` });
     } else if (arrival > cert.notAfter) {
       issues.push({ code: 'certificate-expired', position, detail: `expired ${cert.notAfter.toISOString()}, after signing ${signedAt.toISOString()}` });
     }

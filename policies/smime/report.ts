@@ -40,7 +40,7 @@ export interface SignatureResult {
 
 /** Expiry after signing leaves the signature valid (Điều 9.1a); policy decides what it means. */
 export function signerVerified(signer: SignerResult): boolean {
-  return signer.issues.every((i) => i.code === 'certificate-expired');
+  return signer.issues.every((i) => i.code === 'certificate-expired' && !i.mandatory);
 }
 
 function signerLabel(signer: SignerResult, count: number): string {
@@ -51,22 +51,23 @@ function signerLabel(signer: SignerResult, count: number): string {
 
 /** One finding per reason code, in SEVERITY order; details name every signer and certificate concerned. */
 export function findingsOf(result: SignatureResult, subjectForMessage?: string): Finding[] {
-  const byCode = new Map<ReasonCode, { subject: string | undefined; entries: Record<string, unknown>[] }>();
-  const add = (code: ReasonCode, subject: string | undefined, entry: Record<string, unknown>) => {
-    const current = byCode.get(code) ?? { subject, entries: [] };
+  const byCode = new Map<ReasonCode, { subject: string | undefined; entries: Record<string, unknown>[]; mandatory: boolean }>();
+  const add = (code: ReasonCode, subject: string | undefined, entry: Record<string, unknown>, mandatory = false) => {
+    const current = byCode.get(code) ?? { subject, entries: [], mandatory: false };
     current.entries.push(entry);
+    current.mandatory ||= mandatory;
     byCode.set(code, current);
   };
   for (const problem of result.problems) add(problem.code, subjectForMessage, { detail: problem.detail });
   for (const signer of result.signers) {
     const label = signerLabel(signer, result.signers.length);
     for (const issue of signer.issues) {
-      add(issue.code, label, { signer: signer.position, ...(issue.certificate !== undefined ? { certificate: issue.certificate } : {}), detail: issue.detail });
+      add(issue.code, label, { signer: signer.position, ...(issue.certificate !== undefined ? { certificate: issue.certificate } : {}), detail: issue.detail }, issue.mandatory);
     }
   }
   return SEVERITY.filter((code) => byCode.has(code)).map((code) => {
-    const { subject, entries } = byCode.get(code)!;
-    return { code, ...(subject ? { subject } : {}), details: { problems: entries } };
+    const { subject, entries, mandatory } = byCode.get(code)!;
+    return { code, ...(subject ? { subject } : {}), details: { problems: entries }, ...(mandatory ? { mandatory: true } : {}) };
   });
 }
 

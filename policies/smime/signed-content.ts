@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { HashName } from './algorithms.js';
-import type { SignedContent } from './verify.js';
+import type { SignedContent } from './signer-signature.js';
 
 /** Ranges up to this size are read in one call (faster than a stream); larger ones are streamed. */
 const READ_WHOLE_LIMIT = 4 * 1024 * 1024;

@@ -13,6 +13,9 @@ export interface TrustPaths {
   anchors: string;
   intermediates: string;
   crl: string;
+  /** More anchor and CRL directories (the demo CA under the data directory, in demo mode only). */
+  extraAnchors?: readonly string[];
+  extraCrl?: readonly string[];
 }
 
 export interface TrustSnapshot {
@@ -153,7 +156,8 @@ export class TrustStore {
 
   private async load(force: boolean): Promise<TrustSnapshot> {
     const { paths, log } = this.options;
-    const listed = await Promise.all([listFiles(paths.anchors), listFiles(paths.intermediates), listFiles(paths.crl)]);
+    const dirs = (main: string, extra: readonly string[] = []) => Promise.all([main, ...extra].map(listFiles)).then((lists) => lists.flat());
+    const listed = await Promise.all([dirs(paths.anchors, paths.extraAnchors), listFiles(paths.intermediates), dirs(paths.crl, paths.extraCrl)]);
     this.lastCheck = performance.now();
     const signature = listed.map((l) => l.map((f) => f.signature).join('|')).join('||');
     if (!force && this.snapshot && signature === this.filesSignature) return this.snapshot;

@@ -3,13 +3,13 @@
 // the certification path, validity at signing time and revocation. Returns one result per signer with
 // every problem found; the policy check turns them into findings.
 
-import { AlgorithmProblem, describeKey, digestAlgorithmOf, signatureAlgorithmOf, verifySignature, type HashName } from './algorithms.js';
-import type { CertificateInfo } from './certificate.js';
+import type { CertificateCache, CertificateInfo } from './certificate.js';
 import { OID } from './oids.js';
 import { certificationPath, validityIssues, type PathIssue } from './path.js';
 import { revocationStatus, type RevocationSource, type RevocationStatus } from './revocation.js';
-import { CmsError, type SignedDataInfo, type SignerInfoData } from './cms.js';
-import { DerError } from './der.js';
+import type { SignedDataInfo, SignerInfoData } from './cms.js';
+import { checkSignature, findSigner, type SignedContent } from './signer-signature.js';
+import { verifyTimeStamps, type TimeStampResult } from './timestamp.js';
 import type { TrustSnapshot, TrustStore } from './trust-store.js';
 
 type RevocationHandling = 'accept' | 'reject' | 'defer';
@@ -23,14 +23,16 @@ export interface VerifyOptions {
   missingRevocation: RevocationHandling;
   /** The newest CRL is past its nextUpdate. */
   staleRevocation: RevocationHandling;
+  /** RFC 3161 signature time-stamps (policy `timeStamp`); defaults: untrusted ignored, expiry after a trusted one accepted. */
+  timeStamps?: {
+    /** A token whose TSA is not trusted: ignore it (judge as without), or reject (signature-untrusted). */
+    untrusted: 'ignore' | 'reject';
+    /** A trusted time-stamp within the validity: a certificate expired since is not a finding. */
+    acceptExpired: boolean;
+  };
 }
 
-/** The signed content, digested at most once per hash (a detached part is read from the stored file). */
-export interface SignedContent {
-  digest(hash: HashName): Promise<Buffer>;
-  /** The whole content (only when a signer has no signed attributes). */
-  bytes(): Promise<Buffer>;
-}
+export type { SignedContent };
 
 interface CertificateSummary {
   subject: string;
@@ -47,6 +49,8 @@ export interface SignerIssue {
   detail: string;
   /** Position in the chain (0 = signer) when the issue is about a certificate. */
   certificate?: number;
+  /** Rejects whatever the policy's action for the code (a signature made outside the validity period). */
+  mandatory?: boolean;
 }
 
 export interface SignerResult {
@@ -62,7 +66,11 @@ export interface SignerResult {
   signingTime: string | null;
   /** The time the signature is taken to have been made: signingTime within the skew, else the arrival. */
   evaluatedAt: string;
-  timeSource: 'signingTime' | 'arrival';
+  timeSource: 'signingTime' | 'arrival' | 'timeStamp';
+  /** RFC 3161 signature time-stamps found on this signer, each with its verdict. */
+  timeStamps: TimeStampResult[];
+  /** Set when a trusted time-stamp made an expiry after signing acceptable (policy timeStamp.acceptExpired). */
+  expiredAfterTimeStamp?: boolean;
   digestAlgorithm: string | null;
   signatureAlgorithm: string | null;
   key: string | null;
@@ -83,61 +91,6 @@ function summarize(cert: CertificateInfo, trust: TrustSnapshot | null): Certific
   };
 }
 
-function findSigner(info: SignerInfoData, certs: readonly CertificateInfo[]): CertificateInfo | null {
-  const sid = info.sid;
-  return (
-    certs.find((c) => (sid.kind === 'issuer-serial' ? c.issuerKey === sid.issuerKey && c.serial === sid.serial : c.subjectKeyId === sid.keyId)) ?? null
-  );
-}
-
-function algorithmIssue(err: unknown, what: string): SignerIssue {
-  if (err instanceof AlgorithmProblem) return { code: err.kind === 'weak' ? 'signature-weak-algorithm' : 'signature-invalid', detail: `${what}: ${err.message}` };
-  if (err instanceof DerError || err instanceof CmsError) return { code: 'signature-invalid', detail: `${what}: ${err.message}` };
-  throw err;
-}
-
-async function checkSignature(info: SignerInfoData, sd: SignedDataInfo, signer: CertificateInfo, content: SignedContent, result: SignerResult): Promise<void> {
-  let hash: HashName;
-  try {
-    hash = digestAlgorithmOf(info.digestAlgorithm);
-    result.digestAlgorithm = hash;
-  } catch (err) {
-    result.issues.push(algorithmIssue(err, 'digest algorithm'));
-    return;
-  }
-  let algorithm;
-  try {
-    algorithm = signatureAlgorithmOf(info.signatureAlgorithm, hash);
-    result.signatureAlgorithm = algorithm.name;
-  } catch (err) {
-    result.issues.push(algorithmIssue(err, 'signature algorithm'));
-    return;
-  }
-  try {
-    result.key = describeKey(signer.publicKey).name;
-  } catch (err) {
-    result.issues.push(algorithmIssue(err, 'signer key'));
-  }
-  const attributes = info.signedAttributes;
-  let signedBytes: Buffer;
-  if (attributes) {
-    if (attributes.contentType !== sd.eContentType) {
-      result.issues.push({ code: 'signature-invalid', detail: 'contentType attribute differs from the encapsulated content type' });
-      return;
-    }
-    if (!attributes.messageDigest.equals(await content.digest(hash))) {
-      result.issues.push({ code: 'signature-invalid', detail: 'message digest does not match: the signed content was changed' });
-      return;
-    }
-    signedBytes = attributes.der;
-  } else {
-    signedBytes = await content.bytes();
-  }
-  if (!verifySignature(algorithm, signer.publicKey, signedBytes, info.signature)) {
-    result.issues.push({ code: 'signature-invalid', detail: 'signature value does not verify with the signer certificate' });
-  }
-}
-
 function revocationIssue(status: RevocationStatus, position: number, options: VerifyOptions): SignerIssue | null {
   if (status.status === 'revoked') return { code: 'certificate-revoked', certificate: position, detail: `revoked ${status.revokedAt}${status.reason ? ` (${status.reason})` : ''}` };
   const handling = status.status === 'unknown' ? options.missingRevocation : status.stale ? options.staleRevocation : 'accept';
@@ -146,7 +99,7 @@ function revocationIssue(status: RevocationStatus, position: number, options: Ve
   return { code: handling === 'reject' ? 'signature-untrusted' : 'internal-error', certificate: position, detail };
 }
 
-async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: readonly CertificateInfo[], content: SignedContent, trust: TrustSnapshot, options: VerifyOptions): Promise<SignerResult> {
+async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: readonly CertificateInfo[], content: SignedContent, trust: TrustSnapshot, cache: CertificateCache, options: VerifyOptions): Promise<SignerResult> {
   const arrival = options.arrival;
   const result: SignerResult = {
     position: info.position,
@@ -160,6 +113,7 @@ async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: rea
     signingTime: null,
     evaluatedAt: arrival.toISOString(),
     timeSource: 'arrival',
+    timeStamps: [],
     digestAlgorithm: null,
     signatureAlgorithm: null,
     key: null,
@@ -193,10 +147,34 @@ async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: rea
     }
   }
 
+  // A trusted signature time-stamp proves the signature existed at its genTime: that is the signing time.
+  const tokens = info.unsignedAttributes.filter((a) => a.type === OID.signatureTimeStampToken).flatMap((a) => a.values);
+  const stampPolicy = options.timeStamps ?? { untrusted: 'ignore', acceptExpired: true };
+  let stamped = false;
+  if (tokens.length > 0) {
+    result.timeStamps = await verifyTimeStamps(tokens, info.signature, trust, cache, options.revocationSources, arrival);
+    for (const stamp of result.timeStamps) {
+      if (stamp.status === 'invalid') result.issues.push({ code: 'signature-invalid', detail: stamp.detail });
+      else if (stamp.status === 'untrusted' && stampPolicy.untrusted === 'reject') result.issues.push({ code: 'signature-untrusted', detail: stamp.detail });
+    }
+    const trusted = result.timeStamps.find((t) => t.status === 'trusted');
+    if (trusted && trusted.genTime) {
+      signedAt = new Date(trusted.genTime);
+      result.evaluatedAt = trusted.genTime;
+      result.timeSource = 'timeStamp';
+      stamped = true;
+    }
+  }
+
   const path = certificationPath(signer, certs, trust);
   result.chain = path.chain.map((c) => summarize(c, trust));
-  const pathIssues = [...path.issues, ...validityIssues(path.chain, signedAt, arrival)];
-  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail })));
+  let validity = validityIssues(path.chain, signedAt, arrival);
+  if (stamped && stampPolicy.acceptExpired && validity.some((i) => i.code === 'certificate-expired' && !i.mandatory)) {
+    validity = validity.filter((i) => !(i.code === 'certificate-expired' && !i.mandatory));
+    result.expiredAfterTimeStamp = true;
+  }
+  const pathIssues = [...path.issues, ...validity];
+  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail, ...(i.mandatory ? { mandatory: true } : {}) })));
   if (path.trusted) {
     for (let position = 0; position < path.chain.length - 1; position++) {
       const cert = path.chain[position];
@@ -225,7 +203,7 @@ export async function verifySignedData(sd: SignedDataInfo, content: SignedConten
     }
   }
   const signers: SignerResult[] = [];
-  for (const info of sd.signerInfos.slice(0, 20)) signers.push(await verifySigner(info, sd, certs, content, trust, options));
+  for (const info of sd.signerInfos.slice(0, 20)) signers.push(await verifySigner(info, sd, certs, content, trust, store.certificates, options));
   if (sd.signerInfos.length > 20) problems.push({ code: 'signature-invalid', detail: `too many signers (${sd.signerInfos.length})` });
   return { signers, trust, problems };
 }

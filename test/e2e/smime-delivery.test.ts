@@ -46,9 +46,10 @@ describe('S/MIME policy and delivery end to end', function () {
       expect(submitted.stored!.toString('latin1')).to.contain('X-Docgate-Warning: certificate-expired\r\n');
     });
 
-    it('still rejects a signature made after the certificate expired', async function () {
+    it('still rejects a signature made after the certificate expired, naming the cause (certificate-expired), though policy warns', async function () {
       const submitted = await submitRaw(tg, fixture('openssl-detached-expired.eml'));
-      expect(submitted.response).to.match(/^550 5\.7\.7 \[signature-invalid\] /);
+      expect(submitted.response).to.match(/^550 5\.7\.5 \[certificate-expired\] Chung thu so da het han/);
+      expect(submitted.document?.status).to.equal('returned');
     });
 
     it("accepts the agency leader's signature on the clerk's submission (binding: agency)", async function () {

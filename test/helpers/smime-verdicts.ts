@@ -17,7 +17,7 @@ export const SMIME_VERDICTS: Record<string, { codes: string[]; detail?: RegExp; 
   'gpgsm-detached.eml': { codes: [], status: 'verified' },
   'gpgsm-opaque.eml': { codes: [], status: 'verified' },
   'unsigned.eml': { codes: [], status: 'unsigned' },
-  'openssl-detached-expired.eml': { codes: ['signature-invalid', 'certificate-expired'], detail: /after the certificate expired/, status: 'failed' },
+  'openssl-detached-expired.eml': { codes: ['certificate-expired'], detail: /after the certificate expired/, status: 'failed' },
   'openssl-detached-expiring.eml': { codes: ['certificate-expired'], detail: /after signing/, status: 'verified' },
   'openssl-detached-not-yet-valid.eml': { codes: ['certificate-not-yet-valid'], status: 'failed' },
   'openssl-detached-revoked.eml': { codes: ['certificate-revoked'], detail: /keyCompromise/, status: 'failed' },

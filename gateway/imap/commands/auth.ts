@@ -36,7 +36,7 @@ async function login(ctx: CommandContext, username: string, password: string): P
     return no(bilingual(text.vi, text.en), FAILURE_CODE[result.failure]);
   }
   const account = result.account;
-  if (!deps.config.agencies.some((a) => a.id === account.agencyId)) {
+  if (!deps.agencies.get(account.agencyId)) {
     return no(bilingual('Co quan cua tai khoan khong con trong cau hinh', "The account's agency is not configured"), 'CONTACTADMIN');
   }
   if (!deps.limits.login(account.email)) {

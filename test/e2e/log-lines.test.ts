@@ -1,0 +1,67 @@
+// Logs an administrator reads: a client's failed TLS handshake is one info line with its error code (no
+// stack), and one YAML indentation slip is one message with its file, line and column, in both languages.
+
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { createLogger } from '../../config/log.js';
+import { startGateway, type Gateway } from '../../gateway/server.js';
+import { runCli } from '../helpers/child.js';
+import { createTestEnv, type TestEnv } from '../helpers/env.js';
+
+describe('log lines', function () {
+  this.timeout(60_000);
+
+  describe('a failed TLS handshake', function () {
+    let env: TestEnv;
+    let gateway: Gateway;
+    const lines: string[] = [];
+    before(async () => {
+      env = createTestEnv();
+      const log = createLogger('debug', { write: (line: string) => lines.push(...line.split('\n').filter(Boolean)) });
+      gateway = await startGateway({ config: loadConfig({ configDir: env.configDir, dataDir: env.dataDir }), log });
+    });
+    after(async () => {
+      await gateway.close();
+      env.cleanup();
+    });
+
+    it('is one info line with the error code and reason, no stack', async () => {
+      const port = gateway.smtp.find((l) => l.listener.tls === 'implicit')!.port;
+      const before = lines.length;
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const logged = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => /smtp/.test(String(r.msg)) && r.msg !== 'smtp session closed');
+      expect(logged, JSON.stringify(logged)).to.have.length(1);
+      expect(logged[0]).to.include({ level: 'info', msg: 'smtp tls handshake failed', port });
+      expect(logged[0].code).to.be.a('string');
+      expect(logged[0].reason).to.be.a('string').and.not.match(/\n/);
+      expect(JSON.stringify(logged[0])).to.not.match(/stack|\\n/);
+    });
+  });
+
+  describe('a YAML indentation error', function () {
+    let env: TestEnv;
+    before(() => {
+      env = createTestEnv();
+    });
+    after(() => env.cleanup());
+
+    it('is one message with file, line and column, Vietnamese then English', async () => {
+      writeFileSync(path.join(env.configDir, 'agencies.yaml'), 'agencies:\n  - id: 000.00.00.H27\n    name: UBND\n     domain: ubnd.hatinh.gov.vn\n    addresses: [vanthu@ubnd.hatinh.gov.vn]\n');
+      const result = await runCli(['config', 'check', '--config', env.configDir, '--data', env.dataDir]);
+      expect(result.code).to.equal(2);
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines, result.stderr).to.have.length(2);
+      expect(lines[1]).to.match(/agencies\.yaml:3: lỗi cú pháp YAML: dòng 3, cột 11: thụt lề sai: .* \/ YAML syntax error: line 3, column 11: /);
+      const served = await runCli(['serve', '--config', env.configDir, '--data', env.dataDir]);
+      expect(served.stderr.trimEnd().split('\n')).to.have.length(2);
+    });
+  });
+});
