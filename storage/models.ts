@@ -7,6 +7,7 @@ import type {
   AuthFailureRow,
   DocumentFileRow,
   DocumentRow,
+  MailboxExpungeRow,
   MailboxMessageRow,
   MailboxRow,
   MessageRow,
@@ -26,6 +27,7 @@ export interface Models {
   RegisterEvent: RowModel<RegisterEventRow, 'id'>;
   Mailbox: RowModel<MailboxRow, 'id'>;
   MailboxMessage: RowModel<MailboxMessageRow, 'id'>;
+  MailboxExpunge: RowModel<MailboxExpungeRow, 'id'>;
 }
 
 export function toNumber(value: unknown): number {
@@ -98,7 +100,7 @@ export function defineModels(sequelize: Sequelize): Models {
       'Document',
       {
         id: { type: DataTypes.STRING, primaryKey: true },
-        messageId: int(true),
+        messageRowId: { ...int(true), field: 'message_id' },
         rfc822MessageId: str(),
         senderAgencyId: str(false),
         senderAccount: str(false),
@@ -188,7 +190,7 @@ export function defineModels(sequelize: Sequelize): Models {
         id: pk(),
         mailboxId: int(),
         uid: bigint('uid'),
-        messageId: int(),
+        messageRowId: { ...int(), field: 'message_id' },
         documentId: str(),
         flags: text(false),
         modseq: bigint('modseq'),
@@ -196,5 +198,10 @@ export function defineModels(sequelize: Sequelize): Models {
       },
       opts('mailbox_messages'),
     ) as Models['MailboxMessage'],
+    MailboxExpunge: sequelize.define(
+      'MailboxExpunge',
+      { id: pk(), mailboxId: int(), uid: bigint('uid'), modseq: bigint('modseq') },
+      opts('mailbox_expunges'),
+    ) as Models['MailboxExpunge'],
   };
 }

@@ -39,7 +39,8 @@ export type DocumentStatus = 'accepted' | 'returned' | 'quarantined';
 
 export interface DocumentRow {
   id: string;
-  messageId: number | null;
+  /** messages.id of the stored bytes (column message_id). */
+  messageRowId: number | null;
   rfc822MessageId: string | null;
   senderAgencyId: string;
   senderAccount: string;
@@ -132,10 +133,27 @@ export interface MailboxMessageRow {
   id: number;
   mailboxId: number;
   uid: number;
-  messageId: number;
+  /** messages.id of the stored bytes (column message_id). */
+  messageRowId: number;
   documentId: string | null;
   /** JSON array of flags and keywords. */
   flags: string;
   modseq: number;
   internalDate: Date;
+}
+
+/** A tombstone of an expunged UID, for CONDSTORE/QRESYNC and other sessions' EXPUNGE responses. */
+export interface MailboxExpungeRow {
+  id: number;
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+}
+
+/** A message row put into a folder: where it landed, for IDLE/NOTIFY announcements. */
+export interface DeliveredRow {
+  mailboxId: number;
+  agencyId: string;
+  uid: number;
+  modseq: number;
 }

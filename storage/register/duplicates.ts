@@ -1,18 +1,12 @@
 // The duplicate lookup (policies/checks/duplicate.ts) as bound-parameter SQL. sequelize's finders
 // inline values as escaped literals, and its SQLite escaping turns a NUL in a submitted số ký hiệu
-// into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter (storage/sql.ts boundQuery).
+// into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter (storage/sql.ts query).
 
 import type { Sequelize } from 'sequelize';
-import { boundQuery } from '../sql.js';
+import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
+import { query } from '../sql.js';
 
-export interface DuplicateQuery {
-  messageId: string | null;
-  senderAgencyId: string;
-  documentNumber: string | null;
-  year: number;
-}
-
-export type DuplicateMatch = { trackingId: string; by: 'message-id' | 'document-number' };
+export type { DuplicateMatch, DuplicateQuery };
 
 function yearOf(signed: unknown, received: unknown): number {
   if (typeof signed === 'string' && signed) return Number(signed.slice(0, 4));
@@ -22,7 +16,7 @@ function yearOf(signed: unknown, received: unknown): number {
 
 export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Promise<DuplicateMatch | null> {
   if (q.messageId) {
-    const rows = await boundQuery<{ id: string }>(
+    const rows = await query<{ id: string }>(
       sequelize,
       "SELECT id FROM documents WHERE rfc822_message_id = :messageId AND status = 'accepted' LIMIT 1",
       { messageId: q.messageId },
@@ -30,7 +24,7 @@ export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Pr
     if (rows[0]) return { trackingId: rows[0].id, by: 'message-id' };
   }
   if (q.documentNumber) {
-    const rows = await boundQuery<{ id: string; signed_date: string | null; received_at: unknown }>(
+    const rows = await query<{ id: string; signed_date: string | null; received_at: unknown }>(
       sequelize,
       "SELECT id, signed_date, received_at FROM documents WHERE sender_agency_id = :agency AND document_number = :number AND status = 'accepted' LIMIT 100",
       { agency: q.senderAgencyId, number: q.documentNumber.normalize('NFC') },

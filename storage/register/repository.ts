@@ -3,8 +3,8 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
-import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
-import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import type { MailboxRepository } from '../mailbox/repository.js';
+import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { findDuplicate, type DuplicateMatch, type DuplicateQuery } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
@@ -31,7 +31,7 @@ export class RegisterRepository {
     private readonly models: Models,
     private readonly mailboxes: MailboxRepository,
   ) {
-    this.writer = { sequelize, mailboxes };
+    this.writer = { sequelize, models, mailboxes };
   }
 
   /** Writes one submission (see record.ts); the group commit writes many with recordMany. */
@@ -44,7 +44,7 @@ export class RegisterRepository {
   }
 
   /** Numbers one document in its books and delivers it (`heldOutgoingId`: a released held entry). */
-  async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageId'>> {
+  async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageRowId'>> {
     return (await numberAndDeliverMany(this.writer, t, [d], [heldOutgoingId]))[0];
   }
 
@@ -65,7 +65,7 @@ export class RegisterRepository {
       t,
       {
         trackingId: r.trackingId,
-        messageId: doc.messageId!,
+        messageRowId: doc.messageRowId!,
         senderAgencyId: doc.senderAgencyId,
         actor: r.actor,
         recipientAgencyIds: r.recipientAgencyIds,
@@ -75,7 +75,7 @@ export class RegisterRepository {
       },
       outgoing.get('id') as number,
     );
-    return { trackingId: r.trackingId, messageId: doc.messageId!, ...numbered };
+    return { trackingId: r.trackingId, messageRowId: doc.messageRowId!, ...numbered };
   }
 
   /** An administrator refuses a held document: it becomes returned, unnumbered, never delivered. */
@@ -167,7 +167,7 @@ export class RegisterRepository {
     return this.mailboxes.deliver(t, {
       agencyId: notice.agencyId,
       folder: notice.folder,
-      messageId: message.get('id') as number,
+      messageRowId: message.get('id') as number,
       documentId: notice.documentId,
       flags: [],
       internalDate: notice.at,

@@ -186,7 +186,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       let refused: unknown = null;
       await one.setSubscribed(C, 'khong-co', true).catch((err) => (refused = err));
       expect(refused).to.be.instanceOf(MailboxStoreError);
-      expect((refused as MailboxStoreError).code).to.equal('NONEXISTENT');
+      expect((refused as MailboxStoreError).code).to.equal('no-such-mailbox');
       // Unsubscribing a name that is not subscribed, or whose mailbox is gone, is not an error.
       await one.setSubscribed(C, 'khong-co', false);
     });
