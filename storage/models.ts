@@ -34,6 +34,11 @@ export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
+/** A DATE column read by raw SQL: a Date on PostgreSQL, "YYYY-MM-DD HH:mm:ss.SSS +00:00" on SQLite. */
+export function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}
+
 function bigint(name: string, allowNull = false): ModelAttributeColumnOptions {
   return {
     type: DataTypes.BIGINT,

@@ -3,11 +3,10 @@
 
 import type { Transaction, Sequelize } from 'sequelize';
 import type { Models } from '../models.js';
-import { toNumber } from '../models.js';
+import { toDate, toNumber } from '../models.js';
 import type { DeliveredRow, MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
 import { execute, insertRows, query } from '../sql.js';
-import { toDate } from './sql-context.js';
 import { allocateUids } from './uids.js';
 
 export interface DeliveryInput {

@@ -5,6 +5,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 import type { BlobStore } from '../blobs.js';
 import type { Models } from '../models.js';
 import { toNumber } from '../models.js';
+
 import type { ReadPool } from '../read-pool.js';
 import type { RegisterRepository } from '../register/repository.js';
 import { query, type NamedParams } from '../sql.js';
@@ -36,10 +37,6 @@ export function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-export function toDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value));
 }
 
 export function mailboxInfo(row: Record<string, unknown>): MailboxInfo {

@@ -2,9 +2,9 @@
 // when moving, and the register filing that rides on a move into Đã vào sổ / Trả lại (FilingPlan).
 
 import type { Transaction } from 'sequelize';
-import { toNumber } from '../models.js';
+import { toDate, toNumber } from '../models.js';
 import { insertRows } from '../sql.js';
-import { mailboxById, toDate, type SqlMailboxStoreDeps } from './sql-context.js';
+import { mailboxById, type SqlMailboxStoreDeps } from './sql-context.js';
 import type { SqlMessages } from './sql-messages.js';
 import { MailboxStoreError, type FiledDocument, type FilingPlan, type TransferResult } from './store.js';
 import { allocateUids } from './uids.js';
