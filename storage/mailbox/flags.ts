@@ -1,4 +1,4 @@
-// STORE's flag arithmetic and the flags column (a JSON array), shared by every MailboxStore.
+// STORE's flag arithmetic, the flags column (a JSON array) and STATUS counts, shared by every MailboxStore.
 
 import type { FlagOperation } from './store.js';
 
@@ -34,4 +34,17 @@ export function sameFlags(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a.map((f) => f.toLowerCase()));
   return b.every((f) => set.has(f.toLowerCase()));
+}
+
+/** STATUS figures of a mailbox's messages. */
+export function countsOf(all: { flags: string[]; size: number }[]): { messages: number; unseen: number; deleted: number; size: number } {
+  let unseen = 0;
+  let deleted = 0;
+  let size = 0;
+  for (const m of all) {
+    if (!m.flags.includes('\\Seen')) unseen++;
+    if (m.flags.includes('\\Deleted')) deleted++;
+    size += m.size;
+  }
+  return { messages: all.length, unseen, deleted, size };
 }

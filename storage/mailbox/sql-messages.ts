@@ -4,7 +4,7 @@
 import type { Transaction } from 'sequelize';
 import { toNumber } from '../models.js';
 import { execute, insertRows } from '../sql.js';
-import { applyFlags, parseFlags, sameFlags } from './flags.js';
+import { applyFlags, countsOf, parseFlags, sameFlags } from './flags.js';
 import { MailboxIndexCache } from './mailbox-index.js';
 import { chunks, mailboxById, select, type SqlMailboxStoreDeps } from './sql-context.js';
 import { MailboxStoreError, type FlagOperation, type FlagUpdate, type MailboxChanges, type MessageMeta, type MessageState } from './store.js';
@@ -114,17 +114,4 @@ export class SqlMessages {
       return { uids: doomed.map((r) => r.uid), modseq };
     });
   }
-}
-
-/** STATUS figures of a mailbox's messages. */
-export function countsOf(all: { flags: string[]; size: number }[]): { messages: number; unseen: number; deleted: number; size: number } {
-  let unseen = 0;
-  let deleted = 0;
-  let size = 0;
-  for (const m of all) {
-    if (!m.flags.includes('\\Seen')) unseen++;
-    if (m.flags.includes('\\Deleted')) deleted++;
-    size += m.size;
-  }
-  return { messages: all.length, unseen, deleted, size };
 }

@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import type { Storage } from '../index.js';
 import { appendMessages } from './sql-append.js';
-import { readContent, SqlContent, streamContent } from './sql-content.js';
+import { SqlContent } from './sql-content.js';
+import { readContent, streamContent } from './served-bytes.js';
 import { mailboxById, mailboxByName, type SqlMailboxStoreDeps } from './sql-context.js';
 import { SqlFolders } from './sql-folders.js';
 import { SqlMessages } from './sql-messages.js';
