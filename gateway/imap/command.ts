@@ -31,9 +31,11 @@ export type NotifyPolicy = 'all' | 'no-expunge' | 'none';
 export interface ImapDeps {
   config: Config;
   store: MailboxStore;
-  authenticator: Authenticator;
+  /** Only authenticate() is used: a protocol test may log clerks in without the accounts table. */
+  authenticator: Pick<Authenticator, 'authenticate'>;
   events: MailboxEvents;
-  filing: FilingService;
+  /** Only plan() is used: over a store without a register (memory), nothing is ever filed. */
+  filing: Pick<FilingService, 'plan'>;
   limits: ConnectionLimits;
   recent: RecentTracker;
   log: Logger;
