@@ -7,7 +7,7 @@ import type { Logger } from '../config/log.js';
 import { migrate } from './migrations/index.js';
 import { defineModels, type Models } from './models.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   sequelize: Sequelize;
@@ -29,7 +29,7 @@ interface SqliteConnection {
 const BUSY_TIMEOUT_MS = 15_000;
 
 /** sqlite:relative/path (under dataDir), sqlite:/absolute/path, sqlite::memory:, postgres://… */
-export function describeDatabaseUrl(url: string, dataDir: string): { dialect: Dialect; storage?: string; url?: string } {
+function describeDatabaseUrl(url: string, dataDir: string): { dialect: Dialect; storage?: string; url?: string } {
   if (url.startsWith('sqlite:')) {
     const target = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (target === ':memory:') return { dialect: 'sqlite', storage: ':memory:' };

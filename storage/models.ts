@@ -15,7 +15,7 @@ import type {
   RegisterEventRow,
 } from './rows.js';
 
-export type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
+type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
 
 export interface Models {
   Account: RowModel<AccountRow, 'id' | 'passwordChangedAt'>;

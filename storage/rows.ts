@@ -12,6 +12,9 @@ export interface AccountRow {
   updatedAt: Date;
 }
 
+/** Who a logged-in SMTP or IMAP session acts for. */
+export type SessionUser = Pick<AccountRow, 'email' | 'agencyId'>;
+
 export interface AuthFailureRow {
   email: string;
   remoteAddress: string;
@@ -67,7 +70,7 @@ export interface DocumentRow {
   receivedAt: Date;
 }
 
-export type FileRole = 'main' | 'attachment';
+type FileRole = 'main' | 'attachment';
 
 export interface DocumentFileRow {
   id: number;
@@ -115,8 +118,6 @@ export interface RegisterEventRow {
   note: string | null;
   at: Date;
 }
-
-export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Archive' | '\\Junk' | '\\Drafts' | '\\Trash' | '\\All' | '\\Flagged';
 
 export interface MailboxRow {
   id: number;

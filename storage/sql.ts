@@ -58,7 +58,7 @@ export async function execute(sequelize: Sequelize, sql: string, params: NamedPa
 }
 
 /** The table and `attribute → column` list of a model: each table is described once, in storage/models.ts. */
-export function columnsOf(model: ModelStatic<Model>): { table: string; columns: Map<string, string> } {
+function columnsOf(model: ModelStatic<Model>): { table: string; columns: Map<string, string> } {
   const columns = new Map<string, string>();
   for (const [attribute, definition] of Object.entries(model.getAttributes())) columns.set(attribute, definition.field ?? attribute);
   return { table: model.getTableName() as string, columns };

@@ -17,7 +17,7 @@ import type { ConnectionLimits, RecentTracker } from './limits.js';
 import type { ImapState, Session } from './session.js';
 
 
-export type CompletionStatus = 'OK' | 'NO' | 'BAD';
+type CompletionStatus = 'OK' | 'NO' | 'BAD';
 
 export interface Completion {
   status: CompletionStatus;

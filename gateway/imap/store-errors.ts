@@ -4,14 +4,14 @@
 import type { StoreErrorCode } from '../../storage/mailbox/store.js';
 import { bilingual, no, type Completion } from './command.js';
 
-export interface StoreErrorReply {
+interface StoreErrorReply {
   /** RFC 5530 response code. */
   code: 'NONEXISTENT' | 'ALREADYEXISTS' | 'CANNOT';
   vi: string;
   en: string;
 }
 
-export const STORE_ERROR_REPLIES: Record<StoreErrorCode, StoreErrorReply> = {
+const STORE_ERROR_REPLIES: Record<StoreErrorCode, StoreErrorReply> = {
   'no-such-mailbox': { code: 'NONEXISTENT', vi: 'Thu muc khong ton tai', en: 'No such mailbox' },
   'no-such-target': { code: 'NONEXISTENT', vi: 'Thu muc dich khong ton tai', en: 'Target mailbox does not exist' },
   'no-such-message': { code: 'NONEXISTENT', vi: 'Thu khong ton tai', en: 'No such message' },

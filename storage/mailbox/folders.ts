@@ -8,6 +8,4 @@ export const FOLDERS = {
   notices: { name: 'Thông báo', specialUse: null },
 } as const;
 
-export type FolderRole = keyof typeof FOLDERS;
-
 export const SPECIAL_FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(FOLDERS).map((f) => f.name));

@@ -56,7 +56,7 @@ export interface FlagUpdate {
 }
 
 /** A message (already an fsynced blob) to deliver into another agency's folder in the same transaction. */
-export interface PreparedMessage {
+interface PreparedMessage {
   blob: { sha256: string; size: number; syncDirs: string[] };
   structure: MimeNodeInfo | null;
   /** Top-level header block, kept in the database for IMAP (null: read from the blob). */

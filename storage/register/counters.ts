@@ -20,10 +20,6 @@ export async function reserveRegisterNumbers(sequelize: Sequelize, t: Transactio
   return toNumber(rows[0].last_number);
 }
 
-export function nextRegisterNumber(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number): Promise<number> {
-  return reserveRegisterNumbers(sequelize, t, agencyId, book, year, 1);
-}
-
 /** The calendar year of an instant in the register's time zone (Vietnam: UTC+7). */
 export function registerYear(at: Date, timeZone: string): number {
   return localYear(at, timeZone);

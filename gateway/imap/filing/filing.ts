@@ -27,7 +27,7 @@ export interface FilingDeps {
   now: () => Date;
 }
 
-export function filingStatus(target: MailboxInfo): '02' | '03' | null {
+function filingStatus(target: MailboxInfo): '02' | '03' | null {
   if (target.name === FOLDERS.registered.name) return '03';
   if (target.name === FOLDERS.returned.name) return '02';
   return null;

@@ -19,7 +19,7 @@ import { decodeHeaderText } from '../header-text.js';
 const MAX_TEXT_PART = 4 * 1024 * 1024;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-export function fold(text: string): string {
+function fold(text: string): string {
   return text.normalize('NFC').toLowerCase();
 }
 
