@@ -65,6 +65,25 @@ function columnsOf(model: ModelStatic<Model>): { table: string; columns: Map<str
 }
 
 /**
+ * A raw row (keyed by column) as the model's row type: attributes by name, and values as the model
+ * returns them (PostgreSQL BIGINT strings and SQLite integers become numbers, SQLite 0/1 booleans and
+ * date text become booleans and Dates), so a bound query can stand in for a finder.
+ */
+export function rowOf<Row extends object>(model: ModelStatic<Model>, record: Record<string, unknown>): Row {
+  const out: Record<string, unknown> = {};
+  for (const [attribute, definition] of Object.entries(model.getAttributes())) {
+    const value = record[definition.field ?? attribute];
+    const type = (definition.type as { key?: string }).key;
+    if (value === null || value === undefined) out[attribute] = value ?? null;
+    else if (type === 'DATE') out[attribute] = value instanceof Date ? value : new Date(String(value));
+    else if (type === 'BOOLEAN') out[attribute] = value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+    else if (type === 'INTEGER' || type === 'BIGINT') out[attribute] = typeof value === 'number' ? value : Number(value);
+    else out[attribute] = value;
+  }
+  return out as Row;
+}
+
+/**
  * One multi-row INSERT into a model's table. Rows are objects keyed by the model's attributes (the row
  * types of storage/rows.ts); the columns are the model's attributes the first row has (every row must
  * have the same), in the model's order. `returning` names attributes; returned rows are keyed by column.

@@ -1,15 +1,21 @@
 // Clerk accounts and the per account+address failure counters behind the lockout.
 
-import { Op, type Transaction } from 'sequelize';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { AccountRow, AuthFailureRow } from '../rows.js';
+import { execute, insertRows, query, rowOf } from '../sql.js';
 
 export class AccountRepository {
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly models: Models,
+  ) {}
 
+  // Every login reads these with the name the client typed: bound queries, not finders (whose SQLite
+  // escaping inlines the value as a literal).
   async find(email: string): Promise<AccountRow | null> {
-    const row = await this.models.Account.findOne({ where: { email: email.toLowerCase() } });
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await query(this.sequelize, 'SELECT * FROM accounts WHERE email = :email', { email: email.toLowerCase() });
+    return row ? rowOf<AccountRow>(this.models.Account, row) : null;
   }
 
   async list(agencyId?: string): Promise<AccountRow[]> {
@@ -52,9 +58,9 @@ export class AccountRepository {
     return count > 0;
   }
 
-  async failure(email: string, remoteAddress: string): Promise<AuthFailureRow | null> {
-    const row = await this.models.AuthFailure.findOne({ where: { email: email.toLowerCase(), remoteAddress } });
-    return row ? row.get({ plain: true }) : null;
+  async failure(email: string, remoteAddress: string, t?: Transaction): Promise<AuthFailureRow | null> {
+    const [row] = await query(this.sequelize, 'SELECT * FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress', { email: email.toLowerCase(), remoteAddress }, t);
+    return row ? rowOf<AuthFailureRow>(this.models.AuthFailure, row) : null;
   }
 
   /** Counts a failed login; locks the account+address once `maxFailures` fall within `windowMs`. */
@@ -66,8 +72,7 @@ export class AccountRepository {
     limits: { maxFailures: number; windowMs: number; lockMs: number },
   ): Promise<AuthFailureRow> {
     const key = { email: email.toLowerCase(), remoteAddress };
-    const existing = await this.models.AuthFailure.findOne({ where: key, transaction: t });
-    const previous = existing?.get({ plain: true });
+    const previous = await this.failure(email, remoteAddress, t);
     const windowOpen = previous && now.getTime() - previous.windowStart.getTime() < limits.windowMs;
     const failures = windowOpen ? previous.failures + 1 : 1;
     const row: AuthFailureRow = {
@@ -76,13 +81,21 @@ export class AccountRepository {
       windowStart: windowOpen ? previous.windowStart : now,
       lockedUntil: failures >= limits.maxFailures ? new Date(now.getTime() + limits.lockMs) : (previous?.lockedUntil ?? null),
     };
-    if (existing) await this.models.AuthFailure.update(row, { where: key, transaction: t });
-    else await this.models.AuthFailure.create(row, { transaction: t });
+    if (previous) {
+      await execute(
+        this.sequelize,
+        'UPDATE auth_failures SET failures = :failures, window_start = :windowStart, locked_until = :lockedUntil WHERE email = :email AND remote_address = :remoteAddress',
+        { ...row },
+        t,
+      );
+    } else {
+      await insertRows(this.sequelize, t, this.models.AuthFailure, [row]);
+    }
     return row;
   }
 
   async clearFailures(t: Transaction, email: string, remoteAddress: string): Promise<void> {
-    await this.models.AuthFailure.destroy({ where: { email: email.toLowerCase(), remoteAddress }, transaction: t });
+    await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress', { email: email.toLowerCase(), remoteAddress }, t);
   }
 
   async purgeExpiredFailures(t: Transaction, now: Date, windowMs: number): Promise<void> {

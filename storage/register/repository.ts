@@ -2,7 +2,8 @@
 // and the mailbox rows that deliver the document, all written in the caller's one transaction.
 
 import type { Sequelize, Transaction } from 'sequelize';
-import type { Models } from '../models.js';
+import { toNumber, type Models } from '../models.js';
+import { execute, insertRows, query, rowOf } from '../sql.js';
 import type { MailboxRepository } from '../mailbox/repository.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { findDuplicate, type DuplicateMatch, type DuplicateQuery } from './duplicates.js';
@@ -104,8 +105,8 @@ export class RegisterRepository {
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {
-    const row = await this.models.Document.findByPk(trackingId);
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await query(this.writer.sequelize, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId });
+    return row ? rowOf<DocumentRow>(this.models.Document, row) : null;
   }
 
   async entriesOf(trackingId: string): Promise<RegisterEntryRow[]> {
@@ -125,8 +126,13 @@ export class RegisterRepository {
 
   /** The agency's sổ đến entry for a document, if it received it. */
   async incomingEntry(agencyId: string, documentId: string, t?: Transaction): Promise<RegisterEntryRow | null> {
-    const row = await this.models.RegisterEntry.findOne({ where: { agencyId, documentId, book: 'incoming' }, transaction: t });
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await query(
+      this.writer.sequelize,
+      "SELECT * FROM register_entries WHERE agency_id = :agencyId AND document_id = :documentId AND book = 'incoming' LIMIT 1",
+      { agencyId, documentId },
+      t,
+    );
+    return row ? rowOf<RegisterEntryRow>(this.models.RegisterEntry, row) : null;
   }
 
   async eventsOf(documentId: string): Promise<RegisterEventRow[]> {
@@ -144,14 +150,15 @@ export class RegisterRepository {
   ): Promise<RegisterEntryRow | null> {
     const entry = await this.incomingEntry(change.agencyId, change.documentId, t);
     if (!entry || !change.from.includes(entry.status)) return null;
-    await this.models.RegisterEntry.update(
-      { status: change.to, note: change.note ?? entry.note },
-      { where: { id: entry.id, status: entry.status }, transaction: t },
+    await execute(
+      this.writer.sequelize,
+      'UPDATE register_entries SET status = :to, note = :note WHERE id = :id AND status = :from',
+      { to: change.to, note: change.note ?? entry.note, id: entry.id, from: entry.status },
+      t,
     );
-    await this.models.RegisterEvent.create(
+    await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
       { documentId: change.documentId, entryId: entry.id, agencyId: change.agencyId, status: change.to, actor: change.actor, note: change.note, at: change.at },
-      { transaction: t },
-    );
+    ]);
     return { ...entry, status: change.to, note: change.note ?? entry.note };
   }
 
@@ -160,14 +167,17 @@ export class RegisterRepository {
     t: Transaction,
     notice: { documentId: string; agencyId: string; folder: string; blobSha256: string; blobSize: number; structure: string | null; header: Buffer | null; at: Date },
   ): Promise<DeliveredRow> {
-    const message = await this.models.Message.create(
-      { blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, header: notice.header, createdAt: notice.at },
-      { transaction: t },
+    const [message] = await insertRows(
+      this.writer.sequelize,
+      t,
+      this.models.Message,
+      [{ blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, header: notice.header, createdAt: notice.at }],
+      ['id'],
     );
     return this.mailboxes.deliver(t, {
       agencyId: notice.agencyId,
       folder: notice.folder,
-      messageRowId: message.get('id') as number,
+      messageRowId: toNumber(message.id),
       documentId: notice.documentId,
       flags: [],
       internalDate: notice.at,
