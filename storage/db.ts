@@ -6,6 +6,7 @@ import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Logger } from '../config/log.js';
 import { migrate } from './migrations/index.js';
 import { defineModels, type Models } from './models.js';
+import { useSqliteWriter } from './sql.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -23,6 +24,7 @@ export interface Database {
 interface SqliteConnection {
   configure(option: 'busyTimeout', value: number): void;
   run(sql: string, cb?: (err: Error | null) => void): void;
+  all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
   __docgateConfigured?: boolean;
 }
 
@@ -75,6 +77,8 @@ function configureSqliteConnections(sequelize: Sequelize): void {
     }
     return releaseConnection(connection, force);
   };
+  // Statements of storage/sql.ts inside a transaction run on this same connection, without the ORM.
+  useSqliteWriter(sequelize, () => (writer ??= configure(getConnection({ uuid: 'docgate-writer' }))));
 }
 
 export async function openDatabase(url: string, dataDir: string, log: Logger): Promise<Database> {

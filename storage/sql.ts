@@ -1,6 +1,6 @@
 // The one way storage runs its own SQL: statements with `:name` placeholders whose values always travel
-// as bound parameters (never inlined), through sequelize's public `query` with `bind` and the caller's
-// transaction, on SQLite and PostgreSQL alike. Values are stored exactly as the models store them: on
+// as bound parameters (never inlined): through sequelize's public `query` with `bind` and the caller's
+// transaction, or, for SQLite write transactions, on the writer connection storage/db.ts declares. Values are stored exactly as the models store them: on
 // SQLite, dates as "YYYY-MM-DD HH:mm:ss.SSS +00:00" and booleans as 1/0.
 
 import { QueryTypes, type ModelStatic, type Model, type Sequelize, type Transaction } from 'sequelize';
@@ -37,18 +37,45 @@ export function sqliteValue(value: SqlValue): string | number | Buffer | null {
   return value;
 }
 
+/** The driver connection SQLite write transactions run on (storage/db.ts keeps one for all of them). */
+interface SqliteDriver {
+  all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
+}
+
+const writers = new WeakMap<Sequelize, () => Promise<SqliteDriver>>();
+
+/**
+ * Declares the connection every transaction of this SQLite database runs on (storage/db.ts routes all
+ * transactions to one writer through sequelize's connection manager). Statements in a transaction then
+ * go straight to that driver connection: sequelize's query() costs the hot write path half its
+ * throughput on SQLite (a stack trace and a log record per statement; measured in README).
+ */
+export function useSqliteWriter(sequelize: Sequelize, writer: () => Promise<SqliteDriver>): void {
+  writers.set(sequelize, writer);
+}
+
+/** `text` has `?` placeholders, `values` their values in order. */
 async function run<T extends object>(sequelize: Sequelize, text: string, values: SqlValue[], t: Transaction | undefined): Promise<T[]> {
+  if (sequelize.getDialect() === 'sqlite') {
+    const writer = t ? writers.get(sequelize) : undefined;
+    if (writer) {
+      const connection = await writer();
+      return new Promise((resolve, reject) => connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve((rows ?? []) as T[]))));
+    }
+  }
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${++n}`);
   const bind = sequelize.getDialect() === 'sqlite' ? values.map(sqliteValue) : values.map((v) => (v === undefined ? null : v));
   // QueryTypes.SELECT makes sequelize hand back the rows, for a SELECT or any statement with RETURNING.
   // Its SQLite dialect picks the driver call by sniffing the (trimmed) text: a statement starting
   // "INSERT INTO" goes to the driver's run(), which returns no rows, anything else to all(). The leading
   // comment keeps an INSERT's RETURNING rows (test/unit/storage/bound-query.test.ts pins it).
-  return sequelize.query<T>(`/* rows */ ${text}`, { bind, type: QueryTypes.SELECT, transaction: t });
+  return sequelize.query<T>(`/* rows */ ${numbered}`, { bind, type: QueryTypes.SELECT, transaction: t });
 }
 
 /** The rows of a SELECT, or of a statement with RETURNING. */
 export async function query<T extends object = Record<string, unknown>>(sequelize: Sequelize, sql: string, params: NamedParams, t?: Transaction): Promise<T[]> {
-  const { sql: text, values } = positional(sql, params, 'numbered');
+  const { sql: text, values } = positional(sql, params, 'question');
   return run<T>(sequelize, text, values, t);
 }
 
@@ -108,7 +135,7 @@ export async function insertRows<Row extends object>(
   const values: SqlValue[] = [];
   const tuples = rows.map((row) => {
     const record = row as Record<string, SqlValue>;
-    return `(${attributes.map((a) => (values.push(record[a]), `$${values.length}`)).join(', ')})`;
+    return `(${attributes.map((a) => (values.push(record[a]), '?')).join(', ')})`;
   });
   const sql =
     `INSERT INTO ${table} (${names.join(', ')}) VALUES ${tuples.join(', ')}` + (returning.length > 0 ? ` RETURNING ${returning.map(column).join(', ')}` : '');
