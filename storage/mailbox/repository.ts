@@ -3,10 +3,9 @@
 
 import type { Transaction, Sequelize } from 'sequelize';
 import type { Models } from '../models.js';
-import { toDate, toNumber } from '../models.js';
 import type { DeliveredRow, MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
-import { execute, insertRows, query } from '../sql.js';
+import { execute, insertRows, query, rowOf } from '../sql.js';
 import { allocateUids } from './uids.js';
 
 export interface DeliveryInput {
@@ -17,19 +16,6 @@ export interface DeliveryInput {
   documentId: string | null;
   flags: string[];
   internalDate: Date;
-}
-
-function mailboxRow(r: Record<string, unknown>): MailboxRow {
-  return {
-    id: toNumber(r.id),
-    agencyId: String(r.agency_id),
-    name: String(r.name),
-    specialUse: (r.special_use as string | null) ?? null,
-    uidValidity: toNumber(r.uid_validity),
-    uidNext: toNumber(r.uid_next),
-    highestModseq: toNumber(r.highest_modseq),
-    createdAt: toDate(r.created_at),
-  };
 }
 
 export class MailboxRepository {
@@ -61,12 +47,12 @@ export class MailboxRepository {
 
   async find(agencyId: string, name: string, t?: Transaction): Promise<MailboxRow | null> {
     const [row] = await query(this.sequelize, 'SELECT * FROM mailboxes WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
-    return row ? mailboxRow(row) : null;
+    return row ? rowOf<MailboxRow>(this.models.Mailbox, row) : null;
   }
 
   async list(agencyId: string): Promise<MailboxRow[]> {
     const rows = await query(this.sequelize, 'SELECT * FROM mailboxes WHERE agency_id = :agencyId ORDER BY id', { agencyId });
-    return rows.map(mailboxRow);
+    return rows.map((r) => rowOf<MailboxRow>(this.models.Mailbox, r));
   }
 
   private async mailboxId(t: Transaction, agencyId: string, name: string): Promise<number> {

@@ -4,11 +4,11 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import type { BlobStore } from '../blobs.js';
 import type { Models } from '../models.js';
-import { toNumber } from '../models.js';
 
 import type { ReadPool } from '../read-pool.js';
 import type { RegisterRepository } from '../register/repository.js';
-import { query, type NamedParams } from '../sql.js';
+import type { MailboxRow } from '../rows.js';
+import { query, rowOf, type NamedParams } from '../sql.js';
 import type { WriteQueue } from '../write-queue.js';
 import type { MailboxRepository } from './repository.js';
 import type { MailboxInfo } from './store.js';
@@ -39,24 +39,18 @@ export function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-export function mailboxInfo(row: Record<string, unknown>): MailboxInfo {
-  return {
-    id: toNumber(row.id),
-    agencyId: String(row.agency_id ?? row.agencyId),
-    name: String(row.name),
-    specialUse: (row.special_use ?? row.specialUse ?? null) as string | null,
-    uidValidity: toNumber(row.uid_validity ?? row.uidValidity),
-    uidNext: toNumber(row.uid_next ?? row.uidNext),
-    highestModseq: toNumber(row.highest_modseq ?? row.highestModseq),
-  };
+/** A mailboxes row as IMAP sees it, converted by the Mailbox model's column types. */
+export function mailboxInfo(deps: SqlMailboxStoreDeps, row: Record<string, unknown>): MailboxInfo {
+  const { createdAt: _, ...info } = rowOf<MailboxRow>(deps.models.Mailbox, row);
+  return info;
 }
 
 export async function mailboxById(deps: SqlMailboxStoreDeps, mailboxId: number, t?: Transaction): Promise<MailboxInfo | null> {
   const rows = await select(deps, 'SELECT * FROM mailboxes WHERE id = :mailboxId', { mailboxId }, t);
-  return rows.length > 0 ? mailboxInfo(rows[0]) : null;
+  return rows.length > 0 ? mailboxInfo(deps, rows[0]) : null;
 }
 
 export async function mailboxByName(deps: SqlMailboxStoreDeps, agencyId: string, name: string, t?: Transaction): Promise<MailboxInfo | null> {
   const rows = await select(deps, 'SELECT * FROM mailboxes WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
-  return rows.length > 0 ? mailboxInfo(rows[0]) : null;
+  return rows.length > 0 ? mailboxInfo(deps, rows[0]) : null;
 }

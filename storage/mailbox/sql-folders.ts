@@ -13,7 +13,7 @@ export class SqlFolders {
 
   async list(agencyId: string): Promise<MailboxInfo[]> {
     const rows = await select(this.deps, 'SELECT * FROM mailboxes WHERE agency_id = :agencyId ORDER BY id', { agencyId });
-    return rows.map(mailboxInfo);
+    return rows.map((row) => mailboxInfo(this.deps, row));
   }
 
   /**
@@ -48,7 +48,7 @@ export class SqlFolders {
         { agencyId, name, validity, now },
         t,
       );
-      return mailboxInfo(row);
+      return mailboxInfo(this.deps, row);
     });
   }
 
