@@ -1,9 +1,9 @@
 // The register: documents with their files, the sender's sổ đi, each recipient's sổ đến, the events,
 // and the mailbox rows that deliver the document, all written in the caller's one transaction.
 
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import { toNumber, type Models } from '../models.js';
-import { execute, insertRows, query, rowOf } from '../sql.js';
+import { execute, insertRows, query, rowOf, type NamedParams } from '../sql.js';
 import type { MailboxRepository } from '../mailbox/repository.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { findDuplicate, type DuplicateMatch, type DuplicateQuery } from './duplicates.js';
@@ -51,8 +51,7 @@ export class RegisterRepository {
 
   /** Documents held by a `quarantine` action, oldest first. */
   async quarantined(): Promise<DocumentRow[]> {
-    const rows = await this.models.Document.findAll({ where: { status: 'quarantined' }, order: [['receivedAt', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<DocumentRow>(this.models.Document, "SELECT * FROM documents WHERE status = 'quarantined' ORDER BY received_at ASC", {});
   }
 
   /**
@@ -61,7 +60,7 @@ export class RegisterRepository {
    */
   async releaseQuarantined(t: Transaction, r: QuarantineDecision & { recipientAgencyIds: string[]; year: number }): Promise<RecordedSubmission> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
-    await this.models.Document.update({ status: 'accepted' }, { where: { id: r.trackingId }, transaction: t });
+    await execute(this.writer.sequelize, "UPDATE documents SET status = 'accepted' WHERE id = :id", { id: r.trackingId }, t);
     const numbered = await this.numberAndDeliver(
       t,
       {
@@ -74,7 +73,7 @@ export class RegisterRepository {
         at: r.at,
         note: r.note ?? 'released from quarantine',
       },
-      outgoing.get('id') as number,
+      outgoing.id,
     );
     return { trackingId: r.trackingId, messageRowId: doc.messageRowId!, ...numbered };
   }
@@ -82,21 +81,29 @@ export class RegisterRepository {
   /** An administrator refuses a held document: it becomes returned, unnumbered, never delivered. */
   async rejectQuarantined(t: Transaction, r: QuarantineDecision): Promise<void> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
-    await outgoing.update({ status: 'returned', note: r.note }, { transaction: t });
-    await this.models.Document.update({ status: 'returned' }, { where: { id: r.trackingId }, transaction: t });
-    await this.models.RegisterEvent.create(
-      { documentId: r.trackingId, entryId: outgoing.get('id') as number, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
-      { transaction: t },
-    );
+    await execute(this.writer.sequelize, "UPDATE register_entries SET status = 'returned', note = :note WHERE id = :id", { note: r.note, id: outgoing.id }, t);
+    await execute(this.writer.sequelize, "UPDATE documents SET status = 'returned' WHERE id = :id", { id: r.trackingId }, t);
+    await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
+      { documentId: r.trackingId, entryId: outgoing.id, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
+    ]);
   }
 
-  private async heldDocument(t: Transaction, trackingId: string) {
-    const row = await this.models.Document.findByPk(trackingId, { transaction: t });
-    const doc = row?.get({ plain: true }) as DocumentRow | undefined;
+  private async heldDocument(t: Transaction, trackingId: string): Promise<{ doc: DocumentRow; outgoing: RegisterEntryRow }> {
+    const [doc] = await this.rows<DocumentRow>(this.models.Document, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId }, t);
     if (!doc || doc.status !== 'quarantined') throw new QuarantineStateError(trackingId, doc?.status ?? null);
-    const outgoing = await this.models.RegisterEntry.findOne({ where: { documentId: trackingId, book: 'outgoing', status: 'held' }, transaction: t });
+    const [outgoing] = await this.rows<RegisterEntryRow>(
+      this.models.RegisterEntry,
+      "SELECT * FROM register_entries WHERE document_id = :trackingId AND book = 'outgoing' AND status = 'held' LIMIT 1",
+      { trackingId },
+      t,
+    );
     if (!outgoing) throw new QuarantineStateError(trackingId, doc.status);
     return { doc, outgoing };
+  }
+
+  /** Rows of a bound query, as the model's row type. */
+  private async rows<Row extends object>(model: ModelStatic<Model>, sql: string, params: NamedParams, t?: Transaction): Promise<Row[]> {
+    return (await query(this.writer.sequelize, sql, params, t)).map((r) => rowOf<Row>(model, r));
   }
 
   /** A registered (accepted) document with the same Message-ID, or the same số ký hiệu of the same agency and year. */
@@ -105,23 +112,24 @@ export class RegisterRepository {
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {
-    const [row] = await query(this.writer.sequelize, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId });
-    return row ? rowOf<DocumentRow>(this.models.Document, row) : null;
+    const [row] = await this.rows<DocumentRow>(this.models.Document, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId });
+    return row ?? null;
   }
 
   async entriesOf(trackingId: string): Promise<RegisterEntryRow[]> {
-    const rows = await this.models.RegisterEntry.findAll({ where: { documentId: trackingId }, order: [['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<RegisterEntryRow>(this.models.RegisterEntry, 'SELECT * FROM register_entries WHERE document_id = :trackingId ORDER BY id ASC', { trackingId });
   }
 
   async filesOf(trackingId: string): Promise<DocumentFileRow[]> {
-    const rows = await this.models.DocumentFile.findAll({ where: { documentId: trackingId }, order: [['position', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<DocumentFileRow>(this.models.DocumentFile, 'SELECT * FROM document_files WHERE document_id = :trackingId ORDER BY position ASC', { trackingId });
   }
 
   async book(agencyId: string, book: 'outgoing' | 'incoming', year: number): Promise<RegisterEntryRow[]> {
-    const rows = await this.models.RegisterEntry.findAll({ where: { agencyId, book, year }, order: [['number', 'ASC'], ['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<RegisterEntryRow>(
+      this.models.RegisterEntry,
+      'SELECT * FROM register_entries WHERE agency_id = :agencyId AND book = :book AND year = :year ORDER BY number ASC, id ASC',
+      { agencyId, book, year },
+    );
   }
 
   /** The agency's sổ đến entry for a document, if it received it. */
@@ -136,8 +144,7 @@ export class RegisterRepository {
   }
 
   async eventsOf(documentId: string): Promise<RegisterEventRow[]> {
-    const rows = await this.models.RegisterEvent.findAll({ where: { documentId }, order: [['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<RegisterEventRow>(this.models.RegisterEvent, 'SELECT * FROM register_events WHERE document_id = :documentId ORDER BY id ASC', { documentId });
   }
 
   /**
