@@ -3,9 +3,9 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { BlobStore } from './blobs.js';
-import { boundQuery } from './sql.js';
+import { query } from './sql.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -44,12 +44,12 @@ export async function listBlobs(blobs: BlobStore): Promise<BlobFile[]> {
 
 /** The blobs the messages table refers to, with the size the rows record. */
 export async function referencedBlobs(sequelize: Sequelize): Promise<Map<string, number>> {
-  const rows = await sequelize.query<{ blob_sha256: string; blob_size: unknown }>('SELECT blob_sha256, MAX(blob_size) AS blob_size FROM messages GROUP BY blob_sha256', { type: QueryTypes.SELECT });
+  const rows = await query<{ blob_sha256: string; blob_size: unknown }>(sequelize, 'SELECT blob_sha256, MAX(blob_size) AS blob_size FROM messages GROUP BY blob_sha256', {});
   return new Map(rows.map((r) => [String(r.blob_sha256), Number(r.blob_size)]));
 }
 
 export async function isReferenced(sequelize: Sequelize, sha256: string, transaction?: Transaction): Promise<boolean> {
-  const rows = await boundQuery(sequelize, 'SELECT 1 AS found FROM messages WHERE blob_sha256 = :sha256 LIMIT 1', { sha256 }, { transaction });
+  const rows = await query(sequelize, 'SELECT 1 AS found FROM messages WHERE blob_sha256 = :sha256 LIMIT 1', { sha256 }, transaction);
   return rows.length > 0;
 }
 

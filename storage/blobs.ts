@@ -11,7 +11,7 @@ import { Lru } from './lru.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
-export async function fsyncPath(target: string): Promise<void> {
+async function fsyncPath(target: string): Promise<void> {
   const handle = await open(target, 'r');
   try {
     await handle.sync();

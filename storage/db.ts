@@ -6,8 +6,9 @@ import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Logger } from '../config/log.js';
 import { migrate } from './migrations/index.js';
 import { defineModels, type Models } from './models.js';
+import { useSqliteWriter } from './sql.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   sequelize: Sequelize;
@@ -23,13 +24,14 @@ export interface Database {
 interface SqliteConnection {
   configure(option: 'busyTimeout', value: number): void;
   run(sql: string, cb?: (err: Error | null) => void): void;
+  all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
   __docgateConfigured?: boolean;
 }
 
 const BUSY_TIMEOUT_MS = 15_000;
 
 /** sqlite:relative/path (under dataDir), sqlite:/absolute/path, sqlite::memory:, postgres://… */
-export function describeDatabaseUrl(url: string, dataDir: string): { dialect: Dialect; storage?: string; url?: string } {
+function describeDatabaseUrl(url: string, dataDir: string): { dialect: Dialect; storage?: string; url?: string } {
   if (url.startsWith('sqlite:')) {
     const target = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (target === ':memory:') return { dialect: 'sqlite', storage: ':memory:' };
@@ -75,6 +77,8 @@ function configureSqliteConnections(sequelize: Sequelize): void {
     }
     return releaseConnection(connection, force);
   };
+  // Statements of storage/sql.ts inside a transaction run on this same connection, without the ORM.
+  useSqliteWriter(sequelize, () => (writer ??= configure(getConnection({ uuid: 'docgate-writer' }))));
 }
 
 export async function openDatabase(url: string, dataDir: string, log: Logger): Promise<Database> {

@@ -49,7 +49,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
     reads,
     blobs,
     writes,
-    accounts: new AccountRepository(db.models),
+    accounts: new AccountRepository(db.sequelize, db.models),
     mailboxes,
     register,
     spoolDir: spool.dir,

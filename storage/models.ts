@@ -7,6 +7,7 @@ import type {
   AuthFailureRow,
   DocumentFileRow,
   DocumentRow,
+  MailboxExpungeRow,
   MailboxMessageRow,
   MailboxRow,
   MessageRow,
@@ -14,7 +15,7 @@ import type {
   RegisterEventRow,
 } from './rows.js';
 
-export type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
+type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
 
 export interface Models {
   Account: RowModel<AccountRow, 'id' | 'passwordChangedAt'>;
@@ -26,10 +27,16 @@ export interface Models {
   RegisterEvent: RowModel<RegisterEventRow, 'id'>;
   Mailbox: RowModel<MailboxRow, 'id'>;
   MailboxMessage: RowModel<MailboxMessageRow, 'id'>;
+  MailboxExpunge: RowModel<MailboxExpungeRow, 'id'>;
 }
 
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+/** A DATE column read by raw SQL: a Date on PostgreSQL, "YYYY-MM-DD HH:mm:ss.SSS +00:00" on SQLite. */
+export function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
 }
 
 function bigint(name: string, allowNull = false): ModelAttributeColumnOptions {
@@ -98,7 +105,7 @@ export function defineModels(sequelize: Sequelize): Models {
       'Document',
       {
         id: { type: DataTypes.STRING, primaryKey: true },
-        messageId: int(true),
+        messageRowId: { ...int(true), field: 'message_id' },
         rfc822MessageId: str(),
         senderAgencyId: str(false),
         senderAccount: str(false),
@@ -188,7 +195,7 @@ export function defineModels(sequelize: Sequelize): Models {
         id: pk(),
         mailboxId: int(),
         uid: bigint('uid'),
-        messageId: int(),
+        messageRowId: { ...int(), field: 'message_id' },
         documentId: str(),
         flags: text(false),
         modseq: bigint('modseq'),
@@ -196,5 +203,10 @@ export function defineModels(sequelize: Sequelize): Models {
       },
       opts('mailbox_messages'),
     ) as Models['MailboxMessage'],
+    MailboxExpunge: sequelize.define(
+      'MailboxExpunge',
+      { id: pk(), mailboxId: int(), uid: bigint('uid'), modseq: bigint('modseq') },
+      opts('mailbox_expunges'),
+    ) as Models['MailboxExpunge'],
   };
 }

@@ -4,7 +4,7 @@
 // own pool already reads in parallel, so reads go through it.
 
 import type { Sequelize } from 'sequelize';
-import { boundQuery, positional, sqliteValue, type NamedParams } from './sql.js';
+import { positional, query, sqliteValue, type NamedParams } from './sql.js';
 
 interface SqliteDatabase {
   all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
@@ -43,7 +43,7 @@ export class ReadPool {
 
   async query<T extends object = Record<string, unknown>>(sql: string, params: NamedParams = {}): Promise<T[]> {
     if (this.connections.length === 0) {
-      return boundQuery<T>(this.sequelize, sql, params);
+      return query<T>(this.sequelize, sql, params);
     }
     const { sql: text, values } = positional(sql, params);
     const connection = this.connections[this.next];

@@ -12,6 +12,9 @@ export interface AccountRow {
   updatedAt: Date;
 }
 
+/** Who a logged-in SMTP or IMAP session acts for. */
+export type SessionUser = Pick<AccountRow, 'email' | 'agencyId'>;
+
 export interface AuthFailureRow {
   email: string;
   remoteAddress: string;
@@ -39,7 +42,8 @@ export type DocumentStatus = 'accepted' | 'returned' | 'quarantined';
 
 export interface DocumentRow {
   id: string;
-  messageId: number | null;
+  /** messages.id of the stored bytes (column message_id). */
+  messageRowId: number | null;
   rfc822MessageId: string | null;
   senderAgencyId: string;
   senderAccount: string;
@@ -66,7 +70,7 @@ export interface DocumentRow {
   receivedAt: Date;
 }
 
-export type FileRole = 'main' | 'attachment';
+type FileRole = 'main' | 'attachment';
 
 export interface DocumentFileRow {
   id: number;
@@ -115,8 +119,6 @@ export interface RegisterEventRow {
   at: Date;
 }
 
-export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Archive' | '\\Junk' | '\\Drafts' | '\\Trash' | '\\All' | '\\Flagged';
-
 export interface MailboxRow {
   id: number;
   agencyId: string;
@@ -132,10 +134,27 @@ export interface MailboxMessageRow {
   id: number;
   mailboxId: number;
   uid: number;
-  messageId: number;
+  /** messages.id of the stored bytes (column message_id). */
+  messageRowId: number;
   documentId: string | null;
   /** JSON array of flags and keywords. */
   flags: string;
   modseq: number;
   internalDate: Date;
+}
+
+/** A tombstone of an expunged UID, for CONDSTORE/QRESYNC and other sessions' EXPUNGE responses. */
+export interface MailboxExpungeRow {
+  id: number;
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+}
+
+/** A message row put into a folder: where it landed, for IDLE/NOTIFY announcements. */
+export interface DeliveredRow {
+  mailboxId: number;
+  agencyId: string;
+  uid: number;
+  modseq: number;
 }

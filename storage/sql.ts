@@ -1,19 +1,11 @@
-// Plain SQL for the hot write path, run on the transaction's own driver connection (sqlite3 or pg):
-// one multi-row INSERT instead of one sequelize model call per row, and no per-query ORM overhead
-// (sequelize formats a stack trace for every SQLite query). Values are stored exactly as the models
-// store them: on SQLite, dates as "YYYY-MM-DD HH:mm:ss.SSS +00:00" and booleans as 1/0.
+// The one way storage runs its own SQL: statements with `:name` placeholders whose values always travel
+// as bound parameters (never inlined): through sequelize's public `query` with `bind` and the caller's
+// transaction, or, for SQLite write transactions, on the writer connection storage/db.ts declares. Values are stored exactly as the models store them: on
+// SQLite, dates as "YYYY-MM-DD HH:mm:ss.SSS +00:00" and booleans as 1/0.
 
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type ModelStatic, type Model, type Sequelize, type Transaction } from 'sequelize';
 
 export type SqlValue = string | number | boolean | Date | Buffer | null | undefined;
-
-interface SqliteConnection {
-  all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
-}
-
-interface PgConnection {
-  query(sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-}
 
 /** Values for `:name` placeholders; an array becomes a list (`IN (:ids)`). */
 export type NamedParams = Record<string, SqlValue | SqlValue[]>;
@@ -38,22 +30,6 @@ export function positional(sql: string, params: NamedParams, style: 'question' |
   return { sql: text, values };
 }
 
-/** A statement with `:name` placeholders run through sequelize with bound parameters (never inlined). */
-export async function boundQuery<T extends object = Record<string, unknown>>(
-  sequelize: Sequelize,
-  sql: string,
-  params: NamedParams,
-  options: { transaction?: Transaction; select?: boolean } = {},
-): Promise<T[]> {
-  const { sql: text, values } = positional(sql, params, 'numbered');
-  const bind = sequelize.getDialect() === 'sqlite' ? values.map(sqliteValue) : values.map((v) => (v === undefined ? null : v));
-  if (options.select === false) {
-    await sequelize.query(text, { bind, transaction: options.transaction });
-    return [];
-  }
-  return sequelize.query<T>(text, { bind, type: QueryTypes.SELECT, transaction: options.transaction });
-}
-
 export function sqliteValue(value: SqlValue): string | number | Buffer | null {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', ' +00:00');
@@ -61,33 +37,107 @@ export function sqliteValue(value: SqlValue): string | number | Buffer | null {
   return value;
 }
 
-/** Runs one statement with `?` placeholders in transaction `t`; returns its rows (RETURNING or SELECT). */
-export async function runSql(sequelize: Sequelize, t: Transaction, sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]> {
-  const connection = (t as unknown as { connection: unknown }).connection;
-  if (sequelize.getDialect() === 'sqlite') {
-    const sqlite = connection as SqliteConnection;
-    return new Promise((resolve, reject) =>
-      sqlite.all(sql, params.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows ?? []))),
-    );
-  }
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
-  const result = await (connection as PgConnection).query(text, params.map((v) => (v === undefined ? null : v)));
-  return result.rows;
+/** The driver connection SQLite write transactions run on (storage/db.ts keeps one for all of them). */
+interface SqliteDriver {
+  all(sql: string, params: unknown[], callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
 }
 
-export async function insertRows(
+const writers = new WeakMap<Sequelize, () => Promise<SqliteDriver>>();
+
+/**
+ * Declares the connection every transaction of this SQLite database runs on (storage/db.ts routes all
+ * transactions to one writer through sequelize's connection manager). Statements in a transaction then
+ * go straight to that driver connection: sequelize's query() costs the hot write path half its
+ * throughput on SQLite (a stack trace and a log record per statement; measured in README).
+ */
+export function useSqliteWriter(sequelize: Sequelize, writer: () => Promise<SqliteDriver>): void {
+  writers.set(sequelize, writer);
+}
+
+/** `text` has `?` placeholders, `values` their values in order. */
+async function run<T extends object>(sequelize: Sequelize, text: string, values: SqlValue[], t: Transaction | undefined): Promise<T[]> {
+  if (sequelize.getDialect() === 'sqlite') {
+    const writer = t ? writers.get(sequelize) : undefined;
+    if (writer) {
+      const connection = await writer();
+      return new Promise((resolve, reject) => connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve((rows ?? []) as T[]))));
+    }
+  }
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${++n}`);
+  const bind = sequelize.getDialect() === 'sqlite' ? values.map(sqliteValue) : values.map((v) => (v === undefined ? null : v));
+  // QueryTypes.SELECT makes sequelize hand back the rows, for a SELECT or any statement with RETURNING.
+  // Its SQLite dialect picks the driver call by sniffing the (trimmed) text: a statement starting
+  // "INSERT INTO" goes to the driver's run(), which returns no rows, anything else to all(). The leading
+  // comment keeps an INSERT's RETURNING rows (test/unit/storage/bound-query.test.ts pins it).
+  return sequelize.query<T>(`/* rows */ ${numbered}`, { bind, type: QueryTypes.SELECT, transaction: t });
+}
+
+/** The rows of a SELECT, or of a statement with RETURNING. */
+export async function query<T extends object = Record<string, unknown>>(sequelize: Sequelize, sql: string, params: NamedParams, t?: Transaction): Promise<T[]> {
+  const { sql: text, values } = positional(sql, params, 'question');
+  return run<T>(sequelize, text, values, t);
+}
+
+/** A statement whose rows are not wanted (UPDATE, DELETE, INSERT without RETURNING). */
+export async function execute(sequelize: Sequelize, sql: string, params: NamedParams, t?: Transaction): Promise<void> {
+  await query(sequelize, sql, params, t);
+}
+
+/** The table and `attribute → column` list of a model: each table is described once, in storage/models.ts. */
+function columnsOf(model: ModelStatic<Model>): { table: string; columns: Map<string, string> } {
+  const columns = new Map<string, string>();
+  for (const [attribute, definition] of Object.entries(model.getAttributes())) columns.set(attribute, definition.field ?? attribute);
+  return { table: model.getTableName() as string, columns };
+}
+
+/**
+ * A raw row (keyed by column) as the model's row type: attributes by name, and values as the model
+ * returns them (PostgreSQL BIGINT strings and SQLite integers become numbers, SQLite 0/1 booleans and
+ * date text become booleans and Dates), so a bound query can stand in for a finder.
+ */
+export function rowOf<Row extends object>(model: ModelStatic<Model>, record: Record<string, unknown>): Row {
+  const out: Record<string, unknown> = {};
+  for (const [attribute, definition] of Object.entries(model.getAttributes())) {
+    const value = record[definition.field ?? attribute];
+    const type = (definition.type as { key?: string }).key;
+    if (value === null || value === undefined) out[attribute] = value ?? null;
+    else if (type === 'DATE') out[attribute] = value instanceof Date ? value : new Date(String(value));
+    else if (type === 'BOOLEAN') out[attribute] = value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+    else if (type === 'INTEGER' || type === 'BIGINT') out[attribute] = typeof value === 'number' ? value : Number(value);
+    else out[attribute] = value;
+  }
+  return out as Row;
+}
+
+/**
+ * One multi-row INSERT into a model's table. Rows are objects keyed by the model's attributes (the row
+ * types of storage/rows.ts); the columns are the model's attributes the first row has (every row must
+ * have the same), in the model's order. `returning` names attributes; returned rows are keyed by column.
+ */
+export async function insertRows<Row extends object>(
   sequelize: Sequelize,
   t: Transaction,
-  table: string,
-  columns: string[],
-  rows: SqlValue[][],
+  model: ModelStatic<Model>,
+  rows: Row[],
   returning: string[] = [],
 ): Promise<Record<string, unknown>[]> {
   if (rows.length === 0) return [];
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const { table, columns } = columnsOf(model);
+  const first = rows[0] as Record<string, unknown>;
+  const attributes = [...columns.keys()].filter((a) => a in first);
+  const column = (attribute: string) => {
+    const name = columns.get(attribute);
+    if (!name) throw new Error(`${table} has no attribute ${attribute}`);
+    return name;
+  };
+  const names = attributes.map(column);
+  const values: SqlValue[] = [];
+  const tuples = rows.map((row) => {
+    const record = row as Record<string, SqlValue>;
+    return `(${attributes.map((a) => (values.push(record[a]), '?')).join(', ')})`;
+  });
   const sql =
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}` +
-    (returning.length > 0 ? ` RETURNING ${returning.join(', ')}` : '');
-  return runSql(sequelize, t, sql, rows.flat());
+    `INSERT INTO ${table} (${names.join(', ')}) VALUES ${tuples.join(', ')}` + (returning.length > 0 ? ` RETURNING ${returning.map(column).join(', ')}` : '');
+  return run(sequelize, sql, values, t);
 }

@@ -18,7 +18,7 @@ import type { ConnectionLimits, RecentTracker } from './limits.js';
 import type { ImapState, Session } from './session.js';
 
 
-export type CompletionStatus = 'OK' | 'NO' | 'BAD';
+type CompletionStatus = 'OK' | 'NO' | 'BAD';
 
 export interface Completion {
   status: CompletionStatus;
@@ -34,9 +34,11 @@ export interface ImapDeps {
   /** agencies.yaml as in force now (reloaded without a restart). */
   agencies: AgencyDirectory;
   store: MailboxStore;
-  authenticator: Authenticator;
+  /** Only authenticate() is used: a protocol test may log clerks in without the accounts table. */
+  authenticator: Pick<Authenticator, 'authenticate'>;
   events: MailboxEvents;
-  filing: FilingService;
+  /** Only plan() is used: over a store without a register (memory), nothing is ever filed. */
+  filing: Pick<FilingService, 'plan'>;
   limits: ConnectionLimits;
   recent: RecentTracker;
   log: Logger;

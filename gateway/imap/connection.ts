@@ -304,7 +304,7 @@ export class ImapConnection {
 }
 
 /** A literal's source (a stored blob) failed while it was being sent; the connection is still in sync. */
-export class LiteralSourceError extends Error {
+class LiteralSourceError extends Error {
   constructor(override readonly cause: Error) {
     super(`literal source failed: ${cause.message}`);
   }

@@ -4,6 +4,7 @@
 
 import { unlink } from 'node:fs/promises';
 import { MailboxStoreError } from '../../storage/mailbox/store.js';
+import { refusal } from './store-errors.js';
 import type { Logger } from '../../config/log.js';
 import { bilingual, parseArguments, type AnyCommand, type CommandContext, type Completion, type ImapDeps, type NotifyPolicy } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -144,7 +145,7 @@ export class Dispatcher {
       return await definition.handle(ctx, args);
     } catch (err) {
       if (err instanceof BadCommand) throw err;
-      if (err instanceof MailboxStoreError) return { status: 'NO', code: err.code, text: bilingual(err.vi, err.en) };
+      if (err instanceof MailboxStoreError) return refusal(err.code);
       if (this.conn.closed) throw err;
       this.log.error('imap command failed', { command: definition.name, err });
       return { status: 'NO', code: 'SERVERBUG', text: bilingual('Loi may chu, vui long thu lai', 'Internal server error, try again') };

@@ -44,7 +44,7 @@ export function parseQresyncParam(t: Token | undefined): QresyncParams {
 }
 
 /** UIDs named by a client's UID set, existing or not (for VANISHED). */
-export function namedUids(sorted: number[], ranges: SeqRange[], star: number): number[] {
+function namedUids(sorted: number[], ranges: SeqRange[], star: number): number[] {
   return pick(sorted, intervals(ranges, star));
 }
 

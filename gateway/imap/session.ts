@@ -1,12 +1,8 @@
 // Per-connection state: the RFC 3501 state machine (NotAuthenticated → Authenticated ⇄ Selected →
 // Logout), who is logged in, what the client enabled, and the selected mailbox.
 
+import type { SessionUser } from '../../storage/rows.js';
 import type { SelectedMailbox } from './selected.js';
-
-export interface SessionUser {
-  email: string;
-  agencyId: string;
-}
 
 export type ImapState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 

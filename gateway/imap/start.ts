@@ -30,7 +30,7 @@ export interface ImapStartOptions {
   now: () => Date;
 }
 
-export function imapDeps(o: ImapStartOptions): ImapDeps {
+function imapDeps(o: ImapStartOptions): ImapDeps {
   const { config, storage, log, now } = o;
   const imap = config.docgate.imap;
   return {

@@ -9,12 +9,8 @@ import type { IntakeService } from '../intake/intake.js';
 import type { Logger } from '../../config/log.js';
 import { checkEnvelopeAddress } from './envelope-params.js';
 import { acceptedReply, formatReply, quarantinedReply, reasonError, SmtpError, verdictReply, violationReply } from './reply.js';
+import type { SessionUser } from '../../storage/rows.js';
 
-/** What onAuth stores as session.user. */
-export interface SessionUser {
-  email: string;
-  agencyId: string;
-}
 
 export interface SessionDeps {
   config: Config;
@@ -31,6 +27,7 @@ function smtpUtf8(session: SMTPServerSession): boolean {
   return (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
 }
 
+/** What onAuth stored as session.user. */
 function userOf(session: SMTPServerSession): SessionUser | null {
   return (session.user as SessionUser | undefined) ?? null;
 }

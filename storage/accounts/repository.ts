@@ -1,60 +1,70 @@
 // Clerk accounts and the per account+address failure counters behind the lockout.
 
-import { Op, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { AccountRow, AuthFailureRow } from '../rows.js';
+import { execute, insertRows, query, rowOf } from '../sql.js';
 
 export class AccountRepository {
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly models: Models,
+  ) {}
 
+  // Every login reads these with the name the client typed: bound queries, not finders (whose SQLite
+  // escaping inlines the value as a literal); the rest follow for one way to the database.
   async find(email: string): Promise<AccountRow | null> {
-    const row = await this.models.Account.findOne({ where: { email: email.toLowerCase() } });
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await query(this.sequelize, 'SELECT * FROM accounts WHERE email = :email', { email: email.toLowerCase() });
+    return row ? rowOf<AccountRow>(this.models.Account, row) : null;
   }
 
   async list(agencyId?: string): Promise<AccountRow[]> {
-    const rows = await this.models.Account.findAll({ where: agencyId ? { agencyId } : {}, order: [['agencyId', 'ASC'], ['email', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    const rows = agencyId
+      ? await query(this.sequelize, 'SELECT * FROM accounts WHERE agency_id = :agencyId ORDER BY agency_id ASC, email ASC', { agencyId })
+      : await query(this.sequelize, 'SELECT * FROM accounts ORDER BY agency_id ASC, email ASC', {});
+    return rows.map((r) => rowOf<AccountRow>(this.models.Account, r));
   }
 
   async count(): Promise<number> {
-    return this.models.Account.count();
+    const [row] = await query<{ n: unknown }>(this.sequelize, 'SELECT COUNT(*) AS n FROM accounts', {});
+    return Number(row.n);
   }
 
   async create(t: Transaction, input: { email: string; agencyId: string; passwordHash: string; mustChangePassword: boolean; now: Date }): Promise<AccountRow> {
-    const row = await this.models.Account.create(
-      {
-        email: input.email.toLowerCase(),
-        agencyId: input.agencyId,
-        passwordHash: input.passwordHash,
-        mustChangePassword: input.mustChangePassword,
-        disabled: false,
-        passwordChangedAt: input.mustChangePassword ? null : input.now,
-        createdAt: input.now,
-        updatedAt: input.now,
-      },
-      { transaction: t },
-    );
-    return row.get({ plain: true });
+    const account: Omit<AccountRow, 'id'> = {
+      email: input.email.toLowerCase(),
+      agencyId: input.agencyId,
+      passwordHash: input.passwordHash,
+      mustChangePassword: input.mustChangePassword,
+      disabled: false,
+      passwordChangedAt: input.mustChangePassword ? null : input.now,
+      createdAt: input.now,
+      updatedAt: input.now,
+    };
+    const [row] = await insertRows(this.sequelize, t, this.models.Account, [account], ['id']);
+    return { id: Number(row.id), ...account };
   }
 
   async setPassword(t: Transaction, email: string, passwordHash: string, mustChangePassword: boolean, now: Date): Promise<boolean> {
-    const [count] = await this.models.Account.update(
-      { passwordHash, mustChangePassword, passwordChangedAt: mustChangePassword ? null : now, updatedAt: now },
-      { where: { email: email.toLowerCase() }, transaction: t },
+    const changed = await query(
+      this.sequelize,
+      'UPDATE accounts SET password_hash = :passwordHash, must_change_password = :mustChangePassword, password_changed_at = :changedAt, updated_at = :now WHERE email = :email RETURNING id',
+      { passwordHash, mustChangePassword, changedAt: mustChangePassword ? null : now, now, email: email.toLowerCase() },
+      t,
     );
-    return count > 0;
+    return changed.length > 0;
   }
 
   async setDisabled(t: Transaction, email: string, disabled: boolean, now: Date): Promise<boolean> {
-    const [count] = await this.models.Account.update({ disabled, updatedAt: now }, { where: { email: email.toLowerCase() }, transaction: t });
-    if (!disabled) await this.models.AuthFailure.destroy({ where: { email: email.toLowerCase() }, transaction: t });
-    return count > 0;
+    const key = { email: email.toLowerCase() };
+    const changed = await query(this.sequelize, 'UPDATE accounts SET disabled = :disabled, updated_at = :now WHERE email = :email RETURNING id', { ...key, disabled, now }, t);
+    if (!disabled) await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email', key, t);
+    return changed.length > 0;
   }
 
-  async failure(email: string, remoteAddress: string): Promise<AuthFailureRow | null> {
-    const row = await this.models.AuthFailure.findOne({ where: { email: email.toLowerCase(), remoteAddress } });
-    return row ? row.get({ plain: true }) : null;
+  async failure(email: string, remoteAddress: string, t?: Transaction): Promise<AuthFailureRow | null> {
+    const [row] = await query(this.sequelize, 'SELECT * FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress', { email: email.toLowerCase(), remoteAddress }, t);
+    return row ? rowOf<AuthFailureRow>(this.models.AuthFailure, row) : null;
   }
 
   /** Counts a failed login; locks the account+address once `maxFailures` fall within `windowMs`. */
@@ -66,8 +76,7 @@ export class AccountRepository {
     limits: { maxFailures: number; windowMs: number; lockMs: number },
   ): Promise<AuthFailureRow> {
     const key = { email: email.toLowerCase(), remoteAddress };
-    const existing = await this.models.AuthFailure.findOne({ where: key, transaction: t });
-    const previous = existing?.get({ plain: true });
+    const previous = await this.failure(email, remoteAddress, t);
     const windowOpen = previous && now.getTime() - previous.windowStart.getTime() < limits.windowMs;
     const failures = windowOpen ? previous.failures + 1 : 1;
     const row: AuthFailureRow = {
@@ -76,22 +85,20 @@ export class AccountRepository {
       windowStart: windowOpen ? previous.windowStart : now,
       lockedUntil: failures >= limits.maxFailures ? new Date(now.getTime() + limits.lockMs) : (previous?.lockedUntil ?? null),
     };
-    if (existing) await this.models.AuthFailure.update(row, { where: key, transaction: t });
-    else await this.models.AuthFailure.create(row, { transaction: t });
+    if (previous) {
+      await execute(
+        this.sequelize,
+        'UPDATE auth_failures SET failures = :failures, window_start = :windowStart, locked_until = :lockedUntil WHERE email = :email AND remote_address = :remoteAddress',
+        { ...row },
+        t,
+      );
+    } else {
+      await insertRows(this.sequelize, t, this.models.AuthFailure, [row]);
+    }
     return row;
   }
 
   async clearFailures(t: Transaction, email: string, remoteAddress: string): Promise<void> {
-    await this.models.AuthFailure.destroy({ where: { email: email.toLowerCase(), remoteAddress }, transaction: t });
-  }
-
-  async purgeExpiredFailures(t: Transaction, now: Date, windowMs: number): Promise<void> {
-    await this.models.AuthFailure.destroy({
-      where: {
-        windowStart: { [Op.lt]: new Date(now.getTime() - windowMs) },
-        [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lt]: now } }],
-      },
-      transaction: t,
-    });
+    await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress', { email: email.toLowerCase(), remoteAddress }, t);
   }
 }

@@ -11,6 +11,4 @@ export const FOLDERS = {
 /** IMAP hierarchy delimiter of every folder name ("Đã vào sổ/2026"). */
 export const HIERARCHY_DELIMITER = '/';
 
-export type FolderRole = keyof typeof FOLDERS;
-
 export const SPECIAL_FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(FOLDERS).map((f) => f.name));

@@ -5,8 +5,9 @@
 // first reads that one number and, when it moved, only the rows and expunge tombstones above it.
 
 import { Lru } from '../lru.js';
-import { toNumber } from '../models.js';
+import { toDate, toNumber } from '../models.js';
 import type { ReadPool } from '../read-pool.js';
+import { parseFlags } from './flags.js';
 import type { MessageMeta } from './store.js';
 
 interface Index {
@@ -19,23 +20,10 @@ interface Index {
 const META_COLUMNS =
   'SELECT mm.uid, mm.message_id, mm.document_id, mm.flags, mm.modseq, mm.internal_date, m.size FROM mailbox_messages mm JOIN messages m ON m.id = mm.message_id WHERE mm.mailbox_id = :mailboxId';
 
-export function parseFlags(json: unknown): string[] {
-  try {
-    const value = JSON.parse(String(json));
-    return Array.isArray(value) ? value.filter((f): f is string => typeof f === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function toDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value));
-}
-
 function metaOf(r: Record<string, unknown>): MessageMeta {
   return {
     uid: toNumber(r.uid),
-    messageId: toNumber(r.message_id),
+    messageRowId: toNumber(r.message_id),
     documentId: (r.document_id as string | null) ?? null,
     flags: parseFlags(r.flags),
     modseq: toNumber(r.modseq),

@@ -1,26 +1,21 @@
-// Agency mailboxes: folders, and message rows with UIDs that are never reused (uid_next only grows).
+// Agency mailboxes on the delivery side: the standard folders, folder ids by name, and message rows
+// delivered into folders with UIDs that are never reused (storage/mailbox/uids.ts).
 
 import type { Transaction, Sequelize } from 'sequelize';
 import type { Models } from '../models.js';
-import { toNumber } from '../models.js';
-import type { MailboxRow } from '../rows.js';
+import type { DeliveredRow, MailboxRow } from '../rows.js';
 import { FOLDERS } from './folders.js';
-import { boundQuery, insertRows, runSql } from '../sql.js';
+import { execute, insertRows, query, rowOf } from '../sql.js';
+import { allocateUids } from './uids.js';
 
 export interface DeliveryInput {
   agencyId: string;
   folder: string;
-  messageId: number;
+  /** messages.id of the stored bytes. */
+  messageRowId: number;
   documentId: string | null;
   flags: string[];
   internalDate: Date;
-}
-
-export interface DeliveredRow {
-  mailboxId: number;
-  agencyId: string;
-  uid: number;
-  modseq: number;
 }
 
 export class MailboxRepository {
@@ -37,28 +32,27 @@ export class MailboxRepository {
 
   /** Creates the standard folders an agency lacks (idempotent). */
   async ensureAgencyFolders(t: Transaction, agencyId: string, now: Date): Promise<void> {
-    const existing = await this.models.Mailbox.findAll({ where: { agencyId }, transaction: t });
-    const names = new Set(existing.map((m) => m.get('name')));
+    const existing = await query<{ name: unknown }>(this.sequelize, 'SELECT name FROM mailboxes WHERE agency_id = :agencyId', { agencyId }, t);
+    const names = new Set(existing.map((m) => String(m.name)));
     let validity = Math.floor(now.getTime() / 1000);
     for (const folder of Object.values(FOLDERS)) {
       if (names.has(folder.name)) continue;
-      await this.models.Mailbox.create(
+      await insertRows(this.sequelize, t, this.models.Mailbox, [
         { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, createdAt: now },
-        { transaction: t },
-      );
+      ]);
       // The standard folders start subscribed.
-      await boundQuery(this.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name: folder.name }, { transaction: t, select: false });
+      await execute(this.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name: folder.name }, t);
     }
   }
 
   async find(agencyId: string, name: string, t?: Transaction): Promise<MailboxRow | null> {
-    const row = await this.models.Mailbox.findOne({ where: { agencyId, name }, transaction: t });
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await query(this.sequelize, 'SELECT * FROM mailboxes WHERE agency_id = :agencyId AND name = :name', { agencyId, name }, t);
+    return row ? rowOf<MailboxRow>(this.models.Mailbox, row) : null;
   }
 
   async list(agencyId: string): Promise<MailboxRow[]> {
-    const rows = await this.models.Mailbox.findAll({ where: { agencyId }, order: [['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    const rows = await query(this.sequelize, 'SELECT * FROM mailboxes WHERE agency_id = :agencyId ORDER BY id', { agencyId });
+    return rows.map((r) => rowOf<MailboxRow>(this.models.Mailbox, r));
   }
 
   private async mailboxId(t: Transaction, agencyId: string, name: string): Promise<number> {
@@ -76,18 +70,6 @@ export class MailboxRepository {
     this.idCache.clear();
   }
 
-  /** Takes `count` consecutive UIDs (the first is returned) and one new MODSEQ. */
-  async allocateUids(t: Transaction, mailboxId: number, count: number): Promise<{ uid: number; modseq: number }> {
-    const rows = await runSql(
-      this.sequelize,
-      t,
-      'UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING uid_next, highest_modseq',
-      [count, mailboxId],
-    );
-    if (rows.length !== 1) throw new Error(`mailbox ${mailboxId} vanished`);
-    return { uid: toNumber(rows[0].uid_next) - count, modseq: toNumber(rows[0].highest_modseq) };
-  }
-
   /**
    * Delivers messages into folders: the UIDs a folder needs are taken in one update (they share the
    * MODSEQ of that change, as RFC 7162 allows for one atomic change), then one multi-row INSERT.
@@ -102,15 +84,22 @@ export class MailboxRepository {
     }
     const delivered: DeliveredRow[] = new Array(inputs.length);
     for (const [mailboxId, indexes] of folders) {
-      const { uid, modseq } = await this.allocateUids(t, mailboxId, indexes.length);
-      indexes.forEach((i, k) => (delivered[i] = { mailboxId, agencyId: inputs[i].agencyId, uid: uid + k, modseq }));
+      const { firstUid, modseq } = await allocateUids(this.sequelize, t, mailboxId, indexes.length);
+      indexes.forEach((i, k) => (delivered[i] = { mailboxId, agencyId: inputs[i].agencyId, uid: firstUid + k, modseq }));
     }
     await insertRows(
       this.sequelize,
       t,
-      'mailbox_messages',
-      ['mailbox_id', 'uid', 'message_id', 'document_id', 'flags', 'modseq', 'internal_date'],
-      inputs.map((input, i) => [mailboxIds[i], delivered[i].uid, input.messageId, input.documentId, JSON.stringify(input.flags), delivered[i].modseq, input.internalDate]),
+      this.models.MailboxMessage,
+      inputs.map((input, i) => ({
+        mailboxId: mailboxIds[i],
+        uid: delivered[i].uid,
+        messageRowId: input.messageRowId,
+        documentId: input.documentId,
+        flags: JSON.stringify(input.flags),
+        modseq: delivered[i].modseq,
+        internalDate: input.internalDate,
+      })),
     );
     return delivered;
   }

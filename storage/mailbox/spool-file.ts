@@ -14,7 +14,7 @@ export interface SpooledFile {
   sha256: string;
 }
 
-export function spoolPath(spoolDir: string, kind: string): string {
+function spoolPath(spoolDir: string, kind: string): string {
   return path.join(spoolDir, `${kind}-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.eml`);
 }
 

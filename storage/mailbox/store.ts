@@ -3,7 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../policies/mime/types.js';
-import type { MailboxRow } from '../rows.js';
+import type { DeliveredRow, MailboxRow } from '../rows.js';
 
 /** A folder as IMAP sees it: the mailboxes row (name is the full '/'-separated NFC name). */
 export type MailboxInfo = Omit<MailboxRow, 'createdAt'>;
@@ -16,8 +16,8 @@ export interface MessageState {
 }
 
 export interface MessageMeta extends MessageState {
-  /** messages.id: the stored bytes. */
-  messageId: number;
+  /** messages.id: the stored bytes (not the Message-ID header). */
+  messageRowId: number;
   documentId: string | null;
   internalDate: Date;
   /** RFC822.SIZE: prefix + blob. */
@@ -56,7 +56,7 @@ export interface FlagUpdate {
 }
 
 /** A message (already an fsynced blob) to deliver into another agency's folder in the same transaction. */
-export interface PreparedMessage {
+interface PreparedMessage {
   blob: { sha256: string; size: number; syncDirs: string[] };
   structure: MimeNodeInfo | null;
   /** Top-level header block, kept in the database for IMAP (null: read from the blob). */
@@ -77,14 +77,7 @@ export interface FiledDocument {
   documentId: string;
   status: '02' | '03';
   /** The sender's notice delivery. */
-  notice: DeliveredChange;
-}
-
-export interface DeliveredChange {
-  mailboxId: number;
-  agencyId: string;
-  uid: number;
-  modseq: number;
+  notice: DeliveredRow;
 }
 
 export interface TransferResult {
@@ -110,16 +103,16 @@ export interface AppendInput {
   internalDate: Date;
 }
 
-export type StoreErrorCode = 'NONEXISTENT' | 'ALREADYEXISTS' | 'CANNOT' | 'LIMIT';
+/** Why storage refused a mailbox operation; gateway/imap/store-errors.ts turns each into a reply. */
+export type StoreErrorCode = 'no-such-mailbox' | 'no-such-target' | 'no-such-message' | 'mailbox-exists' | 'system-folder';
 
-/** A refusal the IMAP layer turns into `NO [code]`. */
+/** A refusal with a code and a detail for logs, never protocol text. */
 export class MailboxStoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,
-    readonly vi: string,
-    readonly en: string,
+    readonly detail: string,
   ) {
-    super(en);
+    super(`${code}: ${detail}`);
     this.name = 'MailboxStoreError';
   }
 }
@@ -146,9 +139,9 @@ export interface MailboxStore {
   metas(mailboxId: number, uids: number[]): Promise<MessageMeta[]>;
   counts(mailboxId: number): Promise<{ messages: number; unseen: number; deleted: number; size: number }>;
 
-  content(messageId: number): Promise<MessageContent>;
+  content(messageRowId: number): Promise<MessageContent>;
   /** Several at once (one query for those not cached). */
-  contents(messageIds: number[]): Promise<Map<number, MessageContent>>;
+  contents(messageRowIds: number[]): Promise<Map<number, MessageContent>>;
   /** Bytes [start, end) of the message as served (prefix + blob). */
   read(content: MessageContent, start: number, end: number): Promise<Buffer>;
   stream(content: MessageContent, start: number, end: number): Readable;

@@ -1,11 +1,11 @@
 // The duplicate lookup (policies/checks/duplicate.ts) as bound-parameter SQL. sequelize's finders
 // inline values as escaped literals, and its SQLite escaping turns a NUL in a submitted số ký hiệu
-// into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter (storage/sql.ts boundQuery).
+// into `SQLITE_ERROR: unrecognized token`: every value here goes to the driver as a bind parameter (storage/sql.ts query).
 
 import type { Sequelize } from 'sequelize';
 import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
 import { documentYear } from '../../policies/text/dates.js';
-import { boundQuery } from '../sql.js';
+import { query } from '../sql.js';
 
 /** The register year of a stored document, computed as the check computes the submission's (policies/checks/duplicate.ts). */
 function yearOf(signed: unknown, received: unknown, timeZone: string): number {
@@ -15,7 +15,7 @@ function yearOf(signed: unknown, received: unknown, timeZone: string): number {
 
 export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Promise<DuplicateMatch | null> {
   if (q.messageId) {
-    const rows = await boundQuery<{ id: string }>(
+    const rows = await query<{ id: string }>(
       sequelize,
       "SELECT id FROM documents WHERE rfc822_message_id = :messageId AND status = 'accepted' LIMIT 1",
       { messageId: q.messageId },
@@ -23,7 +23,7 @@ export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Pr
     if (rows[0]) return { trackingId: rows[0].id, by: 'message-id' };
   }
   if (q.documentNumber) {
-    const rows = await boundQuery<{ id: string; signed_date: string | null; received_at: unknown }>(
+    const rows = await query<{ id: string; signed_date: string | null; received_at: unknown }>(
       sequelize,
       "SELECT id, signed_date, received_at FROM documents WHERE sender_agency_id = :agency AND document_number = :number AND status = 'accepted' LIMIT 100",
       { agency: q.senderAgencyId, number: q.documentNumber.normalize('NFC') },

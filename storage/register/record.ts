@@ -4,34 +4,38 @@
 // One submission is a batch of one; the outcome is the same either way.
 
 import type { Sequelize, Transaction } from 'sequelize';
-import type { DeliveredRow, DeliveryInput, MailboxRepository } from '../mailbox/repository.js';
+import type { DeliveryInput, MailboxRepository } from '../mailbox/repository.js';
 import { FOLDERS } from '../mailbox/folders.js';
-import { toNumber } from '../models.js';
-import type { RegisterBook, RegisterEventRow, RegisterStatus } from '../rows.js';
-import { insertRows, runSql, type SqlValue } from '../sql.js';
+import { toNumber, type Models } from '../models.js';
+import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBook, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import { execute, insertRows } from '../sql.js';
 import { reserveRegisterNumbers } from './counters.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
-export const ENTRY_COLUMNS = ['agency_id', 'book', 'year', 'number', 'document_id', 'counterpart_agency_id', 'status', 'registered_at', 'note'];
-
-const MESSAGE_COLUMNS = ['blob_sha256', 'blob_size', 'prefix', 'size', 'structure', 'header', 'created_at'];
-const DOCUMENT_COLUMNS = [
-  'id', 'message_id', 'rfc822_message_id', 'sender_agency_id', 'sender_account', 'envelope_from', 'recipients', 'subject',
-  'document_number', 'signed_date', 'signer', 'document_type', 'summary', 'urgency', 'confidentiality',
-  'metadata', 'status', 'reason', 'verdict', 'signature', 'paper_copy_required', 'received_at',
-];
-const FILE_COLUMNS = ['document_id', 'position', 'part_path', 'filename', 'size', 'declared_type', 'detected_type', 'sha256', 'role'];
-const EVENT_COLUMNS = ['document_id', 'entry_id', 'agency_id', 'status', 'actor', 'note', 'at'];
-
 export interface RecordContext {
   sequelize: Sequelize;
+  models: Models;
   mailboxes: MailboxRepository;
 }
 
-export type Numbered = Omit<RecordedSubmission, 'trackingId' | 'messageId'>;
+export type Numbered = Omit<RecordedSubmission, 'trackingId' | 'messageRowId'>;
+
+type NewEntry = Omit<RegisterEntryRow, 'id'>;
+
+function entry(
+  agencyId: string,
+  book: RegisterBook,
+  number: number | null,
+  counterpartAgencyId: string | null,
+  status: RegisterStatus,
+  d: { year: number; trackingId: string; at: Date },
+  note: string | null,
+): NewEntry {
+  return { agencyId, book, year: d.year, number, documentId: d.trackingId, counterpartAgencyId, status, registeredAt: d.at, note };
+}
 
 async function insertEvents(ctx: RecordContext, t: Transaction, events: Omit<RegisterEventRow, 'id'>[]): Promise<void> {
-  await insertRows(ctx.sequelize, t, 'register_events', EVENT_COLUMNS, events.map((e) => [e.documentId, e.entryId, e.agencyId, e.status, e.actor, e.note, e.at]));
+  await insertRows(ctx.sequelize, t, ctx.models.RegisterEvent, events);
 }
 
 /**
@@ -59,15 +63,18 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
   for (const [i, id] of held.entries()) {
     if (id === undefined) continue;
     const d = docs[i];
-    await runSql(ctx.sequelize, t, 'UPDATE register_entries SET status = ?, number = ?, year = ?, registered_at = ?, note = ? WHERE id = ?', [
-      'sent', numbered[i].outgoingNumber, d.year, d.at, d.note, id,
-    ]);
+    await execute(
+      ctx.sequelize,
+      'UPDATE register_entries SET status = :status, number = :number, year = :year, registered_at = :at, note = :note WHERE id = :id',
+      { status: 'sent', number: numbered[i].outgoingNumber, year: d.year, at: d.at, note: d.note, id },
+      t,
+    );
   }
-  const rows: SqlValue[][] = docs.flatMap((d, i) => [
-    ...(held[i] === undefined ? [[d.senderAgencyId, 'outgoing', d.year, numbered[i].outgoingNumber, d.trackingId, null, 'sent', d.at, d.note]] : []),
-    ...numbered[i].incoming.map((n) => [n.agencyId, 'incoming', d.year, n.number, d.trackingId, d.senderAgencyId, '01', d.at, null]),
+  const rows: NewEntry[] = docs.flatMap((d, i) => [
+    ...(held[i] === undefined ? [entry(d.senderAgencyId, 'outgoing', numbered[i].outgoingNumber, null, 'sent', d, d.note)] : []),
+    ...numbered[i].incoming.map((n) => entry(n.agencyId, 'incoming', n.number, d.senderAgencyId, '01', d, null)),
   ]);
-  const inserted = await insertRows(ctx.sequelize, t, 'register_entries', ENTRY_COLUMNS, rows, ['id', 'agency_id', 'book', 'document_id']);
+  const inserted = await insertRows(ctx.sequelize, t, ctx.models.RegisterEntry, rows, ['id', 'agencyId', 'book', 'documentId']);
   const ids = new Map(inserted.map((r) => [`${r.document_id}\u0000${r.agency_id}\u0000${r.book}`, toNumber(r.id)]));
   const entryId = (documentId: string, agencyId: string, book: RegisterBook) => ids.get(`${documentId}\u0000${agencyId}\u0000${book}`)!;
   await insertEvents(
@@ -79,8 +86,8 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
     ]),
   );
   const deliveries: DeliveryInput[][] = docs.map((d) => [
-    ...d.recipientAgencyIds.map((agencyId) => ({ agencyId, folder: FOLDERS.inbox.name, messageId: d.messageId, documentId: d.trackingId, flags: [], internalDate: d.at })),
-    { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageId: d.messageId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
+    ...d.recipientAgencyIds.map((agencyId) => ({ agencyId, folder: FOLDERS.inbox.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: [], internalDate: d.at })),
+    { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
   ]);
   const delivered = await ctx.mailboxes.deliverMany(t, deliveries.flat());
   let at = 0;
@@ -96,16 +103,16 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
  * submissions whatever order the database returns them in; without distinct prefixes, one row at a time.
  */
 async function insertMessages(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<number[]> {
-  const row = (s: SubmissionRecord): SqlValue[] => {
+  const row = (s: SubmissionRecord): Omit<MessageRow, 'id'> => {
     const m = s.message;
-    return [m.blobSha256, m.blobSize, m.prefix, Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, m.structure, m.header, s.receivedAt];
+    return { ...m, size: Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, createdAt: s.receivedAt };
   };
   if (new Set(subs.map((s) => s.message.prefix)).size !== subs.length) {
     const ids: number[] = [];
-    for (const s of subs) ids.push(toNumber((await insertRows(ctx.sequelize, t, 'messages', MESSAGE_COLUMNS, [row(s)], ['id']))[0].id));
+    for (const s of subs) ids.push(toNumber((await insertRows(ctx.sequelize, t, ctx.models.Message, [row(s)], ['id']))[0].id));
     return ids;
   }
-  const returned = await insertRows(ctx.sequelize, t, 'messages', MESSAGE_COLUMNS, subs.map(row), ['id', 'prefix']);
+  const returned = await insertRows(ctx.sequelize, t, ctx.models.Message, subs.map(row), ['id', 'prefix']);
   const byPrefix = new Map(returned.map((r) => [String(r.prefix), toNumber(r.id)]));
   return subs.map((s) => {
     const id = byPrefix.get(s.message.prefix);
@@ -119,27 +126,37 @@ async function insertMessages(ctx: RecordContext, t: Transaction, subs: Submissi
  * deliveries (accepted) or an unnumbered outgoing entry (returned, quarantined).
  */
 export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<RecordedSubmission[]> {
-  const messageIds = await insertMessages(ctx, t, subs);
+  const messageRowIds = await insertMessages(ctx, t, subs);
   await insertRows(
     ctx.sequelize,
     t,
-    'documents',
-    DOCUMENT_COLUMNS,
-    subs.map((s, i) => {
-      const m = s.metadata;
-      return [
-        s.trackingId, messageIds[i], s.rfc822MessageId, s.senderAgencyId, s.senderAccount, s.envelopeFrom, JSON.stringify(s.envelopeRecipients), s.subject,
-        m.documentNumber, m.signedDate, m.signer, m.documentType, m.summary, m.urgency, m.confidentiality,
-        s.metadataJson, s.status, s.reason, s.verdictJson, s.signatureJson, s.paperCopyRequired, s.receivedAt,
-      ];
-    }),
+    ctx.models.Document,
+    subs.map(
+      (s, i): DocumentRow => ({
+        id: s.trackingId,
+        messageRowId: messageRowIds[i],
+        rfc822MessageId: s.rfc822MessageId,
+        senderAgencyId: s.senderAgencyId,
+        senderAccount: s.senderAccount,
+        envelopeFrom: s.envelopeFrom,
+        recipients: JSON.stringify(s.envelopeRecipients),
+        subject: s.subject,
+        ...s.metadata,
+        metadata: s.metadataJson,
+        status: s.status,
+        reason: s.reason,
+        verdict: s.verdictJson,
+        signature: s.signatureJson,
+        paperCopyRequired: s.paperCopyRequired,
+        receivedAt: s.receivedAt,
+      }),
+    ),
   );
   await insertRows(
     ctx.sequelize,
     t,
-    'document_files',
-    FILE_COLUMNS,
-    subs.flatMap((s) => s.files.map((f) => [s.trackingId, f.position, f.partPath, f.filename, f.size, f.declaredType, f.detectedType, f.sha256, f.role])),
+    ctx.models.DocumentFile,
+    subs.flatMap((s) => s.files.map((f): Omit<DocumentFileRow, 'id'> => ({ documentId: s.trackingId, ...f }))),
   );
 
   const accepted = subs.map((s, i) => ({ s, i })).filter(({ s }) => s.status === 'accepted');
@@ -148,7 +165,7 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     t,
     accepted.map(({ s, i }) => ({
       trackingId: s.trackingId,
-      messageId: messageIds[i],
+      messageRowId: messageRowIds[i],
       senderAgencyId: s.senderAgencyId,
       actor: s.senderAccount,
       recipientAgencyIds: s.recipientAgencyIds,
@@ -157,7 +174,7 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
       note: s.note,
     })),
   );
-  const results: RecordedSubmission[] = subs.map((s, i) => ({ trackingId: s.trackingId, messageId: messageIds[i], outgoingNumber: null, incoming: [], deliveries: [] }));
+  const results: RecordedSubmission[] = subs.map((s, i) => ({ trackingId: s.trackingId, messageRowId: messageRowIds[i], outgoingNumber: null, incoming: [], deliveries: [] }));
   accepted.forEach(({ i }, k) => Object.assign(results[i], numbered[k]));
 
   const unnumbered = subs.filter((s) => s.status !== 'accepted');
@@ -166,10 +183,9 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     const entries = await insertRows(
       ctx.sequelize,
       t,
-      'register_entries',
-      ENTRY_COLUMNS,
-      unnumbered.map((s) => [s.senderAgencyId, 'outgoing', s.year, null, s.trackingId, null, statusOf(s), s.receivedAt, s.note]),
-      ['id', 'document_id'],
+      ctx.models.RegisterEntry,
+      unnumbered.map((s) => entry(s.senderAgencyId, 'outgoing', null, null, statusOf(s), { year: s.year, trackingId: s.trackingId, at: s.receivedAt }, s.note)),
+      ['id', 'documentId'],
     );
     const ids = new Map(entries.map((r) => [String(r.document_id), toNumber(r.id)]));
     await insertEvents(

@@ -1,10 +1,11 @@
 // The register: documents with their files, the sender's sổ đi, each recipient's sổ đến, the events,
 // and the mailbox rows that deliver the document, all written in the caller's one transaction.
 
-import type { Sequelize, Transaction } from 'sequelize';
-import type { Models } from '../models.js';
-import type { DeliveredRow, MailboxRepository } from '../mailbox/repository.js';
-import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
+import { toNumber, type Models } from '../models.js';
+import { execute, insertRows, query, rowOf, type NamedParams } from '../sql.js';
+import type { MailboxRepository } from '../mailbox/repository.js';
+import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
 import { findDuplicate } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
@@ -32,7 +33,7 @@ export class RegisterRepository {
     private readonly models: Models,
     private readonly mailboxes: MailboxRepository,
   ) {
-    this.writer = { sequelize, mailboxes };
+    this.writer = { sequelize, models, mailboxes };
   }
 
   /** Writes one submission (see record.ts); the group commit writes many with recordMany. */
@@ -45,14 +46,13 @@ export class RegisterRepository {
   }
 
   /** Numbers one document in its books and delivers it (`heldOutgoingId`: a released held entry). */
-  async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageId'>> {
+  async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageRowId'>> {
     return (await numberAndDeliverMany(this.writer, t, [d], [heldOutgoingId]))[0];
   }
 
   /** Documents held by a `quarantine` action, oldest first. */
   async quarantined(): Promise<DocumentRow[]> {
-    const rows = await this.models.Document.findAll({ where: { status: 'quarantined' }, order: [['receivedAt', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<DocumentRow>(this.models.Document, "SELECT * FROM documents WHERE status = 'quarantined' ORDER BY received_at ASC", {});
   }
 
   /**
@@ -61,12 +61,12 @@ export class RegisterRepository {
    */
   async releaseQuarantined(t: Transaction, r: QuarantineDecision & { recipientAgencyIds: string[]; year: number }): Promise<RecordedSubmission> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
-    await this.models.Document.update({ status: 'accepted' }, { where: { id: r.trackingId }, transaction: t });
+    await execute(this.writer.sequelize, "UPDATE documents SET status = 'accepted' WHERE id = :id", { id: r.trackingId }, t);
     const numbered = await this.numberAndDeliver(
       t,
       {
         trackingId: r.trackingId,
-        messageId: doc.messageId!,
+        messageRowId: doc.messageRowId!,
         senderAgencyId: doc.senderAgencyId,
         actor: r.actor,
         recipientAgencyIds: r.recipientAgencyIds,
@@ -74,29 +74,37 @@ export class RegisterRepository {
         at: r.at,
         note: r.note ?? 'released from quarantine',
       },
-      outgoing.get('id') as number,
+      outgoing.id,
     );
-    return { trackingId: r.trackingId, messageId: doc.messageId!, ...numbered };
+    return { trackingId: r.trackingId, messageRowId: doc.messageRowId!, ...numbered };
   }
 
   /** An administrator refuses a held document: it becomes returned, unnumbered, never delivered. */
   async rejectQuarantined(t: Transaction, r: QuarantineDecision): Promise<void> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
-    await outgoing.update({ status: 'returned', note: r.note }, { transaction: t });
-    await this.models.Document.update({ status: 'returned' }, { where: { id: r.trackingId }, transaction: t });
-    await this.models.RegisterEvent.create(
-      { documentId: r.trackingId, entryId: outgoing.get('id') as number, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
-      { transaction: t },
-    );
+    await execute(this.writer.sequelize, "UPDATE register_entries SET status = 'returned', note = :note WHERE id = :id", { note: r.note, id: outgoing.id }, t);
+    await execute(this.writer.sequelize, "UPDATE documents SET status = 'returned' WHERE id = :id", { id: r.trackingId }, t);
+    await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
+      { documentId: r.trackingId, entryId: outgoing.id, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
+    ]);
   }
 
-  private async heldDocument(t: Transaction, trackingId: string) {
-    const row = await this.models.Document.findByPk(trackingId, { transaction: t });
-    const doc = row?.get({ plain: true }) as DocumentRow | undefined;
+  private async heldDocument(t: Transaction, trackingId: string): Promise<{ doc: DocumentRow; outgoing: RegisterEntryRow }> {
+    const [doc] = await this.rows<DocumentRow>(this.models.Document, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId }, t);
     if (!doc || doc.status !== 'quarantined') throw new QuarantineStateError(trackingId, doc?.status ?? null);
-    const outgoing = await this.models.RegisterEntry.findOne({ where: { documentId: trackingId, book: 'outgoing', status: 'held' }, transaction: t });
+    const [outgoing] = await this.rows<RegisterEntryRow>(
+      this.models.RegisterEntry,
+      "SELECT * FROM register_entries WHERE document_id = :trackingId AND book = 'outgoing' AND status = 'held' LIMIT 1",
+      { trackingId },
+      t,
+    );
     if (!outgoing) throw new QuarantineStateError(trackingId, doc.status);
     return { doc, outgoing };
+  }
+
+  /** Rows of a bound query, as the model's row type. */
+  private async rows<Row extends object>(model: ModelStatic<Model>, sql: string, params: NamedParams, t?: Transaction): Promise<Row[]> {
+    return (await query(this.writer.sequelize, sql, params, t)).map((r) => rowOf<Row>(model, r));
   }
 
   /** A registered (accepted) document with the same Message-ID, or the same số ký hiệu of the same agency and year. */
@@ -105,34 +113,39 @@ export class RegisterRepository {
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {
-    const row = await this.models.Document.findByPk(trackingId);
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await this.rows<DocumentRow>(this.models.Document, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId });
+    return row ?? null;
   }
 
   async entriesOf(trackingId: string): Promise<RegisterEntryRow[]> {
-    const rows = await this.models.RegisterEntry.findAll({ where: { documentId: trackingId }, order: [['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<RegisterEntryRow>(this.models.RegisterEntry, 'SELECT * FROM register_entries WHERE document_id = :trackingId ORDER BY id ASC', { trackingId });
   }
 
   async filesOf(trackingId: string): Promise<DocumentFileRow[]> {
-    const rows = await this.models.DocumentFile.findAll({ where: { documentId: trackingId }, order: [['position', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<DocumentFileRow>(this.models.DocumentFile, 'SELECT * FROM document_files WHERE document_id = :trackingId ORDER BY position ASC', { trackingId });
   }
 
   async book(agencyId: string, book: 'outgoing' | 'incoming', year: number): Promise<RegisterEntryRow[]> {
-    const rows = await this.models.RegisterEntry.findAll({ where: { agencyId, book, year }, order: [['number', 'ASC'], ['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<RegisterEntryRow>(
+      this.models.RegisterEntry,
+      'SELECT * FROM register_entries WHERE agency_id = :agencyId AND book = :book AND year = :year ORDER BY number ASC, id ASC',
+      { agencyId, book, year },
+    );
   }
 
   /** The agency's sổ đến entry for a document, if it received it. */
   async incomingEntry(agencyId: string, documentId: string, t?: Transaction): Promise<RegisterEntryRow | null> {
-    const row = await this.models.RegisterEntry.findOne({ where: { agencyId, documentId, book: 'incoming' }, transaction: t });
-    return row ? row.get({ plain: true }) : null;
+    const [row] = await query(
+      this.writer.sequelize,
+      "SELECT * FROM register_entries WHERE agency_id = :agencyId AND document_id = :documentId AND book = 'incoming' LIMIT 1",
+      { agencyId, documentId },
+      t,
+    );
+    return row ? rowOf<RegisterEntryRow>(this.models.RegisterEntry, row) : null;
   }
 
   async eventsOf(documentId: string): Promise<RegisterEventRow[]> {
-    const rows = await this.models.RegisterEvent.findAll({ where: { documentId }, order: [['id', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return this.rows<RegisterEventRow>(this.models.RegisterEvent, 'SELECT * FROM register_events WHERE document_id = :documentId ORDER BY id ASC', { documentId });
   }
 
   /**
@@ -145,14 +158,15 @@ export class RegisterRepository {
   ): Promise<RegisterEntryRow | null> {
     const entry = await this.incomingEntry(change.agencyId, change.documentId, t);
     if (!entry || !change.from.includes(entry.status)) return null;
-    await this.models.RegisterEntry.update(
-      { status: change.to, note: change.note ?? entry.note },
-      { where: { id: entry.id, status: entry.status }, transaction: t },
+    await execute(
+      this.writer.sequelize,
+      'UPDATE register_entries SET status = :to, note = :note WHERE id = :id AND status = :from',
+      { to: change.to, note: change.note ?? entry.note, id: entry.id, from: entry.status },
+      t,
     );
-    await this.models.RegisterEvent.create(
+    await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
       { documentId: change.documentId, entryId: entry.id, agencyId: change.agencyId, status: change.to, actor: change.actor, note: change.note, at: change.at },
-      { transaction: t },
-    );
+    ]);
     return { ...entry, status: change.to, note: change.note ?? entry.note };
   }
 
@@ -161,14 +175,17 @@ export class RegisterRepository {
     t: Transaction,
     notice: { documentId: string; agencyId: string; folder: string; blobSha256: string; blobSize: number; structure: string | null; header: Buffer | null; at: Date },
   ): Promise<DeliveredRow> {
-    const message = await this.models.Message.create(
-      { blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, header: notice.header, createdAt: notice.at },
-      { transaction: t },
+    const [message] = await insertRows(
+      this.writer.sequelize,
+      t,
+      this.models.Message,
+      [{ blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, header: notice.header, createdAt: notice.at }],
+      ['id'],
     );
     return this.mailboxes.deliver(t, {
       agencyId: notice.agencyId,
       folder: notice.folder,
-      messageId: message.get('id') as number,
+      messageRowId: toNumber(message.id),
       documentId: notice.documentId,
       flags: [],
       internalDate: notice.at,

@@ -1,7 +1,6 @@
 // What the register is given to record and what it answers: the boundary types of storage/register.
 
-import type { DeliveredRow } from '../mailbox/repository.js';
-import type { DocumentFileRow, DocumentRow, DocumentStatus } from '../rows.js';
+import type { DeliveredRow, DocumentFileRow, DocumentRow, DocumentStatus } from '../rows.js';
 
 export interface SubmissionRecord {
   trackingId: string;
@@ -30,7 +29,8 @@ export interface SubmissionRecord {
 
 export interface NumberingInput {
   trackingId: string;
-  messageId: number;
+  /** messages.id of the stored bytes. */
+  messageRowId: number;
   senderAgencyId: string;
   /** Who caused the entries (the submitting clerk, or an administrator releasing a held document). */
   actor: string;
@@ -42,7 +42,8 @@ export interface NumberingInput {
 
 export interface RecordedSubmission {
   trackingId: string;
-  messageId: number;
+  /** messages.id of the stored bytes. */
+  messageRowId: number;
   outgoingNumber: number | null;
   incoming: { agencyId: string; number: number }[];
   deliveries: DeliveredRow[];

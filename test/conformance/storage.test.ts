@@ -1,6 +1,7 @@
 // One storage suite, run on SQLite and on PostgreSQL: migrations, numbering without gaps or repeats when
-// several processes write at once, UIDs never reused, whole submissions or nothing, IMAP subscriptions
-// independent of mailboxes, UIDVALIDITY never repeated by any process.
+// several processes write at once, UIDs never reused, whole submissions or nothing, UIDVALIDITY never
+// repeated by any process. The MailboxStore contract (subscriptions among it) is mailbox-store.test.ts,
+// which runs on the memory store too.
 
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { openDatabase, type Database } from '../../storage/db.js';
 import { BlobStore } from '../../storage/blobs.js';
 import { ReadPool } from '../../storage/read-pool.js';
 import { SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
-import { MailboxStoreError } from '../../storage/mailbox/store.js';
 import { MIGRATIONS } from '../../storage/migrations/index.js';
 import { MailboxRepository } from '../../storage/mailbox/repository.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
@@ -160,37 +160,6 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await Promise.all(grouped)).to.deep.equal(['ok', 'failed', 'ok']);
       const numbers = (await writers[0].register.book(B, 'incoming', 2026)).map((e) => e.number);
       expect(numbers).to.deep.equal(Array.from({ length: before + 4 }, (_, k) => k + 1));
-    });
-
-    it('subscriptions are names of their own: DELETE keeps them, RENAME moves them, both processes see them', async () => {
-      const [one, two] = writers.map((w) => w.store);
-      const standard = Object.values(FOLDERS).map((f) => f.name);
-      expect(await one.subscriptions(C)).to.include.members(standard);
-      await one.create(C, 'theo-doi', new Date());
-      await one.create(C, 'theo-doi/con', new Date());
-      await one.setSubscribed(C, 'theo-doi/con', true);
-      await one.setSubscribed(C, 'theo-doi/con', true);
-      expect((await two.subscriptions(C)).filter((n) => n.startsWith('theo-doi'))).to.deep.equal(['theo-doi/con']);
-      expect(await one.subscriptions(B), 'per agency').to.not.include('theo-doi/con');
-      await two.delete(C, 'theo-doi/con');
-      expect(await one.get(C, 'theo-doi/con')).to.equal(null);
-      expect(await one.subscriptions(C), 'DELETE leaves the subscription').to.include('theo-doi/con');
-      await one.create(C, 'theo-doi/con', new Date());
-      expect(await one.subscriptions(C)).to.include('theo-doi/con');
-      await one.rename(C, 'theo-doi', 'da-xong');
-      const after = await two.subscriptions(C);
-      expect(after).to.include('da-xong/con');
-      expect(after).to.not.include('theo-doi/con');
-      await one.setSubscribed(C, 'da-xong/con', false);
-      expect(await two.subscriptions(C)).to.not.include('da-xong/con');
-      let refused: unknown = null;
-      await one.setSubscribed(C, 'khong-co', true).catch((err: unknown) => {
-        refused = err;
-      });
-      expect(refused).to.be.instanceOf(MailboxStoreError);
-      expect((refused as MailboxStoreError).code).to.equal('NONEXISTENT');
-      // Unsubscribing a name that is not subscribed, or whose mailbox is gone, is not an error.
-      await one.setSubscribed(C, 'khong-co', false);
     });
 
     it('UIDVALIDITY never repeats across processes: the high-water mark is a database row, not process memory', async () => {

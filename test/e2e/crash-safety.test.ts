@@ -111,7 +111,7 @@ describe('Crash safety (kill -9 during load)', function () {
       }
       // Every document present is whole: message, blob with the right digest, both register entries, both mailbox rows.
       for (const d of documents) {
-        const message = (await m.Message.findByPk(d.messageId!))!.get({ plain: true });
+        const message = (await m.Message.findByPk(d.messageRowId!))!.get({ plain: true });
         const blob = await storage.blobs.read(message.blobSha256);
         expect(createHash('sha256').update(blob).digest('hex')).to.equal(message.blobSha256);
         expect(blob.length).to.equal(message.blobSize);

@@ -11,7 +11,7 @@ const big = Buffer.from('PK\u0003\u0004' + 'noi dung van ban '.repeat(90_000), '
 
 async function blobPath(tg: TestGateway, trackingId: string): Promise<string> {
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
-  const message = (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageId!))!.get({ plain: true });
+  const message = (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageRowId!))!.get({ plain: true });
   return tg.gateway.storage.blobs.pathOf(message.blobSha256);
 }
 

@@ -39,7 +39,7 @@ async function composeDocument(options: { to: string[]; subject: string; docx: B
 
 export async function storedBytes(tg: TestGateway, trackingId: string): Promise<{ prefix: string; blob: Buffer }> {
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
-  const message = await tg.gateway.storage.db.models.Message.findByPk(doc!.messageId!);
+  const message = await tg.gateway.storage.db.models.Message.findByPk(doc!.messageRowId!);
   const row = message!.get({ plain: true });
   return { prefix: row.prefix, blob: await tg.gateway.storage.blobs.read(row.blobSha256) };
 }

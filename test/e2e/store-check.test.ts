@@ -22,7 +22,7 @@ function plantBlob(tg: TestGateway, text: string, ageMs: number): string {
 
 async function blobOf(tg: TestGateway, trackingId: string): Promise<string> {
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
-  return (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageId!))!.get({ plain: true }).blobSha256;
+  return (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageRowId!))!.get({ plain: true }).blobSha256;
 }
 
 describe('docgate store check and the orphan sweep', function () {

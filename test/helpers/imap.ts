@@ -56,7 +56,7 @@ export async function deliver(tg: TestGateway, options: { subject: string; text:
   const trackingId = /(DG\d{8}-[A-Z2-9]{10})/.exec(info.response)?.[1];
   if (!trackingId) throw new Error(`not accepted: ${info.response}`);
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
-  const message = (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageId!))!.get({ plain: true });
+  const message = (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageRowId!))!.get({ plain: true });
   const blob = await tg.gateway.storage.blobs.read(message.blobSha256);
   return { trackingId, submitted, served: Buffer.concat([Buffer.from(message.prefix, 'latin1'), blob]) };
 }

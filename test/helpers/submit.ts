@@ -22,7 +22,7 @@ async function documentIds(tg: TestGateway): Promise<Set<string>> {
 }
 
 export async function storedMessage(tg: TestGateway, document: DocumentRow): Promise<Buffer> {
-  const message = await tg.gateway.storage.db.models.Message.findByPk(document.messageId!);
+  const message = await tg.gateway.storage.db.models.Message.findByPk(document.messageRowId!);
   const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
   return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await tg.gateway.storage.blobs.read(row.blobSha256)]);
 }
@@ -47,7 +47,7 @@ export async function submitRaw(tg: TestGateway, raw: Buffer, from: string = AGE
   }
   const added = [...(await documentIds(tg))].filter((id) => !before.has(id));
   const document = added.length === 1 ? await tg.gateway.storage.register.findDocument(added[0]) : null;
-  return { code, response, document, stored: document?.messageId ? await storedMessage(tg, document) : null };
+  return { code, response, document, stored: document?.messageRowId ? await storedMessage(tg, document) : null };
 }
 
 /** A scratch directory for files handed to command-line tools. */

@@ -14,6 +14,7 @@ import type { Literal } from '../protocol/framer.js';
 import { BadCommand } from '../protocol/tokens.js';
 import { compressSet } from '../search/esearch.js';
 import type { AppendInput } from '../../../storage/mailbox/store.js';
+import { refusal } from '../store-errors.js';
 
 interface AppendArgs {
   flags: string[];
@@ -61,7 +62,7 @@ export const append = defineCommand({
   async handle(ctx, args) {
     const { store, events, config } = ctx.deps;
     const target = await store.get(ctx.session.user!.agencyId, args.mailbox);
-    if (!target) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'TRYCREATE');
+    if (!target) return refusal('no-such-mailbox', 'TRYCREATE');
     // Every message is checked before any is stored: MULTIAPPEND is all or nothing.
     for (const message of args.messages) {
       const literal = message.literal;

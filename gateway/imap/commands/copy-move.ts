@@ -6,13 +6,14 @@ import { bilingual, defineCommand, no, ok, type CommandContext, type Completion 
 import { mailbox, sequenceSet } from '../protocol/args.js';
 import { formatSet, type SeqRange } from '../protocol/sequence.js';
 import { resolveSet } from './resolve.js';
+import { refusal } from '../store-errors.js';
 
 async function transfer(ctx: CommandContext, set: SeqRange[], targetName: string, move: boolean): Promise<Completion> {
   const { session, deps } = ctx;
   const selected = session.selected!;
   if (move && selected.readOnly) return no(bilingual('Thu muc chi doc', 'Mailbox is read-only'), 'READ-ONLY');
   const target = await deps.store.get(session.user!.agencyId, targetName);
-  if (!target) return no(bilingual('Thu muc dich khong ton tai', 'Target mailbox does not exist'), 'TRYCREATE');
+  if (!target) return refusal('no-such-target', 'TRYCREATE');
   const uids = resolveSet(ctx, set).filter((u) => !selected.isPendingExpunge(u));
   if (uids.length === 0) return ok(move ? 'MOVE completed' : 'COPY completed');
   const metas = await deps.store.metas(selected.info.id, uids);

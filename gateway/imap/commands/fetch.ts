@@ -201,13 +201,13 @@ export const fetch = defineCommand({
         }
       }
       if (wantsFlags || seenNow.size > 0) await selected.announceKeywords(metas.flatMap((m) => m.flags), (line) => ctx.untagged(line));
-      const contents = contentNeeded ? await deps.store.contents(metas.map((m) => m.messageId)) : null;
+      const contents = contentNeeded ? await deps.store.contents(metas.map((m) => m.messageRowId)) : null;
       // Responses are written a few hundred KiB at a time, not one write per message.
       let lines: Chunk[][] = [];
       let pending = 0;
       for (const meta of metas) {
         if (!selected.seqOf(meta.uid)) continue;
-        const content = contents?.get(meta.messageId);
+        const content = contents?.get(meta.messageRowId);
         const view = content ? new MessageView(deps.store, content, deps.headers) : null;
         if (contentNeeded && !view) continue;
         const showFlags = wantsFlags || seenNow.has(meta.uid);

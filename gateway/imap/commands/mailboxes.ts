@@ -4,6 +4,7 @@
 import { FOLDERS } from '../../../storage/mailbox/folders.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { mailbox } from '../protocol/args.js';
+import { refusal } from '../store-errors.js';
 
 const MAX_NAME_BYTES = 500;
 
@@ -23,7 +24,7 @@ export const create = defineCommand({
     const name = args.mailbox.replace(/\/$/, '');
     const problem = invalidName(name);
     if (problem) return no(bilingual('Ten thu muc khong hop le', problem), 'CANNOT');
-    if (name === FOLDERS.inbox.name) return no(bilingual('Thu muc da ton tai', 'Mailbox already exists'), 'ALREADYEXISTS');
+    if (name === FOLDERS.inbox.name) return refusal('mailbox-exists');
     const agencyId = ctx.session.user!.agencyId;
     // Missing parents are created too, so LIST always shows a selectable hierarchy.
     const levels = name.split('/');

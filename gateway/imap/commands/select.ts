@@ -1,11 +1,12 @@
 // SELECT / EXAMINE (with the CONDSTORE and QRESYNC parameters, RFC 7162), CLOSE, UNSELECT (RFC 3691).
 
-import { bilingual, defineCommand, no, ok, optional, type CommandContext, type Completion } from '../command.js';
+import { bilingual, defineCommand, ok, optional, type CommandContext, type Completion } from '../command.js';
 import { returnReasonKeywords } from '../filing/reasons.js';
 import { mailbox, type Cursor } from '../protocol/args.js';
 import { BadCommand } from '../protocol/tokens.js';
 import { SelectedMailbox } from '../selected.js';
 import { parseQresyncParam, resync, type QresyncParams } from '../qresync.js';
+import { refusal } from '../store-errors.js';
 
 type SelectParam = 'CONDSTORE' | QresyncParams;
 
@@ -34,7 +35,7 @@ async function open(ctx: CommandContext, name: string, params: SelectParam[] | u
   // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
   session.deselect();
   const info = await deps.store.get(session.user!.agencyId, name);
-  if (!info) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'NONEXISTENT');
+  if (!info) return refusal('no-such-mailbox');
   if (params?.includes('CONDSTORE')) session.condstore = true;
   const states = await deps.store.states(info.id);
   // EXAMINE shows the same \Recent messages SELECT would, but leaves them for a read-write session to claim.

@@ -1,10 +1,11 @@
 // STATUS (RFC 3501 6.3.10) with HIGHESTMODSEQ (RFC 7162) and SIZE (RFC 8438).
 
 import type { MailboxInfo } from '../../../storage/mailbox/store.js';
-import { bilingual, defineCommand, no, ok, type CommandContext } from '../command.js';
+import { defineCommand, ok, type CommandContext } from '../command.js';
 import { mailbox, type Cursor } from '../protocol/args.js';
 import { mailboxValue } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
+import { refusal } from '../store-errors.js';
 
 const ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE', 'DELETED']);
 
@@ -47,7 +48,7 @@ export const status = defineCommand({
   async handle(ctx, args) {
     const { store } = ctx.deps;
     const info = await store.get(ctx.session.user!.agencyId, args.mailbox);
-    if (!info) return no(bilingual('Thu muc khong ton tai', 'No such mailbox'), 'NONEXISTENT');
+    if (!info) return refusal('no-such-mailbox');
     const values = await statusValues(ctx, info, args.items);
     await ctx.untagged(['STATUS ', ...mailboxValue(info.name, ctx.session.utf8), ` (${values.join(' ')})`]);
     return ok('STATUS completed');

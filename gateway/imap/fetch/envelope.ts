@@ -18,7 +18,7 @@ function address(a: Parsed, routes: Map<string, string>): SExp {
   return [bytes(a.name), bytes(routes.get(a.address ?? '')), bytes(mailbox) ?? str(''), host === null ? null : bytes(host) ?? str('')];
 }
 
-export function addressList(value: string | null): SExp {
+function addressList(value: string | null): SExp {
   if (value === null || value.trim() === '') return null;
   // addressparser drops an obsolete source route (<@route:user@host>, RFC 5322 4.4): keep it aside for
   // the envelope's adl field. Bounded: the header value is already size-limited, the regex is linear.

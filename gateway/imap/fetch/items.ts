@@ -3,7 +3,7 @@
 import { BadCommand, type Token } from '../protocol/tokens.js';
 import { parseBinaryItem, type BinaryItem } from './binary.js';
 
-export type SectionKind = '' | 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME';
+type SectionKind = '' | 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME';
 
 export interface SectionSpec {
   part: number[];
@@ -27,7 +27,7 @@ const MACROS: Record<string, string[]> = {
 };
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]{1,200}$/;
 
-export function parseSection(tokens: Token[]): SectionSpec {
+function parseSection(tokens: Token[]): SectionSpec {
   if (tokens.length === 0) return { part: [], kind: '', fields: [], label: '' };
   const head = tokens[0];
   if (head.type !== 'atom' || head.section) throw new BadCommand('Invalid section');
@@ -72,8 +72,8 @@ function item(t: Token): FetchItem {
   return { kind: name } as FetchItem;
 }
 
-export const MAX_HEADER_FIELDS = 200;
-export const MAX_FETCH_ITEMS = 100;
+const MAX_HEADER_FIELDS = 200;
+const MAX_FETCH_ITEMS = 100;
 
 export function parseFetchItems(t: Token): FetchItem[] {
   if (t.type === 'atom' && !t.section && MACROS[t.value.toUpperCase()]) return MACROS[t.value.toUpperCase()].map((k) => ({ kind: k }) as FetchItem);

@@ -7,7 +7,6 @@ import { stringValue, type Chunk } from '../protocol/response.js';
 export type SExp = null | number | { str: string | Buffer } | { raw: string } | { adjacent: SExp[] } | SExp[];
 
 export const str = (value: string | Buffer | null | undefined): SExp => (value === null || value === undefined ? null : { str: value });
-export const raw = (text: string): SExp => ({ raw: text });
 
 export function render(value: SExp, out: Chunk[] = []): Chunk[] {
   if (value === null) out.push('NIL');

@@ -31,7 +31,7 @@ export interface FilingDeps {
 /** The folder or any folder below it ("Đã vào sổ/2026", Thunderbird's per-year archive folders). */
 const within = (name: string, folder: string): boolean => name === folder || name.startsWith(`${folder}${HIERARCHY_DELIMITER}`);
 
-export function filingStatus(target: MailboxInfo): '02' | '03' | null {
+function filingStatus(target: MailboxInfo): '02' | '03' | null {
   if (within(target.name, FOLDERS.registered.name)) return '03';
   if (within(target.name, FOLDERS.returned.name)) return '02';
   return null;

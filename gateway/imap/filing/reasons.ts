@@ -8,7 +8,7 @@ export interface ReturnReason {
   en: string;
 }
 
-export const RETURN_REASONS: readonly ReturnReason[] = [
+const RETURN_REASONS: readonly ReturnReason[] = [
   { keyword: '$TraLai-SaiNoiNhan', vi: 'Gửi nhầm nơi nhận, văn bản không gửi cho cơ quan này', en: 'Sent to the wrong agency' },
   { keyword: '$TraLai-SaiTheThuc', vi: 'Sai thể thức, kỹ thuật trình bày văn bản', en: 'Wrong form or presentation of the document' },
   { keyword: '$TraLai-ThieuTep', vi: 'Thiếu tệp văn bản hoặc tệp đính kèm không mở được', en: 'A document file is missing or cannot be opened' },

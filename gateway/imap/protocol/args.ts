@@ -58,13 +58,6 @@ export function astring(c: Cursor, what = 'string'): string {
   throw new BadCommand(`Expected ${what}`);
 }
 
-export function astringBytes(c: Cursor, what = 'string'): Buffer {
-  const t = c.next(what);
-  if (t.type === 'string') return t.bytes;
-  if (t.type === 'atom' && !t.section) return Buffer.from(t.value, 'latin1');
-  throw new BadCommand(`Expected ${what}`);
-}
-
 export function number(c: Cursor, what = 'number', options: { nonZero?: boolean; max?: number } = {}): number {
   const text = atom(c, what);
   if (!/^\d{1,20}$/.test(text)) throw new BadCommand(`Expected ${what}`);
@@ -93,7 +86,7 @@ export function mailbox(c: Cursor, ctx: ParseContext): string {
   return mailboxFromWire(raw, ctx);
 }
 
-export const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
+const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
 const SYSTEM_BY_KEY = new Map(SYSTEM_FLAGS.map((f) => [f.toLowerCase(), f]));
 const KEYWORD = /^[!#$&'+,\-.0-9:;<=>?@A-Z^_`a-z|~]{1,128}$/;
 

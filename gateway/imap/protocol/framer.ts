@@ -36,7 +36,7 @@ export interface FramerHooks {
 
 const LITERAL_AT_END = /(~?)\{(\d{1,20})(\+?)\}$/;
 /** MULTIAPPEND (RFC 3502): messages per APPEND, so one command cannot pile literals up in the spool. */
-export const MAX_APPEND_MESSAGES = 64;
+const MAX_APPEND_MESSAGES = 64;
 const TAG_AND_COMMAND = /^([^\s(){%*"\\\]]+) +(?:UID +)?([A-Za-z]+)/i;
 
 export class CommandFramer {

@@ -19,10 +19,6 @@ export function stringValue(value: string | Buffer): Chunk[] {
   return [`{${bytes.length}}\r\n`, bytes];
 }
 
-export function nstring(value: string | Buffer | null | undefined): Chunk[] {
-  return value === null || value === undefined ? ['NIL'] : stringValue(value);
-}
-
 /** A mailbox name on the wire: modified UTF-7, or UTF-8 once UTF8=ACCEPT is enabled. */
 export function mailboxValue(name: string, utf8: boolean): Chunk[] {
   const wire = utf8 ? name : encodeMailboxName(name);
@@ -34,8 +30,4 @@ export function mailboxValue(name: string, utf8: boolean): Chunk[] {
 
 export function literalStream(size: number, open: () => Readable): Chunk[] {
   return [`{${size}}\r\n`, { size, open }];
-}
-
-export function chunkText(chunks: Chunk[]): string {
-  return chunks.map((c) => (typeof c === 'string' ? c : Buffer.isBuffer(c) ? c.toString('latin1') : `<${c.size} bytes>`)).join('');
 }

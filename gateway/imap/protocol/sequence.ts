@@ -3,7 +3,7 @@
 
 import { BadCommand } from './tokens.js';
 
-export type SeqNumber = number | '*';
+type SeqNumber = number | '*';
 export interface SeqRange {
   start: SeqNumber;
   end: SeqNumber;

@@ -19,7 +19,7 @@ import { decodeHeaderText } from '../header-text.js';
 const MAX_TEXT_PART = 4 * 1024 * 1024;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-export function fold(text: string): string {
+function fold(text: string): string {
   return text.normalize('NFC').toLowerCase();
 }
 
@@ -123,7 +123,7 @@ class Lazy {
       return values;
     };
     const cache = this.subject.fieldCache;
-    const values = cache ? await cache.load(this.subject.meta.messageId, key, decode) : await decode();
+    const values = cache ? await cache.load(this.subject.meta.messageRowId, key, decode) : await decode();
     this.decoded.set(key, values);
     return values;
   }
@@ -267,14 +267,14 @@ export function matchesCached(key: SearchKey, s: SearchSubject, env: SearchEnv):
       return r === undefined ? undefined : !r;
     }
     case 'header': {
-      const values = s.fieldCache?.get(s.meta.messageId, key.field);
+      const values = s.fieldCache?.get(s.meta.messageRowId, key.field);
       if (!values) return undefined;
       const needle = fold(key.value);
       return values.some((value) => value.includes(needle));
     }
     case 'date': {
       if (key.field === 'internal') return compareDay(localDay(s.meta.internalDate, env), key.cmp, dayNumber(key.day));
-      const values = s.fieldCache?.get(s.meta.messageId, 'date');
+      const values = s.fieldCache?.get(s.meta.messageRowId, 'date');
       if (!values) return undefined;
       return compareDay(sentDay(values[0] ?? null), key.cmp, dayNumber(key.day));
     }

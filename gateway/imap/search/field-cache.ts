@@ -12,20 +12,20 @@ export class DecodedFieldCache {
     this.messages = new Lru(maxMessages);
   }
 
-  get(messageId: number, key: string): string[] | undefined {
-    return this.messages.get(messageId)?.get(key);
+  get(messageRowId: number, key: string): string[] | undefined {
+    return this.messages.get(messageRowId)?.get(key);
   }
 
   /** The cached values, or those `load` produces (once, however many sessions ask at the same time). */
-  async load(messageId: number, key: string, load: () => Promise<string[]>): Promise<string[]> {
-    const hit = this.get(messageId, key);
+  async load(messageRowId: number, key: string, load: () => Promise<string[]>): Promise<string[]> {
+    const hit = this.get(messageRowId, key);
     if (hit) return hit;
-    const id = `${messageId}\u0000${key}`;
+    const id = `${messageRowId}\u0000${key}`;
     let pending = this.loading.get(id);
     if (!pending) {
       pending = load()
         .then((values) => {
-          this.set(messageId, key, values);
+          this.set(messageRowId, key, values);
           return values;
         })
         .finally(() => this.loading.delete(id));
@@ -34,11 +34,11 @@ export class DecodedFieldCache {
     return pending;
   }
 
-  set(messageId: number, key: string, values: string[]): void {
-    let fields = this.messages.get(messageId);
+  set(messageRowId: number, key: string, values: string[]): void {
+    let fields = this.messages.get(messageRowId);
     if (!fields) {
       fields = new Map();
-      this.messages.set(messageId, fields);
+      this.messages.set(messageRowId, fields);
     }
     fields.set(key, values);
   }

@@ -48,7 +48,7 @@ const DATE_KEYS: Record<string, ['internal' | 'sent', 'before' | 'on' | 'since']
 const HEADER_KEYS = new Set(['BCC', 'CC', 'FROM', 'SUBJECT', 'TO']);
 const MAX_DEPTH = 32;
 /** Keys per SEARCH: each one is evaluated per message, so "OR a OR b ..." x thousands is CPU per message. */
-export const MAX_SEARCH_KEYS = 256;
+const MAX_SEARCH_KEYS = 256;
 let keyCount = 0;
 
 function text(c: Cursor, what: string): string {

@@ -25,7 +25,7 @@ export async function runSearch(ctx: CommandContext, key: SearchKey): Promise<Fo
   for (let i = 0; i < uids.length; i += BATCH) {
     const metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
     let contents: Promise<Map<number, MessageContent>> | null = null;
-    const loadContents = () => (contents ??= deps.store.contents(metas.map((m) => m.messageId)));
+    const loadContents = () => (contents ??= deps.store.contents(metas.map((m) => m.messageRowId)));
     for (const meta of metas) {
       const seq = selected.seqOf(meta.uid);
       if (!seq) continue;
@@ -35,7 +35,7 @@ export async function runSearch(ctx: CommandContext, key: SearchKey): Promise<Fo
         recent: selected.recent.has(meta.uid),
         fieldCache: deps.fields,
         view: async () => {
-          const content = (await loadContents()).get(meta.messageId);
+          const content = (await loadContents()).get(meta.messageRowId);
           return content ? new MessageView(deps.store, content, deps.headers) : null;
         },
       };
