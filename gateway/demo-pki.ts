@@ -53,7 +53,7 @@ interface Ca {
 /** The demo CA, made on first use; kept across starts so certificates already imported stay trusted. */
 export function ensureDemoCa(paths: DemoPkiPaths, now: Date): { ca: Ca; created: boolean } {
   if (existsSync(paths.caCert) && existsSync(paths.caKey)) {
-    return { ca: { cert: pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), key: pki.privateKeyFromPem(readFileSync(paths.caKey, 'utf8')) as forge.pki.rsa.PrivateKey }, created: false };
+    return { ca: { cert: pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), key: pki.privateKeyFromPem(readFileSync(paths.caKey, 'utf8')) }, created: false };
   }
   const keys = pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const cert = pki.createCertificate();
@@ -73,7 +73,7 @@ export function ensureDemoCa(paths: DemoPkiPaths, now: Date): { ca: Ca; created:
   writePrivate(paths.caKey, pki.privateKeyToPem(keys.privateKey));
   mkdirSync(path.dirname(paths.caCert), { recursive: true, mode: 0o700 });
   writeFileSync(paths.caCert, pki.certificateToPem(cert), { mode: 0o644 });
-  return { ca: { cert, key: keys.privateKey as forge.pki.rsa.PrivateKey }, created: true };
+  return { ca: { cert, key: keys.privateKey }, created: true };
 }
 
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';

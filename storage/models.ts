@@ -75,7 +75,7 @@ export function defineModels(sequelize: Sequelize): Models {
         updatedAt: date(),
       },
       opts('accounts'),
-    ) as Models['Account'],
+    ),
     AuthFailure: sequelize.define(
       'AuthFailure',
       {
@@ -86,7 +86,7 @@ export function defineModels(sequelize: Sequelize): Models {
         lockedUntil: date(true),
       },
       opts('auth_failures'),
-    ) as Models['AuthFailure'],
+    ),
     Message: sequelize.define(
       'Message',
       {
@@ -100,7 +100,7 @@ export function defineModels(sequelize: Sequelize): Models {
         createdAt: date(),
       },
       opts('messages'),
-    ) as Models['Message'],
+    ),
     Document: sequelize.define(
       'Document',
       {
@@ -128,7 +128,7 @@ export function defineModels(sequelize: Sequelize): Models {
         receivedAt: date(),
       },
       opts('documents'),
-    ) as Models['Document'],
+    ),
     DocumentFile: sequelize.define(
       'DocumentFile',
       {
@@ -144,7 +144,7 @@ export function defineModels(sequelize: Sequelize): Models {
         role: str(false),
       },
       opts('document_files'),
-    ) as Models['DocumentFile'],
+    ),
     RegisterEntry: sequelize.define(
       'RegisterEntry',
       {
@@ -160,7 +160,7 @@ export function defineModels(sequelize: Sequelize): Models {
         note: text(),
       },
       opts('register_entries'),
-    ) as Models['RegisterEntry'],
+    ),
     RegisterEvent: sequelize.define(
       'RegisterEvent',
       {
@@ -174,7 +174,7 @@ export function defineModels(sequelize: Sequelize): Models {
         at: date(),
       },
       opts('register_events'),
-    ) as Models['RegisterEvent'],
+    ),
     Mailbox: sequelize.define(
       'Mailbox',
       {
@@ -188,7 +188,7 @@ export function defineModels(sequelize: Sequelize): Models {
         createdAt: date(),
       },
       opts('mailboxes'),
-    ) as Models['Mailbox'],
+    ),
     MailboxMessage: sequelize.define(
       'MailboxMessage',
       {
@@ -202,11 +202,11 @@ export function defineModels(sequelize: Sequelize): Models {
         internalDate: date(),
       },
       opts('mailbox_messages'),
-    ) as Models['MailboxMessage'],
+    ),
     MailboxExpunge: sequelize.define(
       'MailboxExpunge',
       { id: pk(), mailboxId: int(), uid: bigint('uid'), modseq: bigint('modseq') },
       opts('mailbox_expunges'),
-    ) as Models['MailboxExpunge'],
+    ),
   };
 }

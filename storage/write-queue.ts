@@ -52,7 +52,7 @@ export class WriteQueue {
   submit<T>(task: WriteTask<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('write queue is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ task, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ task, resolve: resolve, reject });
       if (!this.running) void this.drain();
     });
   }

@@ -129,7 +129,7 @@ describe('policy over SMTP: content, metadata, classification', function () {
     const r = await registered(tg, warned.messageId);
     expect(r!.doc.paperCopyRequired).to.equal(true);
     const message = await tg.gateway.storage.db.models.Message.findByPk(r!.doc.messageRowId!);
-    expect(message!.get('prefix') as string).to.contain('X-Docgate-Warning: paper-copy-required\r\n');
+    expect(message!.get('prefix')).to.contain('X-Docgate-Warning: paper-copy-required\r\n');
     const plain = await submit(tg, { text: form('81/QĐ-UBND', { 'Trích yếu': 'V/v tổ chức hội nghị trực tuyến' }), attachments: [pdf()] });
     await expectAccepted(tg, plain);
     expect((await registered(tg, plain.messageId))!.doc.paperCopyRequired).to.equal(false);
