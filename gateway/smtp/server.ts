@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../../config/load.js';
 import type { Listener } from '../../config/schema.js';
 import type { Logger } from '../log.js';
-import type { TlsMaterial } from '../tls.js';
+import { TLS_PROFILE, type TlsMaterial } from '../tls.js';
 import { patchSmtpServer } from './patches.js';
 import { formatReply } from './reply.js';
 import type { SmtpSessionHandlers } from './session.js';
@@ -24,7 +24,7 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
     secure: listener.tls === 'implicit',
     key: tls.key,
     cert: tls.cert,
-    minVersion: 'TLSv1.2',
+    ...TLS_PROFILE,
     name: config.docgate.hostname,
     banner: smtp.banner,
     size: smtp.maxMessageSize,
