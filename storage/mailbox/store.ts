@@ -106,6 +106,8 @@ export interface AppendInput {
   size: number;
   structure: MimeNodeInfo | null;
   header: Buffer | null;
+  /** docgate's trace lines served before the blob (ASCII, CRLF-terminated); none when absent. */
+  prefix?: string;
   flags: string[];
   internalDate: Date;
 }
