@@ -64,6 +64,8 @@ export interface InboundMessage extends SubmissionFacts {
   from: MailAddress[];
   /** Number of From header fields (RFC 5322 allows exactly one). */
   fromFieldCount: number;
+  /** The Sender header field's addresses (RFC 5322 3.6.2), with their display names. */
+  senderHeader: MailAddress[];
   subject: string | null;
   messageId: string | null;
   date: string | null;
@@ -204,6 +206,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     headers,
     from: fromValues.flatMap((value) => parseAddressList(value)),
     fromFieldCount: fromValues.length,
+    senderHeader: headerValues(headers, 'sender').flatMap((value) => parseAddressList(value)),
     subject,
     messageId: headerValue(headers, 'message-id')?.trim() ?? null,
     date: headerValue(headers, 'date'),
