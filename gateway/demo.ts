@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Storage } from '../storage/index.js';
-import { generatePassword, hashPassword } from '../storage/accounts/password.js';
+import { hashPassword } from '../storage/accounts/password.js';
+import { generateAcceptablePassword } from '../storage/accounts/password-rules.js';
 import type { Logger } from './log.js';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
@@ -26,7 +27,7 @@ export async function seedDemoAccounts(config: Config, storage: Storage, log: Lo
   ];
   for (const agency of config.agencies) {
     const email = agency.addresses[0] ?? `vanthu@${agency.domain}`;
-    const password = generatePassword();
+    const password = generateAcceptablePassword(email, config.docgate.auth.minPasswordLength);
     const passwordHash = await hashPassword(password);
     await storage.writes.run((t) => storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: false, now: now() }));
     lines.push(`${email}\t${password}\t${agency.id}\t${agency.name}`);

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { silentLogger } from '../../gateway/log.js';
-import { checkPasswordRules, generatePassword, hashPassword } from '../../storage/accounts/password.js';
+import { hashPassword } from '../../storage/accounts/password.js';
+import { checkNewPassword, generateAcceptablePassword } from '../../storage/accounts/password-rules.js';
 import { openStorage, type Storage } from '../../storage/index.js';
 import { CliError, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';
 
@@ -24,8 +25,9 @@ async function passwordFromStdin(): Promise<string> {
   return first;
 }
 
-function validatePassword(config: Config, email: string, password: string): void {
-  const problem = checkPasswordRules(email, password, config.docgate.auth.minPasswordLength);
+/** The shared rule set (storage/accounts/password-rules.ts); `currentHash` refuses keeping the same password. */
+async function validatePassword(config: Config, email: string, password: string, currentHash: string | null = null): Promise<void> {
+  const problem = await checkNewPassword({ email, password, minLength: config.docgate.auth.minPasswordLength, currentHash });
   if (problem) throw new CliError(`Mật khẩu không hợp lệ: ${problem.vi} / Password refused: ${problem.en}`, 2);
 }
 
@@ -54,8 +56,8 @@ export function registerAccountCommands(program: Command): void {
         throw new CliError(`${email} không phải địa chỉ của ${agency.id} / ${email} is not an address of ${agency.id}`, 2);
       }
       const generated = !opts.passwordStdin;
-      const password = generated ? generatePassword() : await passwordFromStdin();
-      validatePassword(config, email, password);
+      const password = generated ? generateAcceptablePassword(email, config.docgate.auth.minPasswordLength) : await passwordFromStdin();
+      await validatePassword(config, email, password);
       const passwordHash = await hashPassword(password);
       await withStorage(config, async (storage) => {
         if (await storage.accounts.find(email)) throw new CliError(`Tài khoản đã tồn tại: ${email} / Account already exists: ${email}`);
@@ -78,13 +80,14 @@ export function registerAccountCommands(program: Command): void {
         throw new CliError('Dùng --password-stdin (mật khẩu mới) hoặc --temporary / Use --password-stdin (new password) or --temporary', 2);
       }
       const generated = !opts.passwordStdin;
-      const password = generated ? generatePassword() : await passwordFromStdin();
-      validatePassword(config, email, password);
-      const passwordHash = await hashPassword(password);
+      const password = generated ? generateAcceptablePassword(email, config.docgate.auth.minPasswordLength) : await passwordFromStdin();
       const mustChange = Boolean(opts.temporary);
       await withStorage(config, async (storage) => {
         const existing = await storage.accounts.find(email);
         if (!existing) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
+        // The current (or temporary) password is compared with the stored hash: "changing" to it is no change.
+        await validatePassword(config, email, password, existing.passwordHash);
+        const passwordHash = await hashPassword(password);
         await storage.writes.run((t) => storage.accounts.setPassword(t, email, passwordHash, mustChange, new Date()));
       });
       say(`Đã đổi mật khẩu cho ${email}`, `Password changed for ${email}`);
