@@ -17,7 +17,7 @@ import type {
 export type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
 
 export interface Models {
-  Account: RowModel<AccountRow, 'id' | 'passwordChangedAt'>;
+  Account: RowModel<AccountRow, 'id' | 'passwordChangedAt' | 'removedAt'>;
   AuthFailure: RowModel<AuthFailureRow>;
   Message: RowModel<MessageRow, 'id' | 'header'>;
   Document: RowModel<DocumentRow>;
@@ -64,6 +64,7 @@ export function defineModels(sequelize: Sequelize): Models {
         mustChangePassword: bool(),
         disabled: bool(),
         passwordChangedAt: date(true),
+        removedAt: date(true),
         createdAt: date(),
         updatedAt: date(),
       },

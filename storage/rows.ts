@@ -8,6 +8,8 @@ export interface AccountRow {
   mustChangePassword: boolean;
   disabled: boolean;
   passwordChangedAt: Date | null;
+  /** Set by `docgate account remove`: disabled for good, rows kept. */
+  removedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,8 +1,18 @@
-// Clerk accounts and the per account+address failure counters behind the lockout.
+// Clerk accounts and the failure counters behind the lockout: per account+address, and per address
+// across all accounts (the row whose email is ANY_ACCOUNT), against password spraying.
 
 import { Op, type Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { AccountRow, AuthFailureRow } from '../rows.js';
+
+/** The auth_failures email of an address's budget across accounts (never a valid address). */
+export const ANY_ACCOUNT = '*';
+
+export interface ActiveLock {
+  email: string;
+  remoteAddress: string;
+  lockedUntil: Date;
+}
 
 export class AccountRepository {
   constructor(private readonly models: Models) {}
@@ -46,6 +56,19 @@ export class AccountRepository {
     return count > 0;
   }
 
+  /** Disables the account for good (`account remove`): it can never log in, its rows and history stay. */
+  async remove(t: Transaction, email: string, now: Date): Promise<boolean> {
+    const [count] = await this.models.Account.update({ disabled: true, removedAt: now, updatedAt: now }, { where: { email: email.toLowerCase() }, transaction: t });
+    await this.models.AuthFailure.destroy({ where: { email: email.toLowerCase() }, transaction: t });
+    return count > 0;
+  }
+
+  /** Temporary locks still in force (failed logins), per account+address and per address (ANY_ACCOUNT). */
+  async activeLocks(now: Date): Promise<ActiveLock[]> {
+    const rows = await this.models.AuthFailure.findAll({ where: { lockedUntil: { [Op.gt]: now } }, order: [['lockedUntil', 'DESC']] });
+    return rows.map((r) => r.get({ plain: true })).map((r) => ({ email: r.email, remoteAddress: r.remoteAddress, lockedUntil: r.lockedUntil! }));
+  }
+
   async setDisabled(t: Transaction, email: string, disabled: boolean, now: Date): Promise<boolean> {
     const [count] = await this.models.Account.update({ disabled, updatedAt: now }, { where: { email: email.toLowerCase() }, transaction: t });
     if (!disabled) await this.models.AuthFailure.destroy({ where: { email: email.toLowerCase() }, transaction: t });
@@ -74,11 +97,22 @@ export class AccountRepository {
       ...key,
       failures,
       windowStart: windowOpen ? previous.windowStart : now,
-      lockedUntil: failures >= limits.maxFailures ? new Date(now.getTime() + limits.lockMs) : (previous?.lockedUntil ?? null),
+      // An expired lock is not carried on: it ended (and was logged as ended) when it expired.
+      lockedUntil:
+        failures >= limits.maxFailures
+          ? new Date(now.getTime() + limits.lockMs)
+          : previous?.lockedUntil && previous.lockedUntil.getTime() > now.getTime()
+            ? previous.lockedUntil
+            : null,
     };
     if (existing) await this.models.AuthFailure.update(row, { where: key, transaction: t });
     else await this.models.AuthFailure.create(row, { transaction: t });
     return row;
+  }
+
+  /** Ends an expired temporary lock; the failure count stays for its window. */
+  async endLock(t: Transaction, email: string, remoteAddress: string): Promise<void> {
+    await this.models.AuthFailure.update({ lockedUntil: null }, { where: { email: email.toLowerCase(), remoteAddress }, transaction: t });
   }
 
   async clearFailures(t: Transaction, email: string, remoteAddress: string): Promise<void> {
