@@ -19,7 +19,7 @@ export type RowModel<Row extends object, Auto extends keyof Row = never> = Model
 export interface Models {
   Account: RowModel<AccountRow, 'id' | 'passwordChangedAt' | 'removedAt'>;
   AuthFailure: RowModel<AuthFailureRow>;
-  Message: RowModel<MessageRow, 'id' | 'header'>;
+  Message: RowModel<MessageRow, 'id' | 'header' | 'origin'>;
   Document: RowModel<DocumentRow>;
   DocumentFile: RowModel<DocumentFileRow, 'id'>;
   RegisterEntry: RowModel<RegisterEntryRow, 'id'>;
@@ -91,6 +91,7 @@ export function defineModels(sequelize: Sequelize): Models {
         size: bigint('size'),
         structure: text(),
         header: { type: DataTypes.BLOB, allowNull: true },
+        origin: str(),
         createdAt: date(),
       },
       opts('messages'),

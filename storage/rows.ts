@@ -34,8 +34,12 @@ export interface MessageRow {
   structure: string | null;
   /** The blob's top-level header block (blank line included), or null when not kept. */
   header: Buffer | null;
+  /** NULL: delivered by docgate; 'client-append': a clerk's IMAP APPEND (a client copy, never verified). */
+  origin: MessageOrigin | null;
   createdAt: Date;
 }
+
+export type MessageOrigin = 'client-append';
 
 export type DocumentStatus = 'accepted' | 'returned' | 'quarantined';
 

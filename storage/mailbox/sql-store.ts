@@ -517,8 +517,9 @@ export class SqlMailboxStore implements MailboxStore {
             {
               blobSha256: input.sha256,
               blobSize: input.size,
-              prefix: input.prefix ?? '',
-              size: Buffer.byteLength(input.prefix ?? '', 'latin1') + input.size,
+              prefix: '',
+              size: input.size,
+              origin: input.origin ?? null,
               structure: input.structure ? JSON.stringify(input.structure) : null,
               header: input.header,
               createdAt: input.internalDate,

@@ -3,7 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../gateway/intake/mime/types.js';
-import type { MailboxRow } from '../rows.js';
+import type { MailboxRow, MessageOrigin } from '../rows.js';
 
 /** A folder as IMAP sees it: the mailboxes row (name is the full '/'-separated NFC name). */
 export type MailboxInfo = Omit<MailboxRow, 'createdAt'>;
@@ -106,8 +106,8 @@ export interface AppendInput {
   size: number;
   structure: MimeNodeInfo | null;
   header: Buffer | null;
-  /** docgate's trace lines served before the blob (ASCII, CRLF-terminated); none when absent. */
-  prefix?: string;
+  /** Where the bytes came from (messages.origin); IMAP APPEND stores 'client-append'. */
+  origin?: MessageOrigin;
   flags: string[];
   internalDate: Date;
 }

@@ -1,10 +1,11 @@
 // A hostile clerk over IMAP: APPEND cannot plant anything into INBOX or Thông báo (delivery-only
-// folders), any other copy keeps no forged X-Docgate-* field and is marked as a client copy, and
+// folders), any other copy keeps no forged X-Docgate-* field and is recorded as a client copy
+// (messages.origin) while its bytes stay the client's, and
 // CREATE/RENAME refuse '.' and '..' levels.
 
 import { expect } from 'chai';
 import { encodeMailboxName } from '../../gateway/imap/protocol/mutf7.js';
-import { CLIENT_APPEND_PREFIX } from '../../gateway/imap/commands/append-policy.js';
+import { AGENCIES } from '../helpers/env.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { EICAR } from '../helpers/clamd.js';
 import { CLERKS, literalAfter, loggedIn, startImapGateway } from '../helpers/imap.js';
@@ -79,7 +80,7 @@ describe('IMAP security: APPEND cannot forge trust, mailbox names cannot climb',
     }
   });
 
-  it('stores APPEND into Văn bản đi and other folders as a client copy: X-Docgate-* renamed as at SMTP intake, origin marked', async function () {
+  it('stores APPEND into Văn bản đi and other folders as a client copy: X-Docgate-* renamed as at SMTP intake, origin recorded', async function () {
     const sent = encodeMailboxName('Văn bản đi');
     await w.command('CREATE "Nhap"');
     const message = forgedDocument();
@@ -91,18 +92,28 @@ describe('IMAP security: APPEND cannot forge trust, mailbox names cannot climb',
         const r = await w.command(`FETCH ${n === 1 && folder === sent ? '*' : n} (BODY.PEEK[] BODY.PEEK[HEADER.FIELDS (X-Docgate-Signature X-Docgate-Tracking-Id X-Docgate-Warning X-Docgate-Origin)])`);
         const body = literalAfter(r.raw, 'BODY[] ');
         const text = body.toString('latin1');
-        expect(text.startsWith(CLIENT_APPEND_PREFIX), folder).to.equal(true);
-        expect(text).to.contain('\r\nX-Untrusted-X-Docgate-Signature: verified; signer=chutich@ubnd.hatinh.gov.vn; serial=01\r\n');
-        expect(text).to.contain('\r\nX-Untrusted-X-Docgate-Tracking-Id: DG20261201-AAAAAAAAAA\r\n');
-        expect(text).to.contain('\r\nX-Untrusted-x-docgate-warning: none\r\n');
-        // Only docgate's own field remains under an X-Docgate- name.
-        expect(text.split('\r\n').filter((l) => /^x-docgate-/i.test(l))).to.deep.equal(['X-Docgate-Origin: client-append']);
+        expect(text.split('\r\n')).to.include('X-Untrusted-X-Docgate-Signature: verified; signer=chutich@ubnd.hatinh.gov.vn; serial=01');
+        expect(text.split('\r\n')).to.include('X-Untrusted-X-Docgate-Tracking-Id: DG20261201-AAAAAAAAAA');
+        expect(text.split('\r\n')).to.include('X-Untrusted-x-docgate-warning: none');
+        // No field remains under an X-Docgate- name: nothing the client wrote reads as docgate's.
+        expect(text.split('\r\n').filter((l) => /^x-docgate-/i.test(l))).to.deep.equal([]);
         const fields = literalAfter(r.raw, 'BODY[HEADER.FIELDS (X-DOCGATE-SIGNATURE X-DOCGATE-TRACKING-ID X-DOCGATE-WARNING X-DOCGATE-ORIGIN)] ').toString('latin1');
-        expect(fields).to.equal('X-Docgate-Origin: client-append\r\n\r\n');
-        // Apart from the renaming and the prefix, the bytes are the client's.
-        expect(body.subarray(CLIENT_APPEND_PREFIX.length).toString('latin1').replace(/^X-Untrusted-/gm, '')).to.equal(message.toString('latin1'));
+        expect(fields).to.equal('\r\n');
+        // Apart from the renaming, the bytes are the client's.
+        expect(text.replace(/^X-Untrusted-/gm, '')).to.equal(message.toString('latin1'));
         const size = /RFC822\.SIZE (\d+)/.exec((await w.command(`FETCH ${n === 1 && folder === sent ? '*' : n} (RFC822.SIZE)`)).lines.join(' '));
         expect(Number(size![1])).to.equal(body.length);
+      }
+    }
+    // Every stored copy is recorded as a client copy, with no document behind it.
+    const { Mailbox, MailboxMessage, Message } = tg.gateway.storage.db.models;
+    for (const name of ['Văn bản đi', 'Nhap']) {
+      const box = await Mailbox.findOne({ where: { agencyId: AGENCIES.snv.id, name } });
+      const rows = (await MailboxMessage.findAll({ where: { mailboxId: box!.get('id') as number } })).map((r) => r.get({ plain: true }));
+      expect(rows, name).to.have.length(name === 'Nhap' ? 2 : 1);
+      for (const row of rows) {
+        expect(row.documentId).to.equal(null);
+        expect((await Message.findByPk(row.messageId))!.get('origin')).to.equal('client-append');
       }
     }
   });

@@ -1,15 +1,17 @@
 // What a clerk's APPEND may plant. INBOX (documents delivered through the policy) and Thông báo
 // (docgate's own notices) only receive what docgate itself delivered: APPEND there is refused. In any
 // other folder the copy is stored, but as a client copy: incoming X-Docgate-* fields renamed exactly as
-// at SMTP intake (policies/mime/trust-headers.ts), and docgate's trace prefix says it came from APPEND.
+// at SMTP intake (policies/mime/trust-headers.ts), and messages.origin = 'client-append'. The origin is
+// a column, not a header, because APPEND must return the client's bytes (imaptest, mbsync check them).
 
 import { open } from 'node:fs/promises';
 import { neutraliseHeaders } from '../../../policies/mime/trust-headers.js';
 import { FOLDERS } from '../../../storage/mailbox/folders.js';
+import type { MessageOrigin } from '../../../storage/rows.js';
 import { SpoolWriter, type SpooledFile } from '../../../storage/mailbox/spool-file.js';
 
-/** The trace prefix of every appended message; it is never a verified document. */
-export const CLIENT_APPEND_PREFIX = 'X-Docgate-Origin: client-append\r\n';
+/** messages.origin of every appended message: a client copy, never a verified document. */
+export const CLIENT_APPEND_ORIGIN: MessageOrigin = 'client-append';
 
 const DELIVERY_ONLY = new Set<string>([FOLDERS.inbox.name, FOLDERS.notices.name]);
 

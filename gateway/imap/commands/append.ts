@@ -1,14 +1,14 @@
 // APPEND (RFC 3501 6.3.11) with MULTIAPPEND (RFC 3502: several messages, all or none), UIDPLUS's APPENDUID, UTF8=ACCEPT's "UTF8 (literal8)" form and
 // APPENDLIMIT. The literal arrives in a spool file (or memory when small), becomes a blob exactly as
 // sent (a literal8 carrying NUL is converted first, append-binary.ts) but for forged X-Docgate-* fields,
-// renamed, behind the client-copy trace prefix (append-policy.ts); its MIME structure is computed once and stored for FETCH.
+// renamed, and recorded as a client copy (append-policy.ts); its MIME structure is computed once and stored for FETCH.
 
 import { parseMimeFile, structureOf } from '../../intake/mime/parser.js';
 import { readHeaderBlock } from '../../intake/header-block.js';
 import { readFile, unlink } from 'node:fs/promises';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
 import { convertBinaryMessage } from './append-binary.js';
-import { appendRefusal, CLIENT_APPEND_PREFIX, neutraliseAppended } from './append-policy.js';
+import { appendRefusal, CLIENT_APPEND_ORIGIN, neutraliseAppended } from './append-policy.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
 import type { Literal } from '../protocol/framer.js';
@@ -109,7 +109,7 @@ export const append = defineCommand({
         size: file.size,
         structure: structureOf(parsed.root),
         header: await readHeaderBlock(file.path, parsed.root.bodyStart),
-        prefix: CLIENT_APPEND_PREFIX,
+        origin: CLIENT_APPEND_ORIGIN,
         flags: message.flags,
         internalDate: message.date ?? ctx.deps.now(),
       });
