@@ -4,8 +4,7 @@
 
 import { z } from 'zod';
 import type { MimeProblemKind } from '../../gateway/intake/mime/types.js';
-import type { MimeNode } from '../../gateway/intake/mime/tree.js';
-import { ambiguousFileName } from '../mime/file-name.js';
+import { ambiguousFileName, type PartNaming } from '../mime/file-name.js';
 import { ALL_PROBLEM_KINDS, describeProblem } from '../mime/sanity.js';
 import type { CheckDefinition, Finding } from '../types.js';
 
@@ -18,7 +17,13 @@ const options = z.strictObject({
   refuseAmbiguousFileNames: z.boolean().default(true),
 });
 
-function* nodes(node: MimeNode): Generator<MimeNode> {
+interface PartTree extends PartNaming {
+  path: string;
+  children: PartTree[];
+  message: PartTree | null;
+}
+
+function* nodes(node: PartTree): Generator<PartTree> {
   yield node;
   for (const child of node.children) yield* nodes(child);
   if (node.message) yield* nodes(node.message);

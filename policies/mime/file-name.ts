@@ -4,7 +4,13 @@
 // recipient's client saves the file under another, so either is `malformed-mime`.
 
 import libmime from 'libmime';
-import type { MimeNode } from '../../gateway/intake/mime/tree.js';
+
+/** What this rule reads of a MIME part (structural, so this layer needs nothing from the parser's). */
+export interface PartNaming {
+  headers: readonly { key: string; value: string }[];
+  contentType: { params: Record<string, string> };
+  disposition: { params: Record<string, string> } | null;
+}
 
 /** Parameter names of a structured header value, lower case, in order, duplicates kept (quotes honoured). */
 export function parameterNames(raw: string): string[] {
@@ -36,7 +42,7 @@ function decoded(value: string): string {
 }
 
 /** Why this part's file name is ambiguous, or null. */
-export function ambiguousFileName(node: Pick<MimeNode, 'headers' | 'contentType' | 'disposition'>): string | null {
+export function ambiguousFileName(node: PartNaming): string | null {
   for (const [key, label] of [
     ['content-type', 'Content-Type'],
     ['content-disposition', 'Content-Disposition'],
