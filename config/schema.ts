@@ -84,6 +84,8 @@ export const docgateSchema = z.strictObject({
   auth: z
     .strictObject({
       maxFailures: z.number().int().min(1).default(5),
+      /** Failed logins from one client address across all accounts (password spraying) before it is locked. */
+      maxFailuresPerAddress: z.number().int().min(1).default(20),
       failureWindow: duration.default(15 * 60_000),
       lockDuration: duration.default(15 * 60_000),
       minPasswordLength: z.number().int().min(8).default(10),

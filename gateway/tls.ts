@@ -8,6 +8,27 @@ import type { Config } from '../config/load.js';
 import { resolveUnder } from '../config/load.js';
 import type { Logger } from '../config/log.js';
 
+/**
+ * Mozilla's "intermediate" server profile (v5.7), for every listener: TLS 1.2 only with ECDHE key
+ * exchange and AEAD ciphers (no static RSA, no CBC/SHA-1), and TLS 1.3. Clients pick the order.
+ */
+export const TLS_PROFILE = Object.freeze({
+  minVersion: 'TLSv1.2' as const,
+  ciphers: [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+  ].join(':'),
+  ecdhCurve: 'X25519:prime256v1:secp384r1',
+  honorCipherOrder: false,
+});
+
 export interface TlsMaterial {
   cert: Buffer;
   key: Buffer;
@@ -45,7 +66,7 @@ export function loadTlsMaterial(config: Config, log: Logger): TlsMaterial {
     mkdirSync(path.dirname(keyPath), { recursive: true });
     const pair = makeSelfSignedCertificate(config.docgate.hostname);
     writeFileSync(keyPath, pair.key, { mode: 0o600 });
-    writeFileSync(certPath, pair.cert, { mode: 0o644 });
+    writeFileSync(certPath, pair.cert, { mode: 0o600 });
     log.info('self-signed TLS certificate created', { cert: certPath });
   }
   return { cert: readFileSync(certPath), key: readFileSync(keyPath) };

@@ -113,6 +113,7 @@ export async function buildInboundMessage(input: BuildMessageInput): Promise<Inb
     headers,
     from: fromValues.flatMap((value) => parseAddressList(value)),
     fromFieldCount: fromValues.length,
+    senderHeader: headerValues(headers, 'sender').flatMap((value) => parseAddressList(value)),
     subject,
     messageId: headerValue(headers, 'message-id')?.trim() ?? null,
     date: headerValue(headers, 'date'),

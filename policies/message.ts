@@ -60,6 +60,8 @@ export interface InboundMessage extends SubmissionFacts {
   from: MailAddress[];
   /** Number of From header fields (RFC 5322 allows exactly one). */
   fromFieldCount: number;
+  /** The Sender header field's addresses (RFC 5322 3.6.2), with their display names. */
+  senderHeader: MailAddress[];
   subject: string | null;
   messageId: string | null;
   date: string | null;

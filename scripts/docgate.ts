@@ -9,6 +9,7 @@ import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
+import { DATA_UMASK } from '../storage/data-permissions.js';
 
 export function buildProgram(): Command {
   const program = new Command('docgate')
@@ -47,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /docgate\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // Everything docgate writes under data/ (database, WAL, blobs, spool, keys) is owner-only.
+  process.umask(DATA_UMASK);
   const code = await main(process.argv);
   // serve keeps running; other commands end here.
   // (global options such as --config may come before the command name)

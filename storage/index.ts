@@ -13,6 +13,7 @@ import type { SubmissionRecord } from './register/types.js';
 import { WriteQueue } from './write-queue.js';
 import { ReadPool } from './read-pool.js';
 import { claimSpoolDir } from './spool-dir.js';
+import { restrictDataDir } from './data-permissions.js';
 
 /** Group key of submissions written through the group commit (WriteTask.group). */
 export const RECORD_SUBMISSION = 'register.record';
@@ -34,6 +35,10 @@ export interface Storage {
 }
 
 export async function openStorage(config: Config, log: Logger): Promise<Storage> {
+  // Before the database opens (SQLite gives its WAL and shared-memory files the database file's mode)
+  // and after (for files this open created under a looser umask).
+  const loosened = await restrictDataDir(config.dataDir);
+  if (loosened > 0) log.warn('data directory permissions tightened to owner-only', { entries: loosened });
   const db = await openDatabase(config.docgate.database.url, config.dataDir, log);
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
@@ -44,6 +49,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
   writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
   const spoolRoot = path.join(config.dataDir, 'spool');
   const spool = await claimSpoolDir(spoolRoot);
+  await restrictDataDir(config.dataDir);
   return {
     db,
     reads,

@@ -18,9 +18,9 @@ import type {
 type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
 
 export interface Models {
-  Account: RowModel<AccountRow, 'id' | 'passwordChangedAt'>;
+  Account: RowModel<AccountRow, 'id' | 'passwordChangedAt' | 'removedAt'>;
   AuthFailure: RowModel<AuthFailureRow>;
-  Message: RowModel<MessageRow, 'id' | 'header'>;
+  Message: RowModel<MessageRow, 'id' | 'header' | 'origin'>;
   Document: RowModel<DocumentRow>;
   DocumentFile: RowModel<DocumentFileRow, 'id'>;
   RegisterEntry: RowModel<RegisterEntryRow, 'id'>;
@@ -71,6 +71,7 @@ export function defineModels(sequelize: Sequelize): Models {
         mustChangePassword: bool(),
         disabled: bool(),
         passwordChangedAt: date(true),
+        removedAt: date(true),
         createdAt: date(),
         updatedAt: date(),
       },
@@ -97,6 +98,7 @@ export function defineModels(sequelize: Sequelize): Models {
         size: bigint('size'),
         structure: text(),
         header: { type: DataTypes.BLOB, allowNull: true },
+        origin: str(),
         createdAt: date(),
       },
       opts('messages'),

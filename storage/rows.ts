@@ -8,6 +8,8 @@ export interface AccountRow {
   mustChangePassword: boolean;
   disabled: boolean;
   passwordChangedAt: Date | null;
+  /** Set by `docgate account remove`: disabled for good, rows kept. */
+  removedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -35,8 +37,12 @@ export interface MessageRow {
   structure: string | null;
   /** The blob's top-level header block (blank line included), or null when not kept. */
   header: Buffer | null;
+  /** NULL: delivered by docgate; 'client-append': a clerk's IMAP APPEND (a client copy, never verified). */
+  origin: MessageOrigin | null;
   createdAt: Date;
 }
+
+export type MessageOrigin = 'client-append';
 
 export type DocumentStatus = 'accepted' | 'returned' | 'quarantined';
 

@@ -1,11 +1,13 @@
 // Clerk authentication shared by SMTP and IMAP: scrypt verification, lockout per account+address after
-// repeated failures, administrator locks, and the forced change of a temporary password (Điều 10.2).
+// repeated failures and per address across accounts (password spraying), administrator locks, and the
+// forced change of a temporary password (Điều 10.2). Locks and their end are logged. Time comes from
+// the injected clock only, so lockout windows are tested without waiting.
 
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config/load.js';
-import type { AccountRepository } from '../../storage/accounts/repository.js';
+import { ANY_ACCOUNT, type AccountRepository } from '../../storage/accounts/repository.js';
 import { hashPassword, verifyPassword } from '../../storage/accounts/password.js';
-import type { AccountRow } from '../../storage/rows.js';
+import type { AccountRow, AuthFailureRow } from '../../storage/rows.js';
 import type { WriteQueue } from '../../storage/write-queue.js';
 import type { Logger } from '../../config/log.js';
 
@@ -68,27 +70,50 @@ export class Authenticator {
     await verifyPassword(password, await this.dummyHash);
   }
 
+  /** A lock still in force, or null; a lock found expired is logged as ended and cleared, so once. */
+  private async activeLock(row: AuthFailureRow | null, now: Date): Promise<Date | null> {
+    if (!row?.lockedUntil) return null;
+    if (row.lockedUntil.getTime() > now.getTime()) return row.lockedUntil;
+    const anyAccount = row.email === ANY_ACCOUNT;
+    this.deps.log.info(anyAccount ? 'address lock ended' : 'account lock ended', {
+      ...(anyAccount ? {} : { user: row.email }),
+      remoteAddress: row.remoteAddress,
+      lockedUntil: row.lockedUntil.toISOString(),
+    });
+    await this.deps.writes.run((t) => this.deps.accounts.endLock(t, row.email, row.remoteAddress));
+    return null;
+  }
+
   async authenticate(username: string, password: string, remoteAddress: string): Promise<AuthResult> {
     const email = username.trim().toLowerCase();
     const now = this.deps.now();
     const limits = this.deps.config.docgate.auth;
-    const failure = await this.deps.accounts.failure(email, remoteAddress);
-    if (failure?.lockedUntil && failure.lockedUntil.getTime() > now.getTime()) {
-      return { ok: false, failure: 'locked', retryAfterMs: failure.lockedUntil.getTime() - now.getTime() };
+    const [failure, budget] = await Promise.all([this.deps.accounts.failure(email, remoteAddress), this.deps.accounts.failure(ANY_ACCOUNT, remoteAddress)]);
+    // Both locks are looked at (and an expired one logged) before either answers.
+    const locks = [await this.activeLock(budget, now), await this.activeLock(failure, now)].filter((d): d is Date => d !== null);
+    if (locks.length > 0) {
+      const until = Math.max(...locks.map((d) => d.getTime()));
+      return { ok: false, failure: 'locked', retryAfterMs: until - now.getTime() };
     }
-    const account = email.length <= 254 ? await this.deps.accounts.find(email) : null;
+    const account = email.length <= 254 && email !== ANY_ACCOUNT ? await this.deps.accounts.find(email) : null;
     const matches = account ? await this.passwordMatches(email, password, account.passwordHash) : (await this.burnTime(password), false);
     if (!account || !matches) {
-      await this.deps.writes.run((t) =>
-        this.deps.accounts.recordFailure(t, email, remoteAddress, now, {
-          maxFailures: limits.maxFailures,
-          windowMs: limits.failureWindow,
-          lockMs: limits.lockDuration,
-        }),
-      );
+      const window = { windowMs: limits.failureWindow, lockMs: limits.lockDuration };
+      const [pair, address] = await this.deps.writes.run(async (t) => [
+        await this.deps.accounts.recordFailure(t, email, remoteAddress, now, { ...window, maxFailures: limits.maxFailures }),
+        await this.deps.accounts.recordFailure(t, ANY_ACCOUNT, remoteAddress, now, { ...window, maxFailures: limits.maxFailuresPerAddress }),
+      ]);
       this.deps.log.info('authentication failed', { user: email.slice(0, 254), remoteAddress });
+      // Neither lock was in force before this failure: reaching the limit now is a new lock.
+      if (pair.failures >= limits.maxFailures) {
+        this.deps.log.warn('account temporarily locked', { user: email.slice(0, 254), remoteAddress, failures: pair.failures, until: pair.lockedUntil!.toISOString() });
+      }
+      if (address.failures >= limits.maxFailuresPerAddress) {
+        this.deps.log.warn('address temporarily locked: failed logins across accounts', { remoteAddress, failures: address.failures, until: address.lockedUntil!.toISOString() });
+      }
       return { ok: false, failure: 'invalid' };
     }
+    // The address budget is not reset by a success: one valid account must not let a sprayer go on.
     if (failure) await this.deps.writes.run((t) => this.deps.accounts.clearFailures(t, email, remoteAddress));
     if (account.disabled) return { ok: false, failure: 'disabled' };
     if (account.mustChangePassword) return { ok: false, failure: 'must-change' };

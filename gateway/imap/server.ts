@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Listener } from '../../config/schema.js';
 import type { Logger } from '../../config/log.js';
-import type { TlsMaterial } from '../tls.js';
+import { TLS_PROFILE, type TlsMaterial } from '../tls.js';
 import type { ImapDeps } from './command.js';
 import { ImapConnection } from './connection.js';
 
@@ -17,7 +17,7 @@ export interface RunningImapListener {
 }
 
 export async function startImapListener(listener: Listener, material: TlsMaterial, deps: ImapDeps, log: Logger): Promise<RunningImapListener> {
-  const secureContext = tls.createSecureContext({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2' });
+  const secureContext = tls.createSecureContext({ key: material.key, cert: material.cert, ...TLS_PROFILE });
   const open = new Set<ImapConnection>();
   const implicit = listener.tls === 'implicit';
 
@@ -40,7 +40,7 @@ export async function startImapListener(listener: Listener, material: TlsMateria
 
   // noDelay: short responses (tagged OK, IDLE's EXISTS) must not wait for the client's delayed ACK.
   const server = implicit
-    ? tls.createServer({ key: material.key, cert: material.cert, minVersion: 'TLSv1.2', noDelay: true }, accept)
+    ? tls.createServer({ key: material.key, cert: material.cert, ...TLS_PROFILE, noDelay: true }, accept)
     : net.createServer({ pauseOnConnect: false, noDelay: true }, accept);
   server.on('tlsClientError', (err: Error) => log.debug('imap tls handshake failed', { err: err.message }));
   server.on('error', (err) => log.warn('imap server error', { port: listener.port, err }));

@@ -1,13 +1,15 @@
 // Streams DATA to a spool file while computing its SHA-256 and enforcing what SMTP itself forbids:
 // the size limit, bare CR or LF (SMTP smuggling: only CRLF.CRLF may end DATA and nothing that a relay
 // could read as a line end may pass), NUL bytes, over-long lines, an over-large header block.
-// Incoming X-Docgate-* header fields are renamed so no sender can forge a verdict. The message is
-// never held whole in memory; the spool file is fsynced before this returns.
+// Incoming X-Docgate-* header fields are renamed (policies/mime/trust-headers.ts, the same rule as IMAP
+// APPEND) so no sender can forge a verdict. The message is never held whole in memory; the spool file
+// is fsynced before this returns.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { verifyWritten, writeFully, type WritableFile } from '../../config/file-io.js';
+import { neutraliseHeaders } from '../../policies/mime/trust-headers.js';
 
 export interface SpoolLimits {
   maxSize: number;
@@ -34,23 +36,8 @@ export interface SpoolResult {
   neutralisedHeaders: number;
 }
 
-export const NEUTRALISED_PREFIX = 'X-Untrusted-';
-const TRUSTED_HEADER = /^x-docgate-/i;
 const HEADER_END = Buffer.from('\r\n\r\n');
 const WRITE_CHUNK = 256 * 1024;
-
-/** Renames X-Docgate-* fields in a header block (line starts only; folded lines are left alone). */
-export function neutraliseHeaders(header: Buffer): { bytes: Buffer; count: number } {
-  let count = 0;
-  const lines = header.toString('latin1').split('\r\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (TRUSTED_HEADER.test(lines[i])) {
-      lines[i] = NEUTRALISED_PREFIX + lines[i];
-      count++;
-    }
-  }
-  return count === 0 ? { bytes: header, count } : { bytes: Buffer.from(lines.join('\r\n'), 'latin1'), count };
-}
 
 class LineScanner {
   private lastByte = -1;

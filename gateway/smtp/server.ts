@@ -7,7 +7,7 @@ import type { Config } from '../../config/load.js';
 import type { Listener } from '../../config/schema.js';
 import type { Logger } from '../../config/log.js';
 import { logSmtpServerError } from './errors.js';
-import type { TlsMaterial } from '../tls.js';
+import { TLS_PROFILE, type TlsMaterial } from '../tls.js';
 import { patchSmtpServer } from './patches.js';
 import { formatReply } from './reply.js';
 import type { SmtpSessionHandlers } from './session.js';
@@ -25,7 +25,7 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
     secure: listener.tls === 'implicit',
     key: tls.key,
     cert: tls.cert,
-    minVersion: 'TLSv1.2',
+    ...TLS_PROFILE,
     name: config.docgate.hostname,
     banner: smtp.banner,
     size: smtp.maxMessageSize,

@@ -53,8 +53,21 @@ export interface ArchiveEntry {
 
 export type MemberRead = { ok: true; data: Buffer } | { ok: false; problem: ArchiveProblem };
 
-/** Path rules for member names: traversal, absolute paths, backslashes, drive letters, controls. */
+/**
+ * Path rules for member names and attachment file names alike: traversal, absolute paths, backslashes,
+ * drive letters, controls, also once percent-decoded (`..%2F`), as a saving tool or web portal may decode.
+ */
 export function memberPathProblem(name: string): string | null {
+  const plain = pathProblem(name);
+  if (plain || !name.includes('%')) return plain;
+  let decoded = name;
+  // Twice: "%252F" is "%2F" after one decoding, "/" after two.
+  for (let round = 0; round < 2 && decoded.includes('%'); round++) decoded = decoded.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const problem = pathProblem(decoded);
+  return problem ? `${problem}, percent-encoded` : null;
+}
+
+function pathProblem(name: string): string | null {
   if (name.length === 0) return 'empty name';
   if (name.includes('\\')) return 'backslash in name';
   if (name.startsWith('/')) return 'absolute path';
@@ -62,4 +75,9 @@ export function memberPathProblem(name: string): string | null {
   if (name.split('/').some((segment) => segment === '..')) return 'parent directory (..)';
   if (/[\u0000-\u001f]/.test(name)) return 'control character in name';
   return null;
+}
+
+/** An attachment's file name is a name, never a path (RFC 2183 2.3): the member rules, and no folder either. */
+export function attachmentPathProblem(name: string): string | null {
+  return memberPathProblem(name) ?? (/\/|%2f/i.test(name) ? 'folder in name' : null);
 }

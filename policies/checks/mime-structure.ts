@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import type { MimeProblemKind } from '../mime/types.js';
+import { ambiguousFileName, type PartNaming } from '../mime/file-name.js';
 import { ALL_PROBLEM_KINDS, describeProblem } from '../mime/sanity.js';
 import type { CheckDefinition, Finding } from '../types.js';
 
@@ -12,7 +13,21 @@ const options = z.strictObject({
   problems: z.array(z.enum(ALL_PROBLEM_KINDS as [MimeProblemKind, ...MimeProblemKind[]])).default(ALL_PROBLEM_KINDS),
   /** RFC 5322 3.6: exactly one From field. */
   requireSingleFrom: z.boolean().default(true),
+  /** A file name given twice, or a Content-Type name that differs from the filename (policies/mime/file-name.ts). */
+  refuseAmbiguousFileNames: z.boolean().default(true),
 });
+
+interface PartTree extends PartNaming {
+  path: string;
+  children: PartTree[];
+  message: PartTree | null;
+}
+
+function* nodes(node: PartTree): Generator<PartTree> {
+  yield node;
+  for (const child of node.children) yield* nodes(child);
+  if (node.message) yield* nodes(node.message);
+}
 
 export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
   id: 'mime-structure',
@@ -32,6 +47,18 @@ export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
     for (const problem of problems) {
       if (!wanted.has(problem.kind)) continue;
       findings.push({ code: 'malformed-mime', subject: describeProblem(problem), details: { ...problem } });
+    }
+    if (ctx.options.refuseAmbiguousFileNames) {
+      for (const [prefix, root] of [
+        ['', message.mime.root],
+        ['p7m:', message.unwrapped?.root],
+      ] as const) {
+        for (const node of root ? nodes(root) : []) {
+          const problem = ambiguousFileName(node);
+          const part = `${prefix}${node.path}`;
+          if (problem) findings.push({ code: 'malformed-mime', subject: `ambiguous file name / ten tep khong ro rang (part ${part})`, details: { problem, part } });
+        }
+      }
     }
     return { findings, data: { problems: problems.length } };
   },

@@ -1,7 +1,9 @@
 // The header From must be exactly one address, and it must belong to the authenticated clerk's agency
-// (the envelope sender is checked at MAIL FROM). A clerk of one agency cannot sign as another.
+// (the envelope sender is checked at MAIL FROM). A clerk of one agency cannot sign as another, neither
+// by address nor by display name (policies/text/display-name.ts), in From or in Sender.
 
 import { z } from 'zod';
+import { describeDisplayNameProblem, displayNameProblem } from '../text/display-name.js';
 import type { CheckDefinition, Finding } from '../types.js';
 
 const options = z.strictObject({});
@@ -22,9 +24,19 @@ export const senderHeaderCheck: CheckDefinition<z.output<typeof options>> = {
       });
       return findings;
     }
-    const address = message.from[0].address;
-    if (!ctx.agencies.belongsTo(address, message.sender.agency.id)) {
-      findings.push({ code: 'sender-unauthorized', subject: address, details: { from: address, agency: message.sender.agency.id } });
+    const own = message.sender.agency;
+    for (const [field, addresses] of [
+      ['From', message.from],
+      ['Sender', message.senderHeader],
+    ] as const) {
+      for (const { name, address } of addresses) {
+        if (!ctx.agencies.belongsTo(address, own.id)) {
+          findings.push({ code: 'sender-unauthorized', subject: address, details: { [field.toLowerCase()]: address, agency: own.id } });
+          continue;
+        }
+        const problem = displayNameProblem(name, address, own, ctx.agencies.agencies);
+        if (problem) findings.push({ code: 'sender-unauthorized', subject: describeDisplayNameProblem(field, problem), details: { field, displayName: name, address, problem: problem.kind } });
+      }
     }
     return findings;
   },

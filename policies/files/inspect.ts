@@ -2,7 +2,7 @@
 // recursively with the same rules: name, real content for the extension, active content, encryption,
 // archive safety. Produces findings; never throws for bad input.
 
-import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ExpansionCounter } from '../archive/types.js';
+import { attachmentPathProblem, type ArchiveEntry, type ArchiveLimits, type ArchiveProblem, type ExpansionCounter } from '../archive/types.js';
 import { openZip } from '../archive/zip.js';
 import { readRar } from '../archive/rar.js';
 import type { Finding } from '../finding.js';
@@ -49,6 +49,9 @@ export async function inspectFile(label: string, name: string | null, data: Buff
     add(state, 'attachment-type', label, { problem: image ? 'image: a scanned document must be sent as PDF' : describeNameProblem(p) });
     return;
   }
+  // Top-level attachments: a file name, never a path (archive members get the same rule in zip.ts/rar.ts).
+  const pathProblem = depth === 0 ? attachmentPathProblem(name!) : null;
+  if (pathProblem) return add(state, 'attachment-type', label, { problem: `path in file name: ${pathProblem}` });
   if (data.length === 0) {
     add(state, 'attachment-content-mismatch', label, { problem: 'empty file' });
     return;

@@ -6,7 +6,7 @@ export function nfc(text: string): string {
 }
 
 /** Strips diacritics ("Hỏa tốc" → "Hoa toc", "Đ" → "D") for label matching and ASCII replies. */
-function removeDiacritics(text: string): string {
+export function removeDiacritics(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

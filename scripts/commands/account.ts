@@ -1,12 +1,16 @@
-// docgate account add|passwd|lock|unlock|list: clerk accounts, scriptable (passwords on stdin).
+// docgate account add|passwd|lock|unlock|remove|list: clerk accounts, scriptable (passwords on stdin).
+// Administrator actions are logged (stderr, JSON lines) as well as printed.
 
 import type { Command } from 'commander';
 import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { silentLogger } from '../../config/log.js';
-import { checkPasswordRules, generatePassword, hashPassword } from '../../storage/accounts/password.js';
+import { hashPassword } from '../../storage/accounts/password.js';
+import { checkNewPassword, generateAcceptablePassword } from '../../storage/accounts/password-rules.js';
 import { openStorage, type Storage } from '../../storage/index.js';
-import { CliError, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';
+import { ANY_ACCOUNT, type ActiveLock } from '../../storage/accounts/repository.js';
+import type { AccountRow } from '../../storage/rows.js';
+import { CliError, cliLogger, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';
 
 export async function withStorage<T>(config: Config, work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(config, silentLogger);
@@ -24,8 +28,9 @@ async function passwordFromStdin(): Promise<string> {
   return first;
 }
 
-function validatePassword(config: Config, email: string, password: string): void {
-  const problem = checkPasswordRules(email, password, config.docgate.auth.minPasswordLength);
+/** The shared rule set (storage/accounts/password-rules.ts); `currentHash` refuses keeping the same password. */
+async function validatePassword(config: Config, email: string, password: string, currentHash: string | null = null): Promise<void> {
+  const problem = await checkNewPassword({ email, password, minLength: config.docgate.auth.minPasswordLength, currentHash });
   if (problem) throw new CliError(`Mật khẩu không hợp lệ: ${problem.vi} / Password refused: ${problem.en}`, 2);
 }
 
@@ -54,8 +59,8 @@ export function registerAccountCommands(program: Command): void {
         throw new CliError(`${email} không phải địa chỉ của ${agency.id} / ${email} is not an address of ${agency.id}`, 2);
       }
       const generated = !opts.passwordStdin;
-      const password = generated ? generatePassword() : await passwordFromStdin();
-      validatePassword(config, email, password);
+      const password = generated ? generateAcceptablePassword(email, config.docgate.auth.minPasswordLength) : await passwordFromStdin();
+      await validatePassword(config, email, password);
       const passwordHash = await hashPassword(password);
       await withStorage(config, async (storage) => {
         if (await storage.accounts.find(email)) throw new CliError(`Tài khoản đã tồn tại: ${email} / Account already exists: ${email}`);
@@ -78,13 +83,15 @@ export function registerAccountCommands(program: Command): void {
         throw new CliError('Dùng --password-stdin (mật khẩu mới) hoặc --temporary / Use --password-stdin (new password) or --temporary', 2);
       }
       const generated = !opts.passwordStdin;
-      const password = generated ? generatePassword() : await passwordFromStdin();
-      validatePassword(config, email, password);
-      const passwordHash = await hashPassword(password);
+      const password = generated ? generateAcceptablePassword(email, config.docgate.auth.minPasswordLength) : await passwordFromStdin();
       const mustChange = Boolean(opts.temporary);
       await withStorage(config, async (storage) => {
         const existing = await storage.accounts.find(email);
         if (!existing) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
+        if (existing.removedAt) throw new CliError(`Tài khoản ${email} đã bị xóa / Account ${email} was removed`);
+        // The current (or temporary) password is compared with the stored hash: "changing" to it is no change.
+        await validatePassword(config, email, password, existing.passwordHash);
+        const passwordHash = await hashPassword(password);
         await storage.writes.run((t) => storage.accounts.setPassword(t, email, passwordHash, mustChange, new Date()));
       });
       say(`Đã đổi mật khẩu cho ${email}`, `Password changed for ${email}`);
@@ -101,12 +108,29 @@ export function registerAccountCommands(program: Command): void {
       .action(async (emailArg: string) => {
         const config = loadConfigOrExit(program.opts<GlobalOptions>());
         const email = normalizeEmail(emailArg);
-        const changed = await withStorage(config, (storage) => storage.writes.run((t) => storage.accounts.setDisabled(t, email, disabled, new Date())));
+        const changed = await withStorage(config, async (storage) => {
+          const existing = await storage.accounts.find(email);
+          if (existing?.removedAt) throw new CliError(`Tài khoản ${email} đã bị xóa / Account ${email} was removed`);
+          return storage.writes.run((t) => storage.accounts.setDisabled(t, email, disabled, new Date()));
+        });
         if (!changed) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
+        cliLogger('info').info(disabled ? 'account locked by administrator' : 'account unlocked by administrator (temporary locks cleared)', { user: email });
         if (disabled) say(`Đã khóa ${email}`, `Locked ${email}`);
         else say(`Đã mở khóa ${email}`, `Unlocked ${email}`);
       });
   }
+
+  account
+    .command('remove <email>')
+    .description('Xóa tài khoản: không đăng nhập được nữa, giữ lịch sử và sổ / remove an account: no login any more, history and register kept')
+    .action(async (emailArg: string) => {
+      const config = loadConfigOrExit(program.opts<GlobalOptions>());
+      const email = normalizeEmail(emailArg);
+      const changed = await withStorage(config, (storage) => storage.writes.run((t) => storage.accounts.remove(t, email, new Date())));
+      if (!changed) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
+      cliLogger('info').info('account removed by administrator', { user: email });
+      say(`Đã xóa tài khoản ${email} (không đăng nhập được nữa; lịch sử và sổ văn bản được giữ)`, `Removed ${email} (can no longer log in; history and register kept)`);
+    });
 
   account
     .command('list')
@@ -115,11 +139,26 @@ export function registerAccountCommands(program: Command): void {
     .option('--json', 'xuất JSON / JSON output')
     .action(async (opts: { agency?: string; json?: boolean }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
-      const rows = await withStorage(config, (storage) => storage.accounts.list(opts.agency));
+      const now = new Date();
+      const [rows, locks] = await withStorage(config, (storage) => Promise.all([storage.accounts.list(opts.agency), storage.accounts.activeLocks(now)]));
+      const lockOf = (email: string) => temporaryLock(locks.filter((l) => l.email === email));
       if (opts.json) {
         process.stdout.write(
           JSON.stringify(
-            rows.map((r) => ({ email: r.email, agency: r.agencyId, mustChangePassword: r.mustChangePassword, locked: r.disabled, createdAt: r.createdAt })),
+            rows.map((r) => {
+              const lock = lockOf(r.email);
+              return {
+                email: r.email,
+                agency: r.agencyId,
+                mustChangePassword: r.mustChangePassword,
+                locked: r.disabled,
+                removed: r.removedAt !== null,
+                removedAt: r.removedAt,
+                temporarilyLockedUntil: lock?.until ?? null,
+                temporarilyLockedFrom: lock?.addresses ?? [],
+                createdAt: r.createdAt,
+              };
+            }),
             null,
             2,
           ) + '\n',
@@ -127,9 +166,24 @@ export function registerAccountCommands(program: Command): void {
         return;
       }
       process.stdout.write('EMAIL\tCƠ QUAN/AGENCY\tTRẠNG THÁI/STATE\n');
-      for (const r of rows) {
-        const state = r.disabled ? 'khóa/locked' : r.mustChangePassword ? 'mật khẩu tạm/temporary password' : 'hoạt động/active';
-        process.stdout.write(`${r.email}\t${r.agencyId}\t${state}\n`);
+      for (const r of rows) process.stdout.write(`${r.email}\t${r.agencyId}\t${stateOf(r, lockOf(r.email))}\n`);
+      const addressLocks = locks.filter((l) => l.email === ANY_ACCOUNT);
+      for (const l of addressLocks) {
+        process.stdout.write(`# địa chỉ ${l.remoteAddress} tạm khóa (đăng nhập sai nhiều tài khoản) đến ${l.lockedUntil.toISOString()} / address ${l.remoteAddress} locked (failures across accounts) until ${l.lockedUntil.toISOString()}\n`);
       }
     });
+}
+
+/** The latest end of an account's temporary locks and the client addresses they apply to. */
+function temporaryLock(locks: ActiveLock[]): { until: string; addresses: string[] } | null {
+  if (locks.length === 0) return null;
+  const until = new Date(Math.max(...locks.map((l) => l.lockedUntil.getTime())));
+  return { until: until.toISOString(), addresses: locks.map((l) => l.remoteAddress) };
+}
+
+function stateOf(r: AccountRow, lock: { until: string; addresses: string[] } | null): string {
+  if (r.removedAt) return 'đã xóa/removed';
+  if (r.disabled) return 'khóa/locked';
+  if (lock) return `tạm khóa đến/temporarily locked until ${lock.until} (${lock.addresses.join(', ')})`;
+  return r.mustChangePassword ? 'mật khẩu tạm/temporary password' : 'hoạt động/active';
 }

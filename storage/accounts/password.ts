@@ -41,24 +41,3 @@ export function generatePassword(length = 14): string {
   }
   return out.length === length ? out : generatePassword(length);
 }
-
-export interface PasswordProblem {
-  vi: string;
-  en: string;
-}
-
-/** Quy chế Điều 10.2: a password may not equal the user name; a minimum length keeps guesses slow. */
-export function checkPasswordRules(email: string, password: string, minLength: number): PasswordProblem | null {
-  const lowered = password.normalize('NFC').toLowerCase();
-  const local = email.slice(0, email.lastIndexOf('@')).toLowerCase();
-  if (lowered === email.toLowerCase() || lowered === local) {
-    return { vi: 'mật khẩu không được trùng tên đăng nhập', en: 'the password may not equal the user name' };
-  }
-  if ([...password].length < minLength) {
-    return { vi: `mật khẩu phải có ít nhất ${minLength} ký tự`, en: `the password must have at least ${minLength} characters` };
-  }
-  if (/[\r\n\0]/.test(password)) {
-    return { vi: 'mật khẩu chứa ký tự điều khiển', en: 'the password contains control characters' };
-  }
-  return null;
-}

@@ -1,9 +1,19 @@
-// Clerk accounts and the per account+address failure counters behind the lockout.
+// Clerk accounts and the failure counters behind the lockout: per account+address, and per address
+// across all accounts (the row whose email is ANY_ACCOUNT), against password spraying.
 
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
 import type { AccountRow, AuthFailureRow } from '../rows.js';
 import { execute, insertRows, query, rowOf } from '../sql.js';
+
+/** The auth_failures email of an address's budget across accounts (never a valid address). */
+export const ANY_ACCOUNT = '*';
+
+export interface ActiveLock {
+  email: string;
+  remoteAddress: string;
+  lockedUntil: Date;
+}
 
 export class AccountRepository {
   constructor(
@@ -37,6 +47,7 @@ export class AccountRepository {
       passwordHash: input.passwordHash,
       mustChangePassword: input.mustChangePassword,
       disabled: false,
+      removedAt: null,
       passwordChangedAt: input.mustChangePassword ? null : input.now,
       createdAt: input.now,
       updatedAt: input.now,
@@ -53,6 +64,20 @@ export class AccountRepository {
       t,
     );
     return changed.length > 0;
+  }
+
+  /** Disables the account for good (`account remove`): it can never log in, its rows and history stay. */
+  async remove(t: Transaction, email: string, now: Date): Promise<boolean> {
+    const key = { email: email.toLowerCase() };
+    const changed = await query(this.sequelize, 'UPDATE accounts SET disabled = :disabled, removed_at = :now, updated_at = :now WHERE email = :email RETURNING id', { ...key, disabled: true, now }, t);
+    await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email', key, t);
+    return changed.length > 0;
+  }
+
+  /** Temporary locks still in force (failed logins), per account+address and per address (ANY_ACCOUNT). */
+  async activeLocks(now: Date): Promise<ActiveLock[]> {
+    const rows = await query(this.sequelize, 'SELECT * FROM auth_failures WHERE locked_until > :now ORDER BY locked_until DESC', { now });
+    return rows.map((r) => rowOf<AuthFailureRow>(this.models.AuthFailure, r)).map((r) => ({ email: r.email, remoteAddress: r.remoteAddress, lockedUntil: r.lockedUntil! }));
   }
 
   async setDisabled(t: Transaction, email: string, disabled: boolean, now: Date): Promise<boolean> {
@@ -83,7 +108,13 @@ export class AccountRepository {
       ...key,
       failures,
       windowStart: windowOpen ? previous.windowStart : now,
-      lockedUntil: failures >= limits.maxFailures ? new Date(now.getTime() + limits.lockMs) : (previous?.lockedUntil ?? null),
+      // An expired lock is not carried on: it ended (and was logged as ended) when it expired.
+      lockedUntil:
+        failures >= limits.maxFailures
+          ? new Date(now.getTime() + limits.lockMs)
+          : previous?.lockedUntil && previous.lockedUntil.getTime() > now.getTime()
+            ? previous.lockedUntil
+            : null,
     };
     if (previous) {
       await execute(
@@ -96,6 +127,11 @@ export class AccountRepository {
       await insertRows(this.sequelize, t, this.models.AuthFailure, [row]);
     }
     return row;
+  }
+
+  /** Ends an expired temporary lock; the failure count stays for its window. */
+  async endLock(t: Transaction, email: string, remoteAddress: string): Promise<void> {
+    await this.models.AuthFailure.update({ lockedUntil: null }, { where: { email: email.toLowerCase(), remoteAddress }, transaction: t });
   }
 
   async clearFailures(t: Transaction, email: string, remoteAddress: string): Promise<void> {

@@ -28,6 +28,7 @@ export async function appendMessages(deps: SqlMailboxStoreDeps, inputs: AppendIn
               blobSize: input.size,
               prefix: '',
               size: input.size,
+              origin: input.origin ?? null,
               structure: input.structure ? JSON.stringify(input.structure) : null,
               header: input.header,
               createdAt: input.internalDate,

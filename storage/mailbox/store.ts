@@ -3,7 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import type { MimeNodeInfo } from '../../policies/mime/types.js';
-import type { DeliveredRow, MailboxRow } from '../rows.js';
+import type { DeliveredRow, MailboxRow, MessageOrigin } from '../rows.js';
 
 /** A folder as IMAP sees it: the mailboxes row (name is the full '/'-separated NFC name). */
 export type MailboxInfo = Omit<MailboxRow, 'createdAt'>;
@@ -99,6 +99,8 @@ export interface AppendInput {
   size: number;
   structure: MimeNodeInfo | null;
   header: Buffer | null;
+  /** Where the bytes came from (messages.origin); IMAP APPEND stores 'client-append'. */
+  origin?: MessageOrigin;
   flags: string[];
   internalDate: Date;
 }

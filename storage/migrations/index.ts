@@ -9,9 +9,11 @@ import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
 import { subscriptionsSchema } from './005-subscriptions.js';
 import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
+import { accountRemovedSchema } from './007-account-removed.js';
+import { messageOriginSchema } from './008-message-origin.js';
 import { withLockFile } from './lock-file.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema];
+export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema, accountRemovedSchema, messageOriginSchema];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK = 0x646f6367;

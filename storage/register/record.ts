@@ -105,7 +105,7 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
 async function insertMessages(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<number[]> {
   const row = (s: SubmissionRecord): Omit<MessageRow, 'id'> => {
     const m = s.message;
-    return { ...m, size: Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, createdAt: s.receivedAt };
+    return { ...m, size: Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, origin: null, createdAt: s.receivedAt };
   };
   if (new Set(subs.map((s) => s.message.prefix)).size !== subs.length) {
     const ids: number[] = [];

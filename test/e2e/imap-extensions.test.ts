@@ -115,8 +115,10 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     const b = await loggedIn(tg, CLERKS.snv);
     const mime = (cte: string, body: string) =>
       `From: a@b.vn\r\nSubject: nhi phan\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n${body}\r\n--b--\r\n`;
-    expect((await appendAll(b, 'INBOX', [mime('base64', Buffer.from('xin\nchao\r\n').toString('base64')), mime('quoted-printable', 'T=C3=A0i li=E1=BB=87u=\r\n ok'), mime('x-uuencode', 'abc')])).tagged).to.match(/OK/);
-    expect((await b.command('SELECT INBOX')).tagged).to.match(/OK/);
+    // APPEND into INBOX is refused (only documents delivered through the gateway land there).
+    await b.command('CREATE "Nhi-phan"');
+    expect((await appendAll(b, 'Nhi-phan', [mime('base64', Buffer.from('xin\nchao\r\n').toString('base64')), mime('quoted-printable', 'T=C3=A0i li=E1=BB=87u=\r\n ok'), mime('x-uuencode', 'abc')])).tagged).to.match(/OK/);
+    expect((await b.command('SELECT Nhi-phan')).tagged).to.match(/OK/);
     const b64 = await b.command('FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
     expect(b64.raw.toString('latin1')).to.contain('* 1 FETCH (UID 1 BINARY.SIZE[1] 10 BINARY[1] ~{10}\r\nxin\nchao\r\n)');
     const qp = await b.command('FETCH 2 (BINARY.PEEK[1] BINARY.PEEK[1]<5.5>)');
@@ -133,11 +135,13 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
 
   it('QRESYNC: SELECT resync with VANISHED (EARLIER), VANISHED instead of EXPUNGE, FETCH VANISHED, and errors', async function () {
     const q = await loggedIn(tg, CLERKS.ubnd);
-    expect((await appendAll(q, 'INBOX', ['1', '2', '3', '4'].map((n) => message(`thu ${n}`, 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700')))).tagged).to.match(/OK/);
+    // APPEND into INBOX is refused (only documents delivered through the gateway land there).
+    await q.command('CREATE "Dong-bo"');
+    expect((await appendAll(q, 'Dong-bo', ['1', '2', '3', '4'].map((n) => message(`thu ${n}`, 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700')))).tagged).to.match(/OK/);
     // The QRESYNC parameter needs ENABLE QRESYNC first.
-    expect((await q.command('SELECT INBOX (QRESYNC (1 1))')).tagged).to.match(/^A\d+ BAD /);
+    expect((await q.command('SELECT Dong-bo (QRESYNC (1 1))')).tagged).to.match(/^A\d+ BAD /);
     expect((await q.command('ENABLE QRESYNC')).lines).to.deep.equal(['* ENABLED QRESYNC']);
-    const first = await q.command('SELECT INBOX');
+    const first = await q.command('SELECT Dong-bo');
     const validity = Number(/UIDVALIDITY (\d+)/.exec(first.lines.join('\n'))![1]);
     const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(first.lines.join('\n'))![1]);
     // Own expunge: VANISHED by UID, not EXPUNGE by sequence number.
@@ -151,18 +155,18 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     expect(vanished.lines[0]).to.equal('* VANISHED (EARLIER) 2:3');
     expect(vanished.lines.slice(1).join('\n')).to.match(/UID 4 FLAGS \(\\Flagged[^)]*\)/);
     // Reselecting with the old state: OK [CLOSED] ends the old mailbox, then what changed since.
-    const again = await q.command(`SELECT INBOX (QRESYNC (${validity} ${modseq} 1:4))`);
+    const again = await q.command(`SELECT Dong-bo (QRESYNC (${validity} ${modseq} 1:4))`);
     expect(again.lines[0]).to.equal('* OK [CLOSED] Previous mailbox closed');
     expect(again.lines).to.include('* VANISHED (EARLIER) 2:3');
     expect(again.lines.join('\n')).to.match(/\* 2 FETCH \(UID 4 FLAGS \(\\Flagged[^)]*\) MODSEQ \(\d+\)\)/);
     // known-uids narrows VANISHED; a wrong UIDVALIDITY means no resync at all.
-    expect((await q.command(`EXAMINE INBOX (QRESYNC (${validity} ${modseq} 1,3))`)).lines).to.include('* VANISHED (EARLIER) 3');
-    expect((await q.command(`EXAMINE INBOX (QRESYNC (${validity + 1} ${modseq}))`)).lines.join('\n')).to.not.contain('VANISHED');
+    expect((await q.command(`EXAMINE Dong-bo (QRESYNC (${validity} ${modseq} 1,3))`)).lines).to.include('* VANISHED (EARLIER) 3');
+    expect((await q.command(`EXAMINE Dong-bo (QRESYNC (${validity + 1} ${modseq}))`)).lines.join('\n')).to.not.contain('VANISHED');
     // Bad input: BAD, and the session goes on.
-    for (const bad of ['SELECT INBOX (QRESYNC)', 'SELECT INBOX (QRESYNC (1))', 'SELECT INBOX (QRESYNC (0 1))', 'SELECT INBOX (QRESYNC (1 1 1:*))', 'SELECT INBOX (QRESYNC (1 1 1:4 (1)))', 'SELECT INBOX (BOGUS)']) {
+    for (const bad of ['SELECT Dong-bo (QRESYNC)', 'SELECT Dong-bo (QRESYNC (1))', 'SELECT Dong-bo (QRESYNC (0 1))', 'SELECT Dong-bo (QRESYNC (1 1 1:*))', 'SELECT Dong-bo (QRESYNC (1 1 1:4 (1)))', 'SELECT Dong-bo (BOGUS)']) {
       expect((await q.command(bad)).tagged, bad).to.match(/^A\d+ BAD /);
     }
-    expect((await q.command('SELECT INBOX')).tagged).to.match(/OK/);
+    expect((await q.command('SELECT Dong-bo')).tagged).to.match(/OK/);
     expect((await q.command('FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)')).tagged).to.match(/^A\d+ BAD /);
     expect((await q.command('UID FETCH 1:* (FLAGS) (VANISHED)')).tagged).to.match(/^A\d+ BAD /);
     expect((await q.command('NOOP')).tagged).to.match(/OK/);

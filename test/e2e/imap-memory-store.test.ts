@@ -33,7 +33,7 @@ const authenticator = {
     const at = new Date();
     return {
       ok: true,
-      account: { id: 1, email: USER, agencyId: AGENCIES.snv.id, passwordHash: '', mustChangePassword: false, disabled: false, passwordChangedAt: null, createdAt: at, updatedAt: at },
+      account: { id: 1, email: USER, agencyId: AGENCIES.snv.id, passwordHash: '', mustChangePassword: false, disabled: false, removedAt: null, passwordChangedAt: null, createdAt: at, updatedAt: at },
     };
   },
 };

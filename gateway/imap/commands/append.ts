@@ -1,12 +1,14 @@
 // APPEND (RFC 3501 6.3.11) with MULTIAPPEND (RFC 3502: several messages, all or none), UIDPLUS's APPENDUID, UTF8=ACCEPT's "UTF8 (literal8)" form and
 // APPENDLIMIT. The literal arrives in a spool file (or memory when small), becomes a blob exactly as
-// sent (a literal8 carrying NUL is converted first, append-binary.ts), with an empty trace prefix; its MIME structure is computed once and stored for FETCH.
+// sent (a literal8 carrying NUL is converted first, append-binary.ts) but for forged X-Docgate-* fields,
+// renamed, and recorded as a client copy (append-policy.ts); its MIME structure is computed once and stored for FETCH.
 
 import { parseMimeFile, structureOf } from '../../../policies/mime/parser.js';
 import { readHeaderBlock } from '../../intake/header-block.js';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, unlink } from 'node:fs/promises';
 import { spoolBuffer } from '../../../storage/mailbox/spool-file.js';
 import { convertBinaryMessage } from './append-binary.js';
+import { appendRefusal, CLIENT_APPEND_ORIGIN, neutraliseAppended } from './append-policy.js';
 import { existingSentCopy, flagSentCopy } from './append-sent-copy.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
@@ -63,6 +65,8 @@ export const append = defineCommand({
     const { store, events, config } = ctx.deps;
     const target = await store.get(ctx.session.user!.agencyId, args.mailbox);
     if (!target) return refusal('no-such-mailbox', 'TRYCREATE');
+    const folderRefusal = appendRefusal(target.name);
+    if (folderRefusal) return no(bilingual(folderRefusal.vi, folderRefusal.en), 'CANNOT');
     // Every message is checked before any is stored: MULTIAPPEND is all or nothing.
     for (const message of args.messages) {
       const literal = message.literal;
@@ -89,12 +93,18 @@ export const append = defineCommand({
     for (const [i, message] of args.messages.entries()) {
       const literal = message.literal;
       const data = converted[i];
-      const file = data
+      const spooled = data
         ? await spoolBuffer(ctx.deps.spoolDir, 'imap-append', data)
         : literal.kind === 'file'
           ? literal.file
           : await spoolBuffer(ctx.deps.spoolDir, 'imap-append', literal.data);
-      const parsed = await parseMimeFile(file.path, { decode: false, ...mime });
+      let parsed = await parseMimeFile(spooled.path, { decode: false, ...mime });
+      // Forged X-Docgate-* fields are renamed as at SMTP intake; the offsets then move: parse again.
+      const file = await neutraliseAppended(spooled, parsed.root.bodyStart, ctx.deps.spoolDir);
+      if (file !== spooled) {
+        if (spooled !== (literal.kind === 'file' ? literal.file : null)) await unlink(spooled.path).catch(() => undefined);
+        parsed = await parseMimeFile(file.path, { decode: false, ...mime });
+      }
       if (args.messages.length === 1) sentCopy = await existingSentCopy(store, target, parsed.root);
       inputs.push({
         mailboxId: target.id,
@@ -103,6 +113,7 @@ export const append = defineCommand({
         size: file.size,
         structure: structureOf(parsed.root),
         header: await readHeaderBlock(file.path, parsed.root.bodyStart),
+        origin: CLIENT_APPEND_ORIGIN,
         flags: message.flags,
         internalDate: message.date ?? ctx.deps.now(),
       });

@@ -1,5 +1,5 @@
 // CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE. The agency's special folders cannot be deleted or
-// renamed; names are NFC, '/'-separated, with no empty level and no wildcard characters.
+// renamed; names are NFC, '/'-separated, with no empty, '.' or '..' level and no wildcard characters.
 
 import { FOLDERS } from '../../../storage/mailbox/folders.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
@@ -8,10 +8,14 @@ import { refusal } from '../store-errors.js';
 
 const MAX_NAME_BYTES = 500;
 
-function invalidName(name: string): string | null {
-  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return 'Mailbox name too long';
-  if (/[%*\x00-\x1f\x7f]/.test(name)) return 'Mailbox names may not contain wildcards or control characters';
-  if (name.split('/').some((level) => level.length === 0 || level !== level.trim())) return 'Mailbox name has an empty level';
+/** Why a new mailbox name is refused, in ASCII Vietnamese then English, or null when it is fine. */
+function invalidName(name: string): { vi: string; en: string } | null {
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return { vi: 'Ten thu muc qua dai', en: 'Mailbox name too long' };
+  if (/[%*\x00-\x1f\x7f]/.test(name)) return { vi: 'Ten thu muc chua ky tu dai dien hoac ky tu dieu khien', en: 'Mailbox names may not contain wildcards or control characters' };
+  const levels = name.split('/');
+  if (levels.some((level) => level.length === 0 || level !== level.trim())) return { vi: 'Ten thu muc co cap rong', en: 'Mailbox name has an empty level' };
+  // "." and ".." read as path steps by clients, exports and any file-backed store: never a level name.
+  if (levels.some((level) => level === '.' || level === '..')) return { vi: "Ten thu muc khong duoc chua cap '.' hoac '..'", en: "Mailbox name may not contain '.' or '..' levels" };
   return null;
 }
 
@@ -23,7 +27,7 @@ export const create = defineCommand({
     // A trailing delimiter only says the client means to create children (RFC 3501 6.3.3).
     const name = args.mailbox.replace(/\/$/, '');
     const problem = invalidName(name);
-    if (problem) return no(bilingual('Ten thu muc khong hop le', problem), 'CANNOT');
+    if (problem) return no(bilingual(`Ten thu muc khong hop le: ${problem.vi}`, problem.en), 'CANNOT');
     if (name === FOLDERS.inbox.name) return refusal('mailbox-exists');
     const agencyId = ctx.session.user!.agencyId;
     // Missing parents are created too, so LIST always shows a selectable hierarchy.
@@ -54,7 +58,7 @@ export const rename = defineCommand({
   schema: { from: mailbox, to: mailbox },
   async handle(ctx, args) {
     const problem = invalidName(args.to);
-    if (problem) return no(bilingual('Ten thu muc khong hop le', problem), 'CANNOT');
+    if (problem) return no(bilingual(`Ten thu muc khong hop le: ${problem.vi}`, problem.en), 'CANNOT');
     if (args.from === FOLDERS.inbox.name) return no(bilingual('Khong the doi ten INBOX', 'INBOX cannot be renamed here'), 'CANNOT');
     await ctx.deps.store.rename(ctx.session.user!.agencyId, args.from, args.to);
     return ok('RENAME completed');
