@@ -44,7 +44,7 @@ function bigint(name: string, allowNull = false): ModelAttributeColumnOptions {
     type: DataTypes.BIGINT,
     allowNull,
     get(this: Model) {
-      const value = this.getDataValue(name);
+      const value: unknown = this.getDataValue(name);
       return value === null || value === undefined ? value : toNumber(value);
     },
   };

@@ -102,7 +102,7 @@ export function rowOf<Row extends object>(model: ModelStatic<Model>, record: Rec
     const value = record[definition.field ?? attribute];
     const type = (definition.type as { key?: string }).key;
     if (value === null || value === undefined) out[attribute] = value ?? null;
-    else if (type === 'DATE') out[attribute] = value instanceof Date ? value : new Date(String(value));
+    else if (type === 'DATE') out[attribute] = value instanceof Date ? value : new Date(value as string | number);
     else if (type === 'BOOLEAN') out[attribute] = value === true || value === 1 || value === '1' || value === 't' || value === 'true';
     else if (type === 'INTEGER' || type === 'BIGINT') out[attribute] = typeof value === 'number' ? value : Number(value);
     else out[attribute] = value;

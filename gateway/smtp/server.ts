@@ -19,7 +19,7 @@ export interface RunningSmtpListener {
   close(): Promise<void>;
 }
 
-function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers, log: Logger): SMTPServerOptions & { maxCommands: number } {
+function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers): SMTPServerOptions & { maxCommands: number } {
   const smtp = config.docgate.smtp;
   return {
     secure: listener.tls === 'implicit',
@@ -56,7 +56,7 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
 
 export async function startSmtpListener(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers, log: Logger): Promise<RunningSmtpListener> {
   patchSmtpServer();
-  const server = new SMTPServer(serverOptions(config, listener, tls, handlers, log));
+  const server = new SMTPServer(serverOptions(config, listener, tls, handlers));
   let bound = listener.port;
   server.on('error', (err) => logSmtpServerError(log, bound, err));
   await new Promise<void>((resolve, reject) => {

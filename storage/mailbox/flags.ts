@@ -4,7 +4,7 @@ import type { FlagOperation } from './store.js';
 
 export function parseFlags(json: unknown): string[] {
   try {
-    const value = JSON.parse(String(json));
+    const value: unknown = JSON.parse(String(json));
     return Array.isArray(value) ? value.filter((f): f is string => typeof f === 'string') : [];
   } catch {
     return [];

@@ -82,7 +82,7 @@ export class MailboxRepository {
       mailboxIds.push(mailboxId);
       folders.set(mailboxId, [...(folders.get(mailboxId) ?? []), i]);
     }
-    const delivered: DeliveredRow[] = new Array(inputs.length);
+    const delivered = new Array<DeliveredRow>(inputs.length);
     for (const [mailboxId, indexes] of folders) {
       const { firstUid, modseq } = await allocateUids(this.sequelize, t, mailboxId, indexes.length);
       indexes.forEach((i, k) => (delivered[i] = { mailboxId, agencyId: inputs[i].agencyId, uid: firstUid + k, modseq }));

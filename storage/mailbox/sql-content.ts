@@ -9,11 +9,11 @@ import { MailboxStoreError, type MessageContent } from './store.js';
 
 function toContent(row: Record<string, unknown>): MessageContent {
   // The structure JSON is parsed on first use: SEARCH on header fields and FETCH FLAGS never need it.
-  const json = row.structure ? String(row.structure) : null;
+  const json = typeof row.structure === 'string' && row.structure ? row.structure : null;
   let parsed: MimeNodeInfo | null | undefined;
   return {
     id: toNumber(row.id),
-    prefix: Buffer.from(String(row.prefix ?? ''), 'latin1'),
+    prefix: Buffer.from(typeof row.prefix === 'string' ? row.prefix : '', 'latin1'),
     blobSha256: String(row.blob_sha256),
     size: toNumber(row.size),
     get structure(): MimeNodeInfo | null {

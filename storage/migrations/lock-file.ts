@@ -30,7 +30,7 @@ export async function withLockFile(lockPath: string, work: () => Promise<void>, 
         await rm(lockPath, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`migration lock ${lockPath} held too long; remove it if no docgate process is running`);
+      if (Date.now() > deadline) throw new Error(`migration lock ${lockPath} held too long; remove it if no docgate process is running`, { cause: err });
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -75,7 +75,7 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
     ...numbered[i].incoming.map((n) => entry(n.agencyId, 'incoming', n.number, d.senderAgencyId, '01', d, null)),
   ]);
   const inserted = await insertRows(ctx.sequelize, t, ctx.models.RegisterEntry, rows, ['id', 'agencyId', 'book', 'documentId']);
-  const ids = new Map(inserted.map((r) => [`${r.document_id}\u0000${r.agency_id}\u0000${r.book}`, toNumber(r.id)]));
+  const ids = new Map(inserted.map((r) => [`${String(r.document_id)}\u0000${String(r.agency_id)}\u0000${String(r.book)}`, toNumber(r.id)]));
   const entryId = (documentId: string, agencyId: string, book: RegisterBook) => ids.get(`${documentId}\u0000${agencyId}\u0000${book}`)!;
   await insertEvents(
     ctx,

@@ -26,7 +26,7 @@ function modes(dir: string): { path: string; dir: boolean; mode: number }[] {
 }
 
 /** openssl s_client with one TLS 1.2 cipher (or TLS 1.3): resolves the negotiated cipher, or null. */
-function handshake(port: number, starttls: 'smtp' | 'imap' | null, cipher: string | 'tls1_3'): Promise<string | null> {
+function handshake(port: number, starttls: 'smtp' | 'imap' | null, /** An OpenSSL cipher name, or 'tls1_3' for a TLS 1.3 handshake. */ cipher: string): Promise<string | null> {
   const args = ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'docgate.localhost'];
   if (cipher === 'tls1_3') args.push('-tls1_3');
   else args.push('-tls1_2', '-cipher', cipher);

@@ -61,7 +61,7 @@ export async function registered(tg: TestGateway, messageId: string) {
   const docs = await Document.findAll({ where: { rfc822MessageId: messageId }, order: [['receivedAt', 'DESC']] });
   const doc = docs[0]?.get({ plain: true }) as import('../../storage/rows.js').DocumentRow | undefined;
   if (!doc) return null;
-  const entries = (await RegisterEntry.findAll({ where: { documentId: doc.id } })).map((r) => r.get({ plain: true }) as import('../../storage/rows.js').RegisterEntryRow);
+  const entries = (await RegisterEntry.findAll({ where: { documentId: doc.id } })).map((r) => r.get({ plain: true }));
   const mailboxRows = await MailboxMessage.count({ where: { documentId: doc.id } });
   return {
     doc,

@@ -44,8 +44,8 @@ describe('bound SQL parameters', () => {
       return returned;
     });
     expect(rows).to.deep.equal([{ id: 1, item_name: "x'\u0000y" }, { id: 2, item_name: 'z' }]);
-    const stored = (await Item.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }));
-    expect(stored.map((r) => (r.at as Date).toISOString())).to.deep.equal([at.toISOString(), at.toISOString()]);
+    const stored = (await Item.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }) as { at: Date });
+    expect(stored.map((r) => r.at.toISOString())).to.deep.equal([at.toISOString(), at.toISOString()]);
   });
 
   it('reads a raw row back exactly as the model finder returns it (booleans, dates, big integers, nulls)', async () => {
@@ -63,7 +63,7 @@ describe('bound SQL parameters', () => {
     await Row.sync();
     const at = new Date(Date.UTC(2026, 5, 7, 8, 9, 10, 11));
     await sequelize.transaction((t) => insertRows(sequelize, t, Row, [{ done: true, size: 2 ** 40, at, note: "o'k" }, { done: false, size: 0, at: null, note: null }]));
-    const viaFinder = (await Row.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }));
+    const viaFinder = (await Row.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }) as Record<string, unknown>);
     const viaQuery = (await query(sequelize, 'SELECT * FROM typed_rows ORDER BY id', {})).map((r) => rowOf(Row, r));
     expect(viaQuery).to.deep.equal(viaFinder);
     expect(viaQuery[0]).to.deep.equal({ id: 1, done: true, size: 2 ** 40, at, note: "o'k" });
