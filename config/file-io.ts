@@ -13,7 +13,7 @@ export interface WritableFile {
   close(): Promise<void>;
 }
 
-export class ShortWriteError extends Error {
+class ShortWriteError extends Error {
   readonly code = 'ESHORTWRITE';
 }
 

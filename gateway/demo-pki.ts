@@ -8,7 +8,7 @@ import forge from 'node-forge';
 
 const { asn1, pki } = forge;
 
-export const DEMO_DIR = 'demo';
+const DEMO_DIR = 'demo';
 
 export interface DemoPkiPaths {
   root: string;

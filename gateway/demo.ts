@@ -12,7 +12,7 @@ import { generateAcceptablePassword } from '../storage/accounts/password-rules.j
 import type { Logger } from '../config/log.js';
 import { demoPkiPaths, ensureDemoCa, issueClerkCertificate, writeDemoCrl, type DemoPkiPaths } from './demo-pki.js';
 
-export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
+const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
 
 /** The demo CA (made on first use) and a fresh CRL; returns the paths the trust store adds in demo mode. */
 export function prepareDemoPki(config: Config, log: Logger, now: Date): DemoPkiPaths {

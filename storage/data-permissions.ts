@@ -5,8 +5,8 @@
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
-export const DATA_DIR_MODE = 0o700;
-export const DATA_FILE_MODE = 0o600;
+const DATA_DIR_MODE = 0o700;
+const DATA_FILE_MODE = 0o600;
 /** What the process umask must mask so that files and directories it creates are owner-only. */
 export const DATA_UMASK = 0o077;
 

@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises';
 
 /** Header blocks larger than this are not copied (IMAP then reads them from the blob). */
-export const MAX_STORED_HEADER = 64 * 1024;
+const MAX_STORED_HEADER = 64 * 1024;
 
 /** Bytes [0, bodyStart) of a message file, or null when the block is empty or too large to keep. */
 export async function readHeaderBlock(path: string, bodyStart: number): Promise<Buffer | null> {

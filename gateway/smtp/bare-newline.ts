@@ -10,7 +10,7 @@
  * judged yet. Scanning stops after a DATA command line (`kind: 'data'`, lineStart = the byte after its
  * CRLF): what follows is message content if smtp-server accepts DATA, commands again if it refuses it.
  */
-export function findBareNewline(data: string): { lineStart: number; kind: 'bare-lf' | 'bare-cr' | 'data' } | null {
+function findBareNewline(data: string): { lineStart: number; kind: 'bare-lf' | 'bare-cr' | 'data' } | null {
   let lineStart = 0;
   for (let i = 0; i < data.length; i++) {
     const c = data.charCodeAt(i);

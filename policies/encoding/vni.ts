@@ -10,7 +10,7 @@ const CIRCUMFLEX_TONES = ['â', 'á', 'à', 'å', 'ã', 'ä'];
 const BREVE_TONES = ['ê', 'é', 'è', 'ú', 'ü', 'ë'];
 
 /** Unicode letter (NFC) → its VNI bytes as Latin-1 characters, lower case and upper case. */
-export const VNI_TABLE: ReadonlyMap<string, string> = (() => {
+const VNI_TABLE: ReadonlyMap<string, string> = (() => {
   const table = new Map<string, string>();
   const add = (unicode: string, vni: string) => {
     table.set(unicode.normalize('NFC'), vni);

@@ -13,7 +13,7 @@ export interface PartNaming {
 }
 
 /** Parameter names of a structured header value, lower case, in order, duplicates kept (quotes honoured). */
-export function parameterNames(raw: string): string[] {
+function parameterNames(raw: string): string[] {
   const names: string[] = [];
   let quoted = false;
   let start = -1;

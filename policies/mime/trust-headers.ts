@@ -2,7 +2,7 @@
 // incoming X-Docgate-* field is renamed X-Untrusted-X-Docgate-*, so no client can forge a verdict,
 // a signature result, a tracking id or an origin; only the trace block docgate prepends carries them.
 
-export const NEUTRALISED_PREFIX = 'X-Untrusted-';
+const NEUTRALISED_PREFIX = 'X-Untrusted-';
 const TRUSTED_HEADER = /^x-docgate-/i;
 
 /** Renames X-Docgate-* fields in a header block (line starts only: a folded continuation is not a field). */

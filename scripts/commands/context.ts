@@ -20,7 +20,7 @@ export class CliError extends Error {
   }
 }
 
-export function resolveDirs(options: GlobalOptions): { configDir: string; dataDir: string } {
+function resolveDirs(options: GlobalOptions): { configDir: string; dataDir: string } {
   return {
     configDir: path.resolve(options.config ?? process.env.DOCGATE_CONFIG ?? './config'),
     dataDir: path.resolve(options.data ?? process.env.DOCGATE_DATA ?? './data'),

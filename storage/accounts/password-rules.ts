@@ -7,7 +7,7 @@ import { removeDiacritics } from '../../policies/text/vietnamese.js';
 import { COMMON_PASSWORDS_TEXT } from './common-passwords.js';
 import { generatePassword, verifyPassword } from './password.js';
 
-export type PasswordRule = 'length' | 'control' | 'whitespace' | 'user-name' | 'user-name-part' | 'pattern' | 'common' | 'unchanged';
+type PasswordRule = 'length' | 'control' | 'whitespace' | 'user-name' | 'user-name-part' | 'pattern' | 'common' | 'unchanged';
 
 export interface PasswordProblem {
   rule: PasswordRule;

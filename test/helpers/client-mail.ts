@@ -37,7 +37,7 @@ export interface BodyPart {
   body: Buffer;
 }
 
-export const qpEncode = (data: Buffer): string =>
+const qpEncode = (data: Buffer): string =>
   [...data]
     .map((b) => (b === 0x0a ? '\n' : b === 0x0d ? '' : (b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`))
     .join('')

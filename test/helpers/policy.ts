@@ -18,7 +18,7 @@ import { missingServices, providesAll, type PolicyServices, type ServiceName } f
 import type { CheckDefinition, CheckReport } from '../../policies/types.js';
 import { AGENCIES, createTestEnv, REPO_ROOT } from './env.js';
 
-export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/policy');
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/policy');
 export const fixture = (name: string): Buffer => readFileSync(path.join(FIXTURES, name));
 
 /** 21/11/2026 10:00 in Hà Tĩnh: the day after the form lines' default signing date. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-export const PG_URL = process.env.DOCGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = process.env.DOCGATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TempDatabase {
   url: string;

@@ -21,7 +21,7 @@ async function documentIds(tg: TestGateway): Promise<Set<string>> {
   return new Set(rows.map((r) => String(r.get('id'))));
 }
 
-export async function storedMessage(tg: TestGateway, document: DocumentRow): Promise<Buffer> {
+async function storedMessage(tg: TestGateway, document: DocumentRow): Promise<Buffer> {
   const message = await tg.gateway.storage.db.models.Message.findByPk(document.messageRowId!);
   const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
   return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await tg.gateway.storage.blobs.read(row.blobSha256)]);

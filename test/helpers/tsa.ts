@@ -10,13 +10,6 @@ import { parseSignedData } from '../../policies/smime/cms.js';
 
 const run = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
-export interface TestTsaPki {
-  dir: string;
-  /** anchors/ with the root; empty intermediates/ and crl/. */
-  trust: string;
-  ca: { cert: string; key: string };
-}
-
 function writeExt(dir: string, name: string, lines: string[]): string {
   const file = path.join(dir, `${name}.ext`);
   writeFileSync(file, lines.join('\n') + '\n');
