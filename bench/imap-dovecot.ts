@@ -62,7 +62,10 @@ export async function dovecotRows(messages: Buffer[]): Promise<BenchRow[] | stri
       const deadline = Date.now() + 10_000;
       let ready = false;
       while (!ready && Date.now() < deadline) {
-        ready = await ImapWire.connect(port, { tls: true }).then((w) => (w.close(), true), () => false);
+        ready = await ImapWire.connect(port, { tls: true }).then(
+          (w) => (w.close(), true),
+          () => false,
+        );
         if (!ready) await new Promise((r) => setTimeout(r, 100));
       }
       if (!ready) return 'dovecot did not start: comparison skipped';

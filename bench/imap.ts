@@ -26,7 +26,8 @@ async function seed(env: TestEnv, bytesList: Buffer[]): Promise<void> {
     const passwordHash = await hashPassword(TEST_PASSWORD);
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, new Date());
-      for (const a of [AGENCIES.ubnd, AGENCIES.snv]) await storage.accounts.create(t, { email: a.address, agencyId: a.id, passwordHash, mustChangePassword: false, now: new Date() });
+      for (const a of [AGENCIES.ubnd, AGENCIES.snv])
+        await storage.accounts.create(t, { email: a.address, agencyId: a.id, passwordHash, mustChangePassword: false, now: new Date() });
     });
     const inbox = (await storage.mailboxes.find(AGENCIES.snv.id, 'INBOX'))!;
     const at = new Date();
@@ -34,15 +35,34 @@ async function seed(env: TestEnv, bytesList: Buffer[]): Promise<void> {
     for (const bytes of bytesList) {
       const blob = await storeBlob(storage.blobs, storage.spoolDir, 'seed', bytes);
       const root = (await parseMimeBuffer(bytes, { decode: false })).root;
-      messages.push({ blob_sha256: blob.sha256, blob_size: blob.size, prefix: '', size: blob.size, structure: JSON.stringify(structureOf(root)), header: headerBlockOf(bytes, root.bodyStart), created_at: at });
+      messages.push({
+        blob_sha256: blob.sha256,
+        blob_size: blob.size,
+        prefix: '',
+        size: blob.size,
+        structure: JSON.stringify(structureOf(root)),
+        header: headerBlockOf(bytes, root.bodyStart),
+        created_at: at,
+      });
     }
     await storage.writes.run(async (t) => {
       const qi = storage.db.sequelize.getQueryInterface();
       for (let i = 0; i < messages.length; i += 500) await qi.bulkInsert('messages', messages.slice(i, i + 500), { transaction: t });
       const [first] = (await storage.db.sequelize.query('SELECT MIN(id) AS id FROM messages', { transaction: t }))[0] as { id: number }[];
-      const rows = messages.map((_, i) => ({ mailbox_id: inbox.id, uid: i + 1, message_id: Number(first.id) + i, document_id: null, flags: i % 3 === 0 ? '["\\\\Seen"]' : '[]', modseq: 2, internal_date: at }));
+      const rows = messages.map((_, i) => ({
+        mailbox_id: inbox.id,
+        uid: i + 1,
+        message_id: Number(first.id) + i,
+        document_id: null,
+        flags: i % 3 === 0 ? '["\\\\Seen"]' : '[]',
+        modseq: 2,
+        internal_date: at,
+      }));
       for (let i = 0; i < rows.length; i += 500) await qi.bulkInsert('mailbox_messages', rows.slice(i, i + 500), { transaction: t });
-      await storage.db.sequelize.query('UPDATE mailboxes SET uid_next = :next, highest_modseq = 2 WHERE id = :id', { replacements: { next: DOCUMENTS + 1, id: inbox.id }, transaction: t });
+      await storage.db.sequelize.query('UPDATE mailboxes SET uid_next = :next, highest_modseq = 2 WHERE id = :id', {
+        replacements: { next: DOCUMENTS + 1, id: inbox.id },
+        transaction: t,
+      });
     });
   } finally {
     await storage.close();
@@ -62,7 +82,9 @@ export async function run(): Promise<BenchTable> {
   try {
     const seedStart = performance.now();
     await seed(env, messages);
-    notes.push(`composed ${DOCUMENTS} messages in ${round(composeMs / 1000, 1)} s; seeded docgate (blobs + rows) in ${round((performance.now() - seedStart) / 1000, 1)} s`);
+    notes.push(
+      `composed ${DOCUMENTS} messages in ${round(composeMs / 1000, 1)} s; seeded docgate (blobs + rows) in ${round((performance.now() - seedStart) / 1000, 1)} s`,
+    );
     server = await startServe(env.configDir, env.dataDir);
     const tg = server;
     const smtp = transport(tg.starttlsPort, AGENCIES.ubnd.address);
@@ -91,6 +113,8 @@ export async function run(): Promise<BenchTable> {
   const dovecot = await dovecotRows(messages);
   if (typeof dovecot === 'string') notes.push(dovecot);
   else rows.push(...dovecot);
-  notes.push('latency: docgate from nodemailer receiving "250" (after commit) to EXISTS on each IDLE client (aim: p99 < 100 ms); dovecot from the rename into Maildir/new');
+  notes.push(
+    'latency: docgate from nodemailer receiving "250" (after commit) to EXISTS on each IDLE client (aim: p99 < 100 ms); dovecot from the rename into Maildir/new',
+  );
   return { title: `${CLIENTS} clients, one INBOX of ${DOCUMENTS.toLocaleString('en')} messages, TLS (docgate on SQLite)`, rows, notes };
 }

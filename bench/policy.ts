@@ -35,8 +35,16 @@ function paddedPdf(size: number): Buffer {
 }
 
 async function submission(size: number): Promise<Buffer> {
-  const zip = storedZip([{ name: 'Phụ lục 1.pdf', data: paddedPdf(size / 2) }, { name: 'Phụ lục 2.pdf', data: paddedPdf(size / 4) }]);
-  return composeRaw({ attachments: [{ filename: 'Quyết định.docx', content: fixture('qd-05.docx') }, { filename: 'Phụ lục.zip', content: zip }] });
+  const zip = storedZip([
+    { name: 'Phụ lục 1.pdf', data: paddedPdf(size / 2) },
+    { name: 'Phụ lục 2.pdf', data: paddedPdf(size / 4) },
+  ]);
+  return composeRaw({
+    attachments: [
+      { filename: 'Quyết định.docx', content: fixture('qd-05.docx') },
+      { filename: 'Phụ lục.zip', content: zip },
+    ],
+  });
 }
 
 async function throughput(label: string, raw: Buffer): Promise<BenchRow> {
@@ -76,13 +84,23 @@ async function throughput(label: string, raw: Buffer): Promise<BenchRow> {
   }
   const wall = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { case: label, messages: count, 'msg/s': round((count * 1000) / wall, 1), 'cpu ms/msg': round((used.user + used.system) / 1000 / count, 2), 'wall ms/msg': round(wall / count, 2) };
+  return {
+    case: label,
+    messages: count,
+    'msg/s': round((count * 1000) / wall, 1),
+    'cpu ms/msg': round((used.user + used.system) / 1000 / count, 2),
+    'wall ms/msg': round(wall / count, 2),
+  };
 }
 
 async function gatewayRss(label: string, makeMessages: () => Promise<Buffer[]>, expectCode = '250'): Promise<BenchRow> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'docgate-bench-'));
   // The gateway runs from the tsc build, as `npm start` runs it (npm run bench builds first).
-  const child = fork(path.join(REPO_ROOT, 'dist/bench/policy-gateway.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...SERVE_ENV } });
+  const child = fork(path.join(REPO_ROOT, 'dist/bench/policy-gateway.js'), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ...SERVE_ENV },
+  });
   const messages: { port?: number; baseline?: number; peak?: number }[] = [];
   child.on('message', (m) => messages.push(m as never));
   const next = async () => {
@@ -116,7 +134,13 @@ async function gatewayRss(label: string, makeMessages: () => Promise<Buffer[]>, 
     );
     const wall = performance.now() - started;
     child.send('report');
-    const { baseline, peak, heapUsed, heapTotal, external } = (await next()) as { baseline: number; peak: number; heapUsed: number; heapTotal: number; external: number };
+    const { baseline, peak, heapUsed, heapTotal, external } = (await next()) as {
+      baseline: number;
+      peak: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+    };
     const accepted = results.filter((r) => r.startsWith(expectCode)).length;
     return {
       case: label,
@@ -144,7 +168,10 @@ async function twentyLarge(): Promise<Buffer[]> {
       await composeRaw({
         messageId: `<bench.${i}.${Date.now()}@ubnd.hatinh.gov.vn>`,
         text: ['Số ký hiệu: ' + (200 + i) + '/QĐ-UBND', 'Ngày ký: 21/11/2026', 'Loại văn bản: Quyết định', 'Trích yếu: V/v bench'].join('\n'),
-        attachments: [{ filename: 'Quyết định.pdf', content: paddedPdf(4 * 1024 * 1024) }, { filename: 'Phụ lục.zip', content: zip }],
+        attachments: [
+          { filename: 'Quyết định.pdf', content: paddedPdf(4 * 1024 * 1024) },
+          { filename: 'Phụ lục.zip', content: zip },
+        ],
       }),
     );
   }
@@ -159,13 +186,24 @@ async function zipBomb(): Promise<Buffer[]> {
   const members = Array.from({ length: Math.floor((17 * 1024 * 1024) / packed.length) }, (_, i) => ({ name: `zeros-${i}.pdf`, packed, size: zeros.length }));
   const { deflatedZip } = await import('../test/helpers/zip.js');
   const bomb = deflatedZip(members);
-  return [await composeRaw({ attachments: [{ filename: 'Quyết định.pdf', content: fixture('qd-05.pdf') }, { filename: 'Hồ sơ.zip', content: bomb }] })];
+  return [
+    await composeRaw({
+      attachments: [
+        { filename: 'Quyết định.pdf', content: fixture('qd-05.pdf') },
+        { filename: 'Hồ sơ.zip', content: bomb },
+      ],
+    }),
+  ];
 }
 
 export async function run(): Promise<BenchTable> {
   const only = process.env.DOCGATE_BENCH_ONLY;
   const rows: BenchRow[] = [];
-  if (only !== 'rss') rows.push(await throughput('100 KB (docx + zip of 2 PDFs)', await submission(100 * 1024)), await throughput('1 MB (docx + zip of 2 PDFs)', await submission(1024 * 1024)));
+  if (only !== 'rss')
+    rows.push(
+      await throughput('100 KB (docx + zip of 2 PDFs)', await submission(100 * 1024)),
+      await throughput('1 MB (docx + zip of 2 PDFs)', await submission(1024 * 1024)),
+    );
   if (only !== 'throughput') {
     rows.push(await gatewayRss('20 x 20 MB concurrent over SMTP', twentyLarge));
     rows.push(await gatewayRss('one 24 MB zip bomb (17 GB of zeros)', zipBomb, '550'));

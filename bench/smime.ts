@@ -23,7 +23,15 @@ const CASES = [
 async function measure(name: string, trust: TrustStore, cold: boolean): Promise<{ rate: number; p50: number; p99: number; count: number; size: number }> {
   const message = await loadMessage(fixturePath(name));
   const options = smimeSignatureCheck.options.parse({});
-  const ctx = { timeZone: 'Asia/Ho_Chi_Minh', agencies, options, now: () => TEST_NOW, log: silentLog, signal: new AbortController().signal, services: { trust } };
+  const ctx = {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    agencies,
+    options,
+    now: () => TEST_NOW,
+    log: silentLog,
+    signal: new AbortController().signal,
+    services: { trust },
+  };
   const times: number[] = [];
   try {
     // One untimed run so the warm case starts warm (and both start with JIT-compiled code).
@@ -39,7 +47,13 @@ async function measure(name: string, trust: TrustStore, cold: boolean): Promise<
     const total = performance.now() - started;
     times.sort((a, b) => a - b);
     const { statSync } = await import('node:fs');
-    return { rate: (times.length / total) * 1000, p50: percentile(times, 50), p99: percentile(times, 99), count: times.length, size: statSync(fixturePath(name)).size };
+    return {
+      rate: (times.length / total) * 1000,
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      count: times.length,
+      size: statSync(fixturePath(name)).size,
+    };
   } finally {
     await message.dispose();
   }
@@ -51,7 +65,15 @@ export async function run(): Promise<BenchTable> {
   for (const c of CASES) {
     for (const cold of [false, true]) {
       const r = await measure(c.name, trust, cold);
-      rows.push({ message: c.label, size: `${round(r.size / 1024, 0)} KiB`, cache: cold ? 'cold' : 'warm', 'msg/s': Math.round(r.rate), 'p50 ms': round(r.p50, 3), 'p99 ms': round(r.p99, 3), messages: r.count });
+      rows.push({
+        message: c.label,
+        size: `${round(r.size / 1024, 0)} KiB`,
+        cache: cold ? 'cold' : 'warm',
+        'msg/s': Math.round(r.rate),
+        'p50 ms': round(r.p50, 3),
+        'p99 ms': round(r.p99, 3),
+        messages: r.count,
+      });
     }
   }
   return {

@@ -43,7 +43,11 @@ function paddedPdf(size: number): Buffer {
   const offsets: number[] = [];
   const length = () => parts.reduce((n, b) => n + b.length, 0);
   const add = (text: string | Buffer) => parts.push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
-  for (const [i, body] of ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>'].entries()) {
+  for (const [i, body] of [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
+  ].entries()) {
     offsets.push(length());
     add(`${i + 1} 0 obj\n${body}\nendobj\n`);
   }
@@ -172,7 +176,22 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
     docgate: { smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 } },
     ...(scenario.samplePolicy ? { policy: parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) } : {}),
   });
-  await runCli(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent', '--config', env.configDir, '--data', env.dataDir], `${PASSWORD}\n`);
+  await runCli(
+    [
+      'account',
+      'add',
+      AGENCIES.ubnd.address,
+      '--agency',
+      AGENCIES.ubnd.id,
+      '--password-stdin',
+      '--permanent',
+      '--config',
+      env.configDir,
+      '--data',
+      env.dataDir,
+    ],
+    `${PASSWORD}\n`,
+  );
   const server = await startServe(env.configDir, env.dataDir);
   const latencies: number[] = [];
   let sent = 0;

@@ -127,7 +127,7 @@ function lineOf(file: ParsedFile, issuePath: PropertyKey[]): number {
 function hasValueAt(root: unknown, issuePath: PropertyKey[]): boolean {
   let node: unknown = root;
   for (const key of issuePath) {
-    if (node === null || typeof node !== 'object' || !(key in (node))) return false;
+    if (node === null || typeof node !== 'object' || !(key in node)) return false;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node !== undefined;

@@ -14,24 +14,29 @@ const listener = z.strictObject({
   tls: z.enum(['starttls', 'implicit']),
 });
 
-const databaseUrl = z.string().refine(
-  (url) => /^sqlite:/.test(url) || /^postgres(ql)?:\/\//.test(url),
-  bilingual('phải bắt đầu bằng sqlite: hoặc postgres://', 'must start with sqlite: or postgres://'),
-);
+const databaseUrl = z
+  .string()
+  .refine(
+    (url) => /^sqlite:/.test(url) || /^postgres(ql)?:\/\//.test(url),
+    bilingual('phải bắt đầu bằng sqlite: hoặc postgres://', 'must start with sqlite: or postgres://'),
+  );
 
 export const docgateSchema = z.strictObject({
   hostname: z.string().min(1).default('docgate.localhost'),
   timezone: z
     .string()
     .default('Asia/Ho_Chi_Minh')
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, bilingual('múi giờ không hợp lệ', 'unknown time zone')),
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      bilingual('múi giờ không hợp lệ', 'unknown time zone'),
+    ),
   database: z.strictObject({ url: databaseUrl.default('sqlite:docgate.sqlite') }).prefault({}),
   // Blobs no row refers to (a failed commit, a crash) are removed once older than the grace period,
   // which must exceed any transaction's life; interval 0 sweeps only at start.
@@ -132,16 +137,29 @@ const domainName = z
 const mailAddress = z
   .string()
   .transform((a) => a.trim().toLowerCase())
-  .pipe(z.string().regex(/^[^\s@<>()",;:]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, bilingual('địa chỉ thư không hợp lệ', 'invalid e-mail address')));
+  .pipe(
+    z.string().regex(/^[^\s@<>()",;:]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, bilingual('địa chỉ thư không hợp lệ', 'invalid e-mail address')),
+  );
 
 const leader = z.strictObject({
   name: z.string().min(1),
-  phone: z.string().regex(/^\+?[0-9 .-]{6,20}$/, bilingual('số điện thoại không hợp lệ', 'invalid phone number')).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 .-]{6,20}$/, bilingual('số điện thoại không hợp lệ', 'invalid phone number'))
+    .optional(),
   email: mailAddress.optional(),
 });
 
 const relay = z.strictObject({
-  url: z.string().regex(/^(smtp|smtps|lmtp|imap|imaps):\/\/[^\s/]+/, bilingual('URL chuyển tiếp phải là smtp://, smtps://, lmtp://, imap:// hoặc imaps://', 'relay URL must be smtp://, smtps://, lmtp://, imap:// or imaps://')),
+  url: z
+    .string()
+    .regex(
+      /^(smtp|smtps|lmtp|imap|imaps):\/\/[^\s/]+/,
+      bilingual(
+        'URL chuyển tiếp phải là smtp://, smtps://, lmtp://, imap:// hoặc imaps://',
+        'relay URL must be smtp://, smtps://, lmtp://, imap:// or imaps://',
+      ),
+    ),
   username: z.string().optional(),
   passwordFile: z.string().optional(),
   mailbox: z.string().optional(),
@@ -149,43 +167,60 @@ const relay = z.strictObject({
 
 const agency = z.strictObject({
   id: agencyId,
-  name: z.string().min(1).transform((n) => n.normalize('NFC')),
+  name: z
+    .string()
+    .min(1)
+    .transform((n) => n.normalize('NFC')),
   domain: domainName,
   addresses: z.array(mailAddress).default([]),
   leaders: z.array(leader).default([]),
   relay: relay.nullable().default(null),
 });
 
-export const agenciesSchema = z
-  .strictObject({ agencies: z.array(agency).min(1) })
-  .superRefine((value, ctx) => {
-    const seen = { id: new Map<string, number>(), domain: new Map<string, number>(), address: new Map<string, number>() };
-    value.agencies.forEach((a, i) => {
-      if (seen.id.has(a.id)) {
-        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'id'], ...bilingual(`mã định danh trùng với cơ quan thứ ${seen.id.get(a.id)! + 1}`, `duplicate agency identifier (same as agency ${seen.id.get(a.id)! + 1})`) });
-      }
-      seen.id.set(a.id, i);
-      if (seen.domain.has(a.domain)) {
-        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'domain'], ...bilingual('tên miền đã thuộc cơ quan khác', 'domain already belongs to another agency') });
-      }
-      seen.domain.set(a.domain, i);
-      a.addresses.forEach((address, j) => {
-        if (seen.address.has(address)) {
-          ctx.addIssue({ code: 'custom', path: ['agencies', i, 'addresses', j], ...bilingual('địa chỉ đã thuộc cơ quan khác', 'address already belongs to another agency') });
-        }
-        seen.address.set(address, i);
+export const agenciesSchema = z.strictObject({ agencies: z.array(agency).min(1) }).superRefine((value, ctx) => {
+  const seen = { id: new Map<string, number>(), domain: new Map<string, number>(), address: new Map<string, number>() };
+  value.agencies.forEach((a, i) => {
+    if (seen.id.has(a.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agencies', i, 'id'],
+        ...bilingual(`mã định danh trùng với cơ quan thứ ${seen.id.get(a.id)! + 1}`, `duplicate agency identifier (same as agency ${seen.id.get(a.id)! + 1})`),
       });
-    });
-    value.agencies.forEach((a, i) => {
-      a.addresses.forEach((address, j) => {
-        const domain = address.slice(address.lastIndexOf('@') + 1);
-        const owner = seen.domain.get(domain);
-        if (owner !== undefined && owner !== i) {
-          ctx.addIssue({ code: 'custom', path: ['agencies', i, 'addresses', j], ...bilingual('địa chỉ thuộc tên miền của cơ quan khác', "address is under another agency's domain") });
-        }
+    }
+    seen.id.set(a.id, i);
+    if (seen.domain.has(a.domain)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agencies', i, 'domain'],
+        ...bilingual('tên miền đã thuộc cơ quan khác', 'domain already belongs to another agency'),
       });
+    }
+    seen.domain.set(a.domain, i);
+    a.addresses.forEach((address, j) => {
+      if (seen.address.has(address)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agencies', i, 'addresses', j],
+          ...bilingual('địa chỉ đã thuộc cơ quan khác', 'address already belongs to another agency'),
+        });
+      }
+      seen.address.set(address, i);
     });
   });
+  value.agencies.forEach((a, i) => {
+    a.addresses.forEach((address, j) => {
+      const domain = address.slice(address.lastIndexOf('@') + 1);
+      const owner = seen.domain.get(domain);
+      if (owner !== undefined && owner !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agencies', i, 'addresses', j],
+          ...bilingual('địa chỉ thuộc tên miền của cơ quan khác', "address is under another agency's domain"),
+        });
+      }
+    });
+  });
+});
 
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;

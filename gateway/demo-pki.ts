@@ -53,7 +53,10 @@ interface Ca {
 /** The demo CA, made on first use; kept across starts so certificates already imported stay trusted. */
 export function ensureDemoCa(paths: DemoPkiPaths, now: Date): { ca: Ca; created: boolean } {
   if (existsSync(paths.caCert) && existsSync(paths.caKey)) {
-    return { ca: { cert: pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), key: pki.privateKeyFromPem(readFileSync(paths.caKey, 'utf8')) }, created: false };
+    return {
+      ca: { cert: pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), key: pki.privateKeyFromPem(readFileSync(paths.caKey, 'utf8')) },
+      created: false,
+    };
   }
   const keys = pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const cert = pki.createCertificate();
@@ -61,7 +64,11 @@ export function ensureDemoCa(paths: DemoPkiPaths, now: Date): { ca: Ca; created:
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(now.getTime() - 3600_000);
   cert.validity.notAfter = new Date(now.getTime() + 10 * 365 * DAY);
-  const name = [{ name: 'countryName', value: 'VN' }, utf8('organizationName', 'docgate demo (khong dung that / not for real use)'), utf8('commonName', 'docgate Demo Signing CA')];
+  const name = [
+    { name: 'countryName', value: 'VN' },
+    utf8('organizationName', 'docgate demo (khong dung that / not for real use)'),
+    utf8('commonName', 'docgate Demo Signing CA'),
+  ];
   cert.setSubject(name);
   cert.setIssuer(name);
   cert.setExtensions([
@@ -89,7 +96,12 @@ export function writeDemoCrl(paths: DemoPkiPaths, ca: Ca, now: Date): void {
   const time = (d: Date) => asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(d));
   const crlNumber = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
     asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(CRL_NUMBER).getBytes()),
-    asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, asn1.toDer(asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(Math.floor(now.getTime() / 1000)).getBytes())).getBytes()),
+    asn1.create(
+      Class.UNIVERSAL,
+      Type.OCTETSTRING,
+      false,
+      asn1.toDer(asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(Math.floor(now.getTime() / 1000)).getBytes())).getBytes(),
+    ),
   ]);
   const tbs = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
     asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(1).getBytes()),
@@ -102,10 +114,18 @@ export function writeDemoCrl(paths: DemoPkiPaths, ca: Ca, now: Date): void {
   const md = forge.md.sha256.create();
   md.update(asn1.toDer(tbs).getBytes());
   const signature = ca.key.sign(md);
-  const crl = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [tbs, algorithm, asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(0) + signature)]);
+  const crl = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
+    tbs,
+    algorithm,
+    asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(0) + signature),
+  ]);
   const der = Buffer.from(asn1.toDer(crl).getBytes(), 'binary');
   mkdirSync(paths.crl, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(paths.crl, 'demo-ca.crl.pem'), `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END X509 CRL-----\n`, { mode: 0o644 });
+  writeFileSync(
+    path.join(paths.crl, 'demo-ca.crl.pem'),
+    `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END X509 CRL-----\n`,
+    { mode: 0o644 },
+  );
 }
 
 export interface DemoClerkCertificate {
@@ -114,14 +134,25 @@ export interface DemoClerkCertificate {
 }
 
 /** An S/MIME signing certificate for `email` under the demo CA, as a PKCS#12 file (3DES, SHA-1 MAC: what every client imports). */
-export function issueClerkCertificate(paths: DemoPkiPaths, ca: Ca, clerk: { email: string; agencyName: string }, password: string, now: Date): DemoClerkCertificate {
+export function issueClerkCertificate(
+  paths: DemoPkiPaths,
+  ca: Ca,
+  clerk: { email: string; agencyName: string },
+  password: string,
+  now: Date,
+): DemoClerkCertificate {
   const keys = pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(now.getTime() - 3600_000);
   cert.validity.notAfter = new Date(now.getTime() + 825 * DAY);
-  cert.setSubject([{ name: 'countryName', value: 'VN' }, utf8('organizationName', clerk.agencyName), utf8('commonName', `Van thu ${clerk.email}`), { name: 'emailAddress', value: clerk.email }]);
+  cert.setSubject([
+    { name: 'countryName', value: 'VN' },
+    utf8('organizationName', clerk.agencyName),
+    utf8('commonName', `Van thu ${clerk.email}`),
+    { name: 'emailAddress', value: clerk.email },
+  ]);
   cert.setIssuer(ca.cert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },

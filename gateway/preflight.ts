@@ -59,14 +59,22 @@ function checkTls(config: Config, problems: PreflightProblem[]): void {
       if (!certText.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate');
       cert = new X509Certificate(certText);
     } catch {
-      problems.push({ field: 'tls.cert', vi: `${certPath}: không phải chứng thư PEM (-----BEGIN CERTIFICATE-----)`, en: `not a PEM certificate (-----BEGIN CERTIFICATE-----)` });
+      problems.push({
+        field: 'tls.cert',
+        vi: `${certPath}: không phải chứng thư PEM (-----BEGIN CERTIFICATE-----)`,
+        en: `not a PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      });
     }
   }
   if (keyText !== null) {
     try {
       key = createPrivateKey(keyText);
     } catch {
-      problems.push({ field: 'tls.key', vi: `${keyPath}: không phải khóa bí mật PEM (hoặc khóa có mật khẩu)`, en: `not a PEM private key (or an encrypted one)` });
+      problems.push({
+        field: 'tls.key',
+        vi: `${keyPath}: không phải khóa bí mật PEM (hoặc khóa có mật khẩu)`,
+        en: `not a PEM private key (or an encrypted one)`,
+      });
     }
   }
   if (cert && key && !cert.checkPrivateKey(key)) {
@@ -111,8 +119,13 @@ function bindProblem(host: string, port: number): Promise<{ vi: string; en: stri
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') resolve({ vi: `cổng ${host}:${port} đang được dùng`, en: `port ${host}:${port} is already in use` });
-      else if (err.code === 'EACCES') resolve({ vi: `không có quyền mở cổng ${host}:${port} (cổng dưới 1024 cần CAP_NET_BIND_SERVICE)`, en: `no permission to bind ${host}:${port} (ports below 1024 need CAP_NET_BIND_SERVICE)` });
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') resolve({ vi: `địa chỉ ${host} không có trên máy này`, en: `address ${host} is not on this host` });
+      else if (err.code === 'EACCES')
+        resolve({
+          vi: `không có quyền mở cổng ${host}:${port} (cổng dưới 1024 cần CAP_NET_BIND_SERVICE)`,
+          en: `no permission to bind ${host}:${port} (ports below 1024 need CAP_NET_BIND_SERVICE)`,
+        });
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        resolve({ vi: `địa chỉ ${host} không có trên máy này`, en: `address ${host} is not on this host` });
       else resolve({ vi: `không mở được cổng ${host}:${port} (${err.code})`, en: `cannot bind ${host}:${port} (${err.code})` });
     });
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(null)));

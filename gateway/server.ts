@@ -101,7 +101,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let sweeper: { stop(): Promise<void> } | null = null;
   try {
     await cleanSpool(storage, log);
-    sweeper = startOrphanSweeper(storage, { intervalMs: config.docgate.blobSweep.interval, graceMs: config.docgate.blobSweep.grace, log: log.child({ component: 'blob-sweep' }) });
+    sweeper = startOrphanSweeper(storage, {
+      intervalMs: config.docgate.blobSweep.interval,
+      graceMs: config.docgate.blobSweep.grace,
+      log: log.child({ component: 'blob-sweep' }),
+    });
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
     });
@@ -110,7 +114,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const demoCredentials = decision.demo ? await seedDemoAccounts(config, storage, log, now) : null;
     const events = new MailboxEvents();
     const injected = options.services ?? {};
-    const trustPaths = { ...trustPathsOf(config.configDir, config.docgate.trust), ...(demoPki ? { extraAnchors: [demoPki.anchors], extraCrl: [demoPki.crl] } : {}) };
+    const trustPaths = {
+      ...trustPathsOf(config.configDir, config.docgate.trust),
+      ...(demoPki ? { extraAnchors: [demoPki.anchors], extraCrl: [demoPki.crl] } : {}),
+    };
     const trust = injected.trust ?? (await TrustStore.open({ paths: trustPaths, log: log.child({ component: 'trust' }) }));
     await warnWithoutAnchors(config, initialPolicy, trust, log);
     // Built once: every check of every submission shares this budget, register view and clamd client.

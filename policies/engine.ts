@@ -27,7 +27,7 @@ export interface PolicyEngineDeps {
 }
 
 function actionFor(policy: PolicyConfig, code: ReasonCode): PolicyAction {
-  return (policy.actions[code]) ?? REASONS[code].defaultAction;
+  return policy.actions[code] ?? REASONS[code].defaultAction;
 }
 
 class CheckTimeout extends Error {}

@@ -9,30 +9,31 @@ import { CHECK_DEFINITIONS } from './registry.js';
 
 const action = z.enum(POLICY_ACTIONS);
 
-const checkEntry = z
-  .looseObject({ id: z.string(), options: z.unknown().optional() })
-  .transform((entry, ctx) => {
-    const definition = CHECK_DEFINITIONS[entry.id];
-    if (!definition) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['id'],
-        ...bilingual(`không có kiểm tra tên "${entry.id}" (có: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`, `no check named "${entry.id}" (known: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`),
-      });
-      return z.NEVER;
-    }
-    const extra = Object.keys(entry).filter((k) => k !== 'id' && k !== 'options');
-    if (extra.length > 0) {
-      ctx.addIssue({ code: 'unrecognized_keys', keys: extra, path: [], input: entry });
-      return z.NEVER;
-    }
-    const parsed = definition.options.safeParse(entry.options ?? {});
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] });
-      return z.NEVER;
-    }
-    return { id: entry.id, options: parsed.data };
-  });
+const checkEntry = z.looseObject({ id: z.string(), options: z.unknown().optional() }).transform((entry, ctx) => {
+  const definition = CHECK_DEFINITIONS[entry.id];
+  if (!definition) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['id'],
+      ...bilingual(
+        `không có kiểm tra tên "${entry.id}" (có: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`,
+        `no check named "${entry.id}" (known: ${Object.keys(CHECK_DEFINITIONS).join(', ')})`,
+      ),
+    });
+    return z.NEVER;
+  }
+  const extra = Object.keys(entry).filter((k) => k !== 'id' && k !== 'options');
+  if (extra.length > 0) {
+    ctx.addIssue({ code: 'unrecognized_keys', keys: extra, path: [], input: entry });
+    return z.NEVER;
+  }
+  const parsed = definition.options.safeParse(entry.options ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] });
+    return z.NEVER;
+  }
+  return { id: entry.id, options: parsed.data };
+});
 
 export const policySchema = z.strictObject({
   checks: z.array(checkEntry).default([]),

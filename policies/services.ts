@@ -58,6 +58,9 @@ export function missingServices(services: Partial<PolicyServices>, needs: readon
 }
 
 /** True when every service in `needs` is provided (a type guard, so callers need no cast). */
-export function providesAll<N extends ServiceName>(services: Partial<PolicyServices>, needs: readonly N[]): services is Partial<PolicyServices> & ServicesOf<N> {
+export function providesAll<N extends ServiceName>(
+  services: Partial<PolicyServices>,
+  needs: readonly N[],
+): services is Partial<PolicyServices> & ServicesOf<N> {
   return missingServices(services, needs).length === 0;
 }

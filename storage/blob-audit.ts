@@ -29,7 +29,8 @@ export interface AuditReport {
 /** Every blob file under data/blobs/ab/cd/ (names that are not digests are not blobs). */
 export async function listBlobs(blobs: BlobStore): Promise<BlobFile[]> {
   const out: BlobFile[] = [];
-  const dirs = async (dir: string) => (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name));
+  const dirs = async (dir: string) =>
+    (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name));
   for (const first of await dirs(blobs.root)) {
     for (const leaf of await dirs(first)) {
       for (const name of await readdir(leaf)) {
@@ -44,7 +45,11 @@ export async function listBlobs(blobs: BlobStore): Promise<BlobFile[]> {
 
 /** The blobs the messages table refers to, with the size the rows record. */
 export async function referencedBlobs(sequelize: Sequelize): Promise<Map<string, number>> {
-  const rows = await query<{ blob_sha256: string; blob_size: unknown }>(sequelize, 'SELECT blob_sha256, MAX(blob_size) AS blob_size FROM messages GROUP BY blob_sha256', {});
+  const rows = await query<{ blob_sha256: string; blob_size: unknown }>(
+    sequelize,
+    'SELECT blob_sha256, MAX(blob_size) AS blob_size FROM messages GROUP BY blob_sha256',
+    {},
+  );
   return new Map(rows.map((r) => [String(r.blob_sha256), Number(r.blob_size)]));
 }
 

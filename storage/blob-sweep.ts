@@ -27,7 +27,10 @@ export async function sweepOrphans(storage: Pick<Storage, 'db' | 'blobs' | 'writ
 }
 
 /** Sweeps at start and then every `intervalMs` (0: only at start); stop() waits for a running sweep. */
-export function startOrphanSweeper(storage: Pick<Storage, 'db' | 'blobs' | 'writes'>, options: { intervalMs: number; graceMs: number; log: Logger }): { stop(): Promise<void> } {
+export function startOrphanSweeper(
+  storage: Pick<Storage, 'db' | 'blobs' | 'writes'>,
+  options: { intervalMs: number; graceMs: number; log: Logger },
+): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const sweep = () => {

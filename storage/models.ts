@@ -205,10 +205,6 @@ export function defineModels(sequelize: Sequelize): Models {
       },
       opts('mailbox_messages'),
     ),
-    MailboxExpunge: sequelize.define(
-      'MailboxExpunge',
-      { id: pk(), mailboxId: int(), uid: bigint('uid'), modseq: bigint('modseq') },
-      opts('mailbox_expunges'),
-    ),
+    MailboxExpunge: sequelize.define('MailboxExpunge', { id: pk(), mailboxId: int(), uid: bigint('uid'), modseq: bigint('modseq') }, opts('mailbox_expunges')),
   };
 }

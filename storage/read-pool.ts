@@ -48,9 +48,7 @@ export class ReadPool {
     const { sql: text, values } = positional(sql, params);
     const connection = this.connections[this.next];
     this.next = (this.next + 1) % this.connections.length;
-    return new Promise((resolve, reject) =>
-      connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve((rows ?? []) as T[]))),
-    );
+    return new Promise((resolve, reject) => connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve((rows ?? []) as T[]))));
   }
 
   async close(): Promise<void> {

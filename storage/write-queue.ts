@@ -109,7 +109,10 @@ export class WriteQueue {
     const grouped = new Set([...groups.values()].flat());
     for (const [i, pending] of batch.entries()) if (!grouped.has(i)) out[i] = await pending.task.run(t);
     for (const [key, indexes] of groups) {
-      const results = await this.runners.get(key)!(t, indexes.map((i) => batch[i].task.group!.input));
+      const results = await this.runners.get(key)!(
+        t,
+        indexes.map((i) => batch[i].task.group!.input),
+      );
       indexes.forEach((i, k) => (out[i] = results[k]));
     }
     return out;

@@ -18,7 +18,10 @@ export type AuthResult = { ok: true; account: AccountRow } | { ok: false; failur
 /** Reply texts: Vietnamese (ASCII, for SMTP and IMAP) then English. */
 export const AUTH_FAILURE_TEXT: Record<AuthFailure, { vi: string; en: string }> = {
   invalid: { vi: 'Sai ten dang nhap hoac mat khau', en: 'Invalid user name or password' },
-  locked: { vi: 'Tai khoan tam khoa do dang nhap sai nhieu lan, vui long thu lai sau', en: 'Account temporarily locked after repeated failures, try again later' },
+  locked: {
+    vi: 'Tai khoan tam khoa do dang nhap sai nhieu lan, vui long thu lai sau',
+    en: 'Account temporarily locked after repeated failures, try again later',
+  },
   disabled: { vi: 'Tai khoan da bi khoa boi quan tri vien', en: 'Account locked by the administrator' },
   'must-change': {
     vi: 'Mat khau tam thoi phai duoc doi truoc khi su dung (docgate account passwd)',
@@ -106,10 +109,19 @@ export class Authenticator {
       this.deps.log.info('authentication failed', { user: email.slice(0, 254), remoteAddress });
       // Neither lock was in force before this failure: reaching the limit now is a new lock.
       if (pair.failures >= limits.maxFailures) {
-        this.deps.log.warn('account temporarily locked', { user: email.slice(0, 254), remoteAddress, failures: pair.failures, until: pair.lockedUntil!.toISOString() });
+        this.deps.log.warn('account temporarily locked', {
+          user: email.slice(0, 254),
+          remoteAddress,
+          failures: pair.failures,
+          until: pair.lockedUntil!.toISOString(),
+        });
       }
       if (address.failures >= limits.maxFailuresPerAddress) {
-        this.deps.log.warn('address temporarily locked: failed logins across accounts', { remoteAddress, failures: address.failures, until: address.lockedUntil!.toISOString() });
+        this.deps.log.warn('address temporarily locked: failed logins across accounts', {
+          remoteAddress,
+          failures: address.failures,
+          until: address.lockedUntil!.toISOString(),
+        });
       }
       return { ok: false, failure: 'invalid' };
     }

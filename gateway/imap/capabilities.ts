@@ -4,7 +4,29 @@
 import type { Config } from '../../config/load.js';
 import type { Session } from './session.js';
 
-const EXTENSIONS = ['LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CONDSTORE', 'UNSELECT', 'UTF8=ACCEPT', 'ESEARCH', 'SORT', 'SORT=DISPLAY', 'ESORT', 'LIST-EXTENDED', 'LIST-STATUS', 'MULTIAPPEND', 'BINARY', 'QRESYNC'];
+const EXTENSIONS = [
+  'LITERAL+',
+  'SASL-IR',
+  'ID',
+  'ENABLE',
+  'IDLE',
+  'NAMESPACE',
+  'UIDPLUS',
+  'MOVE',
+  'SPECIAL-USE',
+  'CONDSTORE',
+  'UNSELECT',
+  'UTF8=ACCEPT',
+  'ESEARCH',
+  'SORT',
+  'SORT=DISPLAY',
+  'ESORT',
+  'LIST-EXTENDED',
+  'LIST-STATUS',
+  'MULTIAPPEND',
+  'BINARY',
+  'QRESYNC',
+];
 
 export function capabilityList(session: Session, config: Config): string[] {
   const caps = ['IMAP4rev1'];

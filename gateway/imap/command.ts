@@ -17,7 +17,6 @@ import type { Chunk } from './protocol/response.js';
 import type { ConnectionLimits, RecentTracker } from './limits.js';
 import type { ImapState, Session } from './session.js';
 
-
 type CompletionStatus = 'OK' | 'NO' | 'BAD';
 
 export interface Completion {

@@ -286,7 +286,10 @@ export class ImapConnection {
     if (this.closed) return;
     const bounded = (work: Promise<unknown>, ms: number) => Promise.race([work, new Promise((r) => setTimeout(r, ms).unref())]);
     // Behind any response being written (a BYE may not split a literal), but never waiting long.
-    await bounded(this.write(['* BYE [UNAVAILABLE] Dang tat may chu / Server shutting down']).catch(() => undefined), 1_000);
+    await bounded(
+      this.write(['* BYE [UNAVAILABLE] Dang tat may chu / Server shutting down']).catch(() => undefined),
+      1_000,
+    );
     this.finish();
     // end(), not destroy(): destroy would discard the BYE still buffered (or corked) in the socket.
     const socket = this.socket;

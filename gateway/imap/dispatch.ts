@@ -117,7 +117,8 @@ export class Dispatcher {
         session,
         deps: this.deps,
         untagged: (chunks) => this.conn.write(typeof chunks === 'string' ? [`* ${chunks}`] : ['* ', ...chunks]),
-        untaggedLines: (lines) => (lines.length === 0 ? Promise.resolve() : this.conn.write(lines.flatMap((line, i) => [...(i > 0 ? ['\r\n'] : []), '* ', ...line]))),
+        untaggedLines: (lines) =>
+          lines.length === 0 ? Promise.resolve() : this.conn.write(lines.flatMap((line, i) => [...(i > 0 ? ['\r\n'] : []), '* ', ...line])),
         continuation: (text) => this.conn.write([`+ ${text}`]),
         readLine: () => this.conn.readLine(),
         startTls: async () => {

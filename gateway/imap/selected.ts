@@ -125,7 +125,10 @@ export class SelectedMailbox {
         if (state.uid > last) added.push(state);
         else if (this.seqOf(state.uid) && (this.known.get(state.uid) ?? 0) < state.modseq) updated.push(state);
       }
-      await this.announceKeywords([...added, ...updated].flatMap((s) => s.flags), announce);
+      await this.announceKeywords(
+        [...added, ...updated].flatMap((s) => s.flags),
+        announce,
+      );
       if (added.length > 0) {
         for (const s of added) {
           this.uids.push(s.uid);

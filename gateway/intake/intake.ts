@@ -141,7 +141,14 @@ export class IntakeService {
     return [...seen.values()];
   }
 
-  private submissionRecord(message: InboundMessage, verdict: Verdict, status: DocumentStatus, session: SessionFacts, neutralised: number, header: Buffer | null): SubmissionRecord {
+  private submissionRecord(
+    message: InboundMessage,
+    verdict: Verdict,
+    status: DocumentStatus,
+    session: SessionFacts,
+    neutralised: number,
+    header: Buffer | null,
+  ): SubmissionRecord {
     const config = this.deps.config.docgate;
     const warnings = verdict.warnings.map((w) => w.code);
     const prefix = traceHeaders({

@@ -12,7 +12,11 @@ import { parseMimeBuffer, type MimeParseOptions, type MimeParseResult } from '..
 const PKCS7_MIME = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
 
 /** The inner entity of an opaque signed message, or null when the message is not one (or is unreadable). */
-export async function unwrapOpaqueSignature(outer: MimeParseResult, options: Partial<MimeParseOptions>, maxSize = 32 * 1024 * 1024): Promise<MimeParseResult | null> {
+export async function unwrapOpaqueSignature(
+  outer: MimeParseResult,
+  options: Partial<MimeParseOptions>,
+  maxSize = 32 * 1024 * 1024,
+): Promise<MimeParseResult | null> {
   const root = outer.root;
   if (!root.content || root.contentType.type === 'multipart') return null;
   const declared = PKCS7_MIME.has(root.contentType.value) && (root.contentType.params['smime-type'] ?? '').toLowerCase() === 'signed-data';

@@ -46,9 +46,7 @@ export async function composeStatusNotice(input: StatusNoticeInput): Promise<Buf
     ...(input.reason ? [`- Lý do trả lại: ${input.reason.vi}`] : []),
   ];
   const en = [
-    registered
-      ? `Your document was received and registered by ${recipient.name} (status 03).`
-      : `Your document was returned by ${recipient.name} (status 02).`,
+    registered ? `Your document was received and registered by ${recipient.name} (status 03).` : `Your document was returned by ${recipient.name} (status 02).`,
     '',
     `- Tracking id: ${doc.id}`,
     `- Number: ${doc.documentNumber ?? '(none)'}`,

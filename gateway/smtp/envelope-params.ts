@@ -15,7 +15,11 @@ export function checkEnvelopeAddress(kind: 'mail' | 'rcpt', address: SMTPServerA
   const known = kind === 'mail' ? MAIL_PARAMS : RCPT_PARAMS;
   const unknown = Object.keys(args).find((key) => !known.has(key.toUpperCase()));
   if (unknown !== undefined) {
-    return reasonError('protocol-violation', { vi: `tham số không được hỗ trợ ${ascii(unknown)}`, en: `unsupported parameter ${ascii(unknown)}` }, { code: 555, enhanced: '5.5.4' });
+    return reasonError(
+      'protocol-violation',
+      { vi: `tham số không được hỗ trợ ${ascii(unknown)}`, en: `unsupported parameter ${ascii(unknown)}` },
+      { code: 555, enhanced: '5.5.4' },
+    );
   }
   if (!smtpUtf8 && /[^\x00-\x7f]/.test(address.address)) {
     return reasonError('smtputf8-required', ascii(address.address));

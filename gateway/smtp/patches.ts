@@ -56,7 +56,12 @@ export function patchSmtpServer(): void {
       if (ENHANCED_PREFIX.test(text)) return send.call(this, code, text, false);
     }
     if (Array.isArray(data) && code === 250 && !this.secure) {
-      return send.call(this, code, data.filter((line) => !/^AUTH\b/.test(String(line))), context);
+      return send.call(
+        this,
+        code,
+        data.filter((line) => !/^AUTH\b/.test(String(line))),
+        context,
+      );
     }
     return send.call(this, code, data, context);
   };

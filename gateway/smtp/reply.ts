@@ -15,7 +15,10 @@ export interface SmtpReply {
 
 /** An Error smtp-server sends as `<responseCode> <message>`. */
 export class SmtpError extends Error {
-  constructor(readonly responseCode: number, message: string) {
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -70,9 +73,19 @@ export function violationReply(violation: SpoolViolation): SmtpReply {
  * text smtp-server 3.21 writes; anything not listed passes through with smtp-server's own code.
  */
 export const BUILTIN_REPLIES: Record<string, string> = {
-  'Error: Must issue a STARTTLS command first': formatReply('5.7.0', 'auth-required', 'Phai bat TLS (STARTTLS) truoc khi dang nhap', 'Must issue a STARTTLS command first'),
+  'Error: Must issue a STARTTLS command first': formatReply(
+    '5.7.0',
+    'auth-required',
+    'Phai bat TLS (STARTTLS) truoc khi dang nhap',
+    'Must issue a STARTTLS command first',
+  ),
   'Error: authentication Required': formatReply('5.7.0', 'auth-required', 'Can dang nhap truoc khi gui', 'Authentication required'),
-  'Error: too many unauthenticated commands': formatReply('4.7.0', 'protocol-violation', 'Qua nhieu lenh truoc khi dang nhap', 'Too many unauthenticated commands'),
+  'Error: too many unauthenticated commands': formatReply(
+    '4.7.0',
+    'protocol-violation',
+    'Qua nhieu lenh truoc khi dang nhap',
+    'Too many unauthenticated commands',
+  ),
   'Error: too many unrecognized commands': formatReply('4.7.0', 'protocol-violation', 'Qua nhieu lenh khong hop le', 'Too many unrecognized commands'),
   'Error: command not recognized': formatReply('5.5.2', 'protocol-violation', 'Lenh khong hop le', 'Command not recognized'),
   'Error: Command line too long': formatReply('5.5.2', 'protocol-violation', 'Dong lenh qua dai', 'Command line too long'),
@@ -99,6 +112,11 @@ export const BUILTIN_REPLIES: Record<string, string> = {
   'Can not kill Mom': formatReply('5.5.2', 'protocol-violation', 'Lenh khong hop le', 'Command not recognized'),
   'Mere mortals must not mutter that mantra': formatReply('5.5.2', 'protocol-violation', 'Lenh khong hop le', 'Command not recognized'),
   'You are no wizard!': formatReply('5.5.2', 'protocol-violation', 'Lenh khong hop le', 'Command not recognized'),
-  'Error: Invoking shell is not allowed. This incident will be reported.': formatReply('5.5.2', 'protocol-violation', 'Lenh khong hop le', 'Command not recognized'),
+  'Error: Invoking shell is not allowed. This incident will be reported.': formatReply(
+    '5.5.2',
+    'protocol-violation',
+    'Lenh khong hop le',
+    'Command not recognized',
+  ),
   'Try to send something. No promises though': formatReply('2.0.0', 'ok', 'Khong xac minh dia chi; hay gui thu', 'Cannot verify the address; try sending'),
 };

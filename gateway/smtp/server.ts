@@ -54,7 +54,13 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
   };
 }
 
-export async function startSmtpListener(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers, log: Logger): Promise<RunningSmtpListener> {
+export async function startSmtpListener(
+  config: Config,
+  listener: Listener,
+  tls: TlsMaterial,
+  handlers: SmtpSessionHandlers,
+  log: Logger,
+): Promise<RunningSmtpListener> {
   patchSmtpServer();
   const server = new SMTPServer(serverOptions(config, listener, tls, handlers));
   let bound = listener.port;

@@ -11,7 +11,6 @@ import { checkEnvelopeAddress } from './envelope-params.js';
 import { acceptedReply, formatReply, quarantinedReply, reasonError, SmtpError, verdictReply, violationReply } from './reply.js';
 import type { SessionUser } from '../../storage/rows.js';
 
-
 export interface SessionDeps {
   config: Config;
   agencies: AgencyDirectory;
@@ -83,9 +82,8 @@ export class SmtpSessionHandlers {
       if (!user) return callback(reasonError('auth-required', undefined, { code: 530, enhanced: '5.7.0' }));
       const sender = address.address.toLowerCase();
       // The register records this address as the sender: by default only the clerk's own.
-      const allowed = this.deps.config.docgate.smtp.senderAddress === 'agency'
-        ? this.deps.agencies.belongsTo(sender, user.agencyId)
-        : sender === user.email.toLowerCase();
+      const allowed =
+        this.deps.config.docgate.smtp.senderAddress === 'agency' ? this.deps.agencies.belongsTo(sender, user.agencyId) : sender === user.email.toLowerCase();
       if (!sender || !allowed) {
         return callback(reasonError('sender-unauthorized', sender || '<>'));
       }
@@ -132,7 +130,10 @@ export class SmtpSessionHandlers {
       });
       switch (outcome.kind) {
         case 'accepted': {
-          const reply = acceptedReply(outcome.trackingId, outcome.verdict.warnings.map((w) => w.code));
+          const reply = acceptedReply(
+            outcome.trackingId,
+            outcome.verdict.warnings.map((w) => w.code),
+          );
           return callback(null, reply.text);
         }
         case 'quarantined':

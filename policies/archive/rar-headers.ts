@@ -120,7 +120,7 @@ function parseRar5File(buf: Buffer, start: number, extraStart: number, headerEnd
   const name = buf.subarray(nameLength.next, nameLength.next + nameLength.value).toString('utf8');
   let symlink = host.value === 1 && (attributes.value & 0o170000) === 0o120000;
   let encrypted = false;
-  for (let e = extraStart; e < headerEnd; ) {
+  for (let e = extraStart; e < headerEnd;) {
     const recordSize = readVint(buf, e);
     if (!recordSize || recordSize.value === 0) break;
     const recordType = readVint(buf, recordSize.next);

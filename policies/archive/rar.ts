@@ -66,7 +66,7 @@ class MemoryExtractor extends Extractor<never> {
   }
 
   protected tell(fd: number): number {
-    return fd === ARCHIVE_FD ? this.archivePos : this.outputs.get(fd)?.size ?? -1;
+    return fd === ARCHIVE_FD ? this.archivePos : (this.outputs.get(fd)?.size ?? -1);
   }
 
   protected seek(fd: number, pos: number, method: SeekMethod): boolean {
@@ -114,7 +114,8 @@ export async function readRar(data: Buffer, limits: ArchiveLimits, counter: Expa
     if (h.encrypted) problems.push({ kind: 'encrypted', member: h.name });
     if (h.dictionary > limits.maxDictionary) problems.push({ kind: 'too-large', member: h.name, detail: `dictionary of ${h.dictionary} bytes` });
   }
-  if (headers.largestServiceDictionary > limits.maxDictionary) problems.push({ kind: 'too-large', detail: `service header dictionary of ${headers.largestServiceDictionary} bytes` });
+  if (headers.largestServiceDictionary > limits.maxDictionary)
+    problems.push({ kind: 'too-large', detail: `service header dictionary of ${headers.largestServiceDictionary} bytes` });
   if (headers.truncated) problems.push({ kind: 'truncated', detail: 'archive ends inside a header or member' });
   if (problems.length > 0) return { members: [], problems };
 

@@ -62,7 +62,8 @@ export function memberPathProblem(name: string): string | null {
   if (plain || !name.includes('%')) return plain;
   let decoded = name;
   // Twice: "%252F" is "%2F" after one decoding, "/" after two.
-  for (let round = 0; round < 2 && decoded.includes('%'); round++) decoded = decoded.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  for (let round = 0; round < 2 && decoded.includes('%'); round++)
+    decoded = decoded.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   const problem = pathProblem(decoded);
   return problem ? `${problem}, percent-encoded` : null;
 }

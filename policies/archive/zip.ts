@@ -53,12 +53,9 @@ function decodeName(raw: yauzl.Entry): string {
       // not UTF-8: CP437 below
     }
   }
-  const name = (yauzl as unknown as { getFileNameLowLevel(flag: number, name: Buffer, extra: yauzl.ExtraField[], strict: boolean): string }).getFileNameLowLevel(
-    raw.generalPurposeBitFlag,
-    raw.fileName as unknown as Buffer,
-    raw.extraFields,
-    true,
-  );
+  const name = (
+    yauzl as unknown as { getFileNameLowLevel(flag: number, name: Buffer, extra: yauzl.ExtraField[], strict: boolean): string }
+  ).getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileName as unknown as Buffer, raw.extraFields, true);
   return name.normalize('NFC');
 }
 
@@ -70,7 +67,8 @@ function localRange(data: Buffer, raw: yauzl.Entry): { start: number; end: numbe
   const nameLength = data.readUInt16LE(offset + 26);
   const extraLength = data.readUInt16LE(offset + 28);
   const localName = data.subarray(offset + 30, offset + 30 + nameLength);
-  if (!localName.equals(raw.fileName as unknown as Buffer)) return { kind: 'name-mismatch', detail: `local header names "${localName.toString('latin1').slice(0, 80)}"` };
+  if (!localName.equals(raw.fileName as unknown as Buffer))
+    return { kind: 'name-mismatch', detail: `local header names "${localName.toString('latin1').slice(0, 80)}"` };
   const start = offset + 30 + nameLength + extraLength;
   const end = start + raw.compressedSize;
   if (end > data.length) return { kind: 'truncated', detail: 'member data beyond the end' };
@@ -178,7 +176,8 @@ async function readMember(zip: yauzl.ZipFile, raw: yauzl.Entry, entry: ArchiveEn
       crc = crc32(chunk, crc);
       counter.inflated += chunk.length;
       if (size > limits.maxMemberSize) return { ok: false, problem: { kind: 'too-large', member: entry.name, detail: `over ${limits.maxMemberSize} bytes` } };
-      if (counter.inflated > limits.maxTotalSize) return { ok: false, problem: { kind: 'too-large', member: entry.name, detail: `archives expand past ${limits.maxTotalSize} bytes` } };
+      if (counter.inflated > limits.maxTotalSize)
+        return { ok: false, problem: { kind: 'too-large', member: entry.name, detail: `archives expand past ${limits.maxTotalSize} bytes` } };
       if (size > limits.ratioFloor && size / Math.max(1, raw.compressedSize) > limits.maxRatio) {
         return { ok: false, problem: { kind: 'ratio', member: entry.name, detail: `expands more than ${limits.maxRatio}:1` } };
       }

@@ -13,10 +13,12 @@ import { sizeSchema } from '../../config/units.js';
 import type { CheckDefinition, Finding } from '../types.js';
 import { DEFAULT_ALLOWED_EXTENSIONS } from '../files/main-document.js';
 
-
 const options = z.strictObject({
   /** Case-insensitive, without the dot. */
-  allowedExtensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/i)).min(1).default(DEFAULT_ALLOWED_EXTENSIONS),
+  allowedExtensions: z
+    .array(z.string().regex(/^[a-z0-9]{1,10}$/i))
+    .min(1)
+    .default(DEFAULT_ALLOWED_EXTENSIONS),
   archives: z
     .strictObject({
       /** Archives inside archives: 1 = a zip may not contain another archive. */

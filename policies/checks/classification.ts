@@ -12,18 +12,40 @@ import { localDate, vietnameseDate } from '../text/dates.js';
 import type { CheckDefinition, Finding } from '../types.js';
 
 const PAPER_COPY_SUBJECTS = [
-  'tài chính', 'ngân sách', 'quyết toán',
-  'tổ chức bộ máy', 'tổ chức cán bộ', 'thành lập', 'sáp nhập', 'giải thể',
-  'tuyển dụng', 'thi tuyển', 'xét tuyển',
-  'nâng lương', 'nâng bậc lương', 'xếp lương',
-  'vật tư', 'mua sắm',
-  'giấy phép đầu tư', 'chứng nhận đầu tư', 'chủ trương đầu tư',
-  'giao đất', 'cho thuê đất', 'thu hồi đất', 'chuyển mục đích sử dụng đất',
-  'khai thác khoáng sản', 'thăm dò khoáng sản',
-  'cấp giấy phép', 'giấy chứng nhận', 'chứng chỉ',
+  'tài chính',
+  'ngân sách',
+  'quyết toán',
+  'tổ chức bộ máy',
+  'tổ chức cán bộ',
+  'thành lập',
+  'sáp nhập',
+  'giải thể',
+  'tuyển dụng',
+  'thi tuyển',
+  'xét tuyển',
+  'nâng lương',
+  'nâng bậc lương',
+  'xếp lương',
+  'vật tư',
+  'mua sắm',
+  'giấy phép đầu tư',
+  'chứng nhận đầu tư',
+  'chủ trương đầu tư',
+  'giao đất',
+  'cho thuê đất',
+  'thu hồi đất',
+  'chuyển mục đích sử dụng đất',
+  'khai thác khoáng sản',
+  'thăm dò khoáng sản',
+  'cấp giấy phép',
+  'giấy chứng nhận',
+  'chứng chỉ',
   'một cửa',
-  'dự án đầu tư xây dựng', 'đầu tư xây dựng công trình',
-  'lựa chọn nhà thầu', 'đấu thầu', 'kế hoạch đấu thầu',
+  'dự án đầu tư xây dựng',
+  'đầu tư xây dựng công trình',
+  'lựa chọn nhà thầu',
+  'đấu thầu',
+  'kế hoạch đấu thầu',
 ];
 
 const options = z.strictObject({
@@ -51,13 +73,22 @@ export const classificationCheck: CheckDefinition<z.output<typeof options>> = {
   async run(message, ctx) {
     const findings: Finding[] = [];
     const m = message.metadata;
-    const text = [m.documentType, m.summary, message.subject].filter((v): v is string => !!v).map(foldKey).join(' | ').replace(/[^a-z0-9| ]+/g, ' ').replace(/\s+/g, ' ');
+    const text = [m.documentType, m.summary, message.subject]
+      .filter((v): v is string => !!v)
+      .map(foldKey)
+      .join(' | ')
+      .replace(/[^a-z0-9| ]+/g, ' ')
+      .replace(/\s+/g, ' ');
     const matched = ctx.options.paperCopySubjects.find((phrase) => containsPhrase(text, foldKey(phrase)));
     if (matched) findings.push({ code: 'paper-copy-required', subject: matched, details: { phrase: matched } });
     if (m.signedDate !== null) {
       const today = localDate(ctx.now(), ctx.timeZone);
       if (today > addDays(m.signedDate, ctx.options.lateAfterDays)) {
-        findings.push({ code: 'late-sending', subject: `ngày ký / signed ${vietnameseDate(m.signedDate)}`, details: { signedDate: m.signedDate, sentOn: today } });
+        findings.push({
+          code: 'late-sending',
+          subject: `ngày ký / signed ${vietnameseDate(m.signedDate)}`,
+          details: { signedDate: m.signedDate, sentOn: today },
+        });
       }
     }
     return findings;

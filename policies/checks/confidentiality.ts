@@ -33,7 +33,12 @@ export const confidentialityCheck: CheckDefinition<z.output<typeof options>, 'me
     if (ctx.options.documentText && findings.length === 0) {
       const doc = await mainDocumentText(message, ctx);
       const found = doc ? markInText(doc.text) : null;
-      if (doc && found) findings.push({ code: 'confidential-document', subject: `${doc.file}: ${found.mark}`, details: { source: 'document', mark: found.mark, line: found.line } });
+      if (doc && found)
+        findings.push({
+          code: 'confidential-document',
+          subject: `${doc.file}: ${found.mark}`,
+          details: { source: 'document', mark: found.mark, line: found.line },
+        });
     }
     return findings;
   },

@@ -24,7 +24,8 @@ export const legacyEncodingCheck: CheckDefinition<z.output<typeof options>, 'mem
     const findings: Finding[] = [];
     const report = (where: string, text: string | null) => {
       const found = detectLegacyText(text);
-      if (found) findings.push({ code: 'legacy-encoding', subject: where, details: { encoding: found.encoding, preview: found.preview, evidence: found.evidence } });
+      if (found)
+        findings.push({ code: 'legacy-encoding', subject: where, details: { encoding: found.encoding, preview: found.preview, evidence: found.evidence } });
     };
     if (ctx.options.subject) report('Subject', message.subject);
     if (ctx.options.body) report('body / noi dung thu', message.textBody);

@@ -39,7 +39,11 @@ export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
     const findings: Finding[] = [];
     const wanted = new Set(ctx.options.problems);
     if (ctx.options.requireSingleFrom && message.fromFieldCount !== 1) {
-      findings.push({ code: 'malformed-mime', subject: message.fromFieldCount === 0 ? 'missing From / thieu From' : 'duplicate From / From bi lap', details: { fromFields: message.fromFieldCount } });
+      findings.push({
+        code: 'malformed-mime',
+        subject: message.fromFieldCount === 0 ? 'missing From / thieu From' : 'duplicate From / From bi lap',
+        details: { fromFields: message.fromFieldCount },
+      });
     }
     // The entity inside an opaque S/MIME signature is what the recipient reads: its problems count too.
     const inner = (message.unwrapped?.problems ?? []).map((p) => ({ ...p, part: `p7m:${p.part}` }));
@@ -56,7 +60,8 @@ export const mimeStructureCheck: CheckDefinition<z.output<typeof options>> = {
         for (const node of root ? nodes(root) : []) {
           const problem = ambiguousFileName(node);
           const part = `${prefix}${node.path}`;
-          if (problem) findings.push({ code: 'malformed-mime', subject: `ambiguous file name / ten tep khong ro rang (part ${part})`, details: { problem, part } });
+          if (problem)
+            findings.push({ code: 'malformed-mime', subject: `ambiguous file name / ten tep khong ro rang (part ${part})`, details: { problem, part } });
         }
       }
     }

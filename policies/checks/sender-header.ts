@@ -35,7 +35,12 @@ export const senderHeaderCheck: CheckDefinition<z.output<typeof options>> = {
           continue;
         }
         const problem = displayNameProblem(name, address, own, ctx.agencies.agencies);
-        if (problem) findings.push({ code: 'sender-unauthorized', subject: describeDisplayNameProblem(field, problem), details: { field, displayName: name, address, problem: problem.kind } });
+        if (problem)
+          findings.push({
+            code: 'sender-unauthorized',
+            subject: describeDisplayNameProblem(field, problem),
+            details: { field, displayName: name, address, problem: problem.kind },
+          });
       }
     }
     return findings;

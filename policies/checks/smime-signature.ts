@@ -62,7 +62,17 @@ export type SmimeOptions = z.output<typeof options>;
 const REVOCATION_SOURCES = [new CrlRevocationSource()];
 
 function emptyResult(arrival: Date, status: SignatureResult['status']): SignatureResult {
-  return { signed: status !== 'unsigned', status, format: null, reason: 'ok', checkedAt: arrival.toISOString(), trustVersion: null, micalg: null, signers: [], problems: [] };
+  return {
+    signed: status !== 'unsigned',
+    status,
+    format: null,
+    reason: 'ok',
+    checkedAt: arrival.toISOString(),
+    trustVersion: null,
+    micalg: null,
+    signers: [],
+    problems: [],
+  };
 }
 
 function report(result: SignatureResult, subject?: string): CheckReport {
@@ -114,7 +124,10 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions, 'trust'> = {
     const layout = await smimeLayout(message.mime.root, message.unwrapped?.root ?? null);
     if (layout.kind === 'encrypted') {
       const result = emptyResult(arrival, 'encrypted');
-      result.problems.push({ code: 'encrypted-content', detail: `part ${layout.node.path || '(top level)'} is CMS encrypted (${layout.node.contentType.value})` });
+      result.problems.push({
+        code: 'encrypted-content',
+        detail: `part ${layout.node.path || '(top level)'} is CMS encrypted (${layout.node.contentType.value})`,
+      });
       return report(result, layout.node.filename ?? (layout.node.path ? `part ${layout.node.path}` : layout.node.contentType.value));
     }
     if (layout.kind === 'partial') {
@@ -125,7 +138,8 @@ export const smimeSignatureCheck: CheckDefinition<SmimeOptions, 'trust'> = {
     if (layout.kind === 'unsigned') {
       const result = emptyResult(arrival, 'unsigned');
       if (layout.note) result.note = layout.note;
-      if (signatureRequired(message, o)) result.problems.push({ code: 'signature-required', detail: 'policy requires a signature for this sender or document type' });
+      if (signatureRequired(message, o))
+        result.problems.push({ code: 'signature-required', detail: 'policy requires a signature for this sender or document type' });
       return report(result);
     }
     const result = emptyResult(arrival, 'failed');

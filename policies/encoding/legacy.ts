@@ -71,7 +71,8 @@ interface Score {
  * Words as the legacy encodings see them: letters, and every character read from a byte 0x80–0xFF
  * (TCVN3 puts letters at ® § µ ¸ « and at the C1/Windows-1252 positions), but not the no-break space.
  */
-const LEGACY_WORD = /[\p{L}\p{M}\u0080-\u009f\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+/gu;
+const LEGACY_WORD =
+  /[\p{L}\p{M}\u0080-\u009f\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+/gu;
 
 /** Scores a decoder word by word over the words of the text (each decoded on its own). */
 function score(words: string[], decode: (latin1: string) => string): Score {
@@ -118,5 +119,9 @@ export function detectLegacyText(input: string | null, limit = 64 * 1024): Legac
   // One syllable with Latin-1 letters only ("báo") could be a Western word by chance; two, or one with
   // a letter outside Latin-1, cannot.
   if ((s.strong === 0 && s.hits < 2) || s.hits <= baseline || s.hits < s.odd * MIN_SHARE) return null;
-  return { encoding: best!.encoding, preview: best!.decode(latin1).slice(0, 200), evidence: `${s.hits} of ${s.odd} non-ASCII words decode as ${best!.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} Vietnamese syllables` };
+  return {
+    encoding: best!.encoding,
+    preview: best!.decode(latin1).slice(0, 200),
+    evidence: `${s.hits} of ${s.odd} non-ASCII words decode as ${best!.encoding === 'tcvn3' ? 'TCVN3' : 'VNI'} Vietnamese syllables`,
+  };
 }

@@ -26,7 +26,18 @@ const VNI_TABLE: ReadonlyMap<string, string> = (() => {
     add('a\u0306' + TONE_MARKS[t], 'a' + BREVE_TONES[t]);
   }
   // Single bytes: ơ ư đ, ỵ, and i with its five tones.
-  for (const [unicode, vni] of [['ơ', 'ô'], ['ư', 'ö'], ['đ', 'ñ'], ['ỵ', 'î'], ['í', 'í'], ['ì', 'ì'], ['ỉ', 'æ'], ['ĩ', 'ó'], ['ị', 'ò']]) add(unicode, vni);
+  for (const [unicode, vni] of [
+    ['ơ', 'ô'],
+    ['ư', 'ö'],
+    ['đ', 'ñ'],
+    ['ỵ', 'î'],
+    ['í', 'í'],
+    ['ì', 'ì'],
+    ['ỉ', 'æ'],
+    ['ĩ', 'ó'],
+    ['ị', 'ò'],
+  ])
+    add(unicode, vni);
   return table;
 })();
 

@@ -17,7 +17,14 @@ export interface DocumentText {
 }
 
 const TEXT_LIMIT = 512 * 1024;
-const LIMITS = { maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize: 64 * 1024 * 1024, maxRatio: 1000, ratioFloor: 1024 * 1024, maxDictionary: 64 * 1024 * 1024 };
+const LIMITS = {
+  maxEntries: 5000,
+  maxMemberSize: 32 * 1024 * 1024,
+  maxTotalSize: 64 * 1024 * 1024,
+  maxRatio: 1000,
+  ratioFloor: 1024 * 1024,
+  maxDictionary: 64 * 1024 * 1024,
+};
 
 const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
 
@@ -53,7 +60,9 @@ async function extract(attachment: Attachment, ctx: BytesContext): Promise<Docum
   return withAttachmentBytes(attachment, ctx, async (data) => {
     const facts = await inspectOoxml(data, LIMITS, { inflated: 0 }, true);
     const textPart = extension === 'docx' ? facts.parts.get('word/document.xml') : facts.parts.get('xl/sharedStrings.xml');
-    const text = decodeXmlText(textPart ?? '').slice(0, TEXT_LIMIT).normalize('NFC');
+    const text = decodeXmlText(textPart ?? '')
+      .slice(0, TEXT_LIMIT)
+      .normalize('NFC');
     const fonts = [...facts.parts.values()].flatMap(fontsOf);
     return { file: attachment.filename!, text, fonts: [...new Set(fonts)] };
   });

@@ -68,7 +68,8 @@ export async function inspectFile(label: string, name: string | null, data: Buff
       if (!pdf.structureOk) return mismatch(pdf.structureProblem ?? 'not a complete PDF');
       if (pdf.encrypted && !rules.pdf.allowEncrypted) return add(state, 'encrypted-content', label, { problem: 'encrypted PDF' });
       if (pdf.active.length > 0) return add(state, 'active-content', label, { problem: 'PDF actions', names: pdf.active });
-      if (pdf.uninspectable.length > 0) return add(state, 'active-content', label, { problem: 'object stream cannot be inspected', filters: pdf.uninspectable });
+      if (pdf.uninspectable.length > 0)
+        return add(state, 'active-content', label, { problem: 'object stream cannot be inspected', filters: pdf.uninspectable });
       if (pdf.inflateExceeded) return add(state, 'archive-unsafe', label, { problem: 'compressed PDF objects expand past the limit' });
       return;
     }
@@ -102,7 +103,8 @@ export async function inspectFile(label: string, name: string | null, data: Buff
     case 'zip':
     case 'rar': {
       if (kind !== extension) return mismatch(`content is ${kind}, not ${extension.toUpperCase()}`);
-      if (depth >= rules.archive.maxDepth) return add(state, 'archive-unsafe', label, { problem: 'nesting', detail: `archives nested deeper than ${rules.archive.maxDepth}` });
+      if (depth >= rules.archive.maxDepth)
+        return add(state, 'archive-unsafe', label, { problem: 'nesting', detail: `archives nested deeper than ${rules.archive.maxDepth}` });
       await forEachMember(label, kind, data, rules.archive, state, async (entry, memberData) => {
         await inspectFile(`${label}/${entry.name}`, entry.name, memberData, rules, state, depth + 1);
       });

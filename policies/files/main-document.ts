@@ -8,7 +8,11 @@ import { nfc } from '../text/vietnamese.js';
 export const DEFAULT_ALLOWED_EXTENSIONS = ['doc', 'docx', 'xls', 'xlsx', 'pdf', 'zip', 'rar'];
 
 /** DESIGN.md: the first attachment of an allowed type is the main document unless a form line names it. */
-export function selectMainDocument(attachments: Attachment[], metadata: DocumentMetadata, allowed: readonly string[] = DEFAULT_ALLOWED_EXTENSIONS): number | null {
+export function selectMainDocument(
+  attachments: Attachment[],
+  metadata: DocumentMetadata,
+  allowed: readonly string[] = DEFAULT_ALLOWED_EXTENSIONS,
+): number | null {
   const candidates = attachments.map((a, i) => ({ a, i })).filter(({ a }) => !a.insideMessage && a.filename !== null);
   if (metadata.mainFile) {
     const wanted = nfc(metadata.mainFile).trim().toLowerCase();

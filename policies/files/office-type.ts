@@ -15,7 +15,8 @@ const OOXML_MAIN: Record<string, string> = {
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.ms-excel.sheet.macroenabled.main+xml': 'application/vnd.ms-excel.sheet.macroEnabled.12',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml': 'application/vnd.openxmlformats-officedocument.spreadsheetml.template',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml':
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
 const OLE2_MIME: Record<string, string> = { word: 'application/msword', excel: 'application/vnd.ms-excel' };
 
@@ -66,7 +67,7 @@ async function readMember(size: number, read: ReadAt, name: string): Promise<str
   // ZIP64 packages (over 4 GiB or 65535 members) are not Office documents a clerk sends.
   if (cdSize > MAX_CENTRAL_DIRECTORY || cdOffset === 0xffffffff || cdOffset + cdSize > size) return null;
   const cd = await read(cdOffset, cdSize);
-  for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; ) {
+  for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50;) {
     const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
     const compressed = cd.readUInt32LE(p + 20);

@@ -46,7 +46,11 @@ export function inspectOle2(data: Buffer): Ole2Facts {
   const streams = new Map<string, Buffer>();
   const macros: string[] = [];
   container.FullPaths.forEach((fullPath, i) => {
-    const segments = fullPath.split('/').filter(Boolean).slice(1).map((s) => s.toLowerCase());
+    const segments = fullPath
+      .split('/')
+      .filter(Boolean)
+      .slice(1)
+      .map((s) => s.toLowerCase());
     if (segments.some((s) => MACRO_STORAGES.has(s)) && !macros.includes(fullPath)) macros.push(fullPath);
     const entry = container.FileIndex[i];
     // A view, not a copy: cfb already holds every stream once, and only the first bytes are read.
@@ -57,6 +61,8 @@ export function inspectOle2(data: Buffer): Ole2Facts {
   });
   const application = streams.has('worddocument') ? 'word' : streams.has('workbook') || streams.has('book') ? 'excel' : 'other';
   const encrypted =
-    streams.has('encryptedpackage') || wordEncrypted(streams.get('worddocument') ?? null) || excelEncrypted(streams.get('workbook') ?? streams.get('book') ?? null);
+    streams.has('encryptedpackage') ||
+    wordEncrypted(streams.get('worddocument') ?? null) ||
+    excelEncrypted(streams.get('workbook') ?? streams.get('book') ?? null);
   return { ok: true, application, macros, encrypted };
 }

@@ -90,7 +90,11 @@ export function sniff(head: Buffer, totalSize = head.length): SniffedKind {
   if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
   if (startsWith(head, [0x52, 0x49, 0x46, 0x46]) && startsWith(head, [0x57, 0x45, 0x42, 0x50], 8)) return 'webp';
   if (startsWith(head, [0x42, 0x4d]) && head.length >= 6 && head.readUInt32LE(2) === totalSize) return 'bmp';
-  const text = head.subarray(0, 1024).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const text = head
+    .subarray(0, 1024)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   if (text.startsWith('{\\rtf')) return 'rtf';
   if (text.startsWith('#!')) return 'script';
   if (/^(<!doctype\s+html|<html|<head|<body|<script|<iframe|<svg)/i.test(text)) return 'html';

@@ -10,7 +10,10 @@ import { writeFully } from '../../config/file-io.js';
 import { randomBytes } from 'node:crypto';
 
 export class ContentTooLargeError extends Error {
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`content of ${size} bytes exceeds the ${limit}-byte limit for in-memory use`);
   }
 }
@@ -31,7 +34,10 @@ const DEFAULT_BUFFER_LIMIT = 32 * 1024 * 1024;
 
 class MemoryContent implements PartContent {
   readonly filePath = null;
-  constructor(private readonly data: Buffer, readonly sha256: string) {}
+  constructor(
+    private readonly data: Buffer,
+    readonly sha256: string,
+  ) {}
   get size(): number {
     return this.data.length;
   }
@@ -48,7 +54,11 @@ class MemoryContent implements PartContent {
 }
 
 class FileContent implements PartContent {
-  constructor(readonly filePath: string, readonly size: number, readonly sha256: string) {}
+  constructor(
+    readonly filePath: string,
+    readonly size: number,
+    readonly sha256: string,
+  ) {}
   async buffer(maxBytes = DEFAULT_BUFFER_LIMIT): Promise<Buffer> {
     if (this.size > maxBytes) throw new ContentTooLargeError(this.size, maxBytes);
     return this.read(0, this.size);

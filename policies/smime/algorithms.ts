@@ -36,7 +36,7 @@ const WEAK_SIGNATURES: Record<string, string> = {
   [OID.sha1WithRSA]: 'sha1WithRSAEncryption',
   [OID.ecdsaWithSha1]: 'ecdsa-with-SHA1',
 };
-const CURVES: Record<string, string> = { 'prime256v1': 'P-256', 'secp384r1': 'P-384', 'P-256': 'P-256', 'P-384': 'P-384' };
+const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', 'P-256': 'P-256', 'P-384': 'P-384' };
 
 export interface SignatureAlgorithm {
   /** Readable name for results and logs, e.g. "sha256WithRSAEncryption", "RSASSA-PSS(sha256, salt 32)". */

@@ -95,7 +95,8 @@ function signerInfo(node: DerNode, position: number): SignerInfoData {
   node.expectUniversal(TAG.SEQUENCE, 'SignerInfo');
   const version = smallInteger(node.child(0));
   const sid = signerIdentifier(node.child(1));
-  if ((version === 1) !== (sid.kind === 'issuer-serial') || (version !== 1 && version !== 3)) throw new CmsError('SignerInfo version does not match its identifier');
+  if ((version === 1) !== (sid.kind === 'issuer-serial') || (version !== 1 && version !== 3))
+    throw new CmsError('SignerInfo version does not match its identifier');
   let i = 2;
   const digestAlgorithm = node.child(i++).expectUniversal(TAG.SEQUENCE, 'digest algorithm');
   let attributes: SignedAttributes | null = null;
@@ -109,7 +110,16 @@ function signerInfo(node: DerNode, position: number): SignerInfoData {
   const signature = octetStringOf(signatureNode);
   const rest = node.children.slice(i);
   if (rest.length > 1 || (rest.length === 1 && !rest[0].isContext(1))) throw new CmsError('unexpected fields after the signature');
-  const unsignedAttributes = rest.length === 1 ? rest[0].children.map((a) => ({ type: oidOf(a.expectUniversal(TAG.SEQUENCE, 'unsigned attribute').child(0)), values: a.child(1).expectUniversal(TAG.SET, 'attribute values').children.map((v) => v.bytes) })) : [];
+  const unsignedAttributes =
+    rest.length === 1
+      ? rest[0].children.map((a) => ({
+          type: oidOf(a.expectUniversal(TAG.SEQUENCE, 'unsigned attribute').child(0)),
+          values: a
+            .child(1)
+            .expectUniversal(TAG.SET, 'attribute values')
+            .children.map((v) => v.bytes),
+        }))
+      : [];
   return { position, sid, digestAlgorithm, signedAttributes: attributes, signatureAlgorithm, signature, unsignedAttributes };
 }
 
@@ -148,4 +158,3 @@ export function parseSignedData(der: Buffer): SignedDataInfo {
     throw err;
   }
 }
-

@@ -71,7 +71,8 @@ export async function smimeLayout(root: MimeNode, inner: MimeNode | null = null)
   if (root.contentType.value === 'multipart/signed') {
     const protocol = (root.contentType.params.protocol ?? '').toLowerCase();
     if (!SIGNATURE_PART_TYPES.has(protocol)) return { kind: 'unsigned', note: `multipart/signed with unsupported protocol "${protocol}"` };
-    if (root.children.length > 2) return { kind: 'partial', node: root, detail: `multipart/signed has ${root.children.length} parts; only the first is signed` };
+    if (root.children.length > 2)
+      return { kind: 'partial', node: root, detail: `multipart/signed has ${root.children.length} parts; only the first is signed` };
     const [signed, signature] = root.children;
     if (!signed || !signature || !SIGNATURE_PART_TYPES.has(signature.contentType.value)) {
       return { kind: 'malformed', node: root, detail: 'multipart/signed must hold the content and an application/pkcs7-signature part' };

@@ -100,11 +100,13 @@ function structuralIssues(chain: readonly CertificateInfo[]): PathIssue[] {
     if (!cert.basicConstraints?.ca && !(anchor && cert.basicConstraints === null && cert.version < 3)) {
       issues.push({ code: 'signature-untrusted', position, detail: 'issuer is not a CA (basicConstraints)' });
     }
-    if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) issues.push({ code: 'signature-untrusted', position, detail: 'issuer may not sign certificates (keyUsage)' });
+    if (cert.keyUsage && !cert.keyUsage.has('keyCertSign'))
+      issues.push({ code: 'signature-untrusted', position, detail: 'issuer may not sign certificates (keyUsage)' });
     const pathLen = cert.basicConstraints?.pathLen;
     if (pathLen !== null && pathLen !== undefined) {
       const below = chain.slice(1, position).filter((c) => !c.selfIssued).length;
-      if (below > pathLen) issues.push({ code: 'signature-untrusted', position, detail: `path length constraint ${pathLen} exceeded (${below} CA certificates below)` });
+      if (below > pathLen)
+        issues.push({ code: 'signature-untrusted', position, detail: `path length constraint ${pathLen} exceeded (${below} CA certificates below)` });
     }
   });
   return issues;
@@ -112,7 +114,10 @@ function structuralIssues(chain: readonly CertificateInfo[]): PathIssue[] {
 
 /** Builds and checks the path for `signer`, using `extra` (the message's certificates) as untrusted helpers. */
 export function certificationPath(signer: CertificateInfo, extra: readonly CertificateInfo[], trust: TrustSnapshot): CertificationPath {
-  const key = `path:${signer.fingerprint}:${extra.map((c) => c.fingerprint).sort().join(',')}`;
+  const key = `path:${signer.fingerprint}:${extra
+    .map((c) => c.fingerprint)
+    .sort()
+    .join(',')}`;
   const cached = trust.memo.get<CertificationPath>(key);
   if (cached) return cached;
   const rejected: string[] = [];
@@ -138,11 +143,21 @@ export function validityIssues(chain: readonly CertificateInfo[], signedAt: Date
   const issues: PathIssue[] = [];
   chain.forEach((cert, position) => {
     if (signedAt < cert.notBefore) {
-      issues.push({ code: 'certificate-not-yet-valid', position, mandatory: true, detail: `valid from ${cert.notBefore.toISOString()}, signed ${signedAt.toISOString()}` });
+      issues.push({
+        code: 'certificate-not-yet-valid',
+        position,
+        mandatory: true,
+        detail: `valid from ${cert.notBefore.toISOString()}, signed ${signedAt.toISOString()}`,
+      });
     } else if (signedAt > cert.notAfter) {
       // Made after the certificate ended: the signature value may verify, but it proves nothing, whatever
       // policy says about expiry. The sender hears the cause (certificate-expired), not "invalid signature".
-      issues.push({ code: 'certificate-expired', position, mandatory: true, detail: `signed ${signedAt.toISOString()} after the certificate expired ${cert.notAfter.toISOString()}` });
+      issues.push({
+        code: 'certificate-expired',
+        position,
+        mandatory: true,
+        detail: `signed ${signedAt.toISOString()} after the certificate expired ${cert.notAfter.toISOString()}`,
+      });
     } else if (arrival > cert.notAfter) {
       issues.push({ code: 'certificate-expired', position, detail: `expired ${cert.notAfter.toISOString()}, after signing ${signedAt.toISOString()}` });
     }

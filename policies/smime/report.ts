@@ -62,7 +62,12 @@ export function findingsOf(result: SignatureResult, subjectForMessage?: string):
   for (const signer of result.signers) {
     const label = signerLabel(signer, result.signers.length);
     for (const issue of signer.issues) {
-      add(issue.code, label, { signer: signer.position, ...(issue.certificate !== undefined ? { certificate: issue.certificate } : {}), detail: issue.detail }, issue.mandatory);
+      add(
+        issue.code,
+        label,
+        { signer: signer.position, ...(issue.certificate !== undefined ? { certificate: issue.certificate } : {}), detail: issue.detail },
+        issue.mandatory,
+      );
     }
   }
   return SEVERITY.filter((code) => byCode.has(code)).map((code) => {
@@ -72,7 +77,12 @@ export function findingsOf(result: SignatureResult, subjectForMessage?: string):
 }
 
 function headerToken(value: string): string {
-  return value.replace(/[^\x21-\x7e]/g, '').replace(/[;]/g, '').slice(0, 200) || 'unknown';
+  return (
+    value
+      .replace(/[^\x21-\x7e]/g, '')
+      .replace(/[;]/g, '')
+      .slice(0, 200) || 'unknown'
+  );
 }
 
 export function signatureHeaders(result: SignatureResult): string[] {

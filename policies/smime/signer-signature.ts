@@ -25,18 +25,23 @@ export interface SignatureCheckResult {
 
 export function findSigner(info: SignerInfoData, certs: readonly CertificateInfo[]): CertificateInfo | null {
   const sid = info.sid;
-  return (
-    certs.find((c) => (sid.kind === 'issuer-serial' ? c.issuerKey === sid.issuerKey && c.serial === sid.serial : c.subjectKeyId === sid.keyId)) ?? null
-  );
+  return certs.find((c) => (sid.kind === 'issuer-serial' ? c.issuerKey === sid.issuerKey && c.serial === sid.serial : c.subjectKeyId === sid.keyId)) ?? null;
 }
 
 function algorithmIssue(err: unknown, what: string): { code: ReasonCode; detail: string } {
-  if (err instanceof AlgorithmProblem) return { code: err.kind === 'weak' ? 'signature-weak-algorithm' : 'signature-invalid', detail: `${what}: ${err.message}` };
+  if (err instanceof AlgorithmProblem)
+    return { code: err.kind === 'weak' ? 'signature-weak-algorithm' : 'signature-invalid', detail: `${what}: ${err.message}` };
   if (err instanceof DerError || err instanceof CmsError) return { code: 'signature-invalid', detail: `${what}: ${err.message}` };
   throw err;
 }
 
-export async function checkSignature(info: SignerInfoData, sd: SignedDataInfo, signer: CertificateInfo, content: SignedContent, result: SignatureCheckResult): Promise<void> {
+export async function checkSignature(
+  info: SignerInfoData,
+  sd: SignedDataInfo,
+  signer: CertificateInfo,
+  content: SignedContent,
+  result: SignatureCheckResult,
+): Promise<void> {
   let hash: HashName;
   try {
     hash = digestAlgorithmOf(info.digestAlgorithm);
@@ -77,4 +82,3 @@ export async function checkSignature(info: SignerInfoData, sd: SignedDataInfo, s
     result.issues.push({ code: 'signature-invalid', detail: 'signature value does not verify with the signer certificate' });
   }
 }
-

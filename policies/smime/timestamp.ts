@@ -64,18 +64,28 @@ function checkImprint(tst: TSTInfo, signatureValue: Buffer): void {
     throw err;
   }
   const expected = createHash(hash).update(signatureValue).digest();
-  if (!expected.equals(Buffer.from(tst.messageImprint.hashedMessage.buffer))) throw new Outcome('invalid', 'time-stamp imprint does not match the signature value (the token is about another signature)');
+  if (!expected.equals(Buffer.from(tst.messageImprint.hashedMessage.buffer)))
+    throw new Outcome('invalid', 'time-stamp imprint does not match the signature value (the token is about another signature)');
 }
 
 /** The TSA certificate: id-kp-timeStamping as its only, critical, extended key usage (RFC 3161 2.3). */
 function tsaUsageProblem(cert: CertificateInfo): string | null {
   if (!cert.extKeyUsage || !cert.extKeyUsage.includes(OID.timeStamping)) return 'TSA certificate lacks the id-kp-timeStamping extended key usage';
   if (cert.extKeyUsage.length !== 1 || !cert.extKeyUsageCritical) return 'TSA certificate extended key usage must be id-kp-timeStamping alone and critical';
-  if (cert.keyUsage && !cert.keyUsage.has('digitalSignature') && !cert.keyUsage.has('nonRepudiation')) return 'TSA certificate keyUsage allows neither digitalSignature nor nonRepudiation';
+  if (cert.keyUsage && !cert.keyUsage.has('digitalSignature') && !cert.keyUsage.has('nonRepudiation'))
+    return 'TSA certificate keyUsage allows neither digitalSignature nor nonRepudiation';
   return null;
 }
 
-async function verifyToken(token: Buffer, signatureValue: Buffer, trust: TrustSnapshot, cache: CertificateCache, sources: readonly RevocationSource[], arrival: Date, result: TimeStampResult): Promise<void> {
+async function verifyToken(
+  token: Buffer,
+  signatureValue: Buffer,
+  trust: TrustSnapshot,
+  cache: CertificateCache,
+  sources: readonly RevocationSource[],
+  arrival: Date,
+  result: TimeStampResult,
+): Promise<void> {
   let sd: SignedDataInfo;
   try {
     sd = parseSignedData(token);
@@ -111,7 +121,8 @@ async function verifyToken(token: Buffer, signatureValue: Buffer, trust: TrustSn
   const path = certificationPath(tsa, certs, trust);
   // The path checks were written for mail signers: emailProtection is not what a TSA certificate has.
   const pathIssues = path.issues.filter((i) => !(i.code === 'certificate-usage' && /emailProtection|digitalSignature/.test(i.detail)));
-  if (!path.trusted || pathIssues.length > 0) throw new Outcome('untrusted', `TSA ${tsa.subject}: ${(path.trusted ? pathIssues : path.issues).map((i) => i.detail).join('; ')}`);
+  if (!path.trusted || pathIssues.length > 0)
+    throw new Outcome('untrusted', `TSA ${tsa.subject}: ${(path.trusted ? pathIssues : path.issues).map((i) => i.detail).join('; ')}`);
   const genTime = tst.genTime;
   const validity = validityIssues(path.chain, genTime, genTime);
   if (validity.length > 0) throw new Outcome('untrusted', `TSA ${tsa.subject} at genTime: ${validity.map((i) => i.detail).join('; ')}`);

@@ -81,7 +81,14 @@ async function listFiles(dir: string): Promise<{ file: string; signature: string
   return out;
 }
 
-function buildSnapshot(version: number, anchors: CertificateInfo[], intermediates: CertificateInfo[], crls: CrlInfo[], problems: string[], now: Date): TrustSnapshot {
+function buildSnapshot(
+  version: number,
+  anchors: CertificateInfo[],
+  intermediates: CertificateInfo[],
+  crls: CrlInfo[],
+  problems: string[],
+  now: Date,
+): TrustSnapshot {
   const anchorPrints = new Set(anchors.map((a) => a.fingerprint));
   const subjects = new Map<string, CertificateInfo[]>();
   for (const cert of [...anchors, ...intermediates]) {

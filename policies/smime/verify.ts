@@ -92,14 +92,23 @@ function summarize(cert: CertificateInfo, trust: TrustSnapshot | null): Certific
 }
 
 function revocationIssue(status: RevocationStatus, position: number, options: VerifyOptions): SignerIssue | null {
-  if (status.status === 'revoked') return { code: 'certificate-revoked', certificate: position, detail: `revoked ${status.revokedAt}${status.reason ? ` (${status.reason})` : ''}` };
+  if (status.status === 'revoked')
+    return { code: 'certificate-revoked', certificate: position, detail: `revoked ${status.revokedAt}${status.reason ? ` (${status.reason})` : ''}` };
   const handling = status.status === 'unknown' ? options.missingRevocation : status.stale ? options.staleRevocation : 'accept';
   if (handling === 'accept') return null;
   const detail = status.status === 'unknown' ? `revocation status unknown: ${status.detail}` : `CRL is stale (next update was ${status.nextUpdate})`;
   return { code: handling === 'reject' ? 'signature-untrusted' : 'internal-error', certificate: position, detail };
 }
 
-async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: readonly CertificateInfo[], content: SignedContent, trust: TrustSnapshot, cache: CertificateCache, options: VerifyOptions): Promise<SignerResult> {
+async function verifySigner(
+  info: SignerInfoData,
+  sd: SignedDataInfo,
+  certs: readonly CertificateInfo[],
+  content: SignedContent,
+  trust: TrustSnapshot,
+  cache: CertificateCache,
+  options: VerifyOptions,
+): Promise<SignerResult> {
   const arrival = options.arrival;
   const result: SignerResult = {
     position: info.position,
@@ -189,7 +198,12 @@ async function verifySigner(info: SignerInfoData, sd: SignedDataInfo, certs: rea
 }
 
 /** Verifies all signers; a SignedData without any is itself a failure the caller reports. */
-export async function verifySignedData(sd: SignedDataInfo, content: SignedContent, store: TrustStore, options: VerifyOptions): Promise<{ signers: SignerResult[]; trust: TrustSnapshot; problems: SignerIssue[] }> {
+export async function verifySignedData(
+  sd: SignedDataInfo,
+  content: SignedContent,
+  store: TrustStore,
+  options: VerifyOptions,
+): Promise<{ signers: SignerResult[]; trust: TrustSnapshot; problems: SignerIssue[] }> {
   const trust = await store.current();
   const problems: SignerIssue[] = [];
   if (sd.eContentType !== OID.data) problems.push({ code: 'signature-invalid', detail: `encapsulated content type ${sd.eContentType} is not id-data` });

@@ -12,7 +12,9 @@ const EMAIL = /[^\s<>"(),;:[\]\\]+@[^\s<>"(),;:[\]\\]+/g;
 
 /** Comparison form: NFKC (so ＠ is @), no diacritics, lower case, runs of non-letters as one space. */
 function words(text: string): string {
-  return ` ${foldKey(text.normalize('NFKC')).replace(/[^\p{L}\p{N}@.]+/gu, ' ').trim()} `;
+  return ` ${foldKey(text.normalize('NFKC'))
+    .replace(/[^\p{L}\p{N}@.]+/gu, ' ')
+    .trim()} `;
 }
 
 export function displayNameProblem(name: string, address: string, own: Agency, agencies: readonly Agency[]): DisplayNameProblem | null {
@@ -23,7 +25,10 @@ export function displayNameProblem(name: string, address: string, own: Agency, a
     if (value !== address.toLowerCase()) return { kind: 'foreign-address', value };
   }
   const text = words(folded);
-  const tokens = text.trim().split(' ').map((t) => t.replace(/^\.+|\.+$/g, ''));
+  const tokens = text
+    .trim()
+    .split(' ')
+    .map((t) => t.replace(/^\.+|\.+$/g, ''));
   const ownName = words(own.name);
   for (const agency of agencies) {
     if (agency.id === own.id) continue;

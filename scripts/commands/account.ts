@@ -64,11 +64,14 @@ export function registerAccountCommands(program: Command): void {
       const passwordHash = await hashPassword(password);
       await withStorage(config, async (storage) => {
         if (await storage.accounts.find(email)) throw new CliError(`Tài khoản đã tồn tại: ${email} / Account already exists: ${email}`);
-        await storage.writes.run((t) => storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date() }));
+        await storage.writes.run((t) =>
+          storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date() }),
+        );
       });
       say(`Đã tạo tài khoản ${email} (${agency.id})`, `Account created: ${email} (${agency.id})`);
       if (generated) say(`Mật khẩu tạm thời: ${password}`, `Temporary password: ${password}`);
-      if (!opts.permanent) say('Phải đổi mật khẩu trước khi gửi: docgate account passwd', 'The password must be changed before sending: docgate account passwd');
+      if (!opts.permanent)
+        say('Phải đổi mật khẩu trước khi gửi: docgate account passwd', 'The password must be changed before sending: docgate account passwd');
     });
 
   account
@@ -104,7 +107,9 @@ export function registerAccountCommands(program: Command): void {
   ] as const) {
     account
       .command(`${name} <email>`)
-      .description(disabled ? 'Khóa tài khoản / lock an account' : 'Mở khóa tài khoản (xóa cả khóa do đăng nhập sai) / unlock an account (clears failure locks too)')
+      .description(
+        disabled ? 'Khóa tài khoản / lock an account' : 'Mở khóa tài khoản (xóa cả khóa do đăng nhập sai) / unlock an account (clears failure locks too)',
+      )
       .action(async (emailArg: string) => {
         const config = loadConfigOrExit(program.opts<GlobalOptions>());
         const email = normalizeEmail(emailArg);
@@ -129,7 +134,10 @@ export function registerAccountCommands(program: Command): void {
       const changed = await withStorage(config, (storage) => storage.writes.run((t) => storage.accounts.remove(t, email, new Date())));
       if (!changed) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
       cliLogger('info').info('account removed by administrator', { user: email });
-      say(`Đã xóa tài khoản ${email} (không đăng nhập được nữa; lịch sử và sổ văn bản được giữ)`, `Removed ${email} (can no longer log in; history and register kept)`);
+      say(
+        `Đã xóa tài khoản ${email} (không đăng nhập được nữa; lịch sử và sổ văn bản được giữ)`,
+        `Removed ${email} (can no longer log in; history and register kept)`,
+      );
     });
 
   account
@@ -169,7 +177,9 @@ export function registerAccountCommands(program: Command): void {
       for (const r of rows) process.stdout.write(`${r.email}\t${r.agencyId}\t${stateOf(r, lockOf(r.email))}\n`);
       const addressLocks = locks.filter((l) => l.email === ANY_ACCOUNT);
       for (const l of addressLocks) {
-        process.stdout.write(`# địa chỉ ${l.remoteAddress} tạm khóa (đăng nhập sai nhiều tài khoản) đến ${l.lockedUntil.toISOString()} / address ${l.remoteAddress} locked (failures across accounts) until ${l.lockedUntil.toISOString()}\n`);
+        process.stdout.write(
+          `# địa chỉ ${l.remoteAddress} tạm khóa (đăng nhập sai nhiều tài khoản) đến ${l.lockedUntil.toISOString()} / address ${l.remoteAddress} locked (failures across accounts) until ${l.lockedUntil.toISOString()}\n`,
+        );
       }
     });
 }

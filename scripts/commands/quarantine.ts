@@ -39,7 +39,8 @@ async function heldOrFail(config: Config, trackingId: string): Promise<DocumentR
   return withStorage(config, async (storage) => {
     const doc = await storage.register.findDocument(trackingId);
     if (!doc) throw new CliError(`Không có văn bản ${trackingId} / No document ${trackingId}`, 1);
-    if (doc.status !== 'quarantined') throw new CliError(`Văn bản ${trackingId} đang ở trạng thái ${doc.status}, không bị giữ / ${trackingId} is ${doc.status}, not quarantined`, 1);
+    if (doc.status !== 'quarantined')
+      throw new CliError(`Văn bản ${trackingId} đang ở trạng thái ${doc.status}, không bị giữ / ${trackingId} is ${doc.status}, not quarantined`, 1);
     return doc;
   });
 }
@@ -118,7 +119,10 @@ export function registerQuarantineCommands(program: Command): void {
           .catch(translate),
       );
       const incoming = recorded.incoming.map((i) => `${i.agencyId} #${i.number}`).join(', ');
-      say(`Đã cho phép ${trackingId}: số đi ${recorded.outgoingNumber}, số đến ${incoming}`, `Released ${trackingId}: outgoing ${recorded.outgoingNumber}, incoming ${incoming}`);
+      say(
+        `Đã cho phép ${trackingId}: số đi ${recorded.outgoingNumber}, số đến ${incoming}`,
+        `Released ${trackingId}: outgoing ${recorded.outgoingNumber}, incoming ${incoming}`,
+      );
     });
 
   quarantine
@@ -130,7 +134,9 @@ export function registerQuarantineCommands(program: Command): void {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       await heldOrFail(config, trackingId);
       await withStorage(config, (storage) =>
-        storage.writes.run((t) => storage.register.rejectQuarantined(t, { trackingId, at: new Date(), actor: actorOf(opts), note: opts.note ?? null })).catch(translate),
+        storage.writes
+          .run((t) => storage.register.rejectQuarantined(t, { trackingId, at: new Date(), actor: actorOf(opts), note: opts.note ?? null }))
+          .catch(translate),
       );
       say(`Đã trả lại ${trackingId}`, `Returned ${trackingId}`);
     });

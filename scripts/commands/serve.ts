@@ -36,7 +36,10 @@ export function registerServeCommand(program: Command): void {
       const timers = new Map<string, NodeJS.Timeout>();
       const later = (what: string, work: () => unknown) => {
         clearTimeout(timers.get(what));
-        timers.set(what, setTimeout(() => void work(), 200));
+        timers.set(
+          what,
+          setTimeout(() => void work(), 200),
+        );
       };
       const reloadPolicy = () => later('policy', () => gateway.reloadPolicy());
       const reloadAgencies = () => later('agencies', () => gateway.reloadAgencies());

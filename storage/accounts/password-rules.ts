@@ -24,7 +24,7 @@ const COMMON = new Set(
 /** Parts of the user name shorter than this are too common to refuse ("a", "le"). */
 const MIN_PART = 3;
 const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
-const LEET: Record<string, string> = { '@': 'a', '4': 'a', '0': 'o', '1': 'i', '!': 'i', '3': 'e', '$': 's', '5': 's', '7': 't', '+': 't' };
+const LEET: Record<string, string> = { '@': 'a', '4': 'a', '0': 'o', '1': 'i', '!': 'i', '3': 'e', $: 's', '5': 's', '7': 't', '+': 't' };
 
 function fold(text: string): string {
   return removeDiacritics(text.normalize('NFC')).toLowerCase();
@@ -72,23 +72,33 @@ export function passwordProblem(email: string, password: string, minLength: numb
   const local = user.slice(0, user.lastIndexOf('@') === -1 ? user.length : user.lastIndexOf('@'));
   const folded = fold(password);
   if (/[\u0000-\u001f\u007f]/.test(password)) return { rule: 'control', vi: 'mật khẩu chứa ký tự điều khiển', en: 'the password contains control characters' };
-  if (folded.trim() === user || folded.trim() === local) return { rule: 'user-name', vi: 'mật khẩu không được trùng tên đăng nhập', en: 'the password may not equal the user name' };
+  if (folded.trim() === user || folded.trim() === local)
+    return { rule: 'user-name', vi: 'mật khẩu không được trùng tên đăng nhập', en: 'the password may not equal the user name' };
   if ([...password.normalize('NFC')].length < minLength) {
     return { rule: 'length', vi: `mật khẩu phải có ít nhất ${minLength} ký tự`, en: `the password must have at least ${minLength} characters` };
   }
-  if (password !== password.trim()) return { rule: 'whitespace', vi: 'mật khẩu không được bắt đầu hoặc kết thúc bằng khoảng trắng', en: 'the password may not begin or end with a space' };
+  if (password !== password.trim())
+    return { rule: 'whitespace', vi: 'mật khẩu không được bắt đầu hoặc kết thúc bằng khoảng trắng', en: 'the password may not begin or end with a space' };
   const squeezed = folded.replace(/[^a-z0-9]/g, '');
   const parts = [user, local, ...local.split(/[._-]+/)].filter((p) => p.length >= MIN_PART);
   for (const part of new Set(parts)) {
     const plain = part.replace(/[^a-z0-9]/g, '');
     for (const form of [part, reverse(part), plain, reverse(plain)]) {
       if (form.length >= MIN_PART && (folded.includes(form) || squeezed.includes(form))) {
-        return { rule: 'user-name-part', vi: 'mật khẩu không được chứa tên đăng nhập hoặc một phần của nó (kể cả viết ngược)', en: 'the password may not contain the user name or a part of it (reversed too)' };
+        return {
+          rule: 'user-name-part',
+          vi: 'mật khẩu không được chứa tên đăng nhập hoặc một phần của nó (kể cả viết ngược)',
+          en: 'the password may not contain the user name or a part of it (reversed too)',
+        };
       }
     }
   }
   if (unpredictableCount(folded) < Math.max(4, Math.ceil([...folded].length / 3))) {
-    return { rule: 'pattern', vi: 'mật khẩu không được chỉ gồm ký tự lặp hoặc dãy liên tiếp (aaaa, 1234, abcd, qwerty)', en: 'the password may not be made of repeated characters or sequences (aaaa, 1234, abcd, qwerty)' };
+    return {
+      rule: 'pattern',
+      vi: 'mật khẩu không được chỉ gồm ký tự lặp hoặc dãy liên tiếp (aaaa, 1234, abcd, qwerty)',
+      en: 'the password may not be made of repeated characters or sequences (aaaa, 1234, abcd, qwerty)',
+    };
   }
   if (commonForms(folded).some((f) => COMMON.has(f))) {
     return { rule: 'common', vi: 'mật khẩu nằm trong danh sách mật khẩu phổ biến', en: 'the password is in the list of common passwords' };
@@ -97,11 +107,20 @@ export function passwordProblem(email: string, password: string, minLength: numb
 }
 
 /** All rules, including "not the current or temporary password" when the account exists (its stored hash). */
-export async function checkNewPassword(input: { email: string; password: string; minLength: number; currentHash?: string | null }): Promise<PasswordProblem | null> {
+export async function checkNewPassword(input: {
+  email: string;
+  password: string;
+  minLength: number;
+  currentHash?: string | null;
+}): Promise<PasswordProblem | null> {
   const problem = passwordProblem(input.email, input.password, input.minLength);
   if (problem) return problem;
   if (input.currentHash && (await verifyPassword(input.password, input.currentHash))) {
-    return { rule: 'unchanged', vi: 'mật khẩu mới phải khác mật khẩu hiện tại hoặc mật khẩu tạm thời', en: 'the new password must differ from the current or temporary password' };
+    return {
+      rule: 'unchanged',
+      vi: 'mật khẩu mới phải khác mật khẩu hiện tại hoặc mật khẩu tạm thời',
+      en: 'the new password must differ from the current or temporary password',
+    };
   }
   return null;
 }

@@ -69,7 +69,12 @@ export class AccountRepository {
   /** Disables the account for good (`account remove`): it can never log in, its rows and history stay. */
   async remove(t: Transaction, email: string, now: Date): Promise<boolean> {
     const key = { email: email.toLowerCase() };
-    const changed = await query(this.sequelize, 'UPDATE accounts SET disabled = :disabled, removed_at = :now, updated_at = :now WHERE email = :email RETURNING id', { ...key, disabled: true, now }, t);
+    const changed = await query(
+      this.sequelize,
+      'UPDATE accounts SET disabled = :disabled, removed_at = :now, updated_at = :now WHERE email = :email RETURNING id',
+      { ...key, disabled: true, now },
+      t,
+    );
     await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email', key, t);
     return changed.length > 0;
   }
@@ -77,18 +82,30 @@ export class AccountRepository {
   /** Temporary locks still in force (failed logins), per account+address and per address (ANY_ACCOUNT). */
   async activeLocks(now: Date): Promise<ActiveLock[]> {
     const rows = await query(this.sequelize, 'SELECT * FROM auth_failures WHERE locked_until > :now ORDER BY locked_until DESC', { now });
-    return rows.map((r) => rowOf<AuthFailureRow>(this.models.AuthFailure, r)).map((r) => ({ email: r.email, remoteAddress: r.remoteAddress, lockedUntil: r.lockedUntil! }));
+    return rows
+      .map((r) => rowOf<AuthFailureRow>(this.models.AuthFailure, r))
+      .map((r) => ({ email: r.email, remoteAddress: r.remoteAddress, lockedUntil: r.lockedUntil! }));
   }
 
   async setDisabled(t: Transaction, email: string, disabled: boolean, now: Date): Promise<boolean> {
     const key = { email: email.toLowerCase() };
-    const changed = await query(this.sequelize, 'UPDATE accounts SET disabled = :disabled, updated_at = :now WHERE email = :email RETURNING id', { ...key, disabled, now }, t);
+    const changed = await query(
+      this.sequelize,
+      'UPDATE accounts SET disabled = :disabled, updated_at = :now WHERE email = :email RETURNING id',
+      { ...key, disabled, now },
+      t,
+    );
     if (!disabled) await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email', key, t);
     return changed.length > 0;
   }
 
   async failure(email: string, remoteAddress: string, t?: Transaction): Promise<AuthFailureRow | null> {
-    const [row] = await query(this.sequelize, 'SELECT * FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress', { email: email.toLowerCase(), remoteAddress }, t);
+    const [row] = await query(
+      this.sequelize,
+      'SELECT * FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress',
+      { email: email.toLowerCase(), remoteAddress },
+      t,
+    );
     return row ? rowOf<AuthFailureRow>(this.models.AuthFailure, row) : null;
   }
 
@@ -135,6 +152,11 @@ export class AccountRepository {
   }
 
   async clearFailures(t: Transaction, email: string, remoteAddress: string): Promise<void> {
-    await execute(this.sequelize, 'DELETE FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress', { email: email.toLowerCase(), remoteAddress }, t);
+    await execute(
+      this.sequelize,
+      'DELETE FROM auth_failures WHERE email = :email AND remote_address = :remoteAddress',
+      { email: email.toLowerCase(), remoteAddress },
+      t,
+    );
   }
 }

@@ -151,16 +151,21 @@ export class MemoryMailboxStore implements MailboxStore {
     return {
       mailbox: { ...f.info },
       changed: [...f.messages.values()].filter((m) => m.modseq > modseq).map(copy),
-      expunged: f.expunges.filter((e) => e.modseq > modseq).map((e) => e.uid).sort((a, b) => a - b),
+      expunged: f.expunges
+        .filter((e) => e.modseq > modseq)
+        .map((e) => e.uid)
+        .sort((a, b) => a - b),
     };
   }
   async metas(mailboxId: number, uids: number[]): Promise<MessageMeta[]> {
     const messages = this.folders.get(mailboxId)?.messages;
     if (!messages) return [];
-    return [...new Set(uids)].sort((a, b) => a - b).flatMap((uid) => {
-      const m = messages.get(uid);
-      return m ? [{ ...m, flags: [...m.flags] }] : [];
-    });
+    return [...new Set(uids)]
+      .sort((a, b) => a - b)
+      .flatMap((uid) => {
+        const m = messages.get(uid);
+        return m ? [{ ...m, flags: [...m.flags] }] : [];
+      });
   }
   async counts(mailboxId: number): Promise<{ messages: number; unseen: number; deleted: number; size: number }> {
     return countsOf([...(this.folders.get(mailboxId)?.messages.values() ?? [])]);
@@ -231,14 +236,27 @@ export class MemoryMailboxStore implements MailboxStore {
     const rows = source ? await this.metas(input.sourceId, input.uids) : [];
     const target = this.folder(input.targetId, 'no-such-target');
     if (rows.length === 0) {
-      return { sourceUids: [], targetUids: [], targetUidValidity: target.info.uidValidity, expungeModseq: null, targetModseq: target.info.highestModseq, filed: [] };
+      return {
+        sourceUids: [],
+        targetUids: [],
+        targetUidValidity: target.info.uidValidity,
+        expungeModseq: null,
+        targetModseq: target.info.highestModseq,
+        filed: [],
+      };
     }
     const { firstUid, modseq } = this.allocate(target, rows.length);
     const targetUids = rows.map((m, i) => {
       target.messages.set(firstUid + i, { ...m, uid: firstUid + i, modseq });
       return firstUid + i;
     });
-    const expungeModseq = input.move && source ? this.remove(source, rows.map((m) => m.uid)) : null;
+    const expungeModseq =
+      input.move && source
+        ? this.remove(
+            source,
+            rows.map((m) => m.uid),
+          )
+        : null;
     return { sourceUids: rows.map((m) => m.uid), targetUids, targetUidValidity: target.info.uidValidity, expungeModseq, targetModseq: modseq, filed: [] };
   }
 

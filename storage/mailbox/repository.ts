@@ -41,7 +41,12 @@ export class MailboxRepository {
         { agencyId, name: folder.name, specialUse: folder.specialUse, uidValidity: validity++, uidNext: 1, highestModseq: 1, createdAt: now },
       ]);
       // The standard folders start subscribed.
-      await execute(this.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name: folder.name }, t);
+      await execute(
+        this.sequelize,
+        'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING',
+        { agencyId, name: folder.name },
+        t,
+      );
     }
   }
 

@@ -37,7 +37,15 @@ export async function appendMessages(deps: SqlMailboxStoreDeps, inputs: AppendIn
           ['id'],
         );
         await insertRows(deps.sequelize, t, deps.models.MailboxMessage, [
-          { mailboxId, uid: firstUid + n, messageRowId: toNumber(message.id), documentId: null, flags: JSON.stringify(input.flags), modseq, internalDate: input.internalDate },
+          {
+            mailboxId,
+            uid: firstUid + n,
+            messageRowId: toNumber(message.id),
+            documentId: null,
+            flags: JSON.stringify(input.flags),
+            modseq,
+            internalDate: input.internalDate,
+          },
         ]);
         uids.push(firstUid + n);
       }

@@ -61,7 +61,11 @@ export class SqlFolders {
     await this.deps.writes.run(async (t) => {
       const mailbox = await mailboxByName(this.deps, agencyId, name, t);
       if (!mailbox) throw new MailboxStoreError('no-such-mailbox', name);
-      for (const sql of ['DELETE FROM mailbox_expunges WHERE mailbox_id = :id', 'DELETE FROM mailbox_messages WHERE mailbox_id = :id', 'DELETE FROM mailboxes WHERE id = :id']) {
+      for (const sql of [
+        'DELETE FROM mailbox_expunges WHERE mailbox_id = :id',
+        'DELETE FROM mailbox_messages WHERE mailbox_id = :id',
+        'DELETE FROM mailboxes WHERE id = :id',
+      ]) {
         await execute(this.deps.sequelize, sql, { id: mailbox.id }, t);
       }
     });
@@ -98,7 +102,12 @@ export class SqlFolders {
   }
 
   private async subscribe(t: Transaction, agencyId: string, name: string): Promise<void> {
-    await execute(this.deps.sequelize, 'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING', { agencyId, name }, t);
+    await execute(
+      this.deps.sequelize,
+      'INSERT INTO mailbox_subscriptions (agency_id, name) VALUES (:agencyId, :name) ON CONFLICT DO NOTHING',
+      { agencyId, name },
+      t,
+    );
   }
 
   async setSubscribed(agencyId: string, name: string, subscribed: boolean): Promise<void> {

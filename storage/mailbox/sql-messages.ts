@@ -30,10 +30,14 @@ export class SqlMessages {
       'SELECT uid, flags, modseq FROM mailbox_messages WHERE mailbox_id = :mailboxId AND modseq > :modseq ORDER BY uid',
       { mailboxId, modseq },
     );
-    const expunged = await select<{ uid: unknown }>(this.deps, 'SELECT uid FROM mailbox_expunges WHERE mailbox_id = :mailboxId AND modseq > :modseq ORDER BY uid', {
-      mailboxId,
-      modseq,
-    });
+    const expunged = await select<{ uid: unknown }>(
+      this.deps,
+      'SELECT uid FROM mailbox_expunges WHERE mailbox_id = :mailboxId AND modseq > :modseq ORDER BY uid',
+      {
+        mailboxId,
+        modseq,
+      },
+    );
     return {
       mailbox,
       changed: changed.map((r) => ({ uid: toNumber(r.uid), flags: parseFlags(r.flags), modseq: toNumber(r.modseq) })),
@@ -81,7 +85,12 @@ export class SqlMessages {
       if (updates.length > 0) {
         const modseq = await bumpModseq(this.deps.sequelize, t, mailboxId);
         for (const u of updates) {
-          await execute(this.deps.sequelize, 'UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id', { flags: JSON.stringify(u.flags), modseq, id: u.id }, t);
+          await execute(
+            this.deps.sequelize,
+            'UPDATE mailbox_messages SET flags = :flags, modseq = :modseq WHERE id = :id',
+            { flags: JSON.stringify(u.flags), modseq, id: u.id },
+            t,
+          );
           const state = { uid: u.uid, flags: u.flags, modseq };
           changed.push(state);
           present.push(state);
@@ -97,7 +106,12 @@ export class SqlMessages {
     const modseq = await bumpModseq(this.deps.sequelize, t, mailboxId);
     for (const part of chunks(rows)) {
       await execute(this.deps.sequelize, 'DELETE FROM mailbox_messages WHERE id IN (:ids)', { ids: part.map((r) => r.id) }, t);
-      await insertRows(this.deps.sequelize, t, this.deps.models.MailboxExpunge, part.map((r) => ({ mailboxId, uid: r.uid, modseq })));
+      await insertRows(
+        this.deps.sequelize,
+        t,
+        this.deps.models.MailboxExpunge,
+        part.map((r) => ({ mailboxId, uid: r.uid, modseq })),
+      );
     }
     return modseq;
   }

@@ -44,7 +44,13 @@ export async function transferMessages(deps: SqlMailboxStoreDeps, messages: SqlM
           internalDate: toDate(r.internal_date),
         })),
       );
-      const expungeModseq = input.move ? await messages.removeRows(t, input.sourceId, rows.map((r) => ({ id: toNumber(r.id), uid: toNumber(r.uid) }))) : null;
+      const expungeModseq = input.move
+        ? await messages.removeRows(
+            t,
+            input.sourceId,
+            rows.map((r) => ({ id: toNumber(r.id), uid: toNumber(r.uid) })),
+          )
+        : null;
       const filed = input.filing ? await file(deps, t, input.filing, target.agencyId, rows) : [];
       return { sourceUids: rows.map((r) => toNumber(r.uid)), targetUids, targetUidValidity: uidValidity, expungeModseq, targetModseq: modseq, filed };
     },

@@ -134,7 +134,18 @@ export const initialSchema = {
     await qi.addIndex('mailbox_messages', ['document_id']);
   },
   async down(qi: QueryInterface): Promise<void> {
-    for (const table of ['mailbox_messages', 'mailboxes', 'register_counters', 'register_events', 'register_entries', 'document_files', 'documents', 'messages', 'auth_failures', 'accounts']) {
+    for (const table of [
+      'mailbox_messages',
+      'mailboxes',
+      'register_counters',
+      'register_events',
+      'register_entries',
+      'document_files',
+      'documents',
+      'messages',
+      'auth_failures',
+      'accounts',
+    ]) {
       await qi.dropTable(table);
     }
   },

@@ -13,7 +13,15 @@ import { accountRemovedSchema } from './007-account-removed.js';
 import { messageOriginSchema } from './008-message-origin.js';
 import { withLockFile } from './lock-file.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema, accountRemovedSchema, messageOriginSchema];
+export const MIGRATIONS = [
+  initialSchema,
+  imapSchema,
+  messageHeaderSchema,
+  subscriptionsSchema,
+  uidValidityCounterSchema,
+  accountRemovedSchema,
+  messageOriginSchema,
+];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK = 0x646f6367;
@@ -34,7 +42,10 @@ async function withMigrationLock(sequelize: Sequelize, work: () => Promise<void>
     // SQLite: a lock file next to the database file (an in-memory database is never shared).
     return storage && storage !== ':memory:' ? withLockFile(`${storage}.migrate.lock`, work) : work();
   }
-  const manager = sequelize.connectionManager as unknown as { getConnection(o: { type: 'write' }): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
+  const manager = sequelize.connectionManager as unknown as {
+    getConnection(o: { type: 'write' }): Promise<PgConnection>;
+    releaseConnection(c: PgConnection): Promise<void>;
+  };
   const conn = await manager.getConnection({ type: 'write' });
   try {
     await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -56,7 +67,12 @@ async function migrateUnlocked(sequelize: Sequelize, log: Logger): Promise<void>
   const umzug = new Umzug({
     migrations: MIGRATIONS.map((m) => ({ name: m.name, up: () => m.up(sequelize.getQueryInterface()), down: () => m.down(sequelize.getQueryInterface()) })),
     storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
-    logger: { info: (msg) => log.debug('migration', { msg }), warn: (msg) => log.warn('migration', { msg }), error: (msg) => log.error('migration', { msg }), debug: () => undefined },
+    logger: {
+      info: (msg) => log.debug('migration', { msg }),
+      warn: (msg) => log.warn('migration', { msg }),
+      error: (msg) => log.error('migration', { msg }),
+      debug: () => undefined,
+    },
   });
   await umzug.up();
 }

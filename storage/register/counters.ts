@@ -8,7 +8,14 @@ import { toNumber } from '../models.js';
 import type { RegisterBook } from '../rows.js';
 
 /** Reserves `count` consecutive numbers of a book; returns the last one (the first is last - count + 1). */
-export async function reserveRegisterNumbers(sequelize: Sequelize, t: Transaction, agencyId: string, book: RegisterBook, year: number, count: number): Promise<number> {
+export async function reserveRegisterNumbers(
+  sequelize: Sequelize,
+  t: Transaction,
+  agencyId: string,
+  book: RegisterBook,
+  year: number,
+  count: number,
+): Promise<number> {
   const rows = await query<{ last_number: unknown }>(
     sequelize,
     'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (:agencyId, :book, :year, :count) ' +

@@ -15,11 +15,9 @@ function yearOf(signed: unknown, received: unknown, timeZone: string): number {
 
 export async function findDuplicate(sequelize: Sequelize, q: DuplicateQuery): Promise<DuplicateMatch | null> {
   if (q.messageId) {
-    const rows = await query<{ id: string }>(
-      sequelize,
-      "SELECT id FROM documents WHERE rfc822_message_id = :messageId AND status = 'accepted' LIMIT 1",
-      { messageId: q.messageId },
-    );
+    const rows = await query<{ id: string }>(sequelize, "SELECT id FROM documents WHERE rfc822_message_id = :messageId AND status = 'accepted' LIMIT 1", {
+      messageId: q.messageId,
+    });
     if (rows[0]) return { trackingId: rows[0].id, by: 'message-id' };
   }
   if (q.documentNumber) {

@@ -53,7 +53,10 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
     books.set(key, entry);
     return entry;
   };
-  const plan = docs.map((d) => ({ outgoing: want(d.senderAgencyId, 'outgoing', d.year), incoming: d.recipientAgencyIds.map((a) => want(a, 'incoming', d.year)) }));
+  const plan = docs.map((d) => ({
+    outgoing: want(d.senderAgencyId, 'outgoing', d.year),
+    incoming: d.recipientAgencyIds.map((a) => want(a, 'incoming', d.year)),
+  }));
   for (const b of books.values()) b.next = (await reserveRegisterNumbers(ctx.sequelize, t, b.agencyId, b.book, b.year, b.count)) - b.count + 1;
   const numbered = plan.map((p, i) => ({
     outgoingNumber: p.outgoing.next++,
@@ -81,12 +84,35 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
     ctx,
     t,
     docs.flatMap((d, i) => [
-      { documentId: d.trackingId, entryId: held[i] ?? entryId(d.trackingId, d.senderAgencyId, 'outgoing'), agencyId: d.senderAgencyId, status: 'sent' as const, actor: d.actor, note: d.note, at: d.at },
-      ...numbered[i].incoming.map((n) => ({ documentId: d.trackingId, entryId: entryId(d.trackingId, n.agencyId, 'incoming'), agencyId: n.agencyId, status: '01' as const, actor: null, note: null, at: d.at })),
+      {
+        documentId: d.trackingId,
+        entryId: held[i] ?? entryId(d.trackingId, d.senderAgencyId, 'outgoing'),
+        agencyId: d.senderAgencyId,
+        status: 'sent' as const,
+        actor: d.actor,
+        note: d.note,
+        at: d.at,
+      },
+      ...numbered[i].incoming.map((n) => ({
+        documentId: d.trackingId,
+        entryId: entryId(d.trackingId, n.agencyId, 'incoming'),
+        agencyId: n.agencyId,
+        status: '01' as const,
+        actor: null,
+        note: null,
+        at: d.at,
+      })),
     ]),
   );
   const deliveries: DeliveryInput[][] = docs.map((d) => [
-    ...d.recipientAgencyIds.map((agencyId) => ({ agencyId, folder: FOLDERS.inbox.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: [], internalDate: d.at })),
+    ...d.recipientAgencyIds.map((agencyId) => ({
+      agencyId,
+      folder: FOLDERS.inbox.name,
+      messageRowId: d.messageRowId,
+      documentId: d.trackingId,
+      flags: [],
+      internalDate: d.at,
+    })),
     { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
   ]);
   const delivered = await ctx.mailboxes.deliverMany(t, deliveries.flat());
@@ -131,26 +157,24 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     ctx.sequelize,
     t,
     ctx.models.Document,
-    subs.map(
-      (s, i): DocumentRow => ({
-        id: s.trackingId,
-        messageRowId: messageRowIds[i],
-        rfc822MessageId: s.rfc822MessageId,
-        senderAgencyId: s.senderAgencyId,
-        senderAccount: s.senderAccount,
-        envelopeFrom: s.envelopeFrom,
-        recipients: JSON.stringify(s.envelopeRecipients),
-        subject: s.subject,
-        ...s.metadata,
-        metadata: s.metadataJson,
-        status: s.status,
-        reason: s.reason,
-        verdict: s.verdictJson,
-        signature: s.signatureJson,
-        paperCopyRequired: s.paperCopyRequired,
-        receivedAt: s.receivedAt,
-      }),
-    ),
+    subs.map((s, i): DocumentRow => ({
+      id: s.trackingId,
+      messageRowId: messageRowIds[i],
+      rfc822MessageId: s.rfc822MessageId,
+      senderAgencyId: s.senderAgencyId,
+      senderAccount: s.senderAccount,
+      envelopeFrom: s.envelopeFrom,
+      recipients: JSON.stringify(s.envelopeRecipients),
+      subject: s.subject,
+      ...s.metadata,
+      metadata: s.metadataJson,
+      status: s.status,
+      reason: s.reason,
+      verdict: s.verdictJson,
+      signature: s.signatureJson,
+      paperCopyRequired: s.paperCopyRequired,
+      receivedAt: s.receivedAt,
+    })),
   );
   await insertRows(
     ctx.sequelize,
@@ -174,7 +198,13 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
       note: s.note,
     })),
   );
-  const results: RecordedSubmission[] = subs.map((s, i) => ({ trackingId: s.trackingId, messageRowId: messageRowIds[i], outgoingNumber: null, incoming: [], deliveries: [] }));
+  const results: RecordedSubmission[] = subs.map((s, i) => ({
+    trackingId: s.trackingId,
+    messageRowId: messageRowIds[i],
+    outgoingNumber: null,
+    incoming: [],
+    deliveries: [],
+  }));
   accepted.forEach(({ i }, k) => Object.assign(results[i], numbered[k]));
 
   const unnumbered = subs.filter((s) => s.status !== 'accepted');
@@ -191,7 +221,15 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     await insertEvents(
       ctx,
       t,
-      unnumbered.map((s) => ({ documentId: s.trackingId, entryId: ids.get(s.trackingId)!, agencyId: s.senderAgencyId, status: statusOf(s), actor: s.senderAccount, note: s.note, at: s.receivedAt })),
+      unnumbered.map((s) => ({
+        documentId: s.trackingId,
+        entryId: ids.get(s.trackingId)!,
+        agencyId: s.senderAgencyId,
+        status: statusOf(s),
+        actor: s.senderAccount,
+        note: s.note,
+        at: s.receivedAt,
+      })),
     );
   }
   return results;

@@ -11,7 +11,6 @@ import { findDuplicate } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
-
 export interface QuarantineDecision {
   trackingId: string;
   at: Date;
@@ -20,7 +19,10 @@ export interface QuarantineDecision {
 }
 
 export class QuarantineStateError extends Error {
-  constructor(readonly trackingId: string, readonly status: string | null) {
+  constructor(
+    readonly trackingId: string,
+    readonly status: string | null,
+  ) {
     super(status === null ? `no document ${trackingId}` : `document ${trackingId} is ${status}, not quarantined`);
   }
 }
@@ -85,7 +87,15 @@ export class RegisterRepository {
     await execute(this.writer.sequelize, "UPDATE register_entries SET status = 'returned', note = :note WHERE id = :id", { note: r.note, id: outgoing.id }, t);
     await execute(this.writer.sequelize, "UPDATE documents SET status = 'returned' WHERE id = :id", { id: r.trackingId }, t);
     await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
-      { documentId: r.trackingId, entryId: outgoing.id, agencyId: doc.senderAgencyId, status: 'returned', actor: r.actor, note: r.note ?? 'rejected from quarantine', at: r.at },
+      {
+        documentId: r.trackingId,
+        entryId: outgoing.id,
+        agencyId: doc.senderAgencyId,
+        status: 'returned',
+        actor: r.actor,
+        note: r.note ?? 'rejected from quarantine',
+        at: r.at,
+      },
     ]);
   }
 
@@ -118,11 +128,15 @@ export class RegisterRepository {
   }
 
   async entriesOf(trackingId: string): Promise<RegisterEntryRow[]> {
-    return this.rows<RegisterEntryRow>(this.models.RegisterEntry, 'SELECT * FROM register_entries WHERE document_id = :trackingId ORDER BY id ASC', { trackingId });
+    return this.rows<RegisterEntryRow>(this.models.RegisterEntry, 'SELECT * FROM register_entries WHERE document_id = :trackingId ORDER BY id ASC', {
+      trackingId,
+    });
   }
 
   async filesOf(trackingId: string): Promise<DocumentFileRow[]> {
-    return this.rows<DocumentFileRow>(this.models.DocumentFile, 'SELECT * FROM document_files WHERE document_id = :trackingId ORDER BY position ASC', { trackingId });
+    return this.rows<DocumentFileRow>(this.models.DocumentFile, 'SELECT * FROM document_files WHERE document_id = :trackingId ORDER BY position ASC', {
+      trackingId,
+    });
   }
 
   async book(agencyId: string, book: 'outgoing' | 'incoming', year: number): Promise<RegisterEntryRow[]> {
@@ -145,7 +159,9 @@ export class RegisterRepository {
   }
 
   async eventsOf(documentId: string): Promise<RegisterEventRow[]> {
-    return this.rows<RegisterEventRow>(this.models.RegisterEvent, 'SELECT * FROM register_events WHERE document_id = :documentId ORDER BY id ASC', { documentId });
+    return this.rows<RegisterEventRow>(this.models.RegisterEvent, 'SELECT * FROM register_events WHERE document_id = :documentId ORDER BY id ASC', {
+      documentId,
+    });
   }
 
   /**
@@ -173,13 +189,32 @@ export class RegisterRepository {
   /** Stores a notice docgate wrote about a document (blob already fsynced) and delivers it to a folder. */
   async recordNotice(
     t: Transaction,
-    notice: { documentId: string; agencyId: string; folder: string; blobSha256: string; blobSize: number; structure: string | null; header: Buffer | null; at: Date },
+    notice: {
+      documentId: string;
+      agencyId: string;
+      folder: string;
+      blobSha256: string;
+      blobSize: number;
+      structure: string | null;
+      header: Buffer | null;
+      at: Date;
+    },
   ): Promise<DeliveredRow> {
     const [message] = await insertRows(
       this.writer.sequelize,
       t,
       this.models.Message,
-      [{ blobSha256: notice.blobSha256, blobSize: notice.blobSize, prefix: '', size: notice.blobSize, structure: notice.structure, header: notice.header, createdAt: notice.at }],
+      [
+        {
+          blobSha256: notice.blobSha256,
+          blobSize: notice.blobSize,
+          prefix: '',
+          size: notice.blobSize,
+          structure: notice.structure,
+          header: notice.header,
+          createdAt: notice.at,
+        },
+      ],
       ['id'],
     );
     return this.mailboxes.deliver(t, {

@@ -41,7 +41,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
       const append = async (n: number) => {
         const file = await spoolBuffer(two.spoolDir, 'test', Buffer.from(`Subject: ${n}\r\n\r\nbody ${n}\r\n`));
-        return writer.append({ mailboxId: inbox.id, tempPath: file.path, sha256: file.sha256, size: file.size, structure: null, header: null, flags: [], internalDate: new Date() });
+        return writer.append({
+          mailboxId: inbox.id,
+          tempPath: file.path,
+          sha256: file.sha256,
+          size: file.size,
+          structure: null,
+          header: null,
+          flags: [],
+          internalDate: new Date(),
+        });
       };
       const uids = [(await append(1)).uid, (await append(2)).uid, (await append(3)).uid];
       expect((await reader.states(inbox.id)).map((s) => s.uid)).to.deep.equal(uids);

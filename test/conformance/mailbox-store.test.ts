@@ -71,7 +71,16 @@ for (const kind of ['sqlite', 'postgres', 'memory'] as const) {
 
     const input = async (mailboxId: number, text: string, flags: string[] = []): Promise<AppendInput> => {
       const file = await spoolBuffer(backend.spoolDir, 'test', Buffer.from(`Subject: ${text}\r\n\r\n${text}\r\n`));
-      return { mailboxId, tempPath: file.path, sha256: file.sha256, size: file.size, structure: null, header: null, flags, internalDate: new Date(Date.UTC(2026, 0, 2)) };
+      return {
+        mailboxId,
+        tempPath: file.path,
+        sha256: file.sha256,
+        size: file.size,
+        structure: null,
+        header: null,
+        flags,
+        internalDate: new Date(Date.UTC(2026, 0, 2)),
+      };
     };
 
     before(async () => {

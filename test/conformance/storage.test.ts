@@ -101,7 +101,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
       const results = await Promise.all(jobs);
       expect(results).to.have.length(120);
-      for (const [agency, count] of [[B, 80], [C, 80]] as const) {
+      for (const [agency, count] of [
+        [B, 80],
+        [C, 80],
+      ] as const) {
         const numbers = (await writers[0].register.book(agency, 'incoming', 2026)).map((e) => e.number);
         expect(numbers, agency).to.deep.equal(Array.from({ length: count }, (_, k) => k + 1));
       }
@@ -126,7 +129,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('writes a batch mixing accepted, returned and held submissions like one by one', async () => {
       const before = (await writers[0].register.book(B, 'incoming', 2026)).length;
       const records = [submission(3000, [B]), submission(3001, [B], 'returned'), submission(3002, [B, C]), submission(3003, [B], 'quarantined')];
-      const results = await Promise.all(records.map((record) => writers[0].writes.submit({ run: (t) => writers[0].register.record(t, record), group: { key: RECORD_SUBMISSION, input: record } })));
+      const results = await Promise.all(
+        records.map((record) =>
+          writers[0].writes.submit({ run: (t) => writers[0].register.record(t, record), group: { key: RECORD_SUBMISSION, input: record } }),
+        ),
+      );
       expect(results.map((r) => r.trackingId)).to.deep.equal(records.map((r) => r.trackingId));
       expect(results.map((r) => r.incoming.length)).to.deep.equal([1, 0, 2, 0]);
       expect(results[1].deliveries).to.deep.equal([]);
@@ -184,7 +191,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         // Concurrent creates from two processes get distinct values.
         const both = await Promise.all([one.create(C, 'song-song-1', past), third.store.create(C, 'song-song-2', past)]);
         seen.push(...both.map((m) => m.uidValidity));
-        const [counter] = await third.db.sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', { type: QueryTypes.SELECT });
+        const [counter] = await third.db.sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', {
+          type: QueryTypes.SELECT,
+        });
         expect(Number(counter.last_value)).to.equal(Math.max(...seen));
       } finally {
         await third.writes.close();
@@ -197,14 +206,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     it('migration 005 copies the old subscribed flags into mailbox_subscriptions; 006 seeds the UIDVALIDITY counter', async () => {
       const fresh = dialect === 'postgres' ? await createTempDatabase() : null;
-      const sequelize = fresh ? new Sequelize(fresh.url, { logging: false, dialect: 'postgres' }) : new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
+      const sequelize = fresh
+        ? new Sequelize(fresh.url, { logging: false, dialect: 'postgres' })
+        : new Sequelize({ dialect: 'sqlite', storage: ':memory:', logging: false });
       try {
         const qi = sequelize.getQueryInterface();
         const index = MIGRATIONS.findIndex((m) => m.name === '005-subscriptions');
         expect(index).to.be.greaterThan(0);
         for (const m of MIGRATIONS.slice(0, index)) await m.up(qi);
         const now = new Date();
-        for (const [name, subscribed] of [['INBOX', true], ['cu', false], ['cu/moi', true]] as const) {
+        for (const [name, subscribed] of [
+          ['INBOX', true],
+          ['cu', false],
+          ['cu/moi', true],
+        ] as const) {
           await sequelize.query(
             'INSERT INTO mailboxes (agency_id, name, special_use, uid_validity, uid_next, highest_modseq, subscribed, created_at) VALUES (:agency, :name, NULL, 1, 1, 1, :subscribed, :now)',
             { replacements: { agency: A, name, subscribed, now } },
@@ -218,7 +233,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         ]);
         for (const m of MIGRATIONS.slice(index + 1)) await m.up(qi);
         // 006 starts the UIDVALIDITY counter at the highest existing value.
-        const [counter] = await sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', { type: QueryTypes.SELECT });
+        const [counter] = await sequelize.query<{ last_value: unknown }>('SELECT last_value FROM uid_validity_counter WHERE id = 1', {
+          type: QueryTypes.SELECT,
+        });
         expect(Number(counter.last_value)).to.equal(1);
       } finally {
         await sequelize.close();

@@ -39,7 +39,17 @@ describe('attachment names: no paths, no ambiguity', function () {
   });
   after(async () => tg.stop());
 
-  for (const name of ['../../../etc/qd.pdf', '..\\\\..\\\\Windows\\\\qd.pdf', '/etc/qd.pdf', 'C:qd.pdf', '..%2F..%2Fqd.pdf', '..%252F..%252Fqd.pdf', '%2E%2E/qd.pdf', 'thu-muc/qd.pdf', 'a%2Fqd.pdf']) {
+  for (const name of [
+    '../../../etc/qd.pdf',
+    '..\\\\..\\\\Windows\\\\qd.pdf',
+    '/etc/qd.pdf',
+    'C:qd.pdf',
+    '..%2F..%2Fqd.pdf',
+    '..%252F..%252Fqd.pdf',
+    '%2E%2E/qd.pdf',
+    'thu-muc/qd.pdf',
+    'a%2Fqd.pdf',
+  ]) {
     it(`refuses the file name ${name} (attachment-type)`, async () => {
       const r = await submit(tg, await named(name));
       await expectReturned(tg, r, 'attachment-type');

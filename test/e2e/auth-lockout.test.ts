@@ -30,7 +30,9 @@ interface Harness {
 async function startHarness(auth: Record<string, unknown>): Promise<Harness> {
   // Installed on a private object, not the process's globals: only the injected clock moves.
   // (sinon accepts `global` at run time; its type definitions do not list it.)
-  const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'], global: { Date, setTimeout, clearTimeout, setInterval, clearInterval } } as Parameters<typeof sinon.useFakeTimers>[0]);
+  const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'], global: { Date, setTimeout, clearTimeout, setInterval, clearInterval } } as Parameters<
+    typeof sinon.useFakeTimers
+  >[0]);
   const env = createTestEnv({ imap: true, docgate: { auth: { maxFailures: 5, failureWindow: '15m', lockDuration: '15m', minPasswordLength: 10, ...auth } } });
   const logs: Record<string, unknown>[] = [];
   const log = createLogger('info', { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
@@ -82,9 +84,12 @@ describe('authentication: spraying budget, visible lockouts, account remove', fu
     afterEach(async () => h.stop());
 
     it('over SMTP: six user names tried from one address lock the address, for every account and IMAP too, until the lock ends', async () => {
-      for (let i = 0; i < 6; i++) expect(await smtpLogin(h.smtpPort, `nguoi${i}@snv.hatinh.gov.vn`, 'Sai-mat-khau-2026')).to.match(/^535 5\.7\.8 .*Invalid user name or password/);
+      for (let i = 0; i < 6; i++)
+        expect(await smtpLogin(h.smtpPort, `nguoi${i}@snv.hatinh.gov.vn`, 'Sai-mat-khau-2026')).to.match(/^535 5\.7\.8 .*Invalid user name or password/);
       // The right password of a real clerk is now answered like the temporary lockout, on both protocols.
-      expect(await smtpLogin(h.smtpPort, AGENCIES.ubnd.address, TEST_PASSWORD)).to.match(/^535 5\.7\.8 \[auth-required\] Tai khoan tam khoa do dang nhap sai nhieu lan.* \/ Account temporarily locked after repeated failures/);
+      expect(await smtpLogin(h.smtpPort, AGENCIES.ubnd.address, TEST_PASSWORD)).to.match(
+        /^535 5\.7\.8 \[auth-required\] Tai khoan tam khoa do dang nhap sai nhieu lan.* \/ Account temporarily locked after repeated failures/,
+      );
       expect(await imapLogin(h.imapPort, AGENCIES.snv.address, TEST_PASSWORD)).to.match(/^A\d+ NO \[UNAVAILABLE\] Tai khoan tam khoa/);
       const locked = h.logs.find((l) => l.msg === 'address temporarily locked: failed logins across accounts');
       expect(locked).to.include({ level: 'warn', remoteAddress: '127.0.0.1', failures: 6, until: new Date(h.clock.now + LOCK_MS).toISOString() });
@@ -97,7 +102,8 @@ describe('authentication: spraying budget, visible lockouts, account remove', fu
     });
 
     it('over IMAP: the same budget counts IMAP failures (new connections each time) and locks SMTP as well', async () => {
-      for (let i = 0; i < 6; i++) expect(await imapLogin(h.imapPort, `nguoi${i}@ubnd.hatinh.gov.vn`, 'Sai-mat-khau-2026')).to.match(/^A\d+ NO \[AUTHENTICATIONFAILED\]/);
+      for (let i = 0; i < 6; i++)
+        expect(await imapLogin(h.imapPort, `nguoi${i}@ubnd.hatinh.gov.vn`, 'Sai-mat-khau-2026')).to.match(/^A\d+ NO \[AUTHENTICATIONFAILED\]/);
       expect(await imapLogin(h.imapPort, AGENCIES.snv.address, TEST_PASSWORD)).to.match(/^A\d+ NO \[UNAVAILABLE\] .* \/ Account temporarily locked/);
       expect(await smtpLogin(h.smtpPort, AGENCIES.ubnd.address, TEST_PASSWORD)).to.match(/^535 .*temporarily locked/);
       h.clock.tick(LOCK_MS + 1000);
@@ -128,11 +134,21 @@ describe('authentication: spraying budget, visible lockouts, account remove', fu
       expect(text.code, text.stderr).to.equal(0);
       expect(text.stdout).to.contain(`${AGENCIES.snv.address}\t${AGENCIES.snv.id}\ttạm khóa đến/temporarily locked until ${until} (127.0.0.1)`);
       expect(text.stdout).to.contain(`${AGENCIES.ubnd.address}\t${AGENCIES.ubnd.id}\thoạt động/active`);
-      const json = JSON.parse((await cli(['account', 'list', '--json'])).stdout) as { email: string; temporarilyLockedUntil: string | null; temporarilyLockedFrom: string[]; locked: boolean }[];
+      const json = JSON.parse((await cli(['account', 'list', '--json'])).stdout) as {
+        email: string;
+        temporarilyLockedUntil: string | null;
+        temporarilyLockedFrom: string[];
+        locked: boolean;
+      }[];
       expect(json.find((a) => a.email === AGENCIES.snv.address)).to.include({ temporarilyLockedUntil: until, locked: false });
       expect(json.find((a) => a.email === AGENCIES.snv.address)!.temporarilyLockedFrom).to.deep.equal(['127.0.0.1']);
       expect(json.find((a) => a.email === AGENCIES.ubnd.address)!.temporarilyLockedUntil).to.equal(null);
-      expect(h.logs.find((l) => l.msg === 'account temporarily locked')).to.include({ level: 'warn', user: AGENCIES.snv.address, remoteAddress: '127.0.0.1', until });
+      expect(h.logs.find((l) => l.msg === 'account temporarily locked')).to.include({
+        level: 'warn',
+        user: AGENCIES.snv.address,
+        remoteAddress: '127.0.0.1',
+        until,
+      });
       h.clock.tick(LOCK_MS + 1000);
       expect(await smtpLogin(h.smtpPort, AGENCIES.snv.address, TEST_PASSWORD)).to.equal('235 2.7.0 Authentication successful');
       expect(h.logs.find((l) => l.msg === 'account lock ended')).to.include({ user: AGENCIES.snv.address, remoteAddress: '127.0.0.1', lockedUntil: until });
@@ -141,7 +157,11 @@ describe('authentication: spraying budget, visible lockouts, account remove', fu
     it('logs an administrator unlock', async () => {
       const r = await cli(['account', 'unlock', AGENCIES.snv.address]);
       expect(r.code, r.stderr).to.equal(0);
-      const line = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'account unlocked by administrator (temporary locks cleared)');
+      const line = r.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'account unlocked by administrator (temporary locks cleared)');
       expect(line).to.include({ level: 'info', user: AGENCIES.snv.address });
     });
 
@@ -157,7 +177,9 @@ describe('authentication: spraying budget, visible lockouts, account remove', fu
       expect(documentsBefore).to.equal(1);
       const r = await cli(['account', 'remove', AGENCIES.ubnd.address]);
       expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.equal(`Đã xóa tài khoản ${AGENCIES.ubnd.address} (không đăng nhập được nữa; lịch sử và sổ văn bản được giữ) / Removed ${AGENCIES.ubnd.address} (can no longer log in; history and register kept)\n`);
+      expect(r.stdout).to.equal(
+        `Đã xóa tài khoản ${AGENCIES.ubnd.address} (không đăng nhập được nữa; lịch sử và sổ văn bản được giữ) / Removed ${AGENCIES.ubnd.address} (can no longer log in; history and register kept)\n`,
+      );
       expect(r.stderr).to.contain('"msg":"account removed by administrator"');
       expect(await smtpLogin(h.smtpPort, AGENCIES.ubnd.address, TEST_PASSWORD)).to.match(/^535 .*Account locked by the administrator/);
       expect(await imapLogin(h.imapPort, AGENCIES.ubnd.address, TEST_PASSWORD)).to.match(/^A\d+ NO \[CONTACTADMIN\]/);

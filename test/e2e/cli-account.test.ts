@@ -31,7 +31,9 @@ describe('docgate account', function () {
     expect(add.code, add.stderr).to.equal(0);
     expect(add.stdout).to.contain('Đã tạo tài khoản nguyen.a@snv.hatinh.gov.vn (000.01.00.H27) / Account created');
     expect(add.stdout).to.contain('Phải đổi mật khẩu trước khi gửi');
-    expect(await authReply(tg.tlsPort, 'nguyen.a@snv.hatinh.gov.vn', 'Tam-thoi-12345')).to.match(/^535 5\.7\.8 \[auth-required\] Mat khau tam thoi phai duoc doi/);
+    expect(await authReply(tg.tlsPort, 'nguyen.a@snv.hatinh.gov.vn', 'Tam-thoi-12345')).to.match(
+      /^535 5\.7\.8 \[auth-required\] Mat khau tam thoi phai duoc doi/,
+    );
     const passwd = await cli(['account', 'passwd', 'nguyen.a@snv.hatinh.gov.vn', '--password-stdin'], 'Mat-khau-rieng-2026\n');
     expect(passwd.code, passwd.stderr).to.equal(0);
     expect(await authReply(tg.tlsPort, 'nguyen.a@snv.hatinh.gov.vn', 'Tam-thoi-12345')).to.match(/^535 /);
@@ -44,7 +46,10 @@ describe('docgate account', function () {
     const password = /Mật khẩu tạm thời: (\S+) \//.exec(generated.stdout)?.[1];
     expect(password).to.match(/^[A-Za-z2-9]{14}$/);
     expect(await authReply(tg.tlsPort, 'tran.b@snv.hatinh.gov.vn', password!)).to.match(/^535 .*Mat khau tam thoi/);
-    const permanent = await cli(['account', 'add', 'le.c@snv.hatinh.gov.vn', '--agency', AGENCIES.snv.id, '--password-stdin', '--permanent'], 'Cap-phat-bang-script-1\n');
+    const permanent = await cli(
+      ['account', 'add', 'le.c@snv.hatinh.gov.vn', '--agency', AGENCIES.snv.id, '--password-stdin', '--permanent'],
+      'Cap-phat-bang-script-1\n',
+    );
     expect(permanent.code, permanent.stderr).to.equal(0);
     expect(await authReply(tg.tlsPort, 'le.c@snv.hatinh.gov.vn', 'Cap-phat-bang-script-1')).to.equal('235 2.7.0 Authentication successful');
   });

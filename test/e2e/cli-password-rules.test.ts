@@ -41,7 +41,9 @@ describe('docgate account: password rules', function () {
     const before = (await tg.gateway.storage.accounts.find(USER))!.passwordHash;
     const same = await cli(['account', 'passwd', USER, '--password-stdin'], 'Tam-thoi-K7Gm2x\n');
     expect(same.code).to.equal(2);
-    expect(same.stderr).to.contain('mật khẩu mới phải khác mật khẩu hiện tại hoặc mật khẩu tạm thời / Password refused: the new password must differ from the current or temporary password');
+    expect(same.stderr).to.contain(
+      'mật khẩu mới phải khác mật khẩu hiện tại hoặc mật khẩu tạm thời / Password refused: the new password must differ from the current or temporary password',
+    );
     const sequence = await cli(['account', 'passwd', USER, '--password-stdin'], '1234567890\n');
     expect(sequence.code).to.equal(2);
     const account = (await tg.gateway.storage.accounts.find(USER))!;

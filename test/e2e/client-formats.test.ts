@@ -12,13 +12,30 @@ const SUMMARY = 'V/v ban hành Quy chế quản lý, vận hành và khai thác 
 const SIGNER = 'Nguyễn Văn An, Phó Chủ tịch Ủy ban nhân dân tỉnh phụ trách khối văn hóa - xã hội và giáo dục';
 
 const formText = (number: string) =>
-  [`Số ký hiệu: ${number}`, 'Ngày ký: 21/11/2026', `Người ký: ${SIGNER}`, 'Loại văn bản: Quyết định', `Trích yếu: ${SUMMARY}`, '', 'Kính gửi: Sở Nội vụ.', '', '-- ', 'Văn thư UBND tỉnh'].join('\n');
+  [
+    `Số ký hiệu: ${number}`,
+    'Ngày ký: 21/11/2026',
+    `Người ký: ${SIGNER}`,
+    'Loại văn bản: Quyết định',
+    `Trích yếu: ${SUMMARY}`,
+    '',
+    'Kính gửi: Sở Nội vụ.',
+    '',
+    '-- ',
+    'Văn thư UBND tỉnh',
+  ].join('\n');
 
 async function expectRegistered(tg: TestGateway, raw: Buffer, messageId: string, number: string) {
   const result = { ...(await submit(tg, raw)), messageId };
   await expectAccepted(tg, result);
   const doc = (await registered(tg, messageId))!.doc;
-  expect({ documentNumber: doc.documentNumber, signer: doc.signer, summary: doc.summary, documentType: doc.documentType, signedDate: doc.signedDate }).to.deep.equal({
+  expect({
+    documentNumber: doc.documentNumber,
+    signer: doc.signer,
+    summary: doc.summary,
+    documentType: doc.documentType,
+    signedDate: doc.signedDate,
+  }).to.deep.equal({
     documentNumber: number,
     signer: SIGNER,
     summary: SUMMARY,
@@ -42,7 +59,11 @@ describe('messages as mail clients send them (SMTP)', function () {
     const id = '<flowed.1@ubnd.hatinh.gov.vn>';
     await expectRegistered(
       tg,
-      clientMessage({ messageId: id, subject: utf8Subject('V/v ban hành Quy chế'), body: { contentType: 'text/plain; charset=UTF-8; format=flowed', body: Buffer.from(flowed) } }),
+      clientMessage({
+        messageId: id,
+        subject: utf8Subject('V/v ban hành Quy chế'),
+        body: { contentType: 'text/plain; charset=UTF-8; format=flowed', body: Buffer.from(flowed) },
+      }),
       id,
       '11/QĐ-UBND',
     );
@@ -53,7 +74,11 @@ describe('messages as mail clients send them (SMTP)', function () {
     const id = '<flowed.2@ubnd.hatinh.gov.vn>';
     await expectRegistered(
       tg,
-      clientMessage({ messageId: id, subject: utf8Subject('V/v ban hành Quy chế'), body: { contentType: 'text/plain; charset="utf-8"; format="flowed"; delsp="yes"', transferEncoding: 'quoted-printable', body: Buffer.from(flowed) } }),
+      clientMessage({
+        messageId: id,
+        subject: utf8Subject('V/v ban hành Quy chế'),
+        body: { contentType: 'text/plain; charset="utf-8"; format="flowed"; delsp="yes"', transferEncoding: 'quoted-printable', body: Buffer.from(flowed) },
+      }),
       id,
       '12/QĐ-UBND',
     );
@@ -67,7 +92,13 @@ describe('messages as mail clients send them (SMTP)', function () {
     const flowed = encodeFlowed(text, { width: [...summaryLine].indexOf('F') + 2 });
     expect(flowed).to.contain('\r\n From the');
     const id = '<flowed.3@ubnd.hatinh.gov.vn>';
-    const result = { ...(await submit(tg, clientMessage({ messageId: id, subject: 'V/v gop y', body: { contentType: 'text/plain; charset=UTF-8; format=flowed', body: Buffer.from(flowed) } }))), messageId: id };
+    const result = {
+      ...(await submit(
+        tg,
+        clientMessage({ messageId: id, subject: 'V/v gop y', body: { contentType: 'text/plain; charset=UTF-8; format=flowed', body: Buffer.from(flowed) } }),
+      )),
+      messageId: id,
+    };
     await expectAccepted(tg, result);
     expect((await registered(tg, id))!.doc.summary).to.equal(summary);
   });
@@ -87,7 +118,11 @@ describe('messages as mail clients send them (SMTP)', function () {
     const id = '<html.1@ubnd.hatinh.gov.vn>';
     await expectRegistered(
       tg,
-      clientMessage({ messageId: id, subject: utf8Subject('V/v ban hành Quy chế'), body: { contentType: 'text/html; charset="utf-8"', transferEncoding: 'quoted-printable', body: Buffer.from(html) } }),
+      clientMessage({
+        messageId: id,
+        subject: utf8Subject('V/v ban hành Quy chế'),
+        body: { contentType: 'text/html; charset="utf-8"', transferEncoding: 'quoted-printable', body: Buffer.from(html) },
+      }),
       id,
       '14/QĐ-UBND',
     );
@@ -117,7 +152,12 @@ describe('the register records the Office type, not application/zip (SMTP)', fun
   ] as const) {
     it(`${file} → ${type}`, async () => {
       const extension = file.slice(file.lastIndexOf('.'));
-      const result = await submit(tg, { attachments: [{ filename: 'qd.pdf', content: fixture('qd-05.pdf') }, { filename: `Phụ lục${extension}`, content: fixture(file) }] });
+      const result = await submit(tg, {
+        attachments: [
+          { filename: 'qd.pdf', content: fixture('qd-05.pdf') },
+          { filename: `Phụ lục${extension}`, content: fixture(file) },
+        ],
+      });
       await expectAccepted(tg, result);
       const r = await registered(tg, result.messageId);
       const files = await tg.gateway.storage.register.filesOf(r!.doc.id);

@@ -24,7 +24,22 @@ describe('Crash safety (kill -9 during load)', function () {
 
   before(async () => {
     env = createTestEnv();
-    const added = await runCli(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent', '--config', env.configDir, '--data', env.dataDir], `${TEST_PASSWORD}\n`);
+    const added = await runCli(
+      [
+        'account',
+        'add',
+        AGENCIES.ubnd.address,
+        '--agency',
+        AGENCIES.ubnd.id,
+        '--password-stdin',
+        '--permanent',
+        '--config',
+        env.configDir,
+        '--data',
+        env.dataDir,
+      ],
+      `${TEST_PASSWORD}\n`,
+    );
     expect(added.code, added.stderr).to.equal(0);
   });
   after(async () => {

@@ -14,7 +14,10 @@ describe('demo mode', function () {
   let env: TestEnv;
   let server: ServeProcess | null = null;
   beforeEach(() => {
-    env = createTestEnv({ docgate: { hostname: 'congvan.hatinh.gov.vn', demo: { seedAccounts: true } }, policy: { checks: [{ id: 'sender-header' }, { id: 'smime-signature' }], actions: {} } });
+    env = createTestEnv({
+      docgate: { hostname: 'congvan.hatinh.gov.vn', demo: { seedAccounts: true } },
+      policy: { checks: [{ id: 'sender-header' }, { id: 'smime-signature' }], actions: {} },
+    });
   });
   afterEach(async () => {
     if (server) await stopProcess(server.child);
@@ -34,7 +37,9 @@ describe('demo mode', function () {
     expect(existsSync(path.join(env.dataDir, 'demo-credentials.txt'))).to.equal(false);
     expect(existsSync(path.join(env.dataDir, 'demo'))).to.equal(false);
     expect(out).to.contain('demo.seedAccounts ignored: hostname congvan.hatinh.gov.vn is not a demo name');
-    expect(out).to.match(/"level":"warn","msg":"Chua cai chung thu goc \(trust anchor\) nao: moi van ban ky so se bi tu choi \[signature-untrusted\].* \/ No trust anchor installed: every signed document will be refused/);
+    expect(out).to.match(
+      /"level":"warn","msg":"Chua cai chung thu goc \(trust anchor\) nao: moi van ban ky so se bi tu choi \[signature-untrusted\].* \/ No trust anchor installed: every signed document will be refused/,
+    );
     await stopProcess(server.child);
     server = null;
     const list = await runCli(['account', 'list', '--json', '--config', env.configDir, '--data', env.dataDir]);

@@ -25,7 +25,14 @@ describe('first start with the sample configuration', function () {
     // The sample configuration as shipped, only moved to ephemeral ports so tests never collide.
     cpSync(path.join(REPO_ROOT, 'config'), path.join(root, 'config'), { recursive: true });
     const sample = readFileSync(path.join(root, 'config/docgate.yaml'), 'utf8');
-    writeFileSync(path.join(root, 'config/docgate.yaml'), sample.replace(/port: 2587/, 'port: 0').replace(/port: 2465/, 'port: 0').replace(/port: 2993/, 'port: 0').replace(/port: 2143/, 'port: 0'));
+    writeFileSync(
+      path.join(root, 'config/docgate.yaml'),
+      sample
+        .replace(/port: 2587/, 'port: 0')
+        .replace(/port: 2465/, 'port: 0')
+        .replace(/port: 2993/, 'port: 0')
+        .replace(/port: 2143/, 'port: 0'),
+    );
   });
   after(async () => {
     if (server) await stopProcess(server.child);
@@ -37,7 +44,9 @@ describe('first start with the sample configuration', function () {
     server = await startServe(path.join(root, 'config'), data);
     const credentials = path.join(data, 'demo-credentials.txt');
     expect(statSync(credentials).mode & 0o777).to.equal(0o600);
-    const lines = readFileSync(credentials, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(credentials, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(lines).to.have.length(3);
     const [email, password] = lines[0].split('\t');
     expect(server.output()).to.contain(`${email}\t${password}`);
@@ -62,7 +71,9 @@ describe('first start with the sample configuration', function () {
   it('gives each demo clerk a PKCS#12 signing certificate; a document signed with it is accepted with the signature verified', async () => {
     const data = path.join(root, 'data');
     expect(server!.output()).to.not.contain('No trust anchor installed');
-    const lines = readFileSync(path.join(data, 'demo-credentials.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = readFileSync(path.join(data, 'demo-credentials.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     const clerks = lines.map((l) => l.split('\t'));
     expect(clerks.every((c) => c.length === 6 && existsSync(c[4]))).to.equal(true);
     const [email, password, , , p12, p12Password] = clerks[0];
@@ -74,12 +85,24 @@ describe('first start with the sample configuration', function () {
     expect(() => pkcs12Info(p12, 'wrong password')).to.throw();
 
     const today = vietnameseDate(localDate(new Date(), 'Asia/Ho_Chi_Minh'));
-    const raw = signWithPkcs12(root, p12, p12Password, innerDocument('02/UBND-VP', today), { from: email, to: 'vanthu@snv.hatinh.gov.vn', subject: 'Cong van ky so', messageId: `<signed.${Date.now()}@ubnd.hatinh.gov.vn>` });
+    const raw = signWithPkcs12(root, p12, p12Password, innerDocument('02/UBND-VP', today), {
+      from: email,
+      to: 'vanthu@snv.hatinh.gov.vn',
+      subject: 'Cong van ky so',
+      messageId: `<signed.${Date.now()}@ubnd.hatinh.gov.vn>`,
+    });
     const sent = await transport(server!.starttlsPort, email, password).sendMail({ envelope: { from: email, to: ['vanthu@snv.hatinh.gov.vn'] }, raw });
     expect(sent.response).to.match(/^250 2\.0\.0 (\[warning:[a-z-]+\] )?Da nhan van ban/);
 
     const [snvEmail, snvPassword] = clerks.find((c) => c[0] === 'vanthu@snv.hatinh.gov.vn')!;
-    const imap = new ImapFlow({ host: '127.0.0.1', port: server!.imapTlsPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: snvEmail, pass: snvPassword }, logger: false });
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: server!.imapTlsPort,
+      secure: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: snvEmail, pass: snvPassword },
+      logger: false,
+    });
     await imap.connect();
     try {
       await imap.mailboxOpen('INBOX');

@@ -10,10 +10,17 @@ import type { TestGateway } from '../helpers/gateway.js';
 import { CLERKS, deliver, startImapGateway, TEST_PASSWORD } from '../helpers/imap.js';
 
 function client(tg: TestGateway, user: string): ImapFlow {
-  return new ImapFlow({ host: '127.0.0.1', port: tg.imapTlsPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: TEST_PASSWORD }, logger: false });
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port: tg.imapTlsPort,
+    secure: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass: TEST_PASSWORD },
+    logger: false,
+  });
 }
 
-describe('IMAP: mail clients\' default habits (imapflow)', function () {
+describe("IMAP: mail clients' default habits (imapflow)", function () {
   this.timeout(60_000);
   let tg: TestGateway;
   before(async () => {

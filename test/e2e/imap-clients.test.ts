@@ -18,7 +18,8 @@ async function tool(command: string, args: string[], debianPackage: string, opti
   try {
     return await run(command, args, { timeout: 20_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...options.env }, encoding: 'buffer' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${command} is not installed (Debian package ${debianPackage}; npm test installs it as root)`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${command} is not installed (Debian package ${debianPackage}; npm test installs it as root)`, { cause: err });
     const e = err as { stdout?: Buffer; stderr?: Buffer; message: string };
     throw new Error(`${command} failed: ${e.message}\n${e.stdout?.toString() ?? ''}\n${e.stderr?.toString() ?? ''}`, { cause: err });
   }
@@ -79,7 +80,13 @@ describe('IMAP with real clients', function () {
     } finally {
       lock.release();
     }
-    expect((await tg.gateway.storage.register.entriesOf((await tg.gateway.storage.db.models.Document.findAll({ order: [['receivedAt', 'DESC']] }))[0].get('id') as string)).find((e) => e.book === 'incoming')!.status).to.equal('03');
+    expect(
+      (
+        await tg.gateway.storage.register.entriesOf(
+          (await tg.gateway.storage.db.models.Document.findAll({ order: [['receivedAt', 'DESC']] }))[0].get('id') as string,
+        )
+      ).find((e) => e.book === 'incoming')!.status,
+    ).to.equal('03');
 
     const draft = Buffer.from('From: vanthu@snv.hatinh.gov.vn\r\nSubject: Ghi chu\r\n\r\nGhi chú nội bộ\r\n');
     await flow.mailboxCreate('Lưu trữ');

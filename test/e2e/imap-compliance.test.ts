@@ -49,7 +49,10 @@ describe('IMAP compliance details (imaptest findings)', function () {
     // A keyword arriving with APPEND is announced to the session that has the mailbox selected.
     const appended = await b.command(appendCommand('kw', 'Subject: k2\r\n\r\nhi\r\n', '$ThuHai'));
     const noop = appended.lines.some((l) => /^\* FLAGS .*\$ThuHai/.test(l)) ? appended : await b.command('NOOP');
-    expect(noop.lines.some((l) => /^\* FLAGS .*\$ThuHai/.test(l)), noop.lines.join('\n')).to.equal(true);
+    expect(
+      noop.lines.some((l) => /^\* FLAGS .*\$ThuHai/.test(l)),
+      noop.lines.join('\n'),
+    ).to.equal(true);
     await a.command('UNSELECT');
     await b.command('UNSELECT');
   });
@@ -67,13 +70,16 @@ describe('IMAP compliance details (imaptest findings)', function () {
 
   it('BODYSTRUCTURE: the CRLF before a boundary is not a line of the part; ENVELOPE: comment-only group members and source routes', async function () {
     await a.command('CREATE "cau-truc"');
-    const multipart = 'From: a@b.c\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="xx"\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nhello\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\none\r\ntwo\r\n--xx--\r\n';
+    const multipart =
+      'From: a@b.c\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="xx"\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nhello\r\n\r\n--xx\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\none\r\ntwo\r\n--xx--\r\n';
     await a.command(appendCommand('cau-truc', multipart));
     const groups = 'From: user@domain (Real Name)\r\nTo: <@route:user@domain>\r\nCc: group:;, group2: (foo) ;\r\n\r\nbody\r\n';
     await a.command(appendCommand('cau-truc', groups));
     await a.command('EXAMINE "cau-truc"');
     const body = (await a.command('FETCH 1 BODY')).lines[0];
-    expect(body, body).to.match(/\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 7 1\)\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 8 2\)/i);
+    expect(body, body).to.match(
+      /\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 7 1\)\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 8 2\)/i,
+    );
     const env = (await a.command('FETCH 2 ENVELOPE')).lines[0];
     expect(env).to.contain('((NIL "@route" "user" "domain"))');
     expect(env).to.contain('((NIL NIL "group" NIL) (NIL NIL NIL NIL) (NIL NIL "group2" NIL) (NIL NIL NIL NIL))');
@@ -129,7 +135,10 @@ describe('IMAP compliance details (imaptest findings)', function () {
     await a.command('SUBSCRIBE "huy/hai"');
     expect((await a.command('DELETE "huy/mot"')).tagged).to.match(/^A\d+ OK /);
     expect((await b.command('LSUB "" "huy/*"')).lines).to.deep.equal(['* LSUB (\\HasNoChildren) "/" "huy/hai"', '* LSUB (\\Noselect) "/" "huy/mot"']);
-    expect((await b.command('LIST (SUBSCRIBED) "" "huy/*"')).lines).to.deep.equal(['* LIST (\\Subscribed) "/" "huy/hai"', '* LIST (\\NonExistent \\Subscribed) "/" "huy/mot"']);
+    expect((await b.command('LIST (SUBSCRIBED) "" "huy/*"')).lines).to.deep.equal([
+      '* LIST (\\Subscribed) "/" "huy/hai"',
+      '* LIST (\\NonExistent \\Subscribed) "/" "huy/mot"',
+    ]);
     // Not subscribed-only: a deleted name is not listed at all.
     expect((await b.command('LIST "" "huy/*" RETURN (SUBSCRIBED)')).lines).to.deep.equal(['* LIST (\\HasNoChildren \\Subscribed) "/" "huy/hai"']);
     await a.command('DELETE "huy/hai"');
@@ -195,7 +204,10 @@ describe('IMAP compliance details (imaptest findings)', function () {
     expect((await a.command(`FETCH 1 (${'UID '.repeat(101).trim()})`)).tagged).to.match(/^A\d+ BAD \[LIMIT\] /);
     const set = Array.from({ length: 5000 }, () => '1:*').join(',');
     const started = Date.now();
-    const r = await a.command(`SEARCH UID ${set} ${Array.from({ length: 8 }, () => `UID ${Array.from({ length: 500 }, (_, i) => `${i + 1}:*`).join(',')}`).join(' ')}`, { timeoutMs: 5_000 });
+    const r = await a.command(
+      `SEARCH UID ${set} ${Array.from({ length: 8 }, () => `UID ${Array.from({ length: 500 }, (_, i) => `${i + 1}:*`).join(',')}`).join(' ')}`,
+      { timeoutMs: 5_000 },
+    );
     expect(r.lines, r.tagged).to.deep.equal(['* SEARCH 1 2']);
     expect(Date.now() - started).to.be.lessThan(3_000);
     await a.command('UNSELECT');

@@ -67,7 +67,10 @@ describe('IMAP concurrency: two clerks, one IDLE watcher', function () {
     const left = (await watcher.command('UID SEARCH ALL')).lines[0].split(' ').slice(2).map(Number);
     expect(model).to.deep.equal(left);
     expect(left).to.deep.equal([1, 2, 4, 5, 7, 8, 10, 11]);
-    for (const uid of left) expect(flags.get(uid), `uid ${uid}: ${seen.join('\n')}`).to.match(/\\Flagged/).and.match(/\\Answered/);
+    for (const uid of left)
+      expect(flags.get(uid), `uid ${uid}: ${seen.join('\n')}`)
+        .to.match(/\\Flagged/)
+        .and.match(/\\Answered/);
 
     // Every moved message is in exactly one of the two folders.
     const inA = (await a.command('STATUS "A" (MESSAGES)')).lines[0];

@@ -39,7 +39,8 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
 
   it('CAPABILITY announces the extensions', async function () {
     const caps = (await w.command('CAPABILITY')).lines[0];
-    for (const name of ['ESEARCH', 'SORT', 'ESORT', 'SORT=DISPLAY', 'LIST-EXTENDED', 'LIST-STATUS', 'MULTIAPPEND', 'BINARY', 'QRESYNC']) expect(caps.split(' ')).to.include(name);
+    for (const name of ['ESEARCH', 'SORT', 'ESORT', 'SORT=DISPLAY', 'LIST-EXTENDED', 'LIST-STATUS', 'MULTIAPPEND', 'BINARY', 'QRESYNC'])
+      expect(caps.split(' ')).to.include(name);
   });
 
   it('ESEARCH: RETURN (MIN MAX COUNT ALL), UID form, empty results and bad options', async function () {
@@ -59,7 +60,9 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     expect((await w.command('SORT (REVERSE SIZE) UTF-8 ALL')).lines).to.deep.equal(['* SORT 1 3 2']);
     expect((await w.command('UID SORT (FROM) US-ASCII 2:3')).lines).to.deep.equal(['* SORT 2 3']);
     expect((await w.command('SORT (DISPLAYFROM) UTF-8 ALL')).lines).to.deep.equal(['* SORT 2 3 1']);
-    expect((await w.command('SORT RETURN (MIN MAX ALL) (REVERSE DATE) UTF-8 ALL', { tag: 'A018' })).lines).to.deep.equal(['* ESEARCH (TAG "A018") MIN 1 MAX 3 ALL 1,3,2']);
+    expect((await w.command('SORT RETURN (MIN MAX ALL) (REVERSE DATE) UTF-8 ALL', { tag: 'A018' })).lines).to.deep.equal([
+      '* ESEARCH (TAG "A018") MIN 1 MAX 3 ALL 1,3,2',
+    ]);
     expect((await w.command('SORT (BOGUS) UTF-8 ALL')).tagged).to.match(/^A\d+ BAD /);
     expect((await w.command('SORT (REVERSE) UTF-8 ALL')).tagged).to.match(/^A\d+ BAD /);
     expect((await w.command('SORT () UTF-8 ALL')).tagged).to.match(/^A\d+ BAD /);
@@ -71,10 +74,15 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
   it('LIST-EXTENDED and LIST-STATUS: several patterns, SUBSCRIBED, RECURSIVEMATCH, CHILDREN, STATUS and errors', async function () {
     for (const name of ['Du-an/Mot', 'Du-an/Hai', 'Khac/Con/Chau']) expect((await w.command(`CREATE ${name}`)).tagged).to.match(/OK/);
     // CREATE does not subscribe (imap-compliance.test.ts): the client subscribes the new names and their parents.
-    for (const name of ['Du-an', 'Du-an/Mot', 'Du-an/Hai', 'Khac', 'Khac/Con', 'Khac/Con/Chau']) expect((await w.command(`SUBSCRIBE ${name}`)).tagged).to.match(/OK/);
+    for (const name of ['Du-an', 'Du-an/Mot', 'Du-an/Hai', 'Khac', 'Khac/Con', 'Khac/Con/Chau'])
+      expect((await w.command(`SUBSCRIBE ${name}`)).tagged).to.match(/OK/);
     expect((await w.command('UNSUBSCRIBE Du-an/Hai')).tagged).to.match(/OK/);
     const multi = await w.command('LIST "" ("Du-an/*" "Thu-nghiem")');
-    expect(multi.lines.sort()).to.deep.equal(['* LIST (\\HasNoChildren) "/" "Du-an/Hai"', '* LIST (\\HasNoChildren) "/" "Du-an/Mot"', '* LIST (\\HasNoChildren) "/" "Thu-nghiem"']);
+    expect(multi.lines.sort()).to.deep.equal([
+      '* LIST (\\HasNoChildren) "/" "Du-an/Hai"',
+      '* LIST (\\HasNoChildren) "/" "Du-an/Mot"',
+      '* LIST (\\HasNoChildren) "/" "Thu-nghiem"',
+    ]);
     const sub = await w.command('LIST (SUBSCRIBED) "" "Du-an/*"');
     expect(sub.lines).to.deep.equal(['* LIST (\\Subscribed) "/" "Du-an/Mot"']);
     const children = await w.command('LIST "" "Khac/%" RETURN (CHILDREN)');
@@ -94,7 +102,10 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
   });
 
   it('MULTIAPPEND: several messages in one APPEND, all or nothing', async function () {
-    const r = await appendAll(w, 'Du-an/Mot', [message('mot', 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700'), message('hai', 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700')]);
+    const r = await appendAll(w, 'Du-an/Mot', [
+      message('mot', 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700'),
+      message('hai', 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700'),
+    ]);
     expect(r.tagged).to.match(/^A\d+ OK \[APPENDUID \d+ 1:2\] /);
     // The second message is empty: neither is stored.
     const m = message('ba', 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700');
@@ -117,7 +128,15 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
       `From: a@b.vn\r\nSubject: nhi phan\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n${body}\r\n--b--\r\n`;
     // APPEND into INBOX is refused (only documents delivered through the gateway land there).
     await b.command('CREATE "Nhi-phan"');
-    expect((await appendAll(b, 'Nhi-phan', [mime('base64', Buffer.from('xin\nchao\r\n').toString('base64')), mime('quoted-printable', 'T=C3=A0i li=E1=BB=87u=\r\n ok'), mime('x-uuencode', 'abc')])).tagged).to.match(/OK/);
+    expect(
+      (
+        await appendAll(b, 'Nhi-phan', [
+          mime('base64', Buffer.from('xin\nchao\r\n').toString('base64')),
+          mime('quoted-printable', 'T=C3=A0i li=E1=BB=87u=\r\n ok'),
+          mime('x-uuencode', 'abc'),
+        ])
+      ).tagged,
+    ).to.match(/OK/);
     expect((await b.command('SELECT Nhi-phan')).tagged).to.match(/OK/);
     const b64 = await b.command('FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
     expect(b64.raw.toString('latin1')).to.contain('* 1 FETCH (UID 1 BINARY.SIZE[1] 10 BINARY[1] ~{10}\r\nxin\nchao\r\n)');
@@ -137,7 +156,15 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     const q = await loggedIn(tg, CLERKS.ubnd);
     // APPEND into INBOX is refused (only documents delivered through the gateway land there).
     await q.command('CREATE "Dong-bo"');
-    expect((await appendAll(q, 'Dong-bo', ['1', '2', '3', '4'].map((n) => message(`thu ${n}`, 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700')))).tagged).to.match(/OK/);
+    expect(
+      (
+        await appendAll(
+          q,
+          'Dong-bo',
+          ['1', '2', '3', '4'].map((n) => message(`thu ${n}`, 'a@b.vn', 'Mon, 1 Jun 2026 08:00:00 +0700')),
+        )
+      ).tagged,
+    ).to.match(/OK/);
     // The QRESYNC parameter needs ENABLE QRESYNC first.
     expect((await q.command('SELECT Dong-bo (QRESYNC (1 1))')).tagged).to.match(/^A\d+ BAD /);
     expect((await q.command('ENABLE QRESYNC')).lines).to.deep.equal(['* ENABLED QRESYNC']);
@@ -163,7 +190,14 @@ describe('IMAP extensions: ESEARCH, SORT, LIST-EXTENDED, MULTIAPPEND, BINARY, QR
     expect((await q.command(`EXAMINE Dong-bo (QRESYNC (${validity} ${modseq} 1,3))`)).lines).to.include('* VANISHED (EARLIER) 3');
     expect((await q.command(`EXAMINE Dong-bo (QRESYNC (${validity + 1} ${modseq}))`)).lines.join('\n')).to.not.contain('VANISHED');
     // Bad input: BAD, and the session goes on.
-    for (const bad of ['SELECT Dong-bo (QRESYNC)', 'SELECT Dong-bo (QRESYNC (1))', 'SELECT Dong-bo (QRESYNC (0 1))', 'SELECT Dong-bo (QRESYNC (1 1 1:*))', 'SELECT Dong-bo (QRESYNC (1 1 1:4 (1)))', 'SELECT Dong-bo (BOGUS)']) {
+    for (const bad of [
+      'SELECT Dong-bo (QRESYNC)',
+      'SELECT Dong-bo (QRESYNC (1))',
+      'SELECT Dong-bo (QRESYNC (0 1))',
+      'SELECT Dong-bo (QRESYNC (1 1 1:*))',
+      'SELECT Dong-bo (QRESYNC (1 1 1:4 (1)))',
+      'SELECT Dong-bo (BOGUS)',
+    ]) {
       expect((await q.command(bad)).tagged, bad).to.match(/^A\d+ BAD /);
     }
     expect((await q.command('SELECT Dong-bo')).tagged).to.match(/OK/);

@@ -9,8 +9,15 @@ import { CLERKS, deliver, loggedIn, startImapGateway } from '../helpers/imap.js'
 import type { ImapWire } from '../helpers/imap-wire.js';
 
 const num = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constant(4294967295), fc.integer({ min: 0, max: 99999 })).map(String);
-const seqItem = fc.oneof(num, fc.constant('*'), fc.tuple(fc.oneof(num, fc.constant('*')), fc.oneof(num, fc.constant('*'))).map(([a, b]) => `${a}:${b}`));
-const seqSet = fc.oneof({ weight: 5, arbitrary: fc.array(seqItem, { minLength: 1, maxLength: 30 }).map((a) => a.join(',')) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 3000 }).map((n) => Array(n).fill('1:*').join(',')) });
+const seqItem = fc.oneof(
+  num,
+  fc.constant('*'),
+  fc.tuple(fc.oneof(num, fc.constant('*')), fc.oneof(num, fc.constant('*'))).map(([a, b]) => `${a}:${b}`),
+);
+const seqSet = fc.oneof(
+  { weight: 5, arbitrary: fc.array(seqItem, { minLength: 1, maxLength: 30 }).map((a) => a.join(',')) },
+  { weight: 1, arbitrary: fc.integer({ min: 100, max: 3000 }).map((n) => Array(n).fill('1:*').join(',')) },
+);
 const word = fc.constantFrom('x', '"văn bản"', 'thử', '""', 'a@b', '"("', 'NIL', '{3+}\r\nabc');
 const flag = fc.constantFrom('\\Seen', '\\Flagged', '\\Deleted', '\\Answered', '\\Draft', '$TraLai-Khac', '$Fuzz', 'Moi', '\\Recent', '\\Bogus');
 const flagList = fc.array(flag, { maxLength: 5 }).map((f) => `(${f.join(' ')})`);
@@ -18,7 +25,22 @@ const flagList = fc.array(flag, { maxLength: 5 }).map((f) => `(${f.join(' ')})`)
 const { key: searchKey } = fc.letrec<{ key: string }>((tie) => ({
   key: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('ALL', 'SEEN', 'UNSEEN', 'FLAGGED', 'NEW', 'RECENT', 'DELETED', 'LARGER 10', 'SMALLER 100000', 'SINCE 1-Jan-2026', 'BEFORE 31-Dec-2030', 'ON 2-Feb-2026', 'KEYWORD $Fuzz', 'MODSEQ 1'),
+    fc.constantFrom(
+      'ALL',
+      'SEEN',
+      'UNSEEN',
+      'FLAGGED',
+      'NEW',
+      'RECENT',
+      'DELETED',
+      'LARGER 10',
+      'SMALLER 100000',
+      'SINCE 1-Jan-2026',
+      'BEFORE 31-Dec-2030',
+      'ON 2-Feb-2026',
+      'KEYWORD $Fuzz',
+      'MODSEQ 1',
+    ),
     word.map((w) => `SUBJECT ${w}`),
     word.map((w) => `FROM ${w}`),
     word.map((w) => `TO ${w}`),
@@ -33,9 +55,31 @@ const { key: searchKey } = fc.letrec<{ key: string }>((tie) => ({
   ),
 }));
 
-const fetchItem = fc.constantFrom('FLAGS', 'UID', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822.SIZE', 'INTERNALDATE', 'MODSEQ', 'BODY.PEEK[]', 'BODY.PEEK[HEADER]', 'BODY.PEEK[TEXT]<0.10>', 'BODY.PEEK[1]', 'BODY.PEEK[1.MIME]', 'BODY.PEEK[2.1]<5.5>', 'BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]', 'BODY.PEEK[HEADER.FIELDS.NOT (DATE)]', 'BINARY.PEEK[1]', 'RFC822.HEADER');
+const fetchItem = fc.constantFrom(
+  'FLAGS',
+  'UID',
+  'ENVELOPE',
+  'BODYSTRUCTURE',
+  'BODY',
+  'RFC822.SIZE',
+  'INTERNALDATE',
+  'MODSEQ',
+  'BODY.PEEK[]',
+  'BODY.PEEK[HEADER]',
+  'BODY.PEEK[TEXT]<0.10>',
+  'BODY.PEEK[1]',
+  'BODY.PEEK[1.MIME]',
+  'BODY.PEEK[2.1]<5.5>',
+  'BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]',
+  'BODY.PEEK[HEADER.FIELDS.NOT (DATE)]',
+  'BINARY.PEEK[1]',
+  'RFC822.HEADER',
+);
 const pattern = fc.oneof(
-  { weight: 5, arbitrary: fc.array(fc.constantFrom('*', '%', 'a', 'T', '/', 'I', 'N', 'B', 'O', 'X', '&', '-', 'ă'), { maxLength: 40 }).map((a) => `"${a.join('')}"`) },
+  {
+    weight: 5,
+    arbitrary: fc.array(fc.constantFrom('*', '%', 'a', 'T', '/', 'I', 'N', 'B', 'O', 'X', '&', '-', 'ă'), { maxLength: 40 }).map((a) => `"${a.join('')}"`),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 5000 }).map((n) => `"${'*'.repeat(n)}x"`) },
   { weight: 1, arbitrary: fc.integer({ min: 10, max: 400 }).map((n) => `"${'*%a'.repeat(n)}b"`) },
 );
@@ -49,8 +93,12 @@ const command = fc.oneof(
   pattern.map((p) => `LSUB "" ${p}`),
   fc.tuple(fc.constantFrom('', 'CHARSET UTF-8 '), fc.array(searchKey, { minLength: 1, maxLength: 3 })).map(([c, ks]) => `SEARCH ${c}${ks.join(' ')}`),
   fc.array(searchKey, { minLength: 1, maxLength: 2 }).map((ks) => `UID SEARCH ${ks.join(' ')}`),
-  fc.tuple(fc.constantFrom('FETCH', 'UID FETCH'), seqSet, fc.array(fetchItem, { minLength: 1, maxLength: 6 })).map(([c, s, items]) => `${c} ${s} (${items.join(' ')})`),
-  fc.tuple(fc.constantFrom('STORE', 'UID STORE'), seqSet, fc.constantFrom('+FLAGS', '-FLAGS', 'FLAGS', '+FLAGS.SILENT'), flagList).map(([c, s, a, f]) => `${c} ${s} ${a} ${f}`),
+  fc
+    .tuple(fc.constantFrom('FETCH', 'UID FETCH'), seqSet, fc.array(fetchItem, { minLength: 1, maxLength: 6 }))
+    .map(([c, s, items]) => `${c} ${s} (${items.join(' ')})`),
+  fc
+    .tuple(fc.constantFrom('STORE', 'UID STORE'), seqSet, fc.constantFrom('+FLAGS', '-FLAGS', 'FLAGS', '+FLAGS.SILENT'), flagList)
+    .map(([c, s, a, f]) => `${c} ${s} ${a} ${f}`),
   fc.tuple(flagList, literalMessage).map(([f, lit]) => `APPEND "Tam" ${f} ${lit}`),
   fc.tuple(seqSet, fc.constantFrom('"Tam"', '"Khong co"', 'INBOX')).map(([s, m]) => `COPY ${s} ${m}`),
   fc.constantFrom('NOOP', 'CHECK', 'STATUS "Tam" (MESSAGES UIDNEXT UNSEEN HIGHESTMODSEQ)', 'EXAMINE "Tam"', 'SELECT INBOX', 'LIST "" ~foo', 'SELECT "&Jjo"'),

@@ -56,10 +56,17 @@ describe('IMAP fuzz: random and truncated commands', function () {
 
   it('random printable and binary junk gets BAD; the server keeps serving', async function () {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.stringMatching(/^[A-Z. ()[\]<>{}"\\*%0-9:,-]{0,120}$/), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1'))), async (junk) => {
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.stringMatching(/^[A-Z. ()[\]<>{}"\\*%0-9:,-]{0,120}$/),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+        ),
+        async (junk) => {
           const tagged = await send(junk);
           expect(tagged).to.match(/^F\d+ (OK|NO|BAD) /);
-        }),
+        },
+      ),
       { numRuns: 300, seed: 20261125 },
     );
     expect((await w.command('FETCH 1 (UID)')).lines).to.deep.equal(['* 1 FETCH (UID 1)']);

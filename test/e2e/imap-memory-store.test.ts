@@ -33,7 +33,18 @@ const authenticator = {
     const at = new Date();
     return {
       ok: true,
-      account: { id: 1, email: USER, agencyId: AGENCIES.snv.id, passwordHash: '', mustChangePassword: false, disabled: false, removedAt: null, passwordChangedAt: null, createdAt: at, updatedAt: at },
+      account: {
+        id: 1,
+        email: USER,
+        agencyId: AGENCIES.snv.id,
+        passwordHash: '',
+        mustChangePassword: false,
+        disabled: false,
+        removedAt: null,
+        passwordChangedAt: null,
+        createdAt: at,
+        updatedAt: at,
+      },
     };
   },
 };
@@ -45,7 +56,14 @@ describe('IMAP on the in-memory mailbox store (no SMTP, no SQLite)', function ()
   let listener: RunningImapListener;
 
   const client = () =>
-    new ImapFlow({ host: '127.0.0.1', port: listener.port, secure: true, tls: { rejectUnauthorized: false }, auth: { user: USER, pass: PASSWORD }, logger: false });
+    new ImapFlow({
+      host: '127.0.0.1',
+      port: listener.port,
+      secure: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user: USER, pass: PASSWORD },
+      logger: false,
+    });
 
   before(async () => {
     env = createTestEnv({ imap: true });

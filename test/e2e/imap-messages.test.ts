@@ -19,7 +19,11 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
   before(async function () {
     tg = await startImapGateway();
     docs = [
-      await deliver(tg, { subject: 'Quyết định 05/QĐ-UBND về văn bản điện tử', text: 'Số ký hiệu: 05/QĐ-UBND\nQUYẾT ĐỊNH triển khai hệ thống quản lý văn bản', attachments: [{ filename: 'Quyết định.docx', content: docxLike }] }),
+      await deliver(tg, {
+        subject: 'Quyết định 05/QĐ-UBND về văn bản điện tử',
+        text: 'Số ký hiệu: 05/QĐ-UBND\nQUYẾT ĐỊNH triển khai hệ thống quản lý văn bản',
+        attachments: [{ filename: 'Quyết định.docx', content: docxLike }],
+      }),
       await deliver(tg, { subject: 'Công văn số 12', text: 'Kính gửi Sở Nội vụ\nV/v báo cáo tình hình' }),
       await deliver(tg, { subject: 'Giấy mời họp', text: 'Mời dự họp giao ban tháng 11' }),
     ];
@@ -61,7 +65,9 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
   it('sections: HEADER, TEXT, HEADER.FIELDS(.NOT), n.MIME, and a missing part', async function () {
     const served = docs[1].served.toString('latin1');
     const headerEnd = served.indexOf('\r\n\r\n') + 4;
-    const r = await w.command('FETCH 2 (BODY.PEEK[HEADER] BODY.PEEK[TEXT] BODY.PEEK[HEADER.FIELDS (SUBJECT X-Docgate-Tracking-Id)] BODY.PEEK[HEADER.FIELDS.NOT (RECEIVED)] BODY.PEEK[7])');
+    const r = await w.command(
+      'FETCH 2 (BODY.PEEK[HEADER] BODY.PEEK[TEXT] BODY.PEEK[HEADER.FIELDS (SUBJECT X-Docgate-Tracking-Id)] BODY.PEEK[HEADER.FIELDS.NOT (RECEIVED)] BODY.PEEK[7])',
+    );
     expect(literalAfter(r.raw, 'BODY[HEADER] ').toString('latin1')).to.equal(served.slice(0, headerEnd));
     expect(literalAfter(r.raw, 'BODY[TEXT] ').toString('latin1')).to.equal(served.slice(headerEnd));
     const fields = literalAfter(r.raw, 'BODY[HEADER.FIELDS (SUBJECT X-DOCGATE-TRACKING-ID)] ').toString('latin1');
@@ -69,8 +75,12 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
     expect(literalAfter(r.raw, 'BODY[HEADER.FIELDS.NOT (RECEIVED)] ').toString('latin1')).to.not.match(/^Received|\tby docgate/m);
     expect(r.raw.toString('latin1')).to.contain('BODY[7] NIL');
     const mime = await w.command('FETCH 1 (BODY.PEEK[1.MIME] BODY.PEEK[2.MIME])');
-    expect(literalAfter(mime.raw, 'BODY[1.MIME] ').toString('latin1')).to.match(/^Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n$/);
-    expect(literalAfter(mime.raw, 'BODY[2.MIME] ').toString('latin1')).to.match(/^Content-Type:\s+application\/vnd\.openxml[\s\S]*Content-Disposition: attachment[\s\S]*\r\n\r\n$/);
+    expect(literalAfter(mime.raw, 'BODY[1.MIME] ').toString('latin1')).to.match(
+      /^Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n$/,
+    );
+    expect(literalAfter(mime.raw, 'BODY[2.MIME] ').toString('latin1')).to.match(
+      /^Content-Type:\s+application\/vnd\.openxml[\s\S]*Content-Disposition: attachment[\s\S]*\r\n\r\n$/,
+    );
   });
 
   it('ENVELOPE, BODYSTRUCTURE, BODY, INTERNALDATE, FLAGS, UID and the ALL/FAST/FULL macros', async function () {
@@ -78,10 +88,14 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
     const text = r.raw.toString('latin1');
     expect(text).to.match(/ENVELOPE \("[^"]+" "=\?UTF-8\?Q\?Quy/);
     expect(text).to.contain('(("=?UTF-8?Q?V=C4=83n_th=C6=B0_UBND?=" NIL "vanthu" "ubnd.hatinh.gov.vn"))');
-    expect(text).to.match(/BODYSTRUCTURE \(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "QUOTED-PRINTABLE" \d+ \d+ NIL NIL NIL NIL\)\("APPLICATION" "VND\.OPENXMLFORMATS-OFFICEDOCUMENT\.WORDPROCESSINGML\.DOCUMENT" \("NAME" "=\?UTF-8\?[BQ]\?[^"]+\?="\) NIL NIL "BASE64" \d+ NIL \("ATTACHMENT" \("FILENAME" "=\?UTF-8\?B\?/);
+    expect(text).to.match(
+      /BODYSTRUCTURE \(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "QUOTED-PRINTABLE" \d+ \d+ NIL NIL NIL NIL\)\("APPLICATION" "VND\.OPENXMLFORMATS-OFFICEDOCUMENT\.WORDPROCESSINGML\.DOCUMENT" \("NAME" "=\?UTF-8\?[BQ]\?[^"]+\?="\) NIL NIL "BASE64" \d+ NIL \("ATTACHMENT" \("FILENAME" "=\?UTF-8\?B\?/,
+    );
     expect(text).to.match(/"MIXED" \("BOUNDARY" "[^"]+"\) NIL NIL NIL\)/);
     expect(text).to.match(/INTERNALDATE "\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2} \+0000"/);
-    expect((await w.command('FETCH 1 BODY')).raw.toString('latin1')).to.match(/BODY \(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "QUOTED-PRINTABLE" \d+ \d+\)\("APPLICATION"/);
+    expect((await w.command('FETCH 1 BODY')).raw.toString('latin1')).to.match(
+      /BODY \(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "QUOTED-PRINTABLE" \d+ \d+\)\("APPLICATION"/,
+    );
     const all = await w.command('FETCH 1:3 ALL');
     expect(all.lines.filter((l) => / FETCH \(UID \d+ FLAGS \(.*\) INTERNALDATE .* RFC822\.SIZE \d+ ENVELOPE /.test(l))).to.have.length(3);
     expect((await w.command('FETCH 2 FAST')).lines[0]).to.match(/^\* 2 FETCH \(UID 2 FLAGS \([^)]*\) INTERNALDATE "[^"]+" RFC822\.SIZE \d+\)$/);
@@ -89,7 +103,9 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
 
   it('RFC 3501 example: FETCH 2 (FLAGS BODY[HEADER.FIELDS (DATE FROM)]) sets no \\Seen', async function () {
     const r = await w.command('FETCH 3 (FLAGS BODY.PEEK[HEADER.FIELDS (DATE FROM)])');
-    expect(r.lines[0]).to.match(/^\* 3 FETCH \(UID 3 FLAGS \(\\Recent\) BODY\[HEADER\.FIELDS \(DATE FROM\)\] \{\d+\}\r\nFrom: [^\r]+\r\nDate: [^\r]+\r\n\r\n\)$/);
+    expect(r.lines[0]).to.match(
+      /^\* 3 FETCH \(UID 3 FLAGS \(\\Recent\) BODY\[HEADER\.FIELDS \(DATE FROM\)\] \{\d+\}\r\nFrom: [^\r]+\r\nDate: [^\r]+\r\n\r\n\)$/,
+    );
   });
 
   it('UID edge cases: *, reversed ranges, ranges beyond the last UID, and missing UIDs', async function () {

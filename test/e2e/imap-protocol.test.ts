@@ -80,7 +80,9 @@ describe('IMAP protocol: states, authentication, mailboxes, literals', function 
     expect((await w.login(temp, TEST_PASSWORD)).tagged).to.equal(
       'A001 NO [EXPIRED] Mat khau tam thoi phai duoc doi truoc khi su dung (docgate account passwd) / The temporary password must be changed before use (docgate account passwd)',
     );
-    expect((await w.login(locked, TEST_PASSWORD)).tagged).to.equal('A002 NO [CONTACTADMIN] Tai khoan da bi khoa boi quan tri vien / Account locked by the administrator');
+    expect((await w.login(locked, TEST_PASSWORD)).tagged).to.equal(
+      'A002 NO [CONTACTADMIN] Tai khoan da bi khoa boi quan tri vien / Account locked by the administrator',
+    );
     const last = await w.login(CLERKS.snv, 'sai-mat-khau');
     expect(last.lines).to.include('* BYE Qua nhieu lan dang nhap that bai / Too many failed logins');
     expect(last.tagged).to.equal('A003 NO [AUTHENTICATIONFAILED] Sai ten dang nhap hoac mat khau / Invalid user name or password');
@@ -90,7 +92,13 @@ describe('IMAP protocol: states, authentication, mailboxes, literals', function 
   it('lockout after repeated failures from one address applies to IMAP as to SMTP', async function () {
     const user = `khoa-tam@${AGENCIES.snv.domain}`;
     await tg.gateway.storage.writes.run(async (t) =>
-      tg.gateway.storage.accounts.create(t, { email: user, agencyId: AGENCIES.snv.id, passwordHash: await hashPassword(TEST_PASSWORD), mustChangePassword: false, now: new Date() }),
+      tg.gateway.storage.accounts.create(t, {
+        email: user,
+        agencyId: AGENCIES.snv.id,
+        passwordHash: await hashPassword(TEST_PASSWORD),
+        mustChangePassword: false,
+        now: new Date(),
+      }),
     );
     for (let i = 0; i < 5; i++) {
       const w = await ImapWire.connect(tg.imapTlsPort, { tls: true });

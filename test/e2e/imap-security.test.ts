@@ -86,10 +86,15 @@ describe('IMAP security: APPEND cannot forge trust, mailbox names cannot climb',
     const message = forgedDocument();
     expect((await append(w, sent, [message])).tagged).to.match(/^A\d+ OK \[APPENDUID \d+ \d+\]/);
     expect((await append(w, 'Nhap', [message, message])).tagged).to.match(/^A\d+ OK \[APPENDUID \d+ 1:2\]/);
-    for (const [folder, count] of [[sent, 1], ['Nhap', 2]] as const) {
+    for (const [folder, count] of [
+      [sent, 1],
+      ['Nhap', 2],
+    ] as const) {
       await w.command(`SELECT "${folder}"`);
       for (let n = 1; n <= count; n++) {
-        const r = await w.command(`FETCH ${n === 1 && folder === sent ? '*' : n} (BODY.PEEK[] BODY.PEEK[HEADER.FIELDS (X-Docgate-Signature X-Docgate-Tracking-Id X-Docgate-Warning X-Docgate-Origin)])`);
+        const r = await w.command(
+          `FETCH ${n === 1 && folder === sent ? '*' : n} (BODY.PEEK[] BODY.PEEK[HEADER.FIELDS (X-Docgate-Signature X-Docgate-Tracking-Id X-Docgate-Warning X-Docgate-Origin)])`,
+        );
         const body = literalAfter(r.raw, 'BODY[] ');
         const text = body.toString('latin1');
         expect(text.split('\r\n')).to.include('X-Untrusted-X-Docgate-Signature: verified; signer=chutich@ubnd.hatinh.gov.vn; serial=01');
@@ -97,7 +102,9 @@ describe('IMAP security: APPEND cannot forge trust, mailbox names cannot climb',
         expect(text.split('\r\n')).to.include('X-Untrusted-x-docgate-warning: none');
         // No field remains under an X-Docgate- name: nothing the client wrote reads as docgate's.
         expect(text.split('\r\n').filter((l) => /^x-docgate-/i.test(l))).to.deep.equal([]);
-        const fields = literalAfter(r.raw, 'BODY[HEADER.FIELDS (X-DOCGATE-SIGNATURE X-DOCGATE-TRACKING-ID X-DOCGATE-WARNING X-DOCGATE-ORIGIN)] ').toString('latin1');
+        const fields = literalAfter(r.raw, 'BODY[HEADER.FIELDS (X-DOCGATE-SIGNATURE X-DOCGATE-TRACKING-ID X-DOCGATE-WARNING X-DOCGATE-ORIGIN)] ').toString(
+          'latin1',
+        );
         expect(fields).to.equal('\r\n');
         // Apart from the renaming, the bytes are the client's.
         expect(text.replace(/^X-Untrusted-/gm, '')).to.equal(message.toString('latin1'));
@@ -121,7 +128,9 @@ describe('IMAP security: APPEND cannot forge trust, mailbox names cannot climb',
   it('refuses CREATE and RENAME to names with "." or ".." levels, bilingual', async function () {
     for (const name of ['../000.01.00.H27', 'INBOX/../../x', 'Nhap/..', 'a/./b', '..', '.']) {
       const r = await w.command(`CREATE "${name}"`);
-      expect(r.tagged, name).to.match(/^A\d+ NO \[CANNOT\] Ten thu muc khong hop le: Ten thu muc khong duoc chua cap '\.' hoac '\.\.' \/ Mailbox name may not contain '\.' or '\.\.' levels$/);
+      expect(r.tagged, name).to.match(
+        /^A\d+ NO \[CANNOT\] Ten thu muc khong hop le: Ten thu muc khong duoc chua cap '\.' hoac '\.\.' \/ Mailbox name may not contain '\.' or '\.\.' levels$/,
+      );
     }
     const list = await w.command('LIST "" "*"');
     expect(list.lines.join('\n')).to.not.match(/\.\./);

@@ -16,7 +16,10 @@ const NOTICES = encodeMailboxName(FOLDERS.notices.name);
 const FIXED_NOW = new Date('2026-11-25T03:04:05Z');
 
 function decodeQp(text: string): string {
-  return Buffer.from(text.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  return Buffer.from(
+    text.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
 }
 
 describe('IMAP filing workflow: register status and sender notices', function () {
@@ -55,7 +58,9 @@ describe('IMAP filing workflow: register status and sender notices', function ()
     const events = await tg.gateway.storage.register.eventsOf(doc.trackingId);
     expect(events.at(-1)).to.deep.include({ status: '03', actor: CLERKS.snv, agencyId: AGENCIES.snv.id, at: FIXED_NOW });
 
-    const notice = await sender.command(`FETCH ${exists + 1} (BODY.PEEK[HEADER.FIELDS (SUBJECT X-DOCGATE-STATUS X-DOCGATE-TRACKING-ID IN-REPLY-TO)] BODY.PEEK[TEXT])`);
+    const notice = await sender.command(
+      `FETCH ${exists + 1} (BODY.PEEK[HEADER.FIELDS (SUBJECT X-DOCGATE-STATUS X-DOCGATE-TRACKING-ID IN-REPLY-TO)] BODY.PEEK[TEXT])`,
+    );
     const header = literalAfter(notice.raw, 'BODY[HEADER.FIELDS (SUBJECT X-DOCGATE-STATUS X-DOCGATE-TRACKING-ID IN-REPLY-TO)] ').toString('latin1');
     expect(header.toLowerCase()).to.contain(`x-docgate-tracking-id: ${doc.trackingId.toLowerCase()}`);
     expect(header).to.contain('X-Docgate-Status: 03');

@@ -26,9 +26,32 @@ function generateMbox(count: number): string {
   const out: string[] = [];
   for (let i = 1; i <= count; i++) {
     const date = new Date(Date.UTC(2026, 0, 1 + (i % 28), i % 24, i % 60)).toUTCString().replace('GMT', '+0000');
-    const head = [`From sender${i}@example.org ${new Date(Date.UTC(2026, 0, 1)).toUTCString()}`, `From: "Sender ${i}" <sender${i}@example.org>`, `To: clerk${i % 5}@example.net${i % 3 === 0 ? ', other@example.com' : ''}`, `Subject: message ${i} ${'x'.repeat(i % 7)}`, `Date: ${date}`, `Message-ID: <m${i}@example.org>`];
+    const head = [
+      `From sender${i}@example.org ${new Date(Date.UTC(2026, 0, 1)).toUTCString()}`,
+      `From: "Sender ${i}" <sender${i}@example.org>`,
+      `To: clerk${i % 5}@example.net${i % 3 === 0 ? ', other@example.com' : ''}`,
+      `Subject: message ${i} ${'x'.repeat(i % 7)}`,
+      `Date: ${date}`,
+      `Message-ID: <m${i}@example.org>`,
+    ];
     if (i % 3 === 0) {
-      out.push(...head, 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="b${i}"`, '', `--b${i}`, 'Content-Type: text/plain; charset=utf-8', '', `part one of ${i}`, `--b${i}`, 'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: base64', '', Buffer.from(`bytes ${i}`).toString('base64'), `--b${i}--`, '');
+      out.push(
+        ...head,
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/mixed; boundary="b${i}"`,
+        '',
+        `--b${i}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        `part one of ${i}`,
+        `--b${i}`,
+        'Content-Type: application/octet-stream',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(`bytes ${i}`).toString('base64'),
+        `--b${i}--`,
+        '',
+      );
     } else {
       out.push(...head, '', ...Array.from({ length: 1 + (i % 9) }, (_, n) => `line ${n} of message ${i} ${'abc '.repeat(n * 3)}`), '');
     }
@@ -57,7 +80,19 @@ describe('imaptest (Dovecot) compliance and stress', function () {
   it('every compliance group passes', async function () {
     // run.sh's invocation with box= added: APPEND into INBOX is refused (only delivered documents land
     // there), so imaptest works in a mailbox of its own.
-    const out = await run(path.join(TOOLS, 'imaptest'), ['host=127.0.0.1', `port=${tg.imapTlsPort}`, 'ssl=any-cert', `user=${CLERKS.snv}`, `pass=${TEST_PASSWORD}`, 'box=imaptest', `test=${path.join(TOOLS, 'tests')}`], 60_000);
+    const out = await run(
+      path.join(TOOLS, 'imaptest'),
+      [
+        'host=127.0.0.1',
+        `port=${tg.imapTlsPort}`,
+        'ssl=any-cert',
+        `user=${CLERKS.snv}`,
+        `pass=${TEST_PASSWORD}`,
+        'box=imaptest',
+        `test=${path.join(TOOLS, 'tests')}`,
+      ],
+      60_000,
+    );
     const summary = /(\d+) test groups: (\d+) failed/.exec(out);
     const commands = /base protocol: (\d+)\/(\d+) individual commands failed/.exec(out);
     if (!summary || summary[2] !== '0' || !commands || commands[1] !== '0') console.log(out);
@@ -72,7 +107,17 @@ describe('imaptest (Dovecot) compliance and stress', function () {
     try {
       const mbox = path.join(dir, 'stress.mbox');
       writeFileSync(mbox, generateMbox(50));
-      const args = ['host=127.0.0.1', `port=${tg.imapTlsPort}`, 'ssl=any-cert', `user=${CLERKS.snv}`, `pass=${TEST_PASSWORD}`, `mbox=${mbox}`, 'box=imaptest-stress', 'clients=10', 'secs=20'];
+      const args = [
+        'host=127.0.0.1',
+        `port=${tg.imapTlsPort}`,
+        'ssl=any-cert',
+        `user=${CLERKS.snv}`,
+        `pass=${TEST_PASSWORD}`,
+        `mbox=${mbox}`,
+        'box=imaptest-stress',
+        'clients=10',
+        'secs=20',
+      ];
       const w = await loggedIn(tg, CLERKS.snv);
       await w.command('CREATE imaptest-stress');
       w.close();

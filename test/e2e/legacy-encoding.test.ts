@@ -11,7 +11,13 @@ import { makeDocx } from '../helpers/documents.js';
 import { legacyBytes, misread, type Label, type Legacy } from '../helpers/legacy-text.js';
 import { expectAccepted, expectReturned, registered, startPolicyGateway, submit, type SubmitResult } from '../helpers/policy-e2e.js';
 
-const FORM = (n: number) => [`Số ký hiệu: ${n}/QĐ-UBND`, 'Ngày ký: 21/11/2026', 'Người ký: Nguyễn Văn An', 'Loại văn bản: Quyết định', 'Trích yếu: V/v triển khai văn bản điện tử'];
+const FORM = (n: number) => [
+  `Số ký hiệu: ${n}/QĐ-UBND`,
+  'Ngày ký: 21/11/2026',
+  'Người ký: Nguyễn Văn An',
+  'Loại văn bản: Quyết định',
+  'Trích yếu: V/v triển khai văn bản điện tử',
+];
 const BODY = 'Kính gửi các sở, ban, ngành cấp tỉnh.\nĐề nghị các cơ quan, đơn vị triển khai thực hiện nghiêm túc và báo cáo kết quả.';
 const SUBJECT = 'V/v triển khai văn bản điện tử';
 
@@ -83,7 +89,10 @@ describe('legacy Vietnamese encodings over SMTP', function () {
     it(`DOCX with runs typed in ${encoding}, font ${font}: [legacy-encoding] with the decoded text`, async () => {
       const paragraphs = ['Ủy ban nhân dân tỉnh Hà Tĩnh', 'Quyết định về việc triển khai văn bản điện tử', 'Kính gửi các sở, ban, ngành cấp tỉnh'];
       // Word keeps legacy-font text as the Windows-1252 characters of its bytes.
-      const docx = await makeDocx(paragraphs.map((p) => misread(p, encoding, 'windows-1252')), font);
+      const docx = await makeDocx(
+        paragraphs.map((p) => misread(p, encoding, 'windows-1252')),
+        font,
+      );
       const messageId = nextId();
       const result = { ...(await submit(tg, { messageId, attachments: [{ filename: 'Quyết định.docx', content: docx }] })), messageId };
       await expectLegacy(tg, result, encoding, 'Quyết định về việc triển khai văn bản điện tử');
@@ -92,9 +101,32 @@ describe('legacy Vietnamese encodings over SMTP', function () {
 
   it('French in windows-1252 quoted-printable and English in iso-8859-1 base64 are accepted', async () => {
     const form = ['So ky hieu: 401/UBND-VX', 'Ngay ky: 21/11/2026', 'Nguoi ky: Nguyen Van An', 'Loai van ban: Cong van', 'Trich yeu: V/v hop tac quoc te'];
-    const french = [...form, '', "Madame, Monsieur, à la suite de notre réunion de l'été dernier à Hà Tĩnh, je vous prie de trouver ci-joint le décret signé ; coût : 120 €.", "Veuillez agréer l'expression de mes salutations distinguées."].join('\r\n');
-    await expectAccepted(tg, await send(tg, 'V/v hop tac quoc te', { contentType: 'text/plain; charset=windows-1252', transferEncoding: 'quoted-printable', body: iconv.encode(french, 'windows-1252') }));
-    const english = [...form.map((l) => l.replace('401/', '402/')), '', 'Dear colleagues, please find attached the "digital transformation" report. Best regards, naïve café façade.'].join('\r\n');
-    await expectAccepted(tg, await send(tg, `=?iso-8859-1?Q?${'R=E9sum=E9_of_the_meeting'}?=`, { contentType: 'text/plain; charset=iso-8859-1', transferEncoding: 'base64', body: iconv.encode(english, 'iso-8859-1') }));
+    const french = [
+      ...form,
+      '',
+      "Madame, Monsieur, à la suite de notre réunion de l'été dernier à Hà Tĩnh, je vous prie de trouver ci-joint le décret signé ; coût : 120 €.",
+      "Veuillez agréer l'expression de mes salutations distinguées.",
+    ].join('\r\n');
+    await expectAccepted(
+      tg,
+      await send(tg, 'V/v hop tac quoc te', {
+        contentType: 'text/plain; charset=windows-1252',
+        transferEncoding: 'quoted-printable',
+        body: iconv.encode(french, 'windows-1252'),
+      }),
+    );
+    const english = [
+      ...form.map((l) => l.replace('401/', '402/')),
+      '',
+      'Dear colleagues, please find attached the "digital transformation" report. Best regards, naïve café façade.',
+    ].join('\r\n');
+    await expectAccepted(
+      tg,
+      await send(tg, `=?iso-8859-1?Q?${'R=E9sum=E9_of_the_meeting'}?=`, {
+        contentType: 'text/plain; charset=iso-8859-1',
+        transferEncoding: 'base64',
+        body: iconv.encode(english, 'iso-8859-1'),
+      }),
+    );
   });
 });

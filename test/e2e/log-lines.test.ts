@@ -37,7 +37,10 @@ describe('log lines', function () {
         socket.on('close', () => resolve());
       });
       await new Promise((r) => setTimeout(r, 300));
-      const logged = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => /smtp/.test(String(r.msg)) && r.msg !== 'smtp session closed');
+      const logged = lines
+        .slice(before)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((r) => /smtp/.test(String(r.msg)) && r.msg !== 'smtp session closed');
       expect(logged, JSON.stringify(logged)).to.have.length(1);
       expect(logged[0]).to.include({ level: 'info', msg: 'smtp tls handshake failed', port });
       expect(logged[0].code).to.be.a('string');
@@ -54,7 +57,10 @@ describe('log lines', function () {
     after(() => env.cleanup());
 
     it('is one message with file, line and column, Vietnamese then English', async () => {
-      writeFileSync(path.join(env.configDir, 'agencies.yaml'), 'agencies:\n  - id: 000.00.00.H27\n    name: UBND\n     domain: ubnd.hatinh.gov.vn\n    addresses: [vanthu@ubnd.hatinh.gov.vn]\n');
+      writeFileSync(
+        path.join(env.configDir, 'agencies.yaml'),
+        'agencies:\n  - id: 000.00.00.H27\n    name: UBND\n     domain: ubnd.hatinh.gov.vn\n    addresses: [vanthu@ubnd.hatinh.gov.vn]\n',
+      );
       const result = await runCli(['config', 'check', '--config', env.configDir, '--data', env.dataDir]);
       expect(result.code).to.equal(2);
       const lines = result.stderr.trimEnd().split('\n');

@@ -38,13 +38,19 @@ function windows1258Message(messageId: string): Buffer {
       'latin1',
     ),
     body,
-    Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/pdf; name="qd.pdf"\r\nContent-Disposition: attachment; filename="qd.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${fixture('qd-05.pdf').toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--${boundary}--\r\n`, 'latin1'),
+    Buffer.from(
+      `\r\n--${boundary}\r\nContent-Type: application/pdf; name="qd.pdf"\r\nContent-Disposition: attachment; filename="qd.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${fixture('qd-05.pdf').toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--${boundary}--\r\n`,
+      'latin1',
+    ),
   ]);
 }
 
 /** A form in a quoted-printable text part, the value of form line `field` written as given (already QP). */
 function quotedPrintableForm(messageId: string, value: string, field = 0): Buffer {
-  const qp = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => (b >= 0x21 && b <= 0x7e && b !== 0x3d ? String.fromCharCode(b) : b === 0x20 ? ' ' : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const qp = (text: string) =>
+    [...Buffer.from(text, 'utf8')]
+      .map((b) => (b >= 0x21 && b <= 0x7e && b !== 0x3d ? String.fromCharCode(b) : b === 0x20 ? ' ' : `=${b.toString(16).toUpperCase().padStart(2, '0')}`))
+      .join('');
   const lines = FORM_LINES.map((l, i) => (i === field ? `${qp(l.slice(0, l.indexOf(':') + 2))}${value}` : qp(l.replace('05/', '67/'))));
   const boundary = 'bqp';
   return Buffer.from(
@@ -88,14 +94,22 @@ describe('policy over SMTP: content, metadata, classification', function () {
   });
 
   it('legacy-encoding: DOCX in .VnTime / windows-1258 body declared correctly', async () => {
-    await expectReturned(tg, await submit(tg, { text: form('60/QĐ-UBND'), attachments: [{ filename: 'Quyết định.docx', content: fixture('tcvn3-font.docx') }] }), 'legacy-encoding');
+    await expectReturned(
+      tg,
+      await submit(tg, { text: form('60/QĐ-UBND'), attachments: [{ filename: 'Quyết định.docx', content: fixture('tcvn3-font.docx') }] }),
+      'legacy-encoding',
+    );
     const id = '<w1258@ubnd.hatinh.gov.vn>';
     await expectAccepted(tg, { ...(await submit(tg, windows1258Message(id))), messageId: id });
   });
 
   it('metadata-invalid: 30/02 signing date / NFD Subject and form lines', async () => {
     await expectReturned(tg, await submit(tg, { text: form('62/QĐ-UBND', { 'Ngày ký': '30/02/2026' }), attachments: [pdf()] }), 'metadata-invalid');
-    const nfd = await submit(tg, { subject: 'V/v triển khai văn bản điện tử'.normalize('NFD'), text: form('63/QĐ-UBND').normalize('NFD'), attachments: [pdf()] });
+    const nfd = await submit(tg, {
+      subject: 'V/v triển khai văn bản điện tử'.normalize('NFD'),
+      text: form('63/QĐ-UBND').normalize('NFD'),
+      attachments: [pdf()],
+    });
     await expectAccepted(tg, nfd);
     expect((await registered(tg, nfd.messageId))!.doc.documentNumber).to.equal('63/QĐ-UBND');
   });

@@ -42,7 +42,12 @@ describe('quarantine over SMTP and the quarantine CLI', function () {
     const { trackingId, messageId } = await held();
     const list = await cli('list');
     expect(list.stdout).to.contain(trackingId);
-    const show: unknown = JSON.parse((await cli('show', trackingId)).stdout.split('\n').filter((l) => !l.includes(' / ')).join('\n'));
+    const show: unknown = JSON.parse(
+      (await cli('show', trackingId)).stdout
+        .split('\n')
+        .filter((l) => !l.includes(' / '))
+        .join('\n'),
+    );
     expect(show).to.deep.include({ trackingId, reason: 'active-content', check: 'attachments' });
     const release = await cli('release', trackingId, '--actor', 'admin:test', '--note', 'đã kiểm tra');
     expect(release.stdout).to.match(/Released DG\d{8}-[A-Z2-9]{10}: outgoing \d+, incoming 000\.01\.00\.H27 #\d+/);

@@ -19,7 +19,8 @@ import { localDate, vietnameseDate } from '../../policies/text/dates.js';
 const run = promisify(execFile);
 const pdf = { filename: 'Quyết định.pdf', content: fixture('qd-05.pdf') };
 const strict = () => ({ ...samplePolicy(), actions: { 'late-sending': 'reject' } });
-const lateText = (date: string, n: number) => FORM_LINES.map((l) => l.replace('05/QĐ-UBND', `${n}/QĐ-UBND`).replace(/^Ngày ký: .*/, `Ngày ký: ${date}`)).join('\n');
+const lateText = (date: string, n: number) =>
+  FORM_LINES.map((l) => l.replace('05/QĐ-UBND', `${n}/QĐ-UBND`).replace(/^Ngày ký: .*/, `Ngày ký: ${date}`)).join('\n');
 
 describe('policy reload', function () {
   this.timeout(60_000);
@@ -46,7 +47,7 @@ describe('policy reload', function () {
   });
 
   describe('docgate serve and SIGHUP', function () {
-  before(() => ensureBuilt());
+    before(() => ensureBuilt());
     let env: TestEnv;
     let child: ChildProcess | null = null;
     let stderr = '';
@@ -103,7 +104,7 @@ describe('policy reload', function () {
       const yesterday = vietnameseDate(localDate(new Date(Date.now() - 86_400_000), 'Asia/Ho_Chi_Minh'));
 
       const first = await send(port, 401, yesterday);
-      if (!first.startsWith("250")) throw new Error(`${first}\n${stderr.slice(-3000)}`);
+      if (!first.startsWith('250')) throw new Error(`${first}\n${stderr.slice(-3000)}`);
       expect(first).to.match(/^250 2\.0\.0 \[warning:late-sending\]/);
       const reloads = () => (stderr.match(/"msg":"policy reload/g) ?? []).length + (stderr.match(/"msg":"policy reloaded"/g) ?? []).length;
 

@@ -74,7 +74,14 @@ describe('config check and serve: files, directories and ports before any state'
     } finally {
       blocker.close();
     }
-    docgate({ smtp: { listeners: [{ host: '127.0.0.1', port, tls: 'starttls' }, { host: '127.0.0.1', port, tls: 'implicit' }] } });
+    docgate({
+      smtp: {
+        listeners: [
+          { host: '127.0.0.1', port, tls: 'starttls' },
+          { host: '127.0.0.1', port, tls: 'implicit' },
+        ],
+      },
+    });
     expect((await check()).stderr).to.contain(`smtp.listeners[1]: cổng 127.0.0.1:${port} trùng với smtp.listeners[0]`);
   });
 

@@ -13,7 +13,14 @@ import { fixture, SMIME_TRUST } from '../helpers/smime.js';
 import { ImapFlow } from 'imapflow';
 
 async function imapLogin(port: number, user: string): Promise<string> {
-  const client = new ImapFlow({ host: '127.0.0.1', port, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: TEST_PASSWORD }, logger: false });
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass: TEST_PASSWORD },
+    logger: false,
+  });
   try {
     await client.connect();
     const inbox = await client.mailboxOpen('INBOX');
@@ -25,7 +32,12 @@ async function imapLogin(port: number, user: string): Promise<string> {
 }
 
 const STC = { id: '000.03.00.H27', domain: 'stc.hatinh.gov.vn', address: 'vanthu@stc.hatinh.gov.vn' };
-const WITH_STC = { agencies: [...TEST_AGENCIES_YAML.agencies, { id: STC.id, name: 'Sở Tài chính tỉnh Hà Tĩnh', domain: STC.domain, addresses: [STC.address], leaders: [], relay: null }] };
+const WITH_STC = {
+  agencies: [
+    ...TEST_AGENCIES_YAML.agencies,
+    { id: STC.id, name: 'Sở Tài chính tỉnh Hà Tĩnh', domain: STC.domain, addresses: [STC.address], leaders: [], relay: null },
+  ],
+};
 
 async function send(port: number, from: string, raw: Buffer): Promise<string> {
   const client = transport(port, from, TEST_PASSWORD);
@@ -39,7 +51,9 @@ async function send(port: number, from: string, raw: Buffer): Promise<string> {
 }
 
 function plain(from: string, n: number): Buffer {
-  return Buffer.from(`From: ${from}\r\nTo: ${AGENCIES.snv.address}\r\nSubject: Thu nghiem ${n}\r\nMessage-ID: <reload.${n}.${Date.now()}@x>\r\nDate: ${new Date().toUTCString()}\r\n\r\nNoi dung ${n}\r\n`);
+  return Buffer.from(
+    `From: ${from}\r\nTo: ${AGENCIES.snv.address}\r\nSubject: Thu nghiem ${n}\r\nMessage-ID: <reload.${n}.${Date.now()}@x>\r\nDate: ${new Date().toUTCString()}\r\n\r\nNoi dung ${n}\r\n`,
+  );
 }
 
 async function until(what: () => boolean, ms: number, output: () => string): Promise<void> {
@@ -70,20 +84,32 @@ describe('reloading agencies.yaml and the trust directories', function () {
     writeFileSync(path.join(env.configDir, 'agencies.yaml'), stringify(WITH_STC));
     const added = await cli(['account', 'add', STC.address, '--agency', STC.id, '--password-stdin', '--permanent'], `${TEST_PASSWORD}\n`);
     expect(added.code, added.stderr).to.equal(0);
-    await until(() => count(/"msg":"agencies reloaded"/g) >= 1, 10_000, () => server!.output());
+    await until(
+      () => count(/"msg":"agencies reloaded"/g) >= 1,
+      10_000,
+      () => server!.output(),
+    );
     expect(await send(server.starttlsPort, STC.address, plain(STC.address, 1))).to.match(/^250 /);
     expect(await imapLogin(server.imapTlsPort, STC.address)).to.equal('ok 0');
 
     // A broken edit: logged, the agencies in force stay.
     writeFileSync(path.join(env.configDir, 'agencies.yaml'), 'agencies:\n  - id: 000.00.00.H27\n     name: x\n');
-    await until(() => /agencies reload failed, keeping the agencies in force/.test(server!.output()), 10_000, () => server!.output());
+    await until(
+      () => /agencies reload failed, keeping the agencies in force/.test(server!.output()),
+      10_000,
+      () => server!.output(),
+    );
     expect(await send(server.starttlsPort, STC.address, plain(STC.address, 2))).to.match(/^250 /);
 
     // The agency removed again, applied by SIGHUP: its clerk is refused.
     writeFileSync(path.join(env.configDir, 'agencies.yaml'), stringify(TEST_AGENCIES_YAML));
     const before = count(/"msg":"agencies reloaded"/g);
     server.child.kill('SIGHUP');
-    await until(() => count(/"msg":"agencies reloaded"/g) > before, 10_000, () => server!.output());
+    await until(
+      () => count(/"msg":"agencies reloaded"/g) > before,
+      10_000,
+      () => server!.output(),
+    );
     expect(await send(server.starttlsPort, STC.address, plain(STC.address, 3))).to.match(/^5\d\d /);
     expect(await send(server.starttlsPort, AGENCIES.ubnd.address, plain(AGENCIES.ubnd.address, 4))).to.match(/^250 /);
   });
@@ -95,10 +121,15 @@ describe('reloading agencies.yaml and the trust directories', function () {
     server = await startServe(env.configDir, env.dataDir, 20_000, [], { DOCGATE_LOG_LEVEL: 'info' });
     const signed = fixture('openssl-detached-rsa.eml');
     expect(await send(server.starttlsPort, AGENCIES.ubnd.address, signed)).to.match(/^550 5\.7\.5 \[signature-untrusted\] /);
-    for (const f of ['intermediates/intermediate.pem', 'crl/intermediate.crl.pem', 'crl/root.crl.pem']) copyFileSync(path.join(SMIME_TRUST, f), path.join(env.configDir, 'trust', f));
+    for (const f of ['intermediates/intermediate.pem', 'crl/intermediate.crl.pem', 'crl/root.crl.pem'])
+      copyFileSync(path.join(SMIME_TRUST, f), path.join(env.configDir, 'trust', f));
     copyFileSync(path.join(SMIME_TRUST, 'anchors/root.pem'), path.join(env.configDir, 'trust/anchors/root.pem'));
     server.child.kill('SIGHUP');
-    await until(() => /"msg":"trust store loaded".*"anchors":1/.test(server!.output()), 10_000, () => server!.output());
+    await until(
+      () => /"msg":"trust store loaded".*"anchors":1/.test(server!.output()),
+      10_000,
+      () => server!.output(),
+    );
     expect(await send(server.starttlsPort, AGENCIES.ubnd.address, signed)).to.match(/^250 /);
   });
 });

@@ -26,7 +26,11 @@ function modes(dir: string): { path: string; dir: boolean; mode: number }[] {
 }
 
 /** openssl s_client with one TLS 1.2 cipher (or TLS 1.3): resolves the negotiated cipher, or null. */
-function handshake(port: number, starttls: 'smtp' | 'imap' | null, /** An OpenSSL cipher name, or 'tls1_3' for a TLS 1.3 handshake. */ cipher: string): Promise<string | null> {
+function handshake(
+  port: number,
+  starttls: 'smtp' | 'imap' | null,
+  /** An OpenSSL cipher name, or 'tls1_3' for a TLS 1.3 handshake. */ cipher: string,
+): Promise<string | null> {
   const args = ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'docgate.localhost'];
   if (cipher === 'tls1_3') args.push('-tls1_3');
   else args.push('-tls1_2', '-cipher', cipher);
@@ -72,7 +76,9 @@ describe('security: data directory permissions and the TLS profile of every list
   });
 
   it('keeps the data directory 0700 and every file in it 0600 (database, WAL, blobs, TLS, demo credentials)', async () => {
-    const credentials = readFileSync(path.join(data, 'demo-credentials.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const credentials = readFileSync(path.join(data, 'demo-credentials.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     const [email, password] = credentials[0].split('\t');
     const info = await transport(server!.starttlsPort, email, password).sendMail({
       from: email,

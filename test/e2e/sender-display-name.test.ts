@@ -8,10 +8,16 @@ import { AGENCIES } from '../helpers/env.js';
 import { submitRaw } from '../helpers/submit.js';
 
 const b64 = (text: string) => `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
-const q = (text: string) => `=?UTF-8?Q?${[...Buffer.from(text, 'utf8')].map((c) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? String.fromCharCode(c) : `=${c.toString(16).toUpperCase().padStart(2, '0')}`).join('')}?=`;
+const q = (text: string) =>
+  `=?UTF-8?Q?${[...Buffer.from(text, 'utf8')].map((c) => ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? String.fromCharCode(c) : `=${c.toString(16).toUpperCase().padStart(2, '0')}`)).join('')}?=`;
 
 function message(headers: string[]): Buffer {
-  return Buffer.from([...headers, `To: <${AGENCIES.snv.address}>`, 'Subject: Cong van', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Noi dung', ''].join('\r\n'), 'utf8');
+  return Buffer.from(
+    [...headers, `To: <${AGENCIES.snv.address}>`, 'Subject: Cong van', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Noi dung', ''].join(
+      '\r\n',
+    ),
+    'utf8',
+  );
 }
 
 describe('sender-header: display names may not impersonate another agency', function () {

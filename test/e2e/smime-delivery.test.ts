@@ -15,7 +15,6 @@ import { fixture, SMIME_TRUST, TEST_NOW } from '../helpers/smime.js';
 import { scratchDir, submitRaw } from '../helpers/submit.js';
 import { gpgsmVerify, opensslVerify } from '../helpers/smime-verify.js';
 
-
 describe('S/MIME policy and delivery end to end', function () {
   this.timeout(60_000);
   let scratch: ReturnType<typeof scratchDir>;
@@ -42,7 +41,9 @@ describe('S/MIME policy and delivery end to end', function () {
     it('accepts a certificate that expired after signing with a warning, recorded in the trace header', async function () {
       const submitted = await submitRaw(tg, fixture('openssl-detached-expiring.eml'));
       expect(submitted.response).to.match(/^250 2\.0\.0 \[warning:certificate-expired\] /);
-      expect(submitted.stored!.toString('latin1')).to.match(/X-Docgate-Signature: verified; signer=vanthu@ubnd\.hatinh\.gov\.vn; serial=[0-9a-f]+; warning=certificate-expired\r\n/);
+      expect(submitted.stored!.toString('latin1')).to.match(
+        /X-Docgate-Signature: verified; signer=vanthu@ubnd\.hatinh\.gov\.vn; serial=[0-9a-f]+; warning=certificate-expired\r\n/,
+      );
       expect(submitted.stored!.toString('latin1')).to.contain('X-Docgate-Warning: certificate-expired\r\n');
     });
 
@@ -119,7 +120,7 @@ describe('S/MIME policy and delivery end to end', function () {
       rmSync(anchor);
       await tg.gateway.trust.reload();
       expect((await submitRaw(tg, fixture('openssl-detached-rsa.eml'))).response).to.match(/^550 5\.7\.5 \[signature-untrusted\] /);
-        writeFileSync(anchor, saved);
+      writeFileSync(anchor, saved);
       await tg.gateway.trust.reload();
       expect((await submitRaw(tg, fixture('openssl-detached-rsa.eml'))).code).to.equal(250);
     });

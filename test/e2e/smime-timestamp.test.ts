@@ -13,7 +13,18 @@ import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { innerDocument } from '../helpers/smime-sign.js';
 import { scratchDir, submitRaw } from '../helpers/submit.js';
-import { addTimeStampToken, issue, makeCa, SIGNER_EXT, signatureValueOf, signDetached, timeStampToken, TSA_EXT, tsaConfig, withSignaturePart } from '../helpers/tsa.js';
+import {
+  addTimeStampToken,
+  issue,
+  makeCa,
+  SIGNER_EXT,
+  signatureValueOf,
+  signDetached,
+  timeStampToken,
+  TSA_EXT,
+  tsaConfig,
+  withSignaturePart,
+} from '../helpers/tsa.js';
 
 const DAY = 86_400_000;
 
@@ -37,7 +48,12 @@ describe('RFC 3161 signature time-stamps', function () {
 
   function signed(stamp?: (signature: Buffer) => Buffer): Buffer {
     n++;
-    const message = signDetached(scratch.dir, signer, innerDocument(`${n}/UBND-VP`, '01/12/2026'), { from: AGENCIES.ubnd.address, to: AGENCIES.snv.address, subject: `Ky so ${n}`, messageId: `<ts.${n}.${Date.now()}@ubnd.hatinh.gov.vn>` });
+    const message = signDetached(scratch.dir, signer, innerDocument(`${n}/UBND-VP`, '01/12/2026'), {
+      from: AGENCIES.ubnd.address,
+      to: AGENCIES.snv.address,
+      subject: `Ky so ${n}`,
+      messageId: `<ts.${n}.${Date.now()}@ubnd.hatinh.gov.vn>`,
+    });
     return stamp ? withSignaturePart(message, (cms) => addTimeStampToken(cms, stamp(signatureValueOf(cms)))) : message;
   }
 
@@ -70,7 +86,10 @@ describe('RFC 3161 signature time-stamps', function () {
   });
 
   it('with a trusted time-stamp made while the certificate was valid: accepted, the signing time is the genTime', async () => {
-    const submitted = await submitRaw(tg, signed((sig) => timeStampToken(path.dirname(trustedTsa), trustedTsa, sig)));
+    const submitted = await submitRaw(
+      tg,
+      signed((sig) => timeStampToken(path.dirname(trustedTsa), trustedTsa, sig)),
+    );
     expect(submitted.response).to.match(/^250 2\.0\.0 Da nhan/);
     expect(submitted.stored!.toString('latin1')).to.match(/X-Docgate-Signature: verified; signer=vanthu@ubnd\.hatinh\.gov\.vn; serial=[0-9a-f]+\r\n/);
     const signature = JSON.parse(submitted.document!.signature!) as SignatureResult;
@@ -81,14 +100,17 @@ describe('RFC 3161 signature time-stamps', function () {
   });
 
   it('a token whose imprint is not this signature: signature-invalid', async () => {
-    const submitted = await submitRaw(tg, signed(() => timeStampToken(path.dirname(trustedTsa), trustedTsa, Buffer.from('another signature'))));
+    const submitted = await submitRaw(
+      tg,
+      signed(() => timeStampToken(path.dirname(trustedTsa), trustedTsa, Buffer.from('another signature'))),
+    );
     expect(submitted.response).to.match(/^550 5\.7\.7 \[signature-invalid\] /);
     const signature = JSON.parse(submitted.document!.signature!) as SignatureResult;
     expect(signature.signers[0].timeStamps[0]).to.include({ status: 'invalid' });
     expect(signature.signers[0].timeStamps[0].detail).to.contain('imprint does not match');
   });
 
-  it("a token whose TSA signature was altered: signature-invalid", async () => {
+  it('a token whose TSA signature was altered: signature-invalid', async () => {
     const tampered = (sig: Buffer) => {
       const token = timeStampToken(path.dirname(trustedTsa), trustedTsa, sig);
       token[token.length - 1] ^= 0x01; // the last byte of the TSA's signature value
@@ -115,7 +137,10 @@ describe('RFC 3161 signature time-stamps', function () {
   it('timeStamp.acceptExpired: false leaves the expiry after signing to the actions (certificate-expired: reject)', async () => {
     setPolicy({ acceptExpired: false });
     try {
-      const submitted = await submitRaw(tg, signed((sig) => timeStampToken(path.dirname(trustedTsa), trustedTsa, sig)));
+      const submitted = await submitRaw(
+        tg,
+        signed((sig) => timeStampToken(path.dirname(trustedTsa), trustedTsa, sig)),
+      );
       expect(submitted.response).to.match(/^550 5\.7\.5 \[certificate-expired\] /);
       expect(JSON.stringify(submitted.document!.signature)).to.contain('after signing');
     } finally {

@@ -17,7 +17,6 @@ const SMIME_POLICY = {
   actions: { 'certificate-expired': 'reject' },
 };
 
-
 describe('S/MIME verdicts over SMTP end to end', function () {
   this.timeout(60_000);
   let tg: TestGateway;

@@ -19,7 +19,9 @@ describe('SMTP envelope', function () {
   it('refuses a non-ASCII MAIL FROM without SMTPUTF8 with 553 5.6.7', async () => {
     const c = await authenticatedSession(tg.starttlsPort, AGENCIES.ubnd.address, TEST_PASSWORD);
     const reply = await c.command('MAIL FROM:<văn-thư@sotttt.hatinh.gov.vn>');
-    expect(reply.text).to.match(/^553 5\.6\.7 \[smtputf8-required\] Dia chi co ky tu ngoai ASCII can tham so SMTPUTF8: [\x20-\x7e]+ \/ Non-ASCII address requires the SMTPUTF8 parameter: /);
+    expect(reply.text).to.match(
+      /^553 5\.6\.7 \[smtputf8-required\] Dia chi co ky tu ngoai ASCII can tham so SMTPUTF8: [\x20-\x7e]+ \/ Non-ASCII address requires the SMTPUTF8 parameter: /,
+    );
     c.close();
   });
 

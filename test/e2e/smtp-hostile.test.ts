@@ -160,7 +160,9 @@ describe('SMTP hostile input', function () {
       const smuggled = `MAIL FROM:<${AGENCIES.ubnd.address}>\r\nRCPT TO:<${AGENCIES.stttt.address}>\r\nDATA\r\n${message(AGENCIES.ubnd.address, AGENCIES.stttt.address)}`;
       c.write(`${message(AGENCIES.ubnd.address, AGENCIES.snv.address).slice(0, -2)}${sequence}${smuggled}.\r\n`);
       const reply = await c.reply();
-      expect(reply.text).to.match(/^550 5\.5\.2 \[protocol-violation\] Vi pham giao thuc SMTP: ky tu (LF|CR) khong di kem (CR|LF) \(bare (LF|CR)\) \/ SMTP protocol violation: bare (LF|CR)$/);
+      expect(reply.text).to.match(
+        /^550 5\.5\.2 \[protocol-violation\] Vi pham giao thuc SMTP: ky tu (LF|CR) khong di kem (CR|LF) \(bare (LF|CR)\) \/ SMTP protocol violation: bare (LF|CR)$/,
+      );
       // Exactly one reply: the smuggled commands were data, not commands.
       expect((await c.command('NOOP')).code).to.equal(250);
       c.close();
@@ -248,8 +250,24 @@ describe('SMTP hostile input', function () {
   it('survives 300 random command lines from 10 concurrent clients (bounded fuzz)', async function () {
     this.timeout(60_000);
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const verbs = ['EHLO', 'HELO', 'MAIL FROM:', 'RCPT TO:', 'DATA', 'RSET', 'NOOP', 'VRFY', 'AUTH PLAIN', 'AUTH LOGIN', 'STARTTLS', 'BDAT', 'XCLIENT', 'QUIT', ''];
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const verbs = [
+      'EHLO',
+      'HELO',
+      'MAIL FROM:',
+      'RCPT TO:',
+      'DATA',
+      'RSET',
+      'NOOP',
+      'VRFY',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'STARTTLS',
+      'BDAT',
+      'XCLIENT',
+      'QUIT',
+      '',
+    ];
     const junk = () => {
       let out = '';
       const n = Math.floor(random() * 40);

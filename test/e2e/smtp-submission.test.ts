@@ -58,7 +58,8 @@ describe('SMTP submission end to end', function () {
   for (const mode of ['STARTTLS', 'implicit TLS'] as const) {
     it(`nodemailer over ${mode}: registered, numbered, delivered, stored byte for byte`, async function () {
       const raw = await composeDocument({ to: [AGENCIES.snv.address, AGENCIES.stttt.address], subject: 'V/v triển khai văn bản điện tử', docx });
-      const client = mode === 'STARTTLS' ? transport(tg.starttlsPort, AGENCIES.ubnd.address) : transport(tg.tlsPort, AGENCIES.ubnd.address, TEST_PASSWORD, true);
+      const client =
+        mode === 'STARTTLS' ? transport(tg.starttlsPort, AGENCIES.ubnd.address) : transport(tg.tlsPort, AGENCIES.ubnd.address, TEST_PASSWORD, true);
       const info = await client.sendMail({ envelope: { from: AGENCIES.ubnd.address, to: [AGENCIES.snv.address, AGENCIES.stttt.address] }, raw });
       const match = /^250 2\.0\.0 Da nhan van ban, ma theo doi (DG\d{8}-[A-Z2-9]{10}) \/ Accepted, tracking id \1$/.exec(info.response);
       expect(match, info.response).to.not.equal(null);
@@ -76,10 +77,18 @@ describe('SMTP submission end to end', function () {
       });
       const files = await tg.gateway.storage.register.filesOf(trackingId);
       expect(files).to.have.length(1);
-      expect(files[0]).to.include({ filename: 'Quyết định 05-QĐ-UBND.docx', size: docx.length, detectedType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', role: 'main' });
+      expect(files[0]).to.include({
+        filename: 'Quyết định 05-QĐ-UBND.docx',
+        size: docx.length,
+        detectedType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        role: 'main',
+      });
 
       const entries = await tg.gateway.storage.register.entriesOf(trackingId);
-      const incoming = entries.filter((e) => e.book === 'incoming').map((e) => e.agencyId).sort();
+      const incoming = entries
+        .filter((e) => e.book === 'incoming')
+        .map((e) => e.agencyId)
+        .sort();
       expect(incoming).to.deep.equal([AGENCIES.snv.id, AGENCIES.stttt.id]);
       expect(entries.filter((e) => e.book === 'outgoing')).to.have.length(1);
       for (const entry of entries) expect(entry.number).to.be.a('number').greaterThan(0);
@@ -105,9 +114,23 @@ describe('SMTP submission end to end', function () {
     const file = path.join(tg.env.root, 'swaks.eml');
     writeFileSync(file, raw);
     const { stdout } = await run('swaks', [
-      '--server', '127.0.0.1', '--port', String(tg.starttlsPort), '--tls', '--auth', 'PLAIN',
-      '--auth-user', AGENCIES.ubnd.address, '--auth-password', TEST_PASSWORD,
-      '--from', AGENCIES.ubnd.address, '--to', AGENCIES.snv.address, '--data', `@${file}`,
+      '--server',
+      '127.0.0.1',
+      '--port',
+      String(tg.starttlsPort),
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      AGENCIES.ubnd.address,
+      '--auth-password',
+      TEST_PASSWORD,
+      '--from',
+      AGENCIES.ubnd.address,
+      '--to',
+      AGENCIES.snv.address,
+      '--data',
+      `@${file}`,
     ]).catch((err) => {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('swaks is not installed (Debian package swaks; npm test installs it as root)');
       throw err;
@@ -133,7 +156,10 @@ describe('SMTP submission end to end', function () {
         '',
       ].join('\r\n'),
     );
-    const info = await transport(tg.starttlsPort, AGENCIES.ubnd.address).sendMail({ envelope: { from: AGENCIES.ubnd.address, to: [AGENCIES.snv.address] }, raw });
+    const info = await transport(tg.starttlsPort, AGENCIES.ubnd.address).sendMail({
+      envelope: { from: AGENCIES.ubnd.address, to: [AGENCIES.snv.address] },
+      raw,
+    });
     const trackingId = /(DG\d{8}-[A-Z2-9]{10})/.exec(info.response)![1];
     const stored = await storedBytes(tg, trackingId);
     const full = stored.prefix + stored.blob.toString('latin1');

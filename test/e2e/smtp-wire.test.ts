@@ -18,10 +18,24 @@ describe('SMTP wire bytes', function () {
     const c = await WireClient.connect(tg.starttlsPort);
     expect((await c.reply()).text).to.equal('220 docgate.test ESMTP docgate - Cong van dien tu / Official document gateway');
     const plain = await c.command('EHLO client.test');
-    expect(plain.lines.slice(1)).to.deep.equal(['250-PIPELINING', '250-8BITMIME', '250-SMTPUTF8', '250-ENHANCEDSTATUSCODES', '250-STARTTLS', '250 SIZE 26214400']);
+    expect(plain.lines.slice(1)).to.deep.equal([
+      '250-PIPELINING',
+      '250-8BITMIME',
+      '250-SMTPUTF8',
+      '250-ENHANCEDSTATUSCODES',
+      '250-STARTTLS',
+      '250 SIZE 26214400',
+    ]);
     await c.starttls();
     const secure = await c.command('EHLO client.test');
-    expect(secure.lines.slice(1)).to.deep.equal(['250-PIPELINING', '250-8BITMIME', '250-SMTPUTF8', '250-ENHANCEDSTATUSCODES', '250-AUTH PLAIN LOGIN', '250 SIZE 26214400']);
+    expect(secure.lines.slice(1)).to.deep.equal([
+      '250-PIPELINING',
+      '250-8BITMIME',
+      '250-SMTPUTF8',
+      '250-ENHANCEDSTATUSCODES',
+      '250-AUTH PLAIN LOGIN',
+      '250 SIZE 26214400',
+    ]);
     expect((await c.login(AGENCIES.ubnd.address, TEST_PASSWORD)).text).to.equal('235 2.7.0 Authentication successful');
     expect((await c.command(`MAIL FROM:<${AGENCIES.ubnd.address}>`)).text).to.equal('250 2.1.0 Accepted');
     expect((await c.command(`RCPT TO:<${AGENCIES.snv.address}>`)).text).to.equal('250 2.1.5 Accepted');
@@ -48,7 +62,9 @@ describe('SMTP wire bytes', function () {
     expect((await c.command('MAIL FROM:<a b@c>')).text).to.equal('501 5.1.7 [protocol-violation] Dia chi nguoi gui sai cu phap / Bad sender address syntax');
     expect((await c.command(`MAIL FROM:<${AGENCIES.ubnd.address}>`)).code).to.equal(250);
     expect((await c.command(`MAIL FROM:<${AGENCIES.ubnd.address}>`)).text).to.equal('503 5.5.1 [protocol-violation] Lenh MAIL long nhau / Nested MAIL command');
-    expect((await c.command('RCPT TO:<van\u0000thu@snv.hatinh.gov.vn>')).text).to.equal('501 5.1.3 [protocol-violation] Dia chi nguoi nhan sai cu phap / Bad recipient address syntax');
+    expect((await c.command('RCPT TO:<van\u0000thu@snv.hatinh.gov.vn>')).text).to.equal(
+      '501 5.1.3 [protocol-violation] Dia chi nguoi nhan sai cu phap / Bad recipient address syntax',
+    );
     expect((await c.command('KILL')).text).to.equal('500 5.5.2 [protocol-violation] Lenh khong hop le / Command not recognized');
     expect((await c.command('SHELL')).text).to.equal('500 5.5.2 [protocol-violation] Lenh khong hop le / Command not recognized');
     c.close();

@@ -65,7 +65,13 @@ export function runCli(args: string[], input?: string, env: NodeJS.ProcessEnv = 
 }
 
 /** Starts `docgate serve` and resolves once it printed its listening ports. */
-export function startServe(configDir: string, dataDir: string, timeoutMs = 20_000, serveArgs: string[] = [], serveEnv: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+export function startServe(
+  configDir: string,
+  dataDir: string,
+  timeoutMs = 20_000,
+  serveArgs: string[] = [],
+  serveEnv: NodeJS.ProcessEnv = {},
+): Promise<ServeProcess> {
   ensureBuilt();
   return new Promise((resolve, reject) => {
     const extra = process.env.DOCGATE_CHILD_NODE_ARGS ? process.env.DOCGATE_CHILD_NODE_ARGS.split(' ') : [];

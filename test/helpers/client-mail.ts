@@ -39,7 +39,15 @@ export interface BodyPart {
 
 const qpEncode = (data: Buffer): string =>
   [...data]
-    .map((b) => (b === 0x0a ? '\n' : b === 0x0d ? '' : (b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      b === 0x0a
+        ? '\n'
+        : b === 0x0d
+          ? ''
+          : (b >= 0x21 && b <= 0x7e && b !== 0x3d) || b === 0x20
+            ? String.fromCharCode(b)
+            : `=${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('')
     .split('\n')
     // A space before a line break is written =20: decoders drop trailing white space (RFC 2045 6.7).
@@ -61,7 +69,12 @@ const qpEncode = (data: Buffer): string =>
 
 function encodePart(part: BodyPart): string[] {
   const cte = part.transferEncoding ?? '8bit';
-  const body = cte === 'base64' ? part.body.toString('base64').replace(/.{76}/g, '$&\r\n') : cte === 'quoted-printable' ? qpEncode(part.body) : part.body.toString('latin1');
+  const body =
+    cte === 'base64'
+      ? part.body.toString('base64').replace(/.{76}/g, '$&\r\n')
+      : cte === 'quoted-printable'
+        ? qpEncode(part.body)
+        : part.body.toString('latin1');
   return [`Content-Type: ${part.contentType}`, `Content-Transfer-Encoding: ${cte}`, '', body];
 }
 

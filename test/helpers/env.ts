@@ -22,9 +22,23 @@ export const AGENCIES = {
 
 export const TEST_AGENCIES_YAML = {
   agencies: [
-    { id: AGENCIES.ubnd.id, name: 'Ủy ban nhân dân tỉnh Hà Tĩnh', domain: AGENCIES.ubnd.domain, addresses: [AGENCIES.ubnd.address], leaders: [{ name: 'Nguyễn Văn An', phone: '+84912000001', email: 'chutich@ubnd.hatinh.gov.vn' }], relay: null },
+    {
+      id: AGENCIES.ubnd.id,
+      name: 'Ủy ban nhân dân tỉnh Hà Tĩnh',
+      domain: AGENCIES.ubnd.domain,
+      addresses: [AGENCIES.ubnd.address],
+      leaders: [{ name: 'Nguyễn Văn An', phone: '+84912000001', email: 'chutich@ubnd.hatinh.gov.vn' }],
+      relay: null,
+    },
     { id: AGENCIES.snv.id, name: 'Sở Nội vụ tỉnh Hà Tĩnh', domain: AGENCIES.snv.domain, addresses: [AGENCIES.snv.address], leaders: [], relay: null },
-    { id: AGENCIES.stttt.id, name: 'Sở Thông tin và Truyền thông tỉnh Hà Tĩnh', domain: AGENCIES.stttt.domain, addresses: [AGENCIES.stttt.address], leaders: [], relay: null },
+    {
+      id: AGENCIES.stttt.id,
+      name: 'Sở Thông tin và Truyền thông tỉnh Hà Tĩnh',
+      domain: AGENCIES.stttt.domain,
+      addresses: [AGENCIES.stttt.address],
+      leaders: [],
+      relay: null,
+    },
   ],
 };
 
@@ -87,7 +101,14 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
   mkdirSync(configDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true });
   const imap = options.imap
-    ? { imap: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }, { host: '127.0.0.1', port: 0, tls: 'starttls' }] } }
+    ? {
+        imap: {
+          listeners: [
+            { host: '127.0.0.1', port: 0, tls: 'implicit' },
+            { host: '127.0.0.1', port: 0, tls: 'starttls' },
+          ],
+        },
+      }
     : {};
   writeFileSync(path.join(configDir, 'docgate.yaml'), stringify(testDocgateYaml(merge(imap, options.docgate ?? {}))));
   writeFileSync(path.join(configDir, 'agencies.yaml'), stringify(options.agencies ?? TEST_AGENCIES_YAML));

@@ -40,9 +40,7 @@ export class ImapWire {
   }
 
   static async connect(port: number, options: { tls: boolean }): Promise<ImapWire> {
-    const socket = options.tls
-      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false })
-      : net.connect({ host: '127.0.0.1', port });
+    const socket = options.tls ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }) : net.connect({ host: '127.0.0.1', port });
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

@@ -33,7 +33,12 @@ export interface DeliveredDocument {
   served: Buffer;
 }
 
-export async function composeDocument(options: { subject: string; text: string; to?: string[]; attachments?: { filename: string; content: Buffer }[] }): Promise<Buffer> {
+export async function composeDocument(options: {
+  subject: string;
+  text: string;
+  to?: string[];
+  attachments?: { filename: string; content: Buffer }[];
+}): Promise<Buffer> {
   const composer = new MailComposer({
     from: `Văn thư UBND <${CLERKS.ubnd}>`,
     to: options.to ?? [CLERKS.snv],
@@ -47,7 +52,10 @@ export async function composeDocument(options: { subject: string; text: string; 
 }
 
 /** Sends a document from UBND to SNV (default) through the SMTP listener and returns its bytes. */
-export async function deliver(tg: TestGateway, options: { subject: string; text: string; to?: string[]; attachments?: { filename: string; content: Buffer }[] }): Promise<DeliveredDocument> {
+export async function deliver(
+  tg: TestGateway,
+  options: { subject: string; text: string; to?: string[]; attachments?: { filename: string; content: Buffer }[] },
+): Promise<DeliveredDocument> {
   const to = options.to ?? [CLERKS.snv];
   const submitted = await composeDocument({ ...options, to });
   const client = transport(tg.starttlsPort, CLERKS.ubnd);

@@ -31,7 +31,7 @@ export const VIETNAMESE = [
 export const MUST_PASS = [
   ...VIETNAMESE,
   'Tôi là giáo viên',
-  'L\'été dernier, nous sommes allés à la plage où il faisait très chaud; déjà à midi, la chaleur était insupportable.',
+  "L'été dernier, nous sommes allés à la plage où il faisait très chaud; déjà à midi, la chaleur était insupportable.",
   'Le décret nº 2026-114 du 21 novembre 2026 relatif à la coopération décentralisée, signé à Hà Nội « en présence du préfet ».',
   'Veuillez agréer, Monsieur le Directeur, l\u2019expression de mes salutations distinguées \u2013 coût : 120 \u20ac.',
   'Please find attached the report on the “digital transformation” programme \u2014 the café meeting is at 10:00.',

@@ -7,7 +7,11 @@ export function pdf(objects: (string | Buffer)[], trailerExtra = ''): Buffer {
   const offsets: number[] = [];
   objects.forEach((body, i) => {
     offsets.push(length);
-    const chunk = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]);
+    const chunk = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`, 'latin1'),
+      Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'),
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
     parts.push(chunk);
     length += chunk.length;
   });
@@ -17,4 +21,3 @@ export function pdf(objects: (string | Buffer)[], trailerExtra = ''): Buffer {
   parts.push(Buffer.from(xref, 'latin1'));
   return Buffer.concat(parts);
 }
-

@@ -37,7 +37,7 @@ export async function submit(tg: TestGateway, options: Mail.Options | Buffer): P
     messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
   } else {
     counter++;
-    messageId = (options.messageId) ?? `<e2e.${process.pid}.${counter}.${Date.now()}@ubnd.hatinh.gov.vn>`;
+    messageId = options.messageId ?? `<e2e.${process.pid}.${counter}.${Date.now()}@ubnd.hatinh.gov.vn>`;
     // A fresh số ký hiệu per submission, so only the duplicate tests meet the duplicate rule.
     const text = FORM_LINES.map((l) => l.replace('05/QĐ-UBND', `${100 + counter}/QĐ-UBND`)).join('\n');
     raw = await composeRaw({ messageId, text, ...options });
@@ -77,7 +77,9 @@ import { REASONS, type ReasonCode } from '../../policies/reasons.js';
 /** 5xx with the catalog's codes; recorded as returned; no sổ đến entry, no number, no mailbox row. */
 export async function expectReturned(tg: TestGateway, result: SubmitResult, code: ReasonCode): Promise<void> {
   const reason = REASONS[code];
-  expect(result.response, result.response).to.match(new RegExp(`^${reason.smtp} ${reason.enhanced.replace(/\./g, '\\.')} \\[${code}\\] [\\x20-\\x7e]+ / [\\x20-\\x7e]+$`));
+  expect(result.response, result.response).to.match(
+    new RegExp(`^${reason.smtp} ${reason.enhanced.replace(/\./g, '\\.')} \\[${code}\\] [\\x20-\\x7e]+ / [\\x20-\\x7e]+$`),
+  );
   const r = await registered(tg, result.messageId);
   expect(r, 'recorded in the register').to.not.equal(null);
   expect(r!.doc).to.include({ status: 'returned', reason: code });

@@ -24,7 +24,13 @@ export const fixture = (name: string): Buffer => readFileSync(path.join(FIXTURES
 /** 21/11/2026 10:00 in Hà Tĩnh: the day after the form lines' default signing date. */
 export const TEST_NOW = new Date('2026-11-21T03:00:00Z');
 
-export const FORM_LINES = ['Số ký hiệu: 05/QĐ-UBND', 'Ngày ký: 21/11/2026', 'Người ký: Nguyễn Văn An', 'Loại văn bản: Quyết định', 'Trích yếu: V/v triển khai văn bản điện tử'];
+export const FORM_LINES = [
+  'Số ký hiệu: 05/QĐ-UBND',
+  'Ngày ký: 21/11/2026',
+  'Người ký: Nguyễn Văn An',
+  'Loại văn bản: Quyết định',
+  'Trích yếu: V/v triển khai văn bản điện tử',
+];
 
 let cachedConfig: Config | null = null;
 export function testConfig(): Config {

@@ -50,7 +50,7 @@ function record(type: number, data: Buffer): Buffer {
 }
 
 function fileHeader(m: Rar5Member): Buffer {
-  const data = m.directory ? Buffer.alloc(0) : m.data ?? Buffer.alloc(0);
+  const data = m.directory ? Buffer.alloc(0) : (m.data ?? Buffer.alloc(0));
   const name = Buffer.from(m.name, 'utf8');
   const extras: Buffer[] = [];
   if (m.encrypted) extras.push(record(1, Buffer.concat([vint(0), vint(0), Buffer.from([15]), Buffer.alloc(16, 1), Buffer.alloc(16, 2)])));

@@ -8,7 +8,10 @@ import { makePdf } from './documents.js';
 
 /** `openssl pkcs12 -info` output (throws when openssl cannot read the file with this password). */
 export function pkcs12Info(file: string, password: string): string {
-  return execFileSync('openssl', ['pkcs12', '-info', '-in', file, '-passin', `pass:${password}`, '-nodes'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('openssl', ['pkcs12', '-info', '-in', file, '-passin', `pass:${password}`, '-nodes'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** A multipart/mixed entity with the form lines and a PDF, CRLF line ends, as the signed content. */
@@ -32,16 +35,39 @@ export function innerDocument(number: string, date: string): Buffer {
       pdf.trimEnd(),
       '--inner-b1--',
       '',
-    ].join('\r\n').replace(/\r?\n/g, '\r\n'),
+    ]
+      .join('\r\n')
+      .replace(/\r?\n/g, '\r\n'),
   );
 }
 
 /** Signs `inner` (detached) with the key and certificate of a PKCS#12 file; returns the whole message. */
-export function signWithPkcs12(dir: string, p12: string, password: string, inner: Buffer, headers: { from: string; to: string; subject: string; messageId: string }): Buffer {
+export function signWithPkcs12(
+  dir: string,
+  p12: string,
+  password: string,
+  inner: Buffer,
+  headers: { from: string; to: string; subject: string; messageId: string },
+): Buffer {
   const pem = path.join(dir, `${path.basename(p12)}.pem`);
   execFileSync('openssl', ['pkcs12', '-in', p12, '-passin', `pass:${password}`, '-nodes', '-out', pem], { stdio: 'ignore' });
   const innerFile = path.join(dir, 'inner.mime');
   writeFileSync(innerFile, inner);
-  const signed = execFileSync('openssl', ['smime', '-sign', '-binary', '-crlfeol', '-in', innerFile, '-signer', pem, '-from', headers.from, '-to', headers.to, '-subject', headers.subject]);
+  const signed = execFileSync('openssl', [
+    'smime',
+    '-sign',
+    '-binary',
+    '-crlfeol',
+    '-in',
+    innerFile,
+    '-signer',
+    pem,
+    '-from',
+    headers.from,
+    '-to',
+    headers.to,
+    '-subject',
+    headers.subject,
+  ]);
   return Buffer.concat([Buffer.from(`Date: ${new Date().toUTCString().replace('GMT', '+0000')}\r\nMessage-ID: ${headers.messageId}\r\n`), signed]);
 }

@@ -14,10 +14,24 @@ const run = promisify(execFile);
  */
 export async function opensslVerify(file: string): Promise<string> {
   const caFile = `${file}.ca.pem`;
-  writeFileSync(caFile, ['pki/root.pem', 'trust/crl/root.crl.pem', 'trust/crl/intermediate.crl.pem'].map((f) => readFileSync(path.join(SMIME_FIXTURES, f), 'latin1')).join(''));
+  writeFileSync(
+    caFile,
+    ['pki/root.pem', 'trust/crl/root.crl.pem', 'trust/crl/intermediate.crl.pem'].map((f) => readFileSync(path.join(SMIME_FIXTURES, f), 'latin1')).join(''),
+  );
   const { stderr } = await run('openssl', [
-    'cms', '-verify', '-in', file, '-CAfile', caFile, '-certfile', path.join(SMIME_FIXTURES, 'pki/intermediate.pem'),
-    '-crl_check_all', '-purpose', 'smimesign', '-out', '/dev/null',
+    'cms',
+    '-verify',
+    '-in',
+    file,
+    '-CAfile',
+    caFile,
+    '-certfile',
+    path.join(SMIME_FIXTURES, 'pki/intermediate.pem'),
+    '-crl_check_all',
+    '-purpose',
+    'smimesign',
+    '-out',
+    '/dev/null',
   ]).catch((err) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('openssl is not installed (Debian package openssl)');
     throw err;
@@ -36,7 +50,8 @@ export async function gpgsmVerify(home: string, args: string[]): Promise<string>
     const { stderr } = await run('gpgsm', ['--homedir', home, '--batch', '--disable-crl-checks', '--disable-policy-checks', '--verify', ...args]);
     return stderr;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('gpgsm is not installed (Debian package gpgsm; npm test installs it as root)', { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('gpgsm is not installed (Debian package gpgsm; npm test installs it as root)', { cause: err });
     throw err;
   } finally {
     await run('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']).catch(() => undefined);

@@ -49,7 +49,11 @@ export function copyTrust(from = SMIME_TRUST): { dir: string; paths: { anchors: 
 }
 
 export async function openTrust(from = SMIME_TRUST, checkIntervalMs = 0): Promise<TrustStore> {
-  return TrustStore.open({ paths: { anchors: path.join(from, 'anchors'), intermediates: path.join(from, 'intermediates'), crl: path.join(from, 'crl') }, log: silentLog, checkIntervalMs });
+  return TrustStore.open({
+    paths: { anchors: path.join(from, 'anchors'), intermediates: path.join(from, 'intermediates'), crl: path.join(from, 'crl') },
+    log: silentLog,
+    checkIntervalMs,
+  });
 }
 
 /** Parses a stored message file as intake does (with the opaque S/MIME unwrap step). */

@@ -34,9 +34,7 @@ export class WireClient {
   }
 
   static async connect(port: number, implicitTls = false): Promise<WireClient> {
-    const socket = implicitTls
-      ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false })
-      : net.connect({ host: '127.0.0.1', port });
+    const socket = implicitTls ? tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }) : net.connect({ host: '127.0.0.1', port });
     await new Promise<void>((resolve, reject) => {
       socket.once(implicitTls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

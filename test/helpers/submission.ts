@@ -29,6 +29,15 @@ export function submissionRecord(over: SubmissionOverrides): SubmissionRecord {
     files: [],
     note: null,
     ...rest,
-    metadata: { documentNumber: null, signedDate: '2026-11-25', signer: null, documentType: 'Công văn', summary: 'V/v', urgency: null, confidentiality: null, ...metadata },
+    metadata: {
+      documentNumber: null,
+      signedDate: '2026-11-25',
+      signer: null,
+      documentType: 'Công văn',
+      summary: 'V/v',
+      urgency: null,
+      confidentiality: null,
+      ...metadata,
+    },
   };
 }

@@ -28,7 +28,12 @@ async function storedMessage(tg: TestGateway, document: DocumentRow): Promise<Bu
 }
 
 /** Sends `raw` from the UBND clerk to the Sở Nội vụ and returns the reply and the register's record. */
-export async function submitRaw(tg: TestGateway, raw: Buffer, from: string = AGENCIES.ubnd.address, to: string[] = [AGENCIES.snv.address]): Promise<Submission> {
+export async function submitRaw(
+  tg: TestGateway,
+  raw: Buffer,
+  from: string = AGENCIES.ubnd.address,
+  to: string[] = [AGENCIES.snv.address],
+): Promise<Submission> {
   const before = await documentIds(tg);
   const client = transport(tg.starttlsPort, from);
   let code: number;

@@ -21,21 +21,81 @@ export function makeCa(dir: string, name: string): { cert: string; key: string }
   mkdirSync(dir, { recursive: true });
   const cert = path.join(dir, `${name}.pem`);
   const key = path.join(dir, `${name}.key`);
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '3650', '-subj', `/C=VN/O=Docgate TSA Test/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  run(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '3650',
+      '-subj',
+      `/C=VN/O=Docgate TSA Test/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   return { cert, key };
 }
 
-export function issue(dir: string, ca: { cert: string; key: string }, name: string, subject: string, ext: string[], days: number): { cert: string; key: string } {
+export function issue(
+  dir: string,
+  ca: { cert: string; key: string },
+  name: string,
+  subject: string,
+  ext: string[],
+  days: number,
+): { cert: string; key: string } {
   const cert = path.join(dir, `${name}.pem`);
   const key = path.join(dir, `${name}.key`);
   const csr = path.join(dir, `${name}.csr`);
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', subject], dir);
-  run(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`, '-days', String(days), '-sha256', '-out', cert, '-extfile', writeExt(dir, name, ext)], dir);
+  run(
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-set_serial',
+      `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`,
+      '-days',
+      String(days),
+      '-sha256',
+      '-out',
+      cert,
+      '-extfile',
+      writeExt(dir, name, ext),
+    ],
+    dir,
+  );
   return { cert, key };
 }
 
-export const TSA_EXT = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,nonRepudiation', 'extendedKeyUsage=critical,timeStamping', 'subjectKeyIdentifier=hash'];
-export const SIGNER_EXT = (email: string) => ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,nonRepudiation', 'extendedKeyUsage=emailProtection', `subjectAltName=email:${email}`, 'subjectKeyIdentifier=hash'];
+export const TSA_EXT = [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature,nonRepudiation',
+  'extendedKeyUsage=critical,timeStamping',
+  'subjectKeyIdentifier=hash',
+];
+export const SIGNER_EXT = (email: string) => [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature,nonRepudiation',
+  'extendedKeyUsage=emailProtection',
+  `subjectAltName=email:${email}`,
+  'subjectKeyIdentifier=hash',
+];
 
 /** An openssl TSA configuration for `openssl ts -reply` signing with `tsa`. */
 export function tsaConfig(dir: string, tsa: { cert: string; key: string }): string {
@@ -96,7 +156,7 @@ function readTlv(buf: Buffer, at: number): Tlv & { end: number } {
 
 function childrenOf(content: Buffer): Buffer[] {
   const out: Buffer[] = [];
-  for (let at = 0; at < content.length; ) {
+  for (let at = 0; at < content.length;) {
     const t = readTlv(content, at);
     out.push(content.subarray(at, t.end));
     at = t.end;
@@ -106,11 +166,14 @@ function childrenOf(content: Buffer): Buffer[] {
 
 function encode(tag: number, content: Buffer): Buffer {
   const len = content.length;
-  const lenBytes = len < 0x80 ? Buffer.from([len]) : (() => {
-    const bytes: number[] = [];
-    for (let v = len; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-    return Buffer.from([0x80 | bytes.length, ...bytes]);
-  })();
+  const lenBytes =
+    len < 0x80
+      ? Buffer.from([len])
+      : (() => {
+          const bytes: number[] = [];
+          for (let v = len; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+          return Buffer.from([0x80 | bytes.length, ...bytes]);
+        })();
   return Buffer.concat([Buffer.from([tag]), lenBytes, content]);
 }
 
@@ -152,9 +215,34 @@ export function withSignaturePart(message: Buffer, edit: (cms: Buffer) => Buffer
 }
 
 /** A detached message signed by `signer` (openssl cms -sign), From the given address. */
-export function signDetached(dir: string, signer: { cert: string; key: string }, inner: Buffer, headers: { from: string; to: string; subject: string; messageId: string }): Buffer {
+export function signDetached(
+  dir: string,
+  signer: { cert: string; key: string },
+  inner: Buffer,
+  headers: { from: string; to: string; subject: string; messageId: string },
+): Buffer {
   const innerFile = path.join(dir, 'inner.mime');
   writeFileSync(innerFile, inner);
-  const signed = run(['cms', '-sign', '-binary', '-crlfeol', '-in', innerFile, '-signer', signer.cert, '-inkey', signer.key, '-from', headers.from, '-to', headers.to, '-subject', headers.subject], dir);
+  const signed = run(
+    [
+      'cms',
+      '-sign',
+      '-binary',
+      '-crlfeol',
+      '-in',
+      innerFile,
+      '-signer',
+      signer.cert,
+      '-inkey',
+      signer.key,
+      '-from',
+      headers.from,
+      '-to',
+      headers.to,
+      '-subject',
+      headers.subject,
+    ],
+    dir,
+  );
   return Buffer.concat([Buffer.from(`Date: ${new Date().toUTCString()}\r\nMessage-ID: ${headers.messageId}\r\n`), signed]);
 }

@@ -41,7 +41,7 @@ export async function neutraliseAppended(file: SpooledFile, bodyStart: number, s
     try {
       await writer.write(renamed.bytes);
       const chunk = Buffer.alloc(COPY_CHUNK);
-      for (let at = header.length; at < file.size; ) {
+      for (let at = header.length; at < file.size;) {
         const { bytesRead } = await source.read(chunk, 0, Math.min(COPY_CHUNK, file.size - at), at);
         if (bytesRead === 0) throw new Error('append: spool file shorter than its size');
         await writer.write(Buffer.from(chunk.subarray(0, bytesRead)));

@@ -24,7 +24,10 @@ async function login(ctx: CommandContext, username: string, password: string): P
   } catch (err) {
     // The account store (database) is down: a temporary condition, not a server bug (RFC 5530).
     deps.log.error('imap login: account store unavailable', { err, remoteAddress: session.remoteAddress });
-    return no(bilingual('He thong tam thoi khong kiem tra duoc tai khoan, vui long thu lai sau', 'Accounts are temporarily unavailable, try again later'), 'UNAVAILABLE');
+    return no(
+      bilingual('He thong tam thoi khong kiem tra duoc tai khoan, vui long thu lai sau', 'Accounts are temporarily unavailable, try again later'),
+      'UNAVAILABLE',
+    );
   }
   if (!result.ok) {
     session.authFailures++;
@@ -70,7 +73,8 @@ export const authenticate = defineCommand({
   states: ['not-authenticated'],
   schema: { mechanism: (c) => atom(c, 'mechanism').toUpperCase(), initial: optional((c) => atom(c, 'initial response')) },
   async handle(ctx, args) {
-    if (!ctx.session.secure) return no(bilingual('Can ma hoa TLS truoc khi dang nhap (STARTTLS)', 'TLS is required before login (STARTTLS)'), 'PRIVACYREQUIRED');
+    if (!ctx.session.secure)
+      return no(bilingual('Can ma hoa TLS truoc khi dang nhap (STARTTLS)', 'TLS is required before login (STARTTLS)'), 'PRIVACYREQUIRED');
     if (args.mechanism !== 'PLAIN') return no(bilingual('Co che xac thuc khong duoc ho tro', 'Unsupported authentication mechanism'), 'CANNOT');
     let response = args.initial === '=' ? '' : args.initial;
     if (response === undefined) {

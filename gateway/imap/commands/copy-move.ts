@@ -19,9 +19,15 @@ async function transfer(ctx: CommandContext, set: SeqRange[], targetName: string
   const metas = await deps.store.metas(selected.info.id, uids);
   const filing = await deps.filing.plan(session.user!.email, selected.info, target, metas);
   const result = await deps.store.transfer({ sourceId: selected.info.id, targetId: target.id, uids, move, filing });
-  for (const uid of result.targetUids) deps.events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid, modseq: result.targetModseq, kind: 'exists' });
+  for (const uid of result.targetUids)
+    deps.events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid, modseq: result.targetModseq, kind: 'exists' });
   for (const f of result.filed) deps.events.publish({ ...f.notice, kind: 'exists' });
-  if (result.filed.length > 0) deps.log.info('documents filed through IMAP', { by: session.user!.email, status: result.filed[0].status, documents: result.filed.map((f) => f.documentId) });
+  if (result.filed.length > 0)
+    deps.log.info('documents filed through IMAP', {
+      by: session.user!.email,
+      status: result.filed[0].status,
+      documents: result.filed.map((f) => f.documentId),
+    });
   if (result.sourceUids.length === 0) return ok(move ? 'MOVE completed' : 'COPY completed');
   const copyuid = `COPYUID ${result.targetUidValidity} ${formatSet(result.sourceUids)} ${formatSet(result.targetUids)}`;
   if (!move) return ok('COPY completed', copyuid);

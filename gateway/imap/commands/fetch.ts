@@ -32,7 +32,8 @@ function changedSince(c: Cursor): { since: number; vanished: boolean } {
   for (let i = 0; i < t.items.length; i++) {
     const item = t.items[i];
     const name = item.type === 'atom' && !item.section ? item.value.toUpperCase() : '';
-    if (name === 'CHANGEDSINCE' && since === null && i + 1 < t.items.length) since = number(new (c.constructor as typeof Cursor)([t.items[++i]]), 'mod-sequence');
+    if (name === 'CHANGEDSINCE' && since === null && i + 1 < t.items.length)
+      since = number(new (c.constructor as typeof Cursor)([t.items[++i]]), 'mod-sequence');
     else if (name === 'VANISHED' && !vanished) vanished = true;
     else throw new BadCommand('Only CHANGEDSINCE and VANISHED are supported as FETCH modifiers');
   }
@@ -179,7 +180,8 @@ export const fetch = defineCommand({
     }
     if (since !== undefined || items.some((i) => i.kind === 'MODSEQ')) await enableCondstore(ctx);
     const uids = resolveSet(ctx, args.set);
-    const setsSeen = !selected.readOnly && items.some((i) => ((i.kind === 'section' || i.kind === 'binary') && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
+    const setsSeen =
+      !selected.readOnly && items.some((i) => ((i.kind === 'section' || i.kind === 'binary') && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
     const wantsFlags = items.some((i) => i.kind === 'FLAGS');
     const contentNeeded = needsContent(items);
     for (let i = 0; i < uids.length; i += BATCH) {
@@ -200,7 +202,11 @@ export const fetch = defineCommand({
           });
         }
       }
-      if (wantsFlags || seenNow.size > 0) await selected.announceKeywords(metas.flatMap((m) => m.flags), (line) => ctx.untagged(line));
+      if (wantsFlags || seenNow.size > 0)
+        await selected.announceKeywords(
+          metas.flatMap((m) => m.flags),
+          (line) => ctx.untagged(line),
+        );
       const contents = contentNeeded ? await deps.store.contents(metas.map((m) => m.messageRowId)) : null;
       // Responses are written a few hundred KiB at a time, not one write per message.
       let lines: Chunk[][] = [];
@@ -233,4 +239,3 @@ export const fetch = defineCommand({
     return ok(bilingual('Hoan tat', 'FETCH completed'));
   },
 });
-

@@ -32,8 +32,15 @@ function atomsOf(t: import('../protocol/tokens.js').Token, what: string): string
 
 export function parseListRequest(c: Cursor, ctx: ParseContext): ListRequest {
   const req: ListRequest = {
-    extended: false, subscribedOnly: false, recursive: false, reference: '', patterns: [],
-    returnSubscribed: false, returnChildren: false, returnSpecialUse: false, status: null,
+    extended: false,
+    subscribedOnly: false,
+    recursive: false,
+    reference: '',
+    patterns: [],
+    returnSubscribed: false,
+    returnChildren: false,
+    returnSpecialUse: false,
+    status: null,
   };
   if (c.peek()?.type === 'list') {
     req.extended = true;
@@ -41,7 +48,8 @@ export function parseListRequest(c: Cursor, ctx: ParseContext): ListRequest {
     for (const opt of atomsOf(c.next('selection options'), 'selection options')) {
       if (opt === 'SUBSCRIBED') req.subscribedOnly = req.returnSubscribed = selective = true;
       else if (opt === 'RECURSIVEMATCH') req.recursive = true;
-      else if (opt === 'REMOTE') continue; // no remote mailboxes here
+      else if (opt === 'REMOTE')
+        continue; // no remote mailboxes here
       else if (opt === 'SPECIAL-USE') selective = true;
       else throw new BadCommand('Unknown LIST selection option');
     }

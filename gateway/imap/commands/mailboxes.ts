@@ -11,11 +11,13 @@ const MAX_NAME_BYTES = 500;
 /** Why a new mailbox name is refused, in ASCII Vietnamese then English, or null when it is fine. */
 function invalidName(name: string): { vi: string; en: string } | null {
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) return { vi: 'Ten thu muc qua dai', en: 'Mailbox name too long' };
-  if (/[%*\x00-\x1f\x7f]/.test(name)) return { vi: 'Ten thu muc chua ky tu dai dien hoac ky tu dieu khien', en: 'Mailbox names may not contain wildcards or control characters' };
+  if (/[%*\x00-\x1f\x7f]/.test(name))
+    return { vi: 'Ten thu muc chua ky tu dai dien hoac ky tu dieu khien', en: 'Mailbox names may not contain wildcards or control characters' };
   const levels = name.split('/');
   if (levels.some((level) => level.length === 0 || level !== level.trim())) return { vi: 'Ten thu muc co cap rong', en: 'Mailbox name has an empty level' };
   // "." and ".." read as path steps by clients, exports and any file-backed store: never a level name.
-  if (levels.some((level) => level === '.' || level === '..')) return { vi: "Ten thu muc khong duoc chua cap '.' hoac '..'", en: "Mailbox name may not contain '.' or '..' levels" };
+  if (levels.some((level) => level === '.' || level === '..'))
+    return { vi: "Ten thu muc khong duoc chua cap '.' hoac '..'", en: "Mailbox name may not contain '.' or '..' levels" };
   return null;
 }
 

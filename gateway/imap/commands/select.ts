@@ -61,7 +61,10 @@ async function open(ctx: CommandContext, name: string, params: SelectParam[] | u
   await ctx.untagged(`OK [UIDNEXT ${info.uidNext}] Predicted next UID`);
   await ctx.untagged(`OK [HIGHESTMODSEQ ${selected.highestModseq}] Highest`);
   if (qresync) await resync(ctx, qresync);
-  return ok(bilingual(readOnly ? 'Da mo thu muc (chi doc)' : 'Da mo thu muc', readOnly ? 'EXAMINE completed' : 'SELECT completed'), readOnly ? 'READ-ONLY' : 'READ-WRITE');
+  return ok(
+    bilingual(readOnly ? 'Da mo thu muc (chi doc)' : 'Da mo thu muc', readOnly ? 'EXAMINE completed' : 'SELECT completed'),
+    readOnly ? 'READ-ONLY' : 'READ-WRITE',
+  );
 }
 
 export const select = defineCommand({
@@ -94,7 +97,8 @@ export const close = defineCommand({
     // CLOSE expunges silently (RFC 3501 6.4.2); other sessions learn of it through the events.
     if (!selected.readOnly) {
       const removed = await ctx.deps.store.expunge(selected.info.id);
-      for (const uid of removed.uids) ctx.deps.events.publish({ mailboxId: selected.info.id, agencyId: selected.info.agencyId, uid, modseq: removed.modseq, kind: 'expunge' });
+      for (const uid of removed.uids)
+        ctx.deps.events.publish({ mailboxId: selected.info.id, agencyId: selected.info.agencyId, uid, modseq: removed.modseq, kind: 'expunge' });
     }
     ctx.session.deselect();
     return ok('CLOSE completed');

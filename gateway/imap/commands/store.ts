@@ -40,7 +40,10 @@ export const store = defineCommand({
     if (args.modifiers.unchangedSince !== undefined) await enableCondstore(ctx);
     const result = await ctx.deps.store.storeFlags(selected.info.id, uids, args.action.op, args.flags, args.modifiers.unchangedSince);
     const changed = new Set(result.changed.map((s) => s.uid));
-    await selected.announceKeywords(result.present.flatMap((s) => s.flags), (line) => ctx.untagged(line));
+    await selected.announceKeywords(
+      result.present.flatMap((s) => s.flags),
+      (line) => ctx.untagged(line),
+    );
     for (const s of result.present) {
       const seq = selected.seqOf(s.uid);
       if (!seq) continue;

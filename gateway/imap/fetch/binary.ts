@@ -7,8 +7,7 @@ import { BadCommand, type Token } from '../protocol/tokens.js';
 import { locatePart, type MessageView } from './message-view.js';
 
 export type BinaryItem =
-  | { kind: 'binary'; peek: boolean; part: number[]; partial: { start: number; length: number } | null }
-  | { kind: 'binary-size'; part: number[] };
+  { kind: 'binary'; peek: boolean; part: number[]; partial: { start: number; length: number } | null } | { kind: 'binary-size'; part: number[] };
 
 const IDENTITY = new Set(['7bit', '8bit', 'binary', '']);
 

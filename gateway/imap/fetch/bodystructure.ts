@@ -95,4 +95,3 @@ export async function bodyStructure(view: MessageView, extended: boolean): Promi
     return extended ? [...base, null, null, null, null] : base;
   }
 }
-

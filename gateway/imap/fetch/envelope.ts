@@ -15,7 +15,7 @@ function address(a: Parsed, routes: Map<string, string>): SExp {
   const at = (a.address ?? '').lastIndexOf('@');
   const mailbox = at === -1 ? (a.address ?? '') : a.address!.slice(0, at);
   const host = at === -1 ? null : a.address!.slice(at + 1);
-  return [bytes(a.name), bytes(routes.get(a.address ?? '')), bytes(mailbox) ?? str(''), host === null ? null : bytes(host) ?? str('')];
+  return [bytes(a.name), bytes(routes.get(a.address ?? '')), bytes(mailbox) ?? str(''), host === null ? null : (bytes(host) ?? str(''))];
 }
 
 function addressList(value: string | null): SExp {

@@ -19,7 +19,19 @@ export type FetchItem =
   | { kind: 'section'; peek: boolean; section: SectionSpec; partial: { start: number; length: number } | null }
   | BinaryItem;
 
-const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT']);
+const SIMPLE = new Set([
+  'UID',
+  'FLAGS',
+  'INTERNALDATE',
+  'RFC822.SIZE',
+  'ENVELOPE',
+  'BODY',
+  'BODYSTRUCTURE',
+  'MODSEQ',
+  'RFC822',
+  'RFC822.HEADER',
+  'RFC822.TEXT',
+]);
 const MACROS: Record<string, string[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
   FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],

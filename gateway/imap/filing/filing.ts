@@ -56,7 +56,8 @@ export class FilingService {
       const document = await this.deps.register.findDocument(documentId);
       if (!document) continue;
       const reasons = status === '02' ? reasonsFromFlags(message.flags) : [];
-      const reason = status === '02' ? (reasons.length > 0 ? { vi: reasons.map((r) => r.vi).join('; '), en: reasons.map((r) => r.en).join('; ') } : NO_REASON) : null;
+      const reason =
+        status === '02' ? (reasons.length > 0 ? { vi: reasons.map((r) => r.vi).join('; '), en: reasons.map((r) => r.en).join('; ') } : NO_REASON) : null;
       const bytes = await composeStatusNotice({
         hostname: this.deps.config.docgate.hostname,
         timeZone: this.deps.config.docgate.timezone,

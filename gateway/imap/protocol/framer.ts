@@ -134,7 +134,7 @@ export class CommandFramer {
   }
 
   private firstLine(): string {
-    const first = this.parts.length > 0 && Buffer.isBuffer(this.parts[0]) ? (this.parts[0]) : null;
+    const first = this.parts.length > 0 && Buffer.isBuffer(this.parts[0]) ? this.parts[0] : null;
     return (first ?? Buffer.alloc(0)).toString('latin1');
   }
 

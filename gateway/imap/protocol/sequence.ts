@@ -37,7 +37,7 @@ export function intervals(ranges: SeqRange[], star: number): [number, number][] 
   const raw = ranges.map((r) => {
     const a = r.start === '*' ? star : r.start;
     const b = r.end === '*' ? star : r.end;
-    return (a <= b ? [a, b] : [b, a]);
+    return a <= b ? [a, b] : [b, a];
   });
   raw.sort((x, y) => x[0] - y[0]);
   const merged: [number, number][] = [];
@@ -97,7 +97,7 @@ export function resolveUidSet(ranges: SeqRange[], uids: number[]): number[] {
 export function formatSet(numbers: number[]): string {
   const sorted = [...numbers];
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);

@@ -31,7 +31,7 @@ export function peelReturn(tokens: Token[]): WithReturn {
 /** A sequence set keeping the given order, joining runs of consecutive ascending numbers ("1:3,5"). */
 export function compressSet(nums: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < nums.length; ) {
+  for (let i = 0; i < nums.length;) {
     let j = i;
     while (j + 1 < nums.length && nums[j + 1] === nums[j] + 1) j++;
     parts.push(j > i ? `${nums[i]}:${nums[j]}` : `${nums[i]}`);

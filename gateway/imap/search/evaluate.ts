@@ -88,7 +88,6 @@ function compareDay(actual: number | null, cmp: 'before' | 'on' | 'since', wante
   return cmp === 'before' ? actual < wanted : cmp === 'on' ? actual === wanted : actual >= wanted;
 }
 
-
 function decodeBody(bytes: Buffer, node: MimeNodeInfo): string {
   let data = bytes;
   if (node.encoding === 'base64') data = Buffer.from(bytes.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');

@@ -1,14 +1,12 @@
 // The base subject of RFC 5256 2.1, for SORT SUBJECT: encoded words decoded, "Re:", "Fwd:", "[list]"
 // prefixes, "(fwd)" trailers and "[Fwd: ...]" wrappers removed, case folded.
 
-
 const TRAILER = /(?:\s+|\(fwd\))$/i;
 const BLOB = '\\[[^[\\]]*\\]\\s*';
 const LEADER = new RegExp(`^(?:\\s+|(?:${BLOB})*(?:re|fwd?)\\s*(?:${BLOB})?:)`, 'i');
 const LEADING_BLOB = new RegExp(`^${BLOB}`);
 // Each step removes at least one character; the bound only guards against a regex surprise.
 const MAX_STEPS = 10_000;
-
 
 export function baseSubject(decoded: string): string {
   let s = decoded.replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ');

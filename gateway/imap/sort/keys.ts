@@ -16,7 +16,7 @@ type Parsed = { name?: string; address?: string; group?: Parsed[] };
 function firstAddress(value: string | null): Parsed | null {
   if (!value) return null;
   try {
-    return ((addressparser(value) as Parsed[])[0] ?? null);
+    return (addressparser(value) as Parsed[])[0] ?? null;
   } catch {
     return null;
   }

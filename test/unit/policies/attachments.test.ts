@@ -14,7 +14,20 @@ async function inspect(name: string, data: Buffer, r = rules) {
   return state.findings;
 }
 
-const CLEAN = ['qd-05.doc', 'qd-05.docx', 'qd-05.pdf', 'bang-ke.xls', 'bang-ke.xlsx', 'two-pdfs.zip', '7z-vietnamese.zip', 'nested.zip', 'two-pdfs.rar', 'pdf-goto.pdf', 'mat.docx', 'tcvn3-font.docx'];
+const CLEAN = [
+  'qd-05.doc',
+  'qd-05.docx',
+  'qd-05.pdf',
+  'bang-ke.xls',
+  'bang-ke.xlsx',
+  'two-pdfs.zip',
+  '7z-vietnamese.zip',
+  'nested.zip',
+  'two-pdfs.rar',
+  'pdf-goto.pdf',
+  'mat.docx',
+  'tcvn3-font.docx',
+];
 
 const HOSTILE: [string, string, string][] = [
   ['macro.doc', 'active-content', 'VBA macros'],
@@ -112,7 +125,9 @@ describe('attachments check', function () {
       const rar = makeRar5([{ name: 'a.pdf', data: Buffer.alloc(100, 7), declaredSize: 2 ** 30, compressionInfo: (3 << 7) | (14 << 10) }]);
       const before = process.memoryUsage().rss;
       const findings = await inspect('a.rar', rar);
-      expect(findings.map((f) => [f.code, f.details?.problem, f.details?.detail])).to.deep.equal([['archive-unsafe', 'too-large', 'dictionary of 2147483648 bytes']]);
+      expect(findings.map((f) => [f.code, f.details?.problem, f.details?.detail])).to.deep.equal([
+        ['archive-unsafe', 'too-large', 'dictionary of 2147483648 bytes'],
+      ]);
       expect(process.memoryUsage().rss - before).to.be.below(256 * 1024 * 1024);
     });
     it('an extension allowed by the administrator is accepted', async () => {
@@ -180,14 +195,28 @@ describe('PDF active-content scan (policies/files/pdf.ts)', function () {
   it('binary stream data that happens to hold "/JS " or "/AA>" is not active content', async () => {
     const { pdf } = await import('../../helpers/pdf.js');
     const noise = Buffer.from('\x89\x12/JS (x) /AA<< /OpenAction <<>> \xff\x00', 'latin1');
-    const image = Buffer.concat([Buffer.from(`<< /Type /XObject /Subtype /Image /Length ${noise.length} >>\nstream\n`, 'latin1'), noise, Buffer.from('\nendstream', 'latin1')]);
-    const doc = pdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', image]);
+    const image = Buffer.concat([
+      Buffer.from(`<< /Type /XObject /Subtype /Image /Length ${noise.length} >>\nstream\n`, 'latin1'),
+      noise,
+      Buffer.from('\nendstream', 'latin1'),
+    ]);
+    const doc = pdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+      image,
+    ]);
     expect(await inspect('scan.pdf', doc)).to.deep.equal([]);
   });
   it('an action dictionary hidden in a fake stream is still found by its /S type', async () => {
     const { pdf } = await import('../../helpers/pdf.js');
     const hidden = '<< /Length 5 >>\nstream\n<< /S /J#61vaScript /JS (app.alert(1)) >>\nendstream';
-    const doc = pdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', hidden]);
+    const doc = pdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+      hidden,
+    ]);
     expect((await inspect('a.pdf', doc)).map((f) => [f.code, f.details?.names])).to.deep.equal([['active-content', ['JavaScript']]]);
   });
 });

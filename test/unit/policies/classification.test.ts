@@ -9,7 +9,13 @@ const withSummary = (summary: string, date = '21/11/2026') =>
 
 describe('classification check', function () {
   it('Điều 7.2 subjects warn paper-copy-required, with or without diacritics', async () => {
-    for (const s of ['V/v nâng lương trước thời hạn', 'V/V NANG LUONG THUONG XUYEN', 'V/v phê duyệt kế hoạch lựa chọn nhà thầu', 'V/v giao đất cho hộ gia đình', 'V/v tuyển dụng viên chức năm 2026']) {
+    for (const s of [
+      'V/v nâng lương trước thời hạn',
+      'V/V NANG LUONG THUONG XUYEN',
+      'V/v phê duyệt kế hoạch lựa chọn nhà thầu',
+      'V/v giao đất cho hộ gia đình',
+      'V/v tuyển dụng viên chức năm 2026',
+    ]) {
       expect(codes(await runCheck(classificationCheck, await withSummary(s))), s).to.deep.equal(['paper-copy-required']);
     }
   });

@@ -12,8 +12,25 @@ describe('confidentiality check', function () {
     for (const v of ['Thường', 'Không', 'Không mật', 'Mất', 'Mật khẩu', '']) expect(markInFormValue(v), v).to.equal(null);
   });
   it('Subject: marks as marks, not words in a sentence', () => {
-    const marked = ['MẬT - V/v phương án', 'Mật: V/v', '[Tối mật] Báo cáo', '(TUYỆT MẬT) Kế hoạch', 'V/v kế hoạch (Mật)', 'MAT - V/v', 'Độ mật: Tối mật - V/v', 'Tuyệt mật'];
-    const ordinary = ['V/v cấp mật khẩu tài khoản', 'V/v bảo vệ bí mật nhà nước', 'Bảo mật thông tin', 'Mất điện khu vực', 'Mật khẩu: đổi định kỳ', 'V/v giữ bí mật', 'Mắt kính'];
+    const marked = [
+      'MẬT - V/v phương án',
+      'Mật: V/v',
+      '[Tối mật] Báo cáo',
+      '(TUYỆT MẬT) Kế hoạch',
+      'V/v kế hoạch (Mật)',
+      'MAT - V/v',
+      'Độ mật: Tối mật - V/v',
+      'Tuyệt mật',
+    ];
+    const ordinary = [
+      'V/v cấp mật khẩu tài khoản',
+      'V/v bảo vệ bí mật nhà nước',
+      'Bảo mật thông tin',
+      'Mất điện khu vực',
+      'Mật khẩu: đổi định kỳ',
+      'V/v giữ bí mật',
+      'Mắt kính',
+    ];
     for (const s of marked) expect(markInSubject(s), s).to.not.equal(null);
     for (const s of ordinary) expect(markInSubject(s), s).to.equal(null);
   });
@@ -30,7 +47,10 @@ describe('confidentiality check', function () {
       { text: [...FORM_LINES, '', 'MẬT', '', 'Kính gửi'].join('\n'), attachments: [docx] },
       { attachments: [{ filename: 'qd.docx', content: fixture('mat.docx') }] },
     ];
-    for (const c of cases) expect(codes(await runCheck(confidentialityCheck, await composeMessage(c))), JSON.stringify(c.subject ?? c.text ?? 'docx')).to.deep.equal(['confidential-document']);
+    for (const c of cases)
+      expect(codes(await runCheck(confidentialityCheck, await composeMessage(c))), JSON.stringify(c.subject ?? c.text ?? 'docx')).to.deep.equal([
+        'confidential-document',
+      ]);
   });
   it('a DOCX mentioning "bí mật mật khẩu" in a sentence and a "mật khẩu" Subject pass', async () => {
     const message = await composeMessage({ subject: 'V/v cấp lại mật khẩu', attachments: [{ filename: 'qd.docx', content: fixture('qd-05.docx') }] });

@@ -45,7 +45,11 @@ describe('duplicate check', function () {
       await storage.register.record(t, record('DG3', 'accepted', { documentNumber: '11/QĐ-UBND', signedDate: '2025-12-30' }));
       await storage.register.record(t, record('DG4', 'accepted', { documentNumber: "12/QĐ-'UBND\0", messageId: "<o'brien\0@ubnd.hatinh.gov.vn>" }));
       // No signing date, received on 31/12/2026 at 17:30 UTC = 00:30 on 01/01/2027 in Hà Tĩnh: register year 2027.
-      await storage.register.record(t, { ...record('DG5', 'accepted', { documentNumber: '01/TB-UBND', signedDate: null }), receivedAt: new Date('2026-12-31T17:30:00Z'), year: 2027 });
+      await storage.register.record(t, {
+        ...record('DG5', 'accepted', { documentNumber: '01/TB-UBND', signedDate: null }),
+        receivedAt: new Date('2026-12-31T17:30:00Z'),
+        year: 2027,
+      });
     });
   });
   after(async () => {
@@ -67,13 +71,30 @@ describe('duplicate check', function () {
   });
   it('near misses: another year, a returned document, options off', async () => {
     expect(codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('11/QĐ-UBND') }), {}, { services: services() }))).to.deep.equal([]);
-    expect(codes(await runCheck(duplicateCheck, await composeMessage({ messageId: '<returned@ubnd.hatinh.gov.vn>', text: lines('09/QĐ-UBND') }), {}, { services: services() }))).to.deep.equal([]);
-    expect(codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('05/QĐ-UBND') }), { byDocumentNumber: false }, { services: services() }))).to.deep.equal([]);
+    expect(
+      codes(
+        await runCheck(
+          duplicateCheck,
+          await composeMessage({ messageId: '<returned@ubnd.hatinh.gov.vn>', text: lines('09/QĐ-UBND') }),
+          {},
+          { services: services() },
+        ),
+      ),
+    ).to.deep.equal([]);
+    expect(
+      codes(await runCheck(duplicateCheck, await composeMessage({ text: lines('05/QĐ-UBND') }), { byDocumentNumber: false }, { services: services() })),
+    ).to.deep.equal([]);
   });
   it('binds values: a NUL or a quote in the số ký hiệu or Message-ID is data, not SQL', async () => {
     const q = { senderAgencyId: AGENCIES.ubnd.id, year: 2026, timeZone: 'Asia/Ho_Chi_Minh' };
-    expect(await storage.register.findDuplicate({ ...q, messageId: null, documentNumber: "12/QĐ-'UBND\0" })).to.deep.equal({ trackingId: 'DG4', by: 'document-number' });
-    expect(await storage.register.findDuplicate({ ...q, messageId: "<o'brien\0@ubnd.hatinh.gov.vn>", documentNumber: null })).to.deep.equal({ trackingId: 'DG4', by: 'message-id' });
+    expect(await storage.register.findDuplicate({ ...q, messageId: null, documentNumber: "12/QĐ-'UBND\0" })).to.deep.equal({
+      trackingId: 'DG4',
+      by: 'document-number',
+    });
+    expect(await storage.register.findDuplicate({ ...q, messageId: "<o'brien\0@ubnd.hatinh.gov.vn>", documentNumber: null })).to.deep.equal({
+      trackingId: 'DG4',
+      by: 'message-id',
+    });
     expect(await storage.register.findDuplicate({ ...q, messageId: "' OR 1=1 --", documentNumber: "\0' OR '1'='1" })).to.equal(null);
   });
   it('a document without a signing date belongs to the register year of its receipt in Asia/Ho_Chi_Minh, not UTC', async () => {
@@ -96,7 +117,13 @@ describe('duplicate check', function () {
     // Through the engine, as the gateway runs it: one internal-error finding, a 4xx defer.
     const config = loadConfig({ configDir: env.configDir, dataDir: env.dataDir });
     const policy: PolicyConfig = { checks: [{ id: 'duplicate', options: duplicateCheck.options.parse({}) }], actions: {} };
-    const engine = new PolicyEngine(policy, { timeZone: config.docgate.timezone, agencies: new AgencyDirectory(config.agencies), log: createLogger('silent'), now: () => TEST_NOW, services: {} });
+    const engine = new PolicyEngine(policy, {
+      timeZone: config.docgate.timezone,
+      agencies: new AgencyDirectory(config.agencies),
+      log: createLogger('silent'),
+      now: () => TEST_NOW,
+      services: {},
+    });
     const verdict = await engine.evaluate(await composeMessage({}));
     expect(verdict).to.include({ action: 'defer', reason: 'internal-error', check: 'duplicate' });
     expect(verdict.smtp.code).to.be.within(400, 499);

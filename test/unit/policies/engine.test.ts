@@ -19,7 +19,11 @@ import { z } from 'zod';
 type Run = (message: InboundMessage, ctx: PolicyContext<Record<string, unknown>, ServiceName>) => Promise<Finding[] | CheckReport>;
 
 /** A fake check: its findings (or its own run), no options, the services it names. */
-function fake(id: string, result: ReasonCode[] | Run, extra: { needs?: ServiceName[]; timeoutMs?: number; documentExtensions?: (o: Record<string, unknown>) => readonly string[] } = {}): RegisteredCheck {
+function fake(
+  id: string,
+  result: ReasonCode[] | Run,
+  extra: { needs?: ServiceName[]; timeoutMs?: number; documentExtensions?: (o: Record<string, unknown>) => readonly string[] } = {},
+): RegisteredCheck {
   const run: Run = typeof result === 'function' ? result : async () => result.map((code) => ({ code, subject: id }));
   return { id, stage: 'content', description: id, options: z.record(z.string(), z.unknown()), needs: extra.needs ?? [], run, ...extra };
 }
@@ -49,7 +53,12 @@ describe('policy engine (fake checks)', function () {
 
   // attachment-type → reject, metadata-invalid → quarantine, late-sending → warn (policy.yaml actions).
   const ACTIONS: PolicyConfig['actions'] = { 'metadata-invalid': 'quarantine' };
-  const CHECKS = [fake('warns', ['late-sending']), fake('holds', ['metadata-invalid']), fake('fails', ['internal-error']), fake('refuses', ['attachment-type'])];
+  const CHECKS = [
+    fake('warns', ['late-sending']),
+    fake('holds', ['metadata-invalid']),
+    fake('fails', ['internal-error']),
+    fake('refuses', ['attachment-type']),
+  ];
 
   it('reject beats defer beats quarantine beats warn, in any policy order', async () => {
     const expected: [string[], string, ReasonCode][] = [
@@ -64,7 +73,10 @@ describe('policy engine (fake checks)', function () {
     for (const [ids, action, reason] of expected) {
       const verdict = await engine(CHECKS, policyOf(ids, ACTIONS)).evaluate(message);
       expect([verdict.action, verdict.reason], ids.join(',')).to.deep.equal([action, reason]);
-      expect(verdict.warnings.map((w) => w.code), ids.join(',')).to.deep.equal(['late-sending']);
+      expect(
+        verdict.warnings.map((w) => w.code),
+        ids.join(','),
+      ).to.deep.equal(['late-sending']);
       expect(verdict.outcomes.map((o) => o.check)).to.deep.equal(ids);
     }
   });
@@ -175,7 +187,9 @@ describe('policy engine (fake checks)', function () {
     expect([verdict.action, verdict.reason, verdict.check]).to.deep.equal(['defer', 'internal-error', 'needy']);
     expect(verdict.smtp.code).to.equal(451);
     expect(verdict.outcomes).to.have.length(1);
-    expect(verdict.outcomes[0].findings).to.deep.equal([{ code: 'internal-error', details: { error: 'missing service(s): register', missingServices: ['register'] } }]);
+    expect(verdict.outcomes[0].findings).to.deep.equal([
+      { code: 'internal-error', details: { error: 'missing service(s): register', missingServices: ['register'] } },
+    ]);
     expect(verdict.outcomes[0].error).to.equal(undefined);
   });
 
@@ -189,7 +203,13 @@ describe('policy engine (fake checks)', function () {
       options: z.record(z.string(), z.unknown()),
       needs: ['register'],
       async run(m, ctx) {
-        const match = await ctx.services.register.findDuplicate({ messageId: m.messageId, senderAgencyId: 'x', documentNumber: null, year: 2026, timeZone: ctx.timeZone });
+        const match = await ctx.services.register.findDuplicate({
+          messageId: m.messageId,
+          senderAgencyId: 'x',
+          documentNumber: null,
+          year: 2026,
+          timeZone: ctx.timeZone,
+        });
         return match ? [{ code: 'duplicate', details: { ...match } }] : [];
       },
     };
@@ -213,7 +233,17 @@ describe('policy engine (fake checks)', function () {
   });
 
   it('what checks file (CheckReport.record) is merged into verdict.record, not into the outcomes', async () => {
-    const signature = { signed: false, status: 'unsigned' as const, format: null, reason: 'ok' as const, checkedAt: TEST_NOW.toISOString(), trustVersion: null, micalg: null, signers: [], problems: [] };
+    const signature = {
+      signed: false,
+      status: 'unsigned' as const,
+      format: null,
+      reason: 'ok' as const,
+      checkedAt: TEST_NOW.toISOString(),
+      trustVersion: null,
+      micalg: null,
+      signers: [],
+      problems: [],
+    };
     const signs = fake('signs', async () => ({ findings: [], data: { kept: true }, record: { signature } }));
     const verdict = await engine([fake('plain', []), signs], policyOf(['plain', 'signs'])).evaluate(message);
     expect(verdict.record).to.deep.equal({ signature });
@@ -229,7 +259,13 @@ describe('policy engine (fake checks)', function () {
     const picky = fake('picky', [], { documentExtensions: (o) => (Array.isArray(o.only) ? o.only.map(String) : ['pdf']) });
     const e = engine([picky, fake('plain', [])], policyOf(['plain']));
     expect(e.documentExtensions()).to.deep.equal(DEFAULT_ALLOWED_EXTENSIONS);
-    e.setPolicy({ checks: [{ id: 'plain', options: {} }, { id: 'picky', options: { only: ['odt'] } }], actions: {} });
+    e.setPolicy({
+      checks: [
+        { id: 'plain', options: {} },
+        { id: 'picky', options: { only: ['odt'] } },
+      ],
+      actions: {},
+    });
     expect(e.documentExtensions()).to.deep.equal(['odt']);
   });
 
@@ -241,7 +277,13 @@ describe('policy engine (fake checks)', function () {
   });
 
   it('without an injected registry the real one is used', async () => {
-    const e = new PolicyEngine(policyOf(['sender-header']), { timeZone: 'Asia/Ho_Chi_Minh', agencies: new AgencyDirectory(config.agencies), log: createLogger('silent'), now: () => TEST_NOW, services: {} });
+    const e = new PolicyEngine(policyOf(['sender-header']), {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      agencies: new AgencyDirectory(config.agencies),
+      log: createLogger('silent'),
+      now: () => TEST_NOW,
+      services: {},
+    });
     const verdict = await e.evaluate(message);
     expect(verdict.outcomes.map((o) => o.check)).to.deep.equal(['sender-header']);
     expect(verdict.action).to.equal('accept');

@@ -76,8 +76,19 @@ describe('fuzz: mutated files and messages', function () {
     const config = testConfig();
     const policy = policySchema.parse({ ...samplePolicy(), checks: samplePolicy().checks.filter((c) => c.id !== 'duplicate') });
     const services = { memoryBudget: new ByteBudget(256 * 1024 * 1024), trust: await openTrust() };
-    const engine = new PolicyEngine(policy, { timeZone: config.docgate.timezone, agencies: new AgencyDirectory(config.agencies), log: createLogger('silent'), now: () => TEST_NOW, services });
-    const raw = await composeRaw({ attachments: [{ filename: 'Quyết định.docx', content: fixture('qd-05.docx') }, { filename: 'Phụ lục.zip', content: fixture('two-pdfs.zip') }] });
+    const engine = new PolicyEngine(policy, {
+      timeZone: config.docgate.timezone,
+      agencies: new AgencyDirectory(config.agencies),
+      log: createLogger('silent'),
+      now: () => TEST_NOW,
+      services,
+    });
+    const raw = await composeRaw({
+      attachments: [
+        { filename: 'Quyết định.docx', content: fixture('qd-05.docx') },
+        { filename: 'Phụ lục.zip', content: fixture('two-pdfs.zip') },
+      ],
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 8 }), async (mutations) => {
         const mutated = mutate(raw, mutations);

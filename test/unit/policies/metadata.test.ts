@@ -40,16 +40,22 @@ describe('metadata check', function () {
   it('số ký hiệu shape and type per NĐ 30', async () => {
     for (const good of ['05/QĐ-UBND', '123/UBND-VX', '12/2020/NĐ-CP', '07/TTr-SNV', '10/CTr-UBND']) expect(parseDocumentNumber(good), good).to.not.equal(null);
     for (const bad of ['5/QĐ-UBND', '05 /QĐ-UBND', '05/qđ-ubnd', 'QĐ-UBND', '05/QĐ UBND', '05/-UBND']) expect(parseDocumentNumber(bad), bad).to.equal(null);
-    expect(await problems([LINES.number.replace('05', '5'), LINES.date, LINES.type, LINES.summary])).to.deep.equal(['documentNumber: not in the NĐ 30 form (5/QĐ-UBND)']);
+    expect(await problems([LINES.number.replace('05', '5'), LINES.date, LINES.type, LINES.summary])).to.deep.equal([
+      'documentNumber: not in the NĐ 30 form (5/QĐ-UBND)',
+    ]);
     expect(await problems([LINES.number, LINES.date, 'Loại văn bản: Thư ngỏ', LINES.summary])).to.deep.equal(['documentType: not an NĐ 30 type (Thư ngỏ)']);
-    expect(await problems([LINES.number, LINES.date, 'Loại văn bản: Báo cáo', LINES.summary])).to.deep.equal(['documentNumber: notation does not match the type (05/QĐ-UBND, Báo cáo)']);
+    expect(await problems([LINES.number, LINES.date, 'Loại văn bản: Báo cáo', LINES.summary])).to.deep.equal([
+      'documentNumber: notation does not match the type (05/QĐ-UBND, Báo cáo)',
+    ]);
     expect(await problems(['Số ký hiệu: 123/UBND-VX', LINES.date, 'Loại văn bản: cong van', LINES.summary])).to.deep.equal([]);
     expect(documentTypeOf('QUYẾT ĐỊNH')?.abbr).to.equal('QĐ');
   });
   it('cross-checks the main DOCX "Số:" line', async () => {
     const docx = { attachments: [{ filename: 'qd.docx', content: fixture('qd-05.docx') }] };
     expect(await problems(all, {}, docx)).to.deep.equal([]);
-    expect(await problems(['Số ký hiệu: 06/QĐ-UBND', LINES.date, LINES.type, LINES.summary], {}, docx)).to.deep.equal(['documentNumber: differs from the document (05/QĐ-UBND)']);
+    expect(await problems(['Số ký hiệu: 06/QĐ-UBND', LINES.date, LINES.type, LINES.summary], {}, docx)).to.deep.equal([
+      'documentNumber: differs from the document (05/QĐ-UBND)',
+    ]);
     expect(await problems(['Số ký hiệu: 06/QĐ-UBND', LINES.date, LINES.type, LINES.summary], { crossCheckDocument: false }, docx)).to.deep.equal([]);
   });
 });

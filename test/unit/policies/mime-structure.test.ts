@@ -26,7 +26,18 @@ describe('mime-structure check', function () {
     expect((await problems(crlf([...HEAD, 'Content-Type: multipart/mixed', '', 'x']))).map((p) => p[1])).to.include('missing-boundary');
     const unterminated = crlf([...HEAD, 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'x']);
     expect((await problems(unterminated)).map((p) => p[1])).to.include('unterminated-multipart');
-    const base64 = crlf([...HEAD, 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: application/pdf; name="a.pdf"', 'Content-Transfer-Encoding: base64', '', '!!!not*base64###', '--b--', '']);
+    const base64 = crlf([
+      ...HEAD,
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: application/pdf; name="a.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      '!!!not*base64###',
+      '--b--',
+      '',
+    ]);
     expect((await problems(base64)).map((p) => p[1])).to.include('invalid-base64');
   });
   it('header line over 998 characters, absurd nesting', async () => {

@@ -45,7 +45,10 @@ describe('office type from structure', () => {
 
   it('a macro-enabled main part is recorded as such (stored and deflated [Content_Types].xml)', async () => {
     const xml = Buffer.from(TYPES('application/vnd.ms-word.document.macroEnabled.main+xml'));
-    for (const zip of [storedZip([{ name: '[Content_Types].xml', data: xml }]), deflatedZip([{ name: '[Content_Types].xml', packed: deflateRawSync(xml), size: xml.length }])]) {
+    for (const zip of [
+      storedZip([{ name: '[Content_Types].xml', data: xml }]),
+      deflatedZip([{ name: '[Content_Types].xml', packed: deflateRawSync(xml), size: xml.length }]),
+    ]) {
       expect(await officeType('zip', zip.length, reader(zip).read)).to.equal('application/vnd.ms-word.document.macroEnabled.12');
     }
   });

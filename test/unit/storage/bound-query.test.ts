@@ -34,16 +34,32 @@ describe('bound SQL parameters', () => {
   it('runs INSERT … RETURNING and multi-row inserts in a transaction, columns from the model', async () => {
     // INSERT through sequelize's public query() used to lose RETURNING rows on SQLite (its dialect runs
     // "INSERT INTO…" with the driver's run(), which returns none); storage reached into t.connection.
-    const Item = sequelize.define('Item', { id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true }, itemName: DataTypes.TEXT, at: DataTypes.DATE }, { tableName: 'items', underscored: true, timestamps: false });
+    const Item = sequelize.define(
+      'Item',
+      { id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true }, itemName: DataTypes.TEXT, at: DataTypes.DATE },
+      { tableName: 'items', underscored: true, timestamps: false },
+    );
     await Item.sync();
     const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
     const rows = await sequelize.transaction(async (t) => {
-      const returned = await insertRows(sequelize, t, Item, [{ itemName: "x'\u0000y", at }, { itemName: 'z', at }], ['id', 'itemName']);
+      const returned = await insertRows(
+        sequelize,
+        t,
+        Item,
+        [
+          { itemName: "x'\u0000y", at },
+          { itemName: 'z', at },
+        ],
+        ['id', 'itemName'],
+      );
       const [counted] = await query<{ n: number }>(sequelize, 'SELECT COUNT(*) AS n FROM items', {}, t);
       expect(counted.n, 'the insert is visible inside its transaction').to.equal(2);
       return returned;
     });
-    expect(rows).to.deep.equal([{ id: 1, item_name: "x'\u0000y" }, { id: 2, item_name: 'z' }]);
+    expect(rows).to.deep.equal([
+      { id: 1, item_name: "x'\u0000y" },
+      { id: 2, item_name: 'z' },
+    ]);
     const stored = (await Item.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }) as { at: Date });
     expect(stored.map((r) => r.at.toISOString())).to.deep.equal([at.toISOString(), at.toISOString()]);
   });
@@ -62,7 +78,12 @@ describe('bound SQL parameters', () => {
     );
     await Row.sync();
     const at = new Date(Date.UTC(2026, 5, 7, 8, 9, 10, 11));
-    await sequelize.transaction((t) => insertRows(sequelize, t, Row, [{ done: true, size: 2 ** 40, at, note: "o'k" }, { done: false, size: 0, at: null, note: null }]));
+    await sequelize.transaction((t) =>
+      insertRows(sequelize, t, Row, [
+        { done: true, size: 2 ** 40, at, note: "o'k" },
+        { done: false, size: 0, at: null, note: null },
+      ]),
+    );
     const viaFinder = (await Row.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }) as Record<string, unknown>);
     const viaQuery = (await query(sequelize, 'SELECT * FROM typed_rows ORDER BY id', {})).map((r) => rowOf(Row, r));
     expect(viaQuery).to.deep.equal(viaFinder);

@@ -42,7 +42,12 @@ describe('IMAP protocol units', function () {
 
   it('refuses over-long lines and over-large literals; spools big APPEND literals', async function () {
     const f = framer();
-    expect(await f.feed(Buffer.from(`x NOOP ${'y'.repeat(200)}\r\nz NOOP\r\n`))).to.deep.include({ kind: 'refused', tag: 'x', reason: 'line-too-long', fatal: false });
+    expect(await f.feed(Buffer.from(`x NOOP ${'y'.repeat(200)}\r\nz NOOP\r\n`))).to.deep.include({
+      kind: 'refused',
+      tag: 'x',
+      reason: 'line-too-long',
+      fatal: false,
+    });
     expect(await f.feed(Buffer.from('q LIST {60}\r\n'))).to.deep.equal([{ kind: 'refused', tag: 'q', reason: 'literal-too-big', fatal: false }]);
     expect(await f.feed(Buffer.from('q LIST {60+}\r\n'))).to.deep.equal([{ kind: 'refused', tag: 'q', reason: 'literal-too-big', fatal: true }]);
     const g = framer();
@@ -99,7 +104,14 @@ describe('IMAP protocol units', function () {
     for (const sample of samples) {
       const bytes = Buffer.from(sample, 'latin1');
       const parsed = await parseMimeBuffer(bytes, { decode: false });
-      const content: MessageContent = { id: 1, prefix: Buffer.alloc(0), blobSha256: '0'.repeat(64), size: bytes.length, structure: structureOf(parsed.root), header: null };
+      const content: MessageContent = {
+        id: 1,
+        prefix: Buffer.alloc(0),
+        blobSha256: '0'.repeat(64),
+        size: bytes.length,
+        structure: structureOf(parsed.root),
+        header: null,
+      };
       const store = {
         read: async (_c: MessageContent, s: number, e: number) => bytes.subarray(s, e),
         stream: (_c: MessageContent, s: number, e: number) => Readable.from([bytes.subarray(s, e)]),
@@ -109,7 +121,12 @@ describe('IMAP protocol units', function () {
         .join('');
       expect(text, sample).to.match(/^\(.*\)$/s);
       const noStructure = new MessageView(store, { ...content, structure: null }, new HeaderCache(1 << 20));
-      expect(render(await bodyStructure(noStructure, false)).filter((c) => typeof c === 'string').join(''), sample).to.match(/^\(/);
+      expect(
+        render(await bodyStructure(noStructure, false))
+          .filter((c) => typeof c === 'string')
+          .join(''),
+        sample,
+      ).to.match(/^\(/);
     }
   });
 });

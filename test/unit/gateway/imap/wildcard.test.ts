@@ -45,9 +45,13 @@ describe('IMAP LIST wildcard matcher', function () {
     const ch = fc.constantFrom('a', 'b', '/', 'ă');
     const pch = fc.constantFrom('a', 'b', '/', 'ă', '*', '%');
     fc.assert(
-      fc.property(fc.array(pch, { maxLength: 12 }).map((a) => a.join('')), fc.array(ch, { maxLength: 14 }).map((a) => a.join('')), (pattern, name) => {
-        expect(match(pattern, name), `${pattern} ~ ${name}`).to.equal(reference(pattern, name));
-      }),
+      fc.property(
+        fc.array(pch, { maxLength: 12 }).map((a) => a.join('')),
+        fc.array(ch, { maxLength: 14 }).map((a) => a.join('')),
+        (pattern, name) => {
+          expect(match(pattern, name), `${pattern} ~ ${name}`).to.equal(reference(pattern, name));
+        },
+      ),
       { numRuns: 3000, seed: 20261201 },
     );
   });

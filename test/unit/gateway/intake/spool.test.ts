@@ -22,7 +22,9 @@ describe('DATA spool', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stores the bytes, hashes them and renames X-Docgate-* header fields', async () => {
-    const data = Buffer.from('From: a@b.vn\r\nX-Docgate-Tracking-Id: forged\r\nx-docgate-signature: verified\r\nSubject: s\r\n\r\nX-Docgate-In-Body: stays\r\n');
+    const data = Buffer.from(
+      'From: a@b.vn\r\nX-Docgate-Tracking-Id: forged\r\nx-docgate-signature: verified\r\nSubject: s\r\n\r\nX-Docgate-In-Body: stays\r\n',
+    );
     for (const size of [1, 3, 7, 1000]) {
       const result = await spoolData(chunked(data, size), dir, limits);
       expect(result.violation).to.equal(null);

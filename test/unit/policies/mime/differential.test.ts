@@ -182,7 +182,10 @@ describe('MIME parser agrees with mailparser (differential)', () => {
   });
 
   it('differs deliberately where mailparser guesses: an unterminated multipart is a problem for us (RFC 2046 5.1.1)', async () => {
-    const raw = Buffer.from('Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n', 'binary');
+    const raw = Buffer.from(
+      'Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n',
+      'binary',
+    );
     const a = await ours(raw);
     const b = await theirs(raw);
     expect(a.problems.map((p) => p.kind)).to.include('unterminated-multipart');

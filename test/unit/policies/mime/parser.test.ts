@@ -46,7 +46,9 @@ describe('MIME parser', () => {
     const [text, pdf, rfc822] = r.root.children;
     expect(message.subarray(text.bodyStart, text.bodyEnd).toString()).to.equal('S=E1=BB=91 k=C3=BD hi=E1=BB=87u: 05/Q=C4=90-UBND=\r\nx');
     expect(message.subarray(pdf.headerStart, pdf.bodyEnd).toString()).to.match(/^Content-Type: application\/pdf.*JSVFT0YK$/s);
-    expect(message.subarray(rfc822.bodyStart, rfc822.bodyEnd).toString()).to.equal('Subject: inner\r\nContent-Type: multipart/alternative; boundary=YY\r\n\r\n--YY\r\n\r\nplain\r\n--YY--');
+    expect(message.subarray(rfc822.bodyStart, rfc822.bodyEnd).toString()).to.equal(
+      'Subject: inner\r\nContent-Type: multipart/alternative; boundary=YY\r\n\r\n--YY\r\n\r\nplain\r\n--YY--',
+    );
     expect(rfc822.message?.children[0].path).to.equal('3.1');
     expect(r.root.bodyEnd).to.equal(message.length);
   });
@@ -112,8 +114,21 @@ describe('MIME parser', () => {
 
   it('never throws on random bytes', async () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const alphabet = ['--a', '--a--', '\r\n', '\n', 'Content-Type: multipart/mixed; boundary=a', 'Content-Transfer-Encoding: base64', ':', ' ', '\0', '=?', '==', 'x'];
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const alphabet = [
+      '--a',
+      '--a--',
+      '\r\n',
+      '\n',
+      'Content-Type: multipart/mixed; boundary=a',
+      'Content-Transfer-Encoding: base64',
+      ':',
+      ' ',
+      '\0',
+      '=?',
+      '==',
+      'x',
+    ];
     for (let i = 0; i < 300; i++) {
       let text = '';
       const n = Math.floor(random() * 60);

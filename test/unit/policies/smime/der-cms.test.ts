@@ -134,10 +134,27 @@ describe('smime-signature check on hostile signatures', function () {
           const mutated = Buffer.from(der);
           mutated[at] ^= xor;
           const file = path.join(dir, 'm.eml');
-          writeFileSync(file, mail.slice(0, start) + mutated.toString('base64').replace(/.{1,64}/g, '$&\r\n').replace(/\r\n$/, '') + mail.slice(end), 'latin1');
+          writeFileSync(
+            file,
+            mail.slice(0, start) +
+              mutated
+                .toString('base64')
+                .replace(/.{1,64}/g, '$&\r\n')
+                .replace(/\r\n$/, '') +
+              mail.slice(end),
+            'latin1',
+          );
           const message = await loadMessage(file);
           try {
-            const report = await smimeSignatureCheck.run(message, { timeZone: 'Asia/Ho_Chi_Minh', agencies, options, now: () => TEST_NOW, log: silentLog, signal: new AbortController().signal, services: { trust } });
+            const report = await smimeSignatureCheck.run(message, {
+              timeZone: 'Asia/Ho_Chi_Minh',
+              agencies,
+              options,
+              now: () => TEST_NOW,
+              log: silentLog,
+              signal: new AbortController().signal,
+              services: { trust },
+            });
             const findings = Array.isArray(report) ? report : report.findings;
             runs++;
             // A byte outside anything signed or checked (the unsigned digestAlgorithms list, the

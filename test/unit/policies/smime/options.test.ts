@@ -58,7 +58,9 @@ describe('smime-signature policy options', function () {
       const deferred = await runSmimeCheck('openssl-detached-rsa.eml', { trust });
       expect(codes(deferred)).to.deep.equal(['internal-error']);
       expect(JSON.stringify(deferred.findings[0].details)).to.contain('CRL is stale');
-      expect(codes(await runSmimeCheck('openssl-detached-rsa.eml', { trust, options: { revocation: { stale: 'reject' } } }))).to.deep.equal(['signature-untrusted']);
+      expect(codes(await runSmimeCheck('openssl-detached-rsa.eml', { trust, options: { revocation: { stale: 'reject' } } }))).to.deep.equal([
+        'signature-untrusted',
+      ]);
       const accepted = await runSmimeCheck('openssl-detached-rsa.eml', { trust, options: { revocation: { stale: 'accept' } } });
       expect(codes(accepted)).to.deep.equal([]);
       expect((accepted.data as unknown as SignatureResult).signers[0].revocation[0]).to.include({ status: 'good', stale: true });
@@ -80,7 +82,9 @@ describe('smime-signature policy options', function () {
         const rejected = await runSmimeCheck('openssl-detached-rsa.eml', { trust });
         expect(codes(rejected)).to.deep.equal(['signature-untrusted']);
         expect(JSON.stringify(rejected.findings[0].details)).to.contain('no CRL from C=VN, O=Docgate Test PKI, CN=Docgate Test Signing CA');
-        expect(codes(await runSmimeCheck('openssl-detached-rsa.eml', { trust, options: { revocation: { missing: 'defer' } } }))).to.deep.equal(['internal-error']);
+        expect(codes(await runSmimeCheck('openssl-detached-rsa.eml', { trust, options: { revocation: { missing: 'defer' } } }))).to.deep.equal([
+          'internal-error',
+        ]);
         // With missing CRLs accepted, a revoked certificate cannot be detected: that is what "accept" means.
         expect(codes(await runSmimeCheck('openssl-detached-revoked.eml', { trust, options: { revocation: { missing: 'accept' } } }))).to.deep.equal([]);
       } finally {

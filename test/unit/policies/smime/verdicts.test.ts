@@ -8,7 +8,6 @@ import type { SignatureResult } from '../../../../policies/smime/report.js';
 import { codes, openTrust, runSmimeCheck, SMIME_MESSAGES } from '../../../helpers/smime.js';
 import { SMIME_VERDICTS } from '../../../helpers/smime-verdicts.js';
 
-
 describe('smime-signature verdicts on the fixture messages', function () {
   let trust: TrustStore;
   before(async () => {
@@ -47,14 +46,24 @@ describe('smime-signature verdicts on the fixture messages', function () {
     const data = (await runSmimeCheck('openssl-detached-ec256.eml', { trust })).data as unknown as SignatureResult;
     expect(data).to.include({ signed: true, status: 'verified', format: 'detached', micalg: 'sha-256', reason: 'ok' });
     const [signer] = data.signers;
-    expect(signer).to.include({ verified: true, subject: 'C=VN, O=UBND tinh Ha Tinh, CN=Signer good-ec256', issuer: 'C=VN, O=Docgate Test PKI, CN=Docgate Test Signing CA', timeSource: 'signingTime', digestAlgorithm: 'sha256', key: 'EC P-256' });
+    expect(signer).to.include({
+      verified: true,
+      subject: 'C=VN, O=UBND tinh Ha Tinh, CN=Signer good-ec256',
+      issuer: 'C=VN, O=Docgate Test PKI, CN=Docgate Test Signing CA',
+      timeSource: 'signingTime',
+      digestAlgorithm: 'sha256',
+      key: 'EC P-256',
+    });
     expect(signer.emails).to.deep.equal(['vanthu@ubnd.hatinh.gov.vn']);
     expect(signer.signatureAlgorithm).to.match(/ecdsa/);
     expect(signer.notBefore).to.equal('2020-01-01T00:00:00.000Z');
     expect(signer.signingTime).to.equal(signer.evaluatedAt);
     expect(signer.chain.map((c) => c.anchor)).to.deep.equal([false, false, true]);
     expect(signer.chain[2].subject).to.equal('C=VN, O=Docgate Test PKI, CN=Docgate Test Root CA');
-    expect(signer.revocation.map((r) => [r.status, r.source])).to.deep.equal([['good', 'crl'], ['good', 'crl']]);
+    expect(signer.revocation.map((r) => [r.status, r.source])).to.deep.equal([
+      ['good', 'crl'],
+      ['good', 'crl'],
+    ]);
   });
 
   it('names which of two signers fails, with both results kept', async function () {
