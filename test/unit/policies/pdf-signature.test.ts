@@ -1,0 +1,140 @@
+// The pdf-signature check on PDFs signed by openssl over their /ByteRange (test/fixtures/pdf/make-fixtures.ts)
+// with the S/MIME test PKI: valid personal + seal signatures, tampering, Universal Signature Forgery,
+// Incremental Saving Attack, untrusted / expired / revoked / SHA-1 / wrong organisation, a signed PDF in
+// a zip, the require and binding options and the record filed with the document. pdfsig (poppler-utils)
+// is an independent oracle on the signature value and "total document signed".
+
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { pdfSignatureCheck } from '../../../policies/checks/pdf-signature.js';
+import type { TrustStore } from '../../../policies/smime/trust-store.js';
+import { codes, composeMessage, FORM_LINES, runCheck } from '../../helpers/policy.js';
+import { openTrust } from '../../helpers/smime.js';
+import { storedZip } from '../../helpers/zip.js';
+import { makePdfFixtures, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
+
+const run = promisify(execFile);
+
+describe('pdf-signature check', function () {
+  this.timeout(60_000);
+  let fx: PdfFixtures;
+  let trust: TrustStore;
+  before(async () => {
+    fx = makePdfFixtures();
+    trust = await openTrust();
+  });
+  after(() => fx?.cleanup());
+
+  async function check(files: Record<string, Buffer>, options: unknown = {}, text?: string) {
+    const message = await composeMessage({ ...(text ? { text } : {}), attachments: Object.entries(files).map(([filename, content]) => ({ filename, content })) });
+    return runCheck(pdfSignatureCheck, message, options, { now: new Date(), services: { trust } });
+  }
+  const one = (name: string, options: unknown = {}) => check({ 'qd.pdf': fx.files[name] }, options);
+
+  it('an unsigned PDF passes (Điều 3.2) and records nothing', async () => {
+    const report = await one('unsigned.pdf');
+    expect(codes(report)).to.deep.equal([]);
+    expect(report.record?.pdfSignatures).to.deep.equal([]);
+  });
+
+  it('a valid signature verifies and is recorded with signer, role, time and chain', async () => {
+    const report = await one('valid.pdf');
+    expect(codes(report)).to.deep.equal([]);
+    const [sig] = report.record!.pdfSignatures!;
+    expect(sig).to.include({ file: 'qd.pdf', field: 'Lanh dao', status: 'verified', wholeFile: true, subFilter: 'adbe.pkcs7.detached' });
+    expect(sig.signer).to.include({ name: 'Signer good-rsa', organisation: 'UBND tinh Ha Tinh', role: 'person', verified: true, trusted: true, timeSource: 'signingTime' });
+  });
+
+  it('leader + seal (a second signature in an incremental update) both verify; the seal is an organisation', async () => {
+    const report = await one('two-signatures.pdf', { binding: true });
+    expect(codes(report)).to.deep.equal([]);
+    const sigs = report.record!.pdfSignatures!;
+    expect(sigs.map((s) => [s.field, s.status, s.wholeFile, s.signer?.role])).to.deep.equal([
+      ['Lanh dao', 'verified', false, 'person'],
+      ['Con dau', 'verified', true, 'organisation'],
+    ]);
+    expect(sigs[0].changesAfterSigning.every((c) => c.allowed)).to.equal(true);
+  });
+
+  it('one byte changed inside a signed range is signature-invalid', async () => {
+    const report = await one('tampered-byte.pdf');
+    expect(codes(report)).to.deep.equal(['signature-invalid']);
+    expect(JSON.stringify(report.findings[0].details)).to.match(/message digest does not match/);
+  });
+
+  it('Universal Signature Forgery: missing, null or misplaced /ByteRange, missing /Contents, a field value without them', async () => {
+    for (const name of ['usf-no-byterange.pdf', 'usf-null-byterange.pdf', 'usf-no-contents.pdf', 'usf-field-without-sig.pdf', 'usf-shifted-gap.pdf']) {
+      const report = await one(name);
+      expect(codes(report), name).to.deep.equal(['signature-invalid']);
+    }
+    const shifted = await one('usf-shifted-gap.pdf');
+    expect(JSON.stringify(shifted.findings[0].details)).to.match(/not exactly the \/Contents string/);
+  });
+
+  it('Incremental Saving Attack: page content or a new page after signing is signature-partial', async () => {
+    for (const name of ['isa-content.pdf', 'isa-new-page.pdf']) {
+      const report = await one(name);
+      expect(codes(report), name).to.deep.equal(['signature-partial']);
+    }
+    const content = await one('isa-content.pdf');
+    expect(JSON.stringify(content.findings[0].details)).to.match(/object 4 changed after signing/);
+  });
+
+  it('an annotation added after signing is allowed by default, signature-partial with afterSigning.annotations: false', async () => {
+    expect(codes(await one('annotation-after.pdf'))).to.deep.equal([]);
+    expect(codes(await one('annotation-after.pdf', { afterSigning: { annotations: false } }))).to.deep.equal(['signature-partial']);
+  });
+
+  it('untrusted, expired at signing, revoked, SHA-1 digest, adbe.pkcs7.sha1', async () => {
+    expect(codes(await one('untrusted.pdf'))).to.deep.equal(['signature-untrusted']);
+    const expired = await one('expired.pdf');
+    expect(codes(expired)).to.deep.equal(['certificate-expired']);
+    expect(expired.findings[0].mandatory).to.equal(true);
+    expect(codes(await one('revoked.pdf'))).to.deep.equal(['certificate-revoked']);
+    expect(codes(await one('sha1.pdf'))).to.deep.equal(['signature-weak-algorithm']);
+    expect(codes(await one('subfilter-sha1.pdf'))).to.deep.equal(['signature-weak-algorithm']);
+  });
+
+  it('binding: a signer of another organisation is signer-mismatch; without binding it verifies', async () => {
+    expect(codes(await one('wrong-org.pdf'))).to.deep.equal([]);
+    expect(codes(await one('wrong-org.pdf', { binding: true }))).to.deep.equal(['signer-mismatch']);
+    expect(codes(await one('valid.pdf', { binding: true }))).to.deep.equal([]);
+    expect(codes(await one('seal.pdf', { binding: true }))).to.deep.equal([]);
+  });
+
+  it('require: all or by document type refuses an unsigned main PDF (signature-required)', async () => {
+    expect(codes(await one('unsigned.pdf', { require: 'all' }))).to.deep.equal(['signature-required']);
+    expect(codes(await one('valid.pdf', { require: 'all' }))).to.deep.equal([]);
+    // FORM_LINES say Loại văn bản: Quyết định.
+    expect(codes(await check({ 'qd.pdf': fx.files['unsigned.pdf'] }, { require: { documentTypes: ['Quyết định'] } }, FORM_LINES.join('\n')))).to.deep.equal(['signature-required']);
+    expect(codes(await check({ 'qd.pdf': fx.files['unsigned.pdf'] }, { require: { documentTypes: ['Công văn'] } }, FORM_LINES.join('\n')))).to.deep.equal([]);
+  });
+
+  it('a tampered signed PDF inside a zip is found; a valid one passes', async () => {
+    const bad = await check({ 'hoso.zip': storedZip([{ name: 'qd.pdf', data: fx.files['tampered-byte.pdf'] }]) });
+    expect(codes(bad)).to.deep.equal(['signature-invalid']);
+    expect(JSON.stringify(bad.findings[0].details)).to.include('hoso.zip/qd.pdf (Lanh dao): message digest does not match');
+    const good = await check({ 'hoso.zip': storedZip([{ name: 'qd.pdf', data: fx.files['valid.pdf'] }]) });
+    expect(codes(good)).to.deep.equal([]);
+    expect(good.record!.pdfSignatures![0].file).to.equal('hoso.zip/qd.pdf');
+  });
+
+  it('pdfsig (poppler-utils) agrees on the signature value and on "total document signed"', async function () {
+    const pdfsig = async (name: string) => {
+      try {
+        return (await run('pdfsig', [path.join(fx.dir, name)])).stdout;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pdfsig is missing: install the Debian package poppler-utils');
+        return (err as { stdout: string }).stdout;
+      }
+    };
+    expect(await pdfsig('valid.pdf')).to.match(/Signature is Valid/).and.match(/Total document signed/);
+    expect(await pdfsig('tampered-byte.pdf')).to.match(/Digest Mismatch/);
+    // Deliberately stricter: poppler calls the content-changing update a valid signature over part of the file.
+    const isa = await pdfsig('isa-content.pdf');
+    expect(isa).to.match(/Signature is Valid/).and.match(/Not total document signed/);
+    expect(codes(await one('isa-content.pdf'))).to.deep.equal(['signature-partial']);
+  });
+});
