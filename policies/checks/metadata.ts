@@ -1,7 +1,7 @@
 // `metadata-invalid` (DESIGN.md "Document metadata"): the required form fields are present; Ngày ký
 // is a real calendar date, not after today in the configured time zone; the số ký hiệu has the NĐ 30
 // shape and, when the type has an abbreviation, starts with it; the loại văn bản is one of NĐ 30's;
-// and the main DOCX's own "Số:" line, when there is one, says the same số ký hiệu. Values are NFC
+// and the main DOCX's or PDF's own "Số:" line, when there is one, says the same số ký hiệu. Values are NFC
 // (form.ts normalises), so NFD input compares equal.
 
 import { z } from 'zod';
@@ -30,7 +30,7 @@ const FIELDS = Object.keys(FIELD_LABELS) as [MetadataField, ...MetadataField[]];
 
 const options = z.strictObject({
   required: z.array(z.enum(FIELDS)).default(['documentNumber', 'signedDate', 'documentType', 'summary']),
-  /** Check the main DOCX's "Số:" line against the form's số ký hiệu. */
+  /** Check the main DOCX's or PDF's "Số:" line against the form's số ký hiệu. */
   crossCheckDocument: z.boolean().default(true),
 });
 
