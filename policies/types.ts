@@ -8,7 +8,7 @@ import type { Finding } from './finding.js';
 import type { ReasonCode, ReasonSubject } from './reasons.js';
 import type { ServiceName, ServicesOf } from './services.js';
 import type { SignatureResult } from './smime/report.js';
-import type { PdfSignatureRecord } from './checks/pdf-signature.js';
+import type { PdfSignatureRecord } from './pdf/record.js';
 
 export type { Finding } from './finding.js';
 

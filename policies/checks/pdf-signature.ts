@@ -11,6 +11,7 @@ import { withAttachmentBytes } from '../files/content.js';
 import { forEachMember, type InspectState } from '../files/inspect.js';
 import { extensionOf } from '../files/names.js';
 import { changesAfterSigning } from '../pdf/revisions.js';
+import type { PdfSignatureRecord } from '../pdf/record.js';
 import { findSignatures, type PdfSignatureField } from '../pdf/signatures.js';
 import { CmsError, parseSignedData } from '../smime/cms.js';
 import { DerError } from '../smime/der.js';
@@ -47,33 +48,6 @@ export type PdfSignatureOptions = z.output<typeof options>;
 const PDF_USAGES = [OID.documentSigning, OID.msDocumentSigning, OID.adobeAuthenticDocuments, OID.emailProtection];
 const REVOCATION_SOURCES = [new CrlRevocationSource()];
 const ARCHIVE_LIMITS = { maxEntries: 1000, maxMemberSize: 64 * 1024 * 1024, maxTotalSize: 128 * 1024 * 1024, maxRatio: 200, ratioFloor: 1024 * 1024, maxDictionary: 64 * 1024 * 1024 };
-
-export interface PdfSignerRecord {
-  name: string | null;
-  organisation: string | null;
-  /** An organisation certificate stands for the seal (dấu); a personal one for the signer's hand. */
-  role: 'person' | 'organisation';
-  subject: string | null;
-  serial: string | null;
-  signedAt: string;
-  timeSource: SignerResult['timeSource'];
-  verified: boolean;
-  trusted: boolean;
-  issues: string[];
-}
-
-export interface PdfSignatureRecord {
-  file: string;
-  field: string | null;
-  kind: PdfSignatureField['kind'];
-  subFilter: string | null;
-  byteRange: number[] | null;
-  /** The signed revision is the whole file (no update after signing). */
-  wholeFile: boolean;
-  changesAfterSigning: { detail: string; allowed: boolean }[];
-  status: 'verified' | 'failed';
-  signer: PdfSignerRecord | null;
-}
 
 interface PdfFile {
   label: string;

@@ -2,7 +2,7 @@
 // file's bytes, with the byte offsets of strings and dictionaries kept, because a signature's /ByteRange
 // must be checked against the exact position of its /Contents string. No renderer, no decompression.
 
-export interface PdfName {
+interface PdfName {
   t: 'name';
   v: string;
 }
@@ -14,12 +14,12 @@ export interface PdfString {
   start: number;
   end: number;
 }
-export interface PdfRef {
+interface PdfRef {
   t: 'ref';
   num: number;
   gen: number;
 }
-export interface PdfArray {
+interface PdfArray {
   t: 'array';
   items: PdfValue[];
 }

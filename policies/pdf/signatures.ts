@@ -7,7 +7,7 @@
 import { parseDerPrefix } from '../smime/der.js';
 import { isDict, nameOf, scanObjects, type IndirectObject, type PdfDict, type PdfString, type PdfValue } from './objects.js';
 
-export interface PdfSignatureProblem {
+interface PdfSignatureProblem {
   code: 'signature-invalid' | 'signature-weak-algorithm';
   detail: string;
 }
@@ -75,7 +75,7 @@ function checkRanges(buf: Buffer, d: PdfDict, sig: PdfSignatureField): void {
   sig.byteRange = [a, b, c, l];
   if (contents === null || typeof contents !== 'object' || contents.t !== 'string' || !contents.hex) return invalid('/Contents is not a hex string');
   if (a !== 0) return invalid(`/ByteRange starts at ${a}, not at 0`);
-  const gap = contents as PdfString;
+  const gap: PdfString = contents;
   if (b !== gap.start || c !== gap.end) return invalid(`/ByteRange gap [${b}, ${c}) is not exactly the /Contents string [${gap.start}, ${gap.end})`);
   if (c + l > buf.length) return invalid(`/ByteRange ends at ${c + l}, past the end of the file (${buf.length})`);
   if (!endsRevision(buf, c + l)) return invalid(`/ByteRange ends at ${c + l}, which is not the end of a revision (%%EOF)`);

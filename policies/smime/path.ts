@@ -77,7 +77,7 @@ function algorithmIssue(problem: AlgorithmProblem, position: number, what: strin
 }
 
 /** Extended key usages that make a signer certificate fit for signing mail (S/MIME, the default). */
-export const MAIL_SIGNING_USAGES: readonly string[] = [OID.emailProtection];
+const MAIL_SIGNING_USAGES: readonly string[] = [OID.emailProtection];
 
 function structuralIssues(chain: readonly CertificateInfo[], usages: readonly string[]): PathIssue[] {
   const issues: PathIssue[] = [];

@@ -126,7 +126,7 @@ describe('pdf-signature check', function () {
       try {
         return (await run('pdfsig', [path.join(fx.dir, name)])).stdout;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pdfsig is missing: install the Debian package poppler-utils');
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pdfsig is missing: install the Debian package poppler-utils', { cause: err });
         return (err as { stdout: string }).stdout;
       }
     };
