@@ -184,6 +184,20 @@ async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnT
   return record;
 }
 
+function headerToken(value: string): string {
+  return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]|;/g, '').trim().slice(0, 120) || 'unknown';
+}
+
+/** One X-Docgate-Pdf-Signature per signature (at most 10) for the recipient: what was verified, by whom. */
+function traceHeaders(records: readonly PdfSignatureRecord[]): string[] {
+  return records.slice(0, 10).map((r) => {
+    const parts = [headerToken(r.file), `field=${headerToken(r.field ?? 'unnamed')}`, r.status];
+    if (r.signer) parts.push(`signer=${headerToken(r.signer.name ?? r.signer.subject ?? 'unknown')}`, `role=${r.signer.role}`, `serial=${headerToken(r.signer.serial ?? 'unknown')}`, `signed=${r.signer.signedAt}`);
+    if (!r.wholeFile) parts.push('updated-after-signing');
+    return `X-Docgate-Pdf-Signature: ${parts.join('; ')}`;
+  });
+}
+
 export const pdfSignatureCheck: CheckDefinition<PdfSignatureOptions, 'trust' | 'memoryBudget'> = {
   id: 'pdf-signature',
   stage: 'content',
@@ -219,7 +233,7 @@ export const pdfSignatureCheck: CheckDefinition<PdfSignatureOptions, 'trust' | '
     const findings = findingsOf(result, firstFile);
     result.reason = findings[0]?.code ?? 'ok';
     result.status = !result.signed ? 'unsigned' : findings.length === 0 ? 'verified' : 'failed';
-    const report: CheckReport = { findings, data: { status: result.status, signatures: records }, record: { pdfSignatures: records } };
+    const report: CheckReport = { findings, data: { status: result.status, signatures: records }, record: { pdfSignatures: records }, headers: traceHeaders(records) };
     return report;
   },
 };
