@@ -5,6 +5,7 @@
 // is an independent oracle on the signature value and "total document signed".
 
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
@@ -13,7 +14,7 @@ import type { TrustStore } from '../../../policies/smime/trust-store.js';
 import { codes, composeMessage, FORM_LINES, runCheck } from '../../helpers/policy.js';
 import { openTrust } from '../../helpers/smime.js';
 import { storedZip } from '../../helpers/zip.js';
-import { makePdfFixtures, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
+import { makePdfFixtures, PKI, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -73,6 +74,12 @@ describe('pdf-signature check', function () {
     expect(JSON.stringify(shifted.findings[0].details)).to.match(/not exactly the \/Contents string/);
   });
 
+  it('Signature Wrapping: a /Contents cut short to hide an object in the unsigned gap is signature-invalid', async () => {
+    const report = await one('wrapping.pdf');
+    expect(codes(report)).to.deep.equal(['signature-invalid']);
+    expect(JSON.stringify(report.findings[0].details)).to.match(/not exactly the \/Contents string/);
+  });
+
   it('Incremental Saving Attack: page content or a new page after signing is signature-partial', async () => {
     for (const name of ['isa-content.pdf', 'isa-new-page.pdf']) {
       const report = await one(name);
@@ -121,20 +128,37 @@ describe('pdf-signature check', function () {
     expect(good.record!.pdfSignatures![0].file).to.equal('hoso.zip/qd.pdf');
   });
 
-  it('pdfsig (poppler-utils) agrees on the signature value and on "total document signed"', async function () {
-    const pdfsig = async (name: string) => {
+  it('pdfsig (poppler-utils) with an NSS database of the test anchors (certutil) agrees on value, trust and "total document signed"', async function () {
+    const tool = async (command: string, args: string[], pkg: string) => {
       try {
-        return (await run('pdfsig', [path.join(fx.dir, name)])).stdout;
+        return (await run(command, args)).stdout;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pdfsig is missing: install the Debian package poppler-utils', { cause: err });
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${command} is missing: install the Debian package ${pkg}`, { cause: err });
         return (err as { stdout: string }).stdout;
       }
     };
-    expect(await pdfsig('valid.pdf')).to.match(/Signature is Valid/).and.match(/Total document signed/);
-    expect(await pdfsig('tampered-byte.pdf')).to.match(/Digest Mismatch/);
-    // Deliberately stricter: poppler calls the content-changing update a valid signature over part of the file.
-    const isa = await pdfsig('isa-content.pdf');
-    expect(isa).to.match(/Signature is Valid/).and.match(/Not total document signed/);
-    expect(codes(await one('isa-content.pdf'))).to.deep.equal(['signature-partial']);
+    const nss = path.join(fx.dir, 'nssdb');
+    mkdirSync(nss, { recursive: true });
+    await tool('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password'], 'libnss3-tools');
+    await tool('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'root', '-t', 'CT,C,C', '-i', path.join(PKI, 'root.pem')], 'libnss3-tools');
+    await tool('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'intermediate', '-t', ',,', '-i', path.join(PKI, 'intermediate.pem')], 'libnss3-tools');
+    const pdfsig = (name: string) => tool('pdfsig', ['-nssdir', `sql:${nss}`, path.join(fx.dir, name)], 'poppler-utils');
+    const verdicts: [string, RegExp[], string[]][] = [
+      ['valid.pdf', [/Signature is Valid/, /Total document signed/, /Certificate is Trusted/], []],
+      ['tampered-byte.pdf', [/Digest Mismatch/], ['signature-invalid']],
+      ['untrusted.pdf', [/Signature is Valid/, /issuer isn't Trusted/], ['signature-untrusted']],
+      ['expired.pdf', [/Signature is Valid/, /Certificate has Expired/], ['certificate-expired']],
+    ];
+    for (const [name, theirs, ours] of verdicts) {
+      const out = await pdfsig(name);
+      for (const re of theirs) expect(out, name).to.match(re);
+      expect(codes(await one(name)), name).to.deep.equal(ours);
+    }
+    // Deliberately stricter: poppler calls a content-changing update, and a /Contents cut short to hide
+    // an object in the gap, a valid signature over part of the file; we refuse both.
+    for (const [name, ours] of [['isa-content.pdf', 'signature-partial'], ['wrapping.pdf', 'signature-invalid']]) {
+      expect(await pdfsig(name), name).to.match(/Signature is Valid/).and.match(/Not total document signed/);
+      expect(codes(await one(name)), name).to.deep.equal([ours]);
+    }
   });
 });
