@@ -32,6 +32,8 @@ const options = z.strictObject({
   timeStamp: z.strictObject({ acceptExpired: z.boolean().default(true), untrusted: z.enum(['ignore', 'reject']).default('ignore') }).prefault({}),
   /** none: unsigned PDFs pass (Điều 3.2); all: the main document must be a signed PDF; or only for these document types. */
   require: z.union([z.enum(['none', 'all']), z.strictObject({ documentTypes: z.array(z.string()).min(1) })]).default('none'),
+  /** The main PDF must also carry a verified organisation certificate's signature (the seal, dấu): signature-required. */
+  requireSeal: z.boolean().default(false),
   /** The organisation in every signer's certificate (O, OU or the agency's mã định danh) must be the sending agency. */
   binding: z.boolean().default(false),
   /** What incremental updates after a signature may do besides adding further signatures. */
@@ -230,6 +232,11 @@ export const pdfSignatureCheck: CheckDefinition<PdfSignatureOptions, 'trust' | '
     }
     result.signed = records.length > 0 || result.problems.length > 0;
     if (!mainSigned && required(message, ctx.options)) result.problems.push({ code: 'signature-required', detail: 'policy requires the main document to be a signed PDF' });
+    const main = mainIndex === null ? null : message.attachments[mainIndex];
+    const sealed = records.some((r) => r.file === main?.filename && r.status === 'verified' && r.signer?.role === 'organisation');
+    if (ctx.options.requireSeal && main && extensionOf(main.filename ?? '') === 'pdf' && !sealed) {
+      result.problems.push({ code: 'signature-required', detail: 'policy requires the seal: a verified signature with the organisation certificate on the main PDF' });
+    }
     const findings = findingsOf(result, firstFile);
     result.reason = findings[0]?.code ?? 'ok';
     result.status = !result.signed ? 'unsigned' : findings.length === 0 ? 'verified' : 'failed';

@@ -61,7 +61,7 @@ function ignoredKeys(kind: Kind, signed: PdfValue, rules: AfterSigningRules): Re
 
 export interface AfterSigningChange {
   object: number;
-  kind: Kind | 'deleted' | 'root';
+  kind: Kind | 'deleted' | 'root' | 'xref';
   allowed: boolean;
   detail: string;
 }
@@ -83,11 +83,18 @@ function trailers(buf: Buffer, text: string, from: number, to: number): PdfDict[
   return out;
 }
 
-/** Object numbers a classic xref table after `from` marks free (deleted), object 0 excepted. */
-function freedObjects(text: string, from: number): number[] {
-  const freed: number[] = [];
+interface XrefEntry {
+  num: number;
+  offset: number;
+  free: boolean;
+}
+
+/** The entries of the classic xref tables after `from` (object 0, the free-list head, left out). */
+function xrefEntries(text: string, from: number): XrefEntry[] {
+  const entries: XrefEntry[] = [];
   const re = /(?:^|[\r\n])xref[ \t]*\r?\n/g;
-  re.lastIndex = from;
+  // The end-of-line before `xref` may be the last signed byte.
+  re.lastIndex = Math.max(0, from - 1);
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const lines = text.slice(m.index + m[0].length, m.index + m[0].length + 1_000_000).split(/\r\n|\r|\n/);
     let i = 0;
@@ -96,11 +103,14 @@ function freedObjects(text: string, from: number): number[] {
       if (!head) break;
       const first = Number(head[1]);
       const count = Math.min(Number(head[2]), lines.length);
-      for (let k = 0; k < count; k++) if (/ f\s*$/.test(lines[i + 1 + k] ?? '') && first + k !== 0) freed.push(first + k);
+      for (let k = 0; k < count; k++) {
+        const entry = /^(\d{10}) (\d{5}) ([nf])/.exec(lines[i + 1 + k]?.trim() ?? '');
+        if (entry && first + k !== 0) entries.push({ num: first + k, offset: Number(entry[1]), free: entry[3] === 'f' });
+      }
       i += count + 1;
     }
   }
-  return freed;
+  return entries;
 }
 
 /** Every object-level change after `signedEnd`, each marked allowed or not under `rules`. */
@@ -136,8 +146,14 @@ export function changesAfterSigning(buf: Buffer, objects: readonly IndirectObjec
     const allowed = ignore !== null && o.stream === null && before.stream === null && sameValue(before.value, o.value, ignore);
     changes.push({ object: o.num, kind, allowed, detail: `${kind} object ${o.num} changed after signing${allowed ? ` (${[...ignore].join(', ')})` : ''}` });
   }
-  for (const num of freedObjects(text, signedEnd)) {
-    if (signed.has(num)) changes.push({ object: num, kind: 'deleted', allowed: false, detail: `object ${num} deleted after signing` });
+  for (const entry of xrefEntries(text, signedEnd)) {
+    if (entry.free) {
+      if (signed.has(entry.num)) changes.push({ object: entry.num, kind: 'deleted', allowed: false, detail: `object ${entry.num} deleted after signing` });
+    } else if (entry.offset < signedEnd && signed.get(entry.num)?.offset !== entry.offset) {
+      // A shadow attack's replace: the update's xref points a signed object number at other signed bytes
+      // (a hidden object), so no object is redefined, yet the document shows something else.
+      changes.push({ object: entry.num, kind: 'xref', allowed: false, detail: `the xref points object ${entry.num} at other bytes (offset ${entry.offset}) after signing` });
+    }
   }
   const signedRoot = trailers(buf, text, 0, signedEnd).pop()?.entries.get('Root') ?? [...signed.values()].reverse().find((o) => kindOf(o.value) === 'xref' && isDict(o.value))?.value;
   const rootOf = (v: PdfValue | undefined) => (isDict(v) && v.entries.has('Type') ? v.entries.get('Root') : v);

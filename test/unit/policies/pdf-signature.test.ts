@@ -89,6 +89,13 @@ describe('pdf-signature check', function () {
     expect(JSON.stringify(content.findings[0].details)).to.match(/object 4 changed after signing/);
   });
 
+  it('Shadow replace through the xref: an update pointing a signed object at hidden signed bytes is signature-partial', async () => {
+    expect(codes(await one('shadow-base.pdf'))).to.deep.equal([]);
+    const report = await one('shadow-replace-xref.pdf');
+    expect(codes(report)).to.deep.equal(['signature-partial']);
+    expect(JSON.stringify(report.findings[0].details)).to.match(/the xref points object 4 at other bytes/);
+  });
+
   it('an annotation added after signing is allowed by default, signature-partial with afterSigning.annotations: false', async () => {
     expect(codes(await one('annotation-after.pdf'))).to.deep.equal([]);
     expect(codes(await one('annotation-after.pdf', { afterSigning: { annotations: false } }))).to.deep.equal(['signature-partial']);
@@ -117,6 +124,14 @@ describe('pdf-signature check', function () {
     // FORM_LINES say Loại văn bản: Quyết định.
     expect(codes(await check({ 'qd.pdf': fx.files['unsigned.pdf'] }, { require: { documentTypes: ['Quyết định'] } }, FORM_LINES.join('\n')))).to.deep.equal(['signature-required']);
     expect(codes(await check({ 'qd.pdf': fx.files['unsigned.pdf'] }, { require: { documentTypes: ['Công văn'] } }, FORM_LINES.join('\n')))).to.deep.equal([]);
+  });
+
+  it('requireSeal: a main PDF signed by a person only is signature-required; leader + seal passes', async () => {
+    const personOnly = await one('valid.pdf', { requireSeal: true });
+    expect(codes(personOnly)).to.deep.equal(['signature-required']);
+    expect(JSON.stringify(personOnly.findings[0].details)).to.include('the seal');
+    expect(codes(await one('two-signatures.pdf', { requireSeal: true }))).to.deep.equal([]);
+    expect(codes(await one('seal.pdf', { requireSeal: true }))).to.deep.equal([]);
   });
 
   it('a tampered signed PDF inside a zip is found; a valid one passes', async () => {
