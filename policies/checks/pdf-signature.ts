@@ -19,6 +19,7 @@ import { OID } from '../smime/oids.js';
 import { findingsOf, signerVerified, type SignatureResult } from '../smime/report.js';
 import { CrlRevocationSource } from '../smime/revocation.js';
 import { bufferRangesContent } from '../smime/signed-content.js';
+import { verifyTimeStamps } from '../smime/timestamp.js';
 import { verifySignedData, type SignerIssue, type SignerResult } from '../smime/verify.js';
 import { foldKey } from '../text/vietnamese.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
@@ -158,6 +159,16 @@ async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnT
       problems.push({ code: 'signature-invalid', detail: `${where}: ${err.message}` });
     }
   }
+  if (sig.cms && sig.byteRange && sig.kind === 'document-time-stamp' && !problems.some((p) => p.code === 'signature-invalid')) {
+    // A document time-stamp (/DocTimeStamp, ETSI.RFC3161): an RFC 3161 token whose imprint is the hash of
+    // the byte ranges, checked by the same code as S/MIME signature time-stamps.
+    const [a, b, c, l] = sig.byteRange;
+    const trust = await ctx.services.trust.current();
+    const [stamp] = await verifyTimeStamps([sig.cms], Buffer.concat([file.data.subarray(a, a + b), file.data.subarray(c, c + l)]), trust, ctx.services.trust.certificates, REVOCATION_SOURCES, ctx.now());
+    record.timeStamp = { status: stamp.status, genTime: stamp.genTime, tsa: stamp.tsa, detail: stamp.detail };
+    if (stamp.status === 'invalid') problems.push({ code: 'signature-invalid', detail: `${where}: ${stamp.detail}` });
+    else if (stamp.status === 'untrusted' && o.timeStamp.untrusted === 'reject') problems.push({ code: 'signature-untrusted', detail: `${where}: ${stamp.detail}` });
+  }
   if (signer) {
     // The same certificate may sign several PDFs: each issue names the file and field it is about.
     for (const issue of signer.issues) issue.detail = `${where}: ${issue.detail}`;
@@ -182,7 +193,7 @@ async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnT
   }
   result.problems.push(...problems);
   record.status = problems.length === 0 && signer !== null && signerVerified(signer) ? 'verified' : 'failed';
-  if (sig.kind === 'document-time-stamp' && problems.length === 0) record.status = 'verified';
+  if (sig.kind === 'document-time-stamp') record.status = problems.length === 0 && record.timeStamp?.status === 'trusted' ? 'verified' : 'failed';
   return record;
 }
 

@@ -28,4 +28,6 @@ export interface PdfSignatureRecord {
   changesAfterSigning: { detail: string; allowed: boolean }[];
   status: 'verified' | 'failed';
   signer: PdfSignerRecord | null;
+  /** Document time-stamps only: the RFC 3161 token's verdict. */
+  timeStamp?: { status: 'trusted' | 'untrusted' | 'invalid'; genTime: string | null; tsa: string | null; detail: string };
 }

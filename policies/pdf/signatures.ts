@@ -131,7 +131,7 @@ export function findSignatures(buf: Buffer): PdfSignatures {
     checkRanges(buf, d, sig);
     if (subFilter === null) sig.problems.push({ code: 'signature-invalid', detail: 'the signature has no /SubFilter' });
     else if (WEAK.has(subFilter)) sig.problems.push({ code: 'signature-weak-algorithm', detail: `/SubFilter ${subFilter} signs a SHA-1 digest` });
-    else if (!DETACHED.has(subFilter) && sig.kind === 'signature') sig.problems.push({ code: 'signature-invalid', detail: `unsupported /SubFilter ${subFilter}` });
+    else if (sig.kind === 'document-time-stamp' ? subFilter !== 'ETSI.RFC3161' : !DETACHED.has(subFilter)) sig.problems.push({ code: 'signature-invalid', detail: `unsupported /SubFilter ${subFilter}` });
     signatures.push(sig);
   }
   return { signatures, objects, problems };

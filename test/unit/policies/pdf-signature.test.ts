@@ -5,16 +5,18 @@
 // is an independent oracle on the signature value and "total document signed".
 
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { pdfSignatureCheck } from '../../../policies/checks/pdf-signature.js';
 import type { TrustStore } from '../../../policies/smime/trust-store.js';
 import { codes, composeMessage, FORM_LINES, runCheck } from '../../helpers/policy.js';
-import { openTrust } from '../../helpers/smime.js';
+import { copyTrust, openTrust } from '../../helpers/smime.js';
+import { issue, makeCa, timeStampToken, TSA_EXT, tsaConfig } from '../../helpers/tsa.js';
 import { storedZip } from '../../helpers/zip.js';
-import { makePdfFixtures, PKI, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
+import { addDocTimeStamp, makePdfFixtures, PKI, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -132,6 +134,32 @@ describe('pdf-signature check', function () {
     expect(JSON.stringify(personOnly.findings[0].details)).to.include('the seal');
     expect(codes(await one('two-signatures.pdf', { requireSeal: true }))).to.deep.equal([]);
     expect(codes(await one('seal.pdf', { requireSeal: true }))).to.deep.equal([]);
+  });
+
+  it('a document time-stamp (/DocTimeStamp, RFC 3161 over the byte ranges) from a trusted TSA verifies; one over other bytes is signature-invalid', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'docgate-pdf-tsa-'));
+    try {
+      const root = makeCa(path.join(dir, 'pki'), 'TSA Root');
+      const tsaDir = path.join(dir, 'tsa');
+      mkdirSync(tsaDir, { recursive: true });
+      const config = tsaConfig(tsaDir, issue(path.join(dir, 'pki'), root, 'tsa', '/C=VN/O=Docgate TSA Test/CN=Test TSA', TSA_EXT, 3650));
+      const copy = copyTrust();
+      cpSync(root.cert, path.join(copy.paths.anchors, 'tsa-root.pem'));
+      const withTsa = await openTrust(copy.dir);
+      const stamped = addDocTimeStamp(fx.valid, (content) => timeStampToken(tsaDir, config, content)).buf;
+      const message = await composeMessage({ attachments: [{ filename: 'qd.pdf', content: stamped }] });
+      const report = await runCheck(pdfSignatureCheck, message, {}, { now: new Date(), services: { trust: withTsa } });
+      expect(codes(report)).to.deep.equal([]);
+      const stamp = report.record!.pdfSignatures!.find((r) => r.kind === 'document-time-stamp')!;
+      expect(stamp).to.include({ field: 'Dau thoi gian', status: 'verified', subFilter: 'ETSI.RFC3161' });
+      expect(stamp.timeStamp).to.include({ status: 'trusted' });
+      const wrong = addDocTimeStamp(fx.valid, () => timeStampToken(tsaDir, config, Buffer.from('other bytes'))).buf;
+      const bad = await runCheck(pdfSignatureCheck, await composeMessage({ attachments: [{ filename: 'qd.pdf', content: wrong }] }), {}, { now: new Date(), services: { trust: withTsa } });
+      expect(codes(bad)).to.deep.equal(['signature-invalid']);
+      copy.cleanup();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a tampered signed PDF inside a zip is found; a valid one passes', async () => {
