@@ -10,6 +10,7 @@ import type { Attachment, InboundMessage } from '../message.js';
 import { withAttachmentBytes } from '../files/content.js';
 import { forEachMember, type InspectState } from '../files/inspect.js';
 import { extensionOf } from '../files/names.js';
+import { embeddedCrls } from '../pdf/dss.js';
 import { changesAfterSigning } from '../pdf/revisions.js';
 import type { PdfSignatureRecord } from '../pdf/record.js';
 import { findSignatures, type PdfSignatureField } from '../pdf/signatures.js';
@@ -17,7 +18,7 @@ import { CmsError, parseSignedData } from '../smime/cms.js';
 import { DerError } from '../smime/der.js';
 import { OID } from '../smime/oids.js';
 import { findingsOf, signerVerified, type SignatureResult } from '../smime/report.js';
-import { CrlRevocationSource } from '../smime/revocation.js';
+import { CrlRevocationSource, type RevocationSource } from '../smime/revocation.js';
 import { bufferRangesContent } from '../smime/signed-content.js';
 import { verifyTimeStamps } from '../smime/timestamp.js';
 import { verifySignedData, type SignerIssue, type SignerResult } from '../smime/verify.js';
@@ -121,7 +122,7 @@ class TooLarge extends Error {
   }
 }
 
-async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnType<typeof findSignatures>['objects'], message: InboundMessage, ctx: PolicyContext<PdfSignatureOptions, 'trust' | 'memoryBudget'>, result: SignatureResult): Promise<PdfSignatureRecord> {
+async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnType<typeof findSignatures>['objects'], sources: readonly RevocationSource[], message: InboundMessage, ctx: PolicyContext<PdfSignatureOptions, 'trust' | 'memoryBudget'>, result: SignatureResult): Promise<PdfSignatureRecord> {
   const o = ctx.options;
   const where = `${file.label}${sig.field ? ` (${sig.field})` : ` (object ${sig.object})`}`;
   const problems: SignerIssue[] = sig.problems.map((p) => ({ code: p.code, detail: `${where}: ${p.detail}` }));
@@ -143,7 +144,7 @@ async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnT
         const verified = await verifySignedData(sd, bufferRangesContent(file.data, [[a, a + b], [c, c + l]]), ctx.services.trust, {
           arrival: ctx.now(),
           signingTimeSkewMs: o.signingTimeSkew,
-          revocationSources: REVOCATION_SOURCES,
+          revocationSources: sources,
           missingRevocation: o.revocation.missing,
           staleRevocation: o.revocation.stale,
           timeStamps: { untrusted: o.timeStamp.untrusted, acceptExpired: o.timeStamp.acceptExpired },
@@ -164,7 +165,7 @@ async function verifyOne(file: PdfFile, sig: PdfSignatureField, objects: ReturnT
     // the byte ranges, checked by the same code as S/MIME signature time-stamps.
     const [a, b, c, l] = sig.byteRange;
     const trust = await ctx.services.trust.current();
-    const [stamp] = await verifyTimeStamps([sig.cms], Buffer.concat([file.data.subarray(a, a + b), file.data.subarray(c, c + l)]), trust, ctx.services.trust.certificates, REVOCATION_SOURCES, ctx.now());
+    const [stamp] = await verifyTimeStamps([sig.cms], Buffer.concat([file.data.subarray(a, a + b), file.data.subarray(c, c + l)]), trust, ctx.services.trust.certificates, sources, ctx.now());
     record.timeStamp = { status: stamp.status, genTime: stamp.genTime, tsa: stamp.tsa, detail: stamp.detail };
     if (stamp.status === 'invalid') problems.push({ code: 'signature-invalid', detail: `${where}: ${stamp.detail}` });
     else if (stamp.status === 'untrusted' && o.timeStamp.untrusted === 'reject') problems.push({ code: 'signature-untrusted', detail: `${where}: ${stamp.detail}` });
@@ -230,9 +231,12 @@ export const pdfSignatureCheck: CheckDefinition<PdfSignatureOptions, 'trust' | '
         const found = findSignatures(file.data);
         result.problems.push(...found.problems.map((p) => ({ code: p.code, detail: `${file.label}: ${p.detail}` })));
         if (found.problems.length > 0) firstFile ??= file.label;
+        // Configured CRLs first; the document's own /DSS CRLs when those say nothing about a certificate.
+        const dss = found.signatures.length > 0 ? embeddedCrls(found.objects) : { crls: [], problems: [] };
+        const sources = dss.crls.length > 0 ? [...REVOCATION_SOURCES, new CrlRevocationSource(dss.crls)] : REVOCATION_SOURCES;
         for (const sig of found.signatures) {
           firstFile ??= file.label;
-          records.push(await verifyOne(file, sig, found.objects, message, ctx, result));
+          records.push(await verifyOne(file, sig, found.objects, sources, message, ctx, result));
           if (mainIndex !== null && message.attachments[mainIndex] === attachment && file.label === attachment.filename && sig.kind === 'signature') mainSigned = true;
         }
       });

@@ -5,7 +5,7 @@
 // is an independent oracle on the signature value and "total document signed".
 
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,10 +13,10 @@ import { expect } from 'chai';
 import { pdfSignatureCheck } from '../../../policies/checks/pdf-signature.js';
 import type { TrustStore } from '../../../policies/smime/trust-store.js';
 import { codes, composeMessage, FORM_LINES, runCheck } from '../../helpers/policy.js';
-import { copyTrust, openTrust } from '../../helpers/smime.js';
+import { copyTrust, openTrust, SMIME_TRUST } from '../../helpers/smime.js';
 import { issue, makeCa, timeStampToken, TSA_EXT, tsaConfig } from '../../helpers/tsa.js';
 import { storedZip } from '../../helpers/zip.js';
-import { addDocTimeStamp, makePdfFixtures, PKI, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
+import { addDocTimeStamp, addDss, makePdfFixtures, pemToDer, PKI, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -159,6 +159,26 @@ describe('pdf-signature check', function () {
       copy.cleanup();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CRLs embedded in the /DSS count when the configured ones say nothing: good and revoked', async () => {
+    const copy = copyTrust();
+    try {
+      for (const f of readdirSync(copy.paths.crl)) rmSync(path.join(copy.paths.crl, f));
+      const noCrls = await openTrust(copy.dir);
+      const run1 = async (pdf: Buffer) => runCheck(pdfSignatureCheck, await composeMessage({ attachments: [{ filename: 'qd.pdf', content: pdf }] }), {}, { now: new Date(), services: { trust: noCrls } });
+      const crls = ['intermediate.crl.pem', 'root.crl.pem'].map((f) => pemToDer(path.join(SMIME_TRUST, 'crl', f)));
+      const without = await run1(fx.files['valid.pdf']);
+      expect(codes(without)).to.deep.equal(['signature-untrusted']);
+      expect(JSON.stringify(without.findings[0].details)).to.include('revocation status unknown');
+      expect(codes(await run1(addDss(fx.valid, crls).buf))).to.deep.equal([]);
+      expect(codes(await run1(addDss(fx.revoked, crls).buf))).to.deep.equal(['certificate-revoked']);
+      // A CRL the CA did not sign (here: the untrusted root's) is no evidence.
+      const foreign = pemToDer(path.join(PKI, 'untrusted-root.crl.pem'));
+      expect(codes(await run1(addDss(fx.valid, [foreign]).buf))).to.deep.equal(['signature-untrusted']);
+    } finally {
+      copy.cleanup();
     }
   });
 
