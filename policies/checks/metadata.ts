@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { mainDocumentText } from '../files/document-text.js';
+import { extensionOf } from '../files/names.js';
 import { documentTypeOf, parseDocumentNumber, sameDocumentNumber } from '../metadata/doc-types.js';
 import type { MetadataField } from '../metadata/form.js';
 import type { CheckDefinition, Finding } from '../types.js';
@@ -32,6 +33,8 @@ const options = z.strictObject({
   required: z.array(z.enum(FIELDS)).default(['documentNumber', 'signedDate', 'documentType', 'summary']),
   /** Check the main DOCX's or PDF's "Số:" line against the form's số ký hiệu. */
   crossCheckDocument: z.boolean().default(true),
+  /** Which main-document formats the cross-check reads (the PDF's text layer, the DOCX's paragraphs). */
+  crossCheckFormats: z.array(z.enum(['docx', 'pdf'])).default(['docx', 'pdf']),
 });
 
 /** "Số: 05/QĐ-UBND" as the first lines of an NĐ 30 document write it. */
@@ -74,7 +77,9 @@ export const metadataCheck: CheckDefinition<z.output<typeof options>, 'memoryBud
         invalid('documentNumber', `ký hiệu không khớp loại văn bản / notation does not match the type (${m.documentNumber}, ${type.name})`);
       }
       if (ctx.options.crossCheckDocument) {
-        const doc = await mainDocumentText(message, ctx);
+        const found = await mainDocumentText(message, ctx);
+        const format = found && extensionOf(found.file) === 'pdf' ? 'pdf' : 'docx';
+        const doc = found && ctx.options.crossCheckFormats.includes(format) ? found : null;
         const line = doc ? NUMBER_LINE.exec(doc.text) : null;
         if (doc && line && !sameDocumentNumber(line[1], m.documentNumber)) {
           invalid('documentNumber', `khác số trong văn bản / differs from the document (${line[1]})`, { document: doc.file });

@@ -59,6 +59,13 @@ describe('PDF signatures end to end (shipped policy)', function () {
     expect(tampered.response).to.match(/^550 5\.7\.7 \[signature-invalid\] Chu ky so khong hop le: [\x20-\x7e]+ \/ Invalid digital signature: /);
   });
 
+  it("refuses a PDF whose own Số: line differs from the form's số ký hiệu (metadata-invalid)", async () => {
+    const submitted = await send(vietnameseTextPdf(['ỦY BAN NHÂN DÂN', 'TỈNH HÀ TĨNH', 'Số: 05/QĐ-UBND', 'QUYẾT ĐỊNH']).buf);
+    expect(submitted.response).to.match(/^550 5\.7\.1 \[metadata-invalid\] Thong tin van ban khong hop le: So ky hieu: khac so trong van ban \/ differs from the document \(05\/QD-UBND\)/);
+    const same = await send(vietnameseTextPdf(['ỦY BAN NHÂN DÂN', 'TỈNH HÀ TĨNH', `Số: ${200 + counter + 1}/QĐ-UBND`, 'QUYẾT ĐỊNH']).buf);
+    expect(same.code, same.response).to.equal(250);
+  });
+
   it('refuses a PDF stamped MẬT (text layer) as a classified document', async () => {
     const submitted = await send(vietnameseTextPdf(['ỦY BAN NHÂN DÂN', 'TỈNH HÀ TĨNH', 'MẬT', 'Số: 05/QĐ-UBND']).buf);
     expect(submitted.response).to.match(/^550 5\.7\.1 \[confidential-document\] /);

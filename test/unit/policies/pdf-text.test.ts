@@ -43,6 +43,7 @@ describe('PDF text layer', function () {
     expect(report.findings[0].details).to.include({ field: 'documentNumber', document: 'qd.pdf' });
     expect(String(report.findings[0].details?.problem)).to.include('12/QĐ-UBND');
     expect(codes(await runCheck(metadataCheck, await message(signed, '12/QĐ-UBND')))).to.deep.equal([]);
+    expect(codes(await runCheck(metadataCheck, await message(signed, '13/QĐ-UBND'), { crossCheckFormats: ['docx'] }))).to.deep.equal([]);
   });
 
   it('a PDF stamped MẬT is confidential-document; the same PDF without the stamp passes', async () => {
