@@ -9,6 +9,7 @@ type BenchModule = { run(): Promise<BenchTable> };
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   smtp: () => import('./smtp.js'),
   smime: () => import('./smime.js'),
+  pdf: () => import('./pdf.js'),
   imap: () => import('./imap.js'),
   policy: () => import('./policy.js'),
 };

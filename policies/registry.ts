@@ -5,6 +5,7 @@ import type { ServiceName } from './services.js';
 import type { CheckDefinition, RegisteredCheck } from './types.js';
 import { senderHeaderCheck } from './checks/sender-header.js';
 import { smimeSignatureCheck } from './checks/smime-signature.js';
+import { pdfSignatureCheck } from './checks/pdf-signature.js';
 import { mimeStructureCheck } from './checks/mime-structure.js';
 import { attachmentsCheck } from './checks/attachments.js';
 import { malwareCheck } from './checks/malware.js';
@@ -22,6 +23,7 @@ function define<O, N extends ServiceName>(check: CheckDefinition<O, N>): Registe
 export const CHECK_DEFINITIONS: Readonly<Record<string, RegisteredCheck>> = Object.freeze({
   [senderHeaderCheck.id]: define(senderHeaderCheck),
   [smimeSignatureCheck.id]: define(smimeSignatureCheck),
+  [pdfSignatureCheck.id]: define(pdfSignatureCheck),
   [mimeStructureCheck.id]: define(mimeStructureCheck),
   [attachmentsCheck.id]: define(attachmentsCheck),
   [malwareCheck.id]: define(malwareCheck),

@@ -8,6 +8,7 @@ import type { Finding } from './finding.js';
 import type { ReasonCode, ReasonSubject } from './reasons.js';
 import type { ServiceName, ServicesOf } from './services.js';
 import type { SignatureResult } from './smime/report.js';
+import type { PdfSignatureRecord } from './pdf/record.js';
 
 export type { Finding } from './finding.js';
 
@@ -28,6 +29,8 @@ export interface PolicyContext<Options = Record<string, unknown>, Needs extends 
 export interface DocumentRecord {
   /** The S/MIME verification result (register `signature`). */
   signature?: SignatureResult;
+  /** Every signature found in the PDFs (pdf-signature): signer, role, time, chain result, changes after signing. */
+  pdfSignatures?: PdfSignatureRecord[];
 }
 
 /**

@@ -8,7 +8,7 @@ import { markInFormValue, markInSubject, markInText } from '../text/confidential
 import type { CheckDefinition, Finding } from '../types.js';
 
 const options = z.strictObject({
-  /** Also read the main document's text (DOCX/XLSX). */
+  /** Also read the main document's text (DOCX/XLSX, the PDF text layer). */
   documentText: z.boolean().default(true),
   /** Also read the text body (lines that are only a mark). */
   bodyText: z.boolean().default(true),

@@ -1,11 +1,12 @@
 // `metadata-invalid` (DESIGN.md "Document metadata"): the required form fields are present; Ngày ký
 // is a real calendar date, not after today in the configured time zone; the số ký hiệu has the NĐ 30
 // shape and, when the type has an abbreviation, starts with it; the loại văn bản is one of NĐ 30's;
-// and the main DOCX's own "Số:" line, when there is one, says the same số ký hiệu. Values are NFC
+// and the main DOCX's or PDF's own "Số:" line, when there is one, says the same số ký hiệu. Values are NFC
 // (form.ts normalises), so NFD input compares equal.
 
 import { z } from 'zod';
 import { mainDocumentText } from '../files/document-text.js';
+import { extensionOf } from '../files/names.js';
 import { documentTypeOf, parseDocumentNumber, sameDocumentNumber } from '../metadata/doc-types.js';
 import type { MetadataField } from '../metadata/form.js';
 import type { CheckDefinition, Finding } from '../types.js';
@@ -30,8 +31,10 @@ const FIELDS = Object.keys(FIELD_LABELS) as [MetadataField, ...MetadataField[]];
 
 const options = z.strictObject({
   required: z.array(z.enum(FIELDS)).default(['documentNumber', 'signedDate', 'documentType', 'summary']),
-  /** Check the main DOCX's "Số:" line against the form's số ký hiệu. */
+  /** Check the main DOCX's or PDF's "Số:" line against the form's số ký hiệu. */
   crossCheckDocument: z.boolean().default(true),
+  /** Which main-document formats the cross-check reads (the PDF's text layer, the DOCX's paragraphs). */
+  crossCheckFormats: z.array(z.enum(['docx', 'pdf'])).default(['docx', 'pdf']),
 });
 
 /** "Số: 05/QĐ-UBND" as the first lines of an NĐ 30 document write it. */
@@ -74,7 +77,9 @@ export const metadataCheck: CheckDefinition<z.output<typeof options>, 'memoryBud
         invalid('documentNumber', `ký hiệu không khớp loại văn bản / notation does not match the type (${m.documentNumber}, ${type.name})`);
       }
       if (ctx.options.crossCheckDocument) {
-        const doc = await mainDocumentText(message, ctx);
+        const found = await mainDocumentText(message, ctx);
+        const format = found && extensionOf(found.file) === 'pdf' ? 'pdf' : 'docx';
+        const doc = found && ctx.options.crossCheckFormats.includes(format) ? found : null;
         const line = doc ? NUMBER_LINE.exec(doc.text) : null;
         if (doc && line && !sameDocumentNumber(line[1], m.documentNumber)) {
           invalid('documentNumber', `khác số trong văn bản / differs from the document (${line[1]})`, { document: doc.file });

@@ -1,19 +1,22 @@
-// The main document's own text and fonts (DOCX paragraphs, XLSX shared strings), read once per
-// submission and shared by the confidentiality, legacy-encoding and metadata checks. PDF and legacy
-// .doc/.xls text is not extracted (it needs a renderer or the binary formats' text tables): for those,
-// the form lines and the Subject are what the checks read.
+// The main document's own text and fonts (DOCX paragraphs, XLSX shared strings, the PDF text layer),
+// read once per submission and shared by the confidentiality, legacy-encoding and metadata checks.
+// Legacy .doc/.xls text is not extracted (it needs the binary formats' text tables): for those, the form
+// lines and the Subject are what the checks read. A scanned PDF has no text layer: empty text, passes.
 
 import type { Attachment, InboundMessage } from '../message.js';
 import { withAttachmentBytes, type BytesContext } from './content.js';
 import { extensionOf } from './names.js';
 import { inspectOoxml } from './ooxml.js';
+import { extractPdfText } from '../pdf/text.js';
 
 export interface DocumentText {
   file: string;
   /** Paragraphs (DOCX) or cells (XLSX) joined by newlines, NFC, at most TEXT_LIMIT characters. */
   text: string;
-  /** Font names used or declared (w:rFonts, w:font, XLSX <name val>). */
+  /** Font names used or declared (w:rFonts, w:font, XLSX <name val>); none for PDF. */
   fonts: string[];
+  /** PDF only: false for a scan (no text on any page), whose text is then empty. */
+  textLayer?: boolean;
 }
 
 const TEXT_LIMIT = 512 * 1024;
@@ -54,8 +57,25 @@ function fontsOf(xml: string): string[] {
   return [...fonts];
 }
 
+/** pdfjs holds the parsed document beside the bytes: reserve this many times the file size on top. */
+const PDF_MEMORY_FACTOR = 3;
+const PDF_LIMITS = { maxPages: 500, timeoutMs: 15_000 };
+
+async function extractPdf(attachment: Attachment, ctx: BytesContext): Promise<DocumentText> {
+  const release = await ctx.services.memoryBudget.reserve(attachment.size * PDF_MEMORY_FACTOR, ctx.signal);
+  try {
+    return await withAttachmentBytes(attachment, ctx, async (data) => {
+      const pdf = await extractPdfText(data, { ...PDF_LIMITS, maxChars: TEXT_LIMIT, signal: ctx.signal });
+      return { file: attachment.filename!, text: pdf.text, fonts: [], textLayer: pdf.hasTextLayer };
+    });
+  } finally {
+    release();
+  }
+}
+
 async function extract(attachment: Attachment, ctx: BytesContext): Promise<DocumentText | null> {
   const extension = extensionOf(attachment.filename ?? '');
+  if (extension === 'pdf' && attachment.detected === 'pdf') return extractPdf(attachment, ctx);
   if ((extension !== 'docx' && extension !== 'xlsx') || attachment.detected !== 'zip') return null;
   return withAttachmentBytes(attachment, ctx, async (data) => {
     const facts = await inspectOoxml(data, LIMITS, { inflated: 0 }, true);
@@ -68,7 +88,7 @@ async function extract(attachment: Attachment, ctx: BytesContext): Promise<Docum
   });
 }
 
-/** The main document's text, or null when there is none or it is not DOCX/XLSX. Never throws. */
+/** The main document's text, or null when there is none, it is not DOCX/XLSX/PDF or cannot be read. Never throws. */
 export function mainDocumentText(message: InboundMessage, ctx: BytesContext): Promise<DocumentText | null> {
   let pending = memo.get(message);
   if (!pending) {

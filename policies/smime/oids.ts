@@ -64,6 +64,10 @@ export const OID = {
   // Extended key usages
   emailProtection: '1.3.6.1.5.5.7.3.4',
   timeStamping: '1.3.6.1.5.5.7.3.8',
+  /** Document signing (RFC 9336), Microsoft's and Adobe's older ones: what PDF signing certificates carry. */
+  documentSigning: '1.3.6.1.5.5.7.3.36',
+  msDocumentSigning: '1.3.6.1.4.1.311.10.3.12',
+  adobeAuthenticDocuments: '1.2.840.113583.1.1.5',
   anyExtendedKeyUsage: '2.5.29.37.0',
   // Curves
   p256: '1.2.840.10045.3.1.7',

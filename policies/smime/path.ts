@@ -76,7 +76,10 @@ function algorithmIssue(problem: AlgorithmProblem, position: number, what: strin
   return { code: problem.kind === 'weak' ? 'signature-weak-algorithm' : 'signature-invalid', position, detail: `${what}: ${problem.message}` };
 }
 
-function structuralIssues(chain: readonly CertificateInfo[]): PathIssue[] {
+/** Extended key usages that make a signer certificate fit for signing mail (S/MIME, the default). */
+const MAIL_SIGNING_USAGES: readonly string[] = [OID.emailProtection];
+
+function structuralIssues(chain: readonly CertificateInfo[], usages: readonly string[]): PathIssue[] {
   const issues: PathIssue[] = [];
   const anchorAt = chain.length - 1;
   chain.forEach((cert, position) => {
@@ -87,8 +90,12 @@ function structuralIssues(chain: readonly CertificateInfo[]): PathIssue[] {
     if (!anchor && cert.unknownCriticalExtensions.length > 0) {
       issues.push({ code: 'signature-untrusted', position, detail: `unsupported critical extension ${cert.unknownCriticalExtensions.join(', ')}` });
     }
-    if (cert.extKeyUsage && !cert.extKeyUsage.includes(OID.emailProtection) && !cert.extKeyUsage.includes(OID.anyExtendedKeyUsage) && !anchor) {
-      issues.push({ code: 'certificate-usage', position, detail: 'extendedKeyUsage lacks emailProtection' });
+    if (cert.extKeyUsage && !usages.some((u) => cert.extKeyUsage!.includes(u)) && !cert.extKeyUsage.includes(OID.anyExtendedKeyUsage) && !anchor) {
+      issues.push({
+        code: 'certificate-usage',
+        position,
+        detail: `extendedKeyUsage lacks ${usages.length === 1 && usages[0] === OID.emailProtection ? 'emailProtection' : `all of ${usages.join(', ')}`}`,
+      });
     }
     if (position === 0) {
       if (cert.keyUsage && !cert.keyUsage.has('digitalSignature') && !cert.keyUsage.has('nonRepudiation')) {
@@ -113,18 +120,23 @@ function structuralIssues(chain: readonly CertificateInfo[]): PathIssue[] {
 }
 
 /** Builds and checks the path for `signer`, using `extra` (the message's certificates) as untrusted helpers. */
-export function certificationPath(signer: CertificateInfo, extra: readonly CertificateInfo[], trust: TrustSnapshot): CertificationPath {
+export function certificationPath(
+  signer: CertificateInfo,
+  extra: readonly CertificateInfo[],
+  trust: TrustSnapshot,
+  usages: readonly string[] = MAIL_SIGNING_USAGES,
+): CertificationPath {
   const key = `path:${signer.fingerprint}:${extra
     .map((c) => c.fingerprint)
     .sort()
-    .join(',')}`;
+    .join(',')}:${usages.join(',')}`;
   const cached = trust.memo.get<CertificationPath>(key);
   if (cached) return cached;
   const rejected: string[] = [];
   const chain = findChain(signer, extra, trust, rejected);
   let result: CertificationPath;
   if (chain) {
-    result = { chain, trusted: true, issues: structuralIssues(chain) };
+    result = { chain, trusted: true, issues: structuralIssues(chain, usages) };
   } else {
     const detail = signer.selfIssued
       ? 'self-signed certificate that is not a configured trust anchor'

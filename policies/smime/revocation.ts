@@ -23,10 +23,10 @@ function iso(date: Date | null): string | null {
 }
 
 /** Verified CRLs for an issuer, newest first; CRL signatures are checked once per snapshot. */
-function usableCrls(issuer: CertificateInfo, trust: TrustSnapshot): { usable: CrlInfo[]; rejected: string[] } {
+function usableCrls(issuer: CertificateInfo, trust: TrustSnapshot, candidates: readonly CrlInfo[]): { usable: CrlInfo[]; rejected: string[] } {
   const usable: CrlInfo[] = [];
   const rejected: string[] = [];
-  for (const crl of trust.crlsFor(issuer.subjectKey)) {
+  for (const crl of candidates) {
     const key = `crl:${crl.fingerprint}:${issuer.fingerprint}`;
     let problem = trust.memo.get<string | null>(key);
     if (problem === undefined) {
@@ -40,11 +40,21 @@ function usableCrls(issuer: CertificateInfo, trust: TrustSnapshot): { usable: Cr
   return { usable, rejected };
 }
 
+/**
+ * The configured CRLs (trust/crl), or — with `embedded` — CRLs that came with the document (a PDF's
+ * /DSS): those count exactly like configured ones, only when signed by the issuing CA, judged fresh
+ * against the same nextUpdate rule.
+ */
 export class CrlRevocationSource implements RevocationSource {
-  readonly name = 'crl';
+  readonly name: string;
+
+  constructor(private readonly embedded: readonly CrlInfo[] | null = null) {
+    this.name = embedded ? 'embedded-crl' : 'crl';
+  }
 
   async status(cert: CertificateInfo, issuer: CertificateInfo, at: Date, trust: TrustSnapshot): Promise<RevocationStatus> {
-    const { usable, rejected } = usableCrls(issuer, trust);
+    const candidates = this.embedded ? this.embedded.filter((c) => c.issuerKey === issuer.subjectKey) : trust.crlsFor(issuer.subjectKey);
+    const { usable, rejected } = usableCrls(issuer, trust, candidates);
     if (usable.length === 0) {
       return rejected.length > 0
         ? { status: 'unknown', source: this.name, why: 'crl-invalid', detail: rejected.join('; ') }

@@ -1,5 +1,6 @@
 // The bytes a signature covers: a byte range of the stored message file (the first part of a
-// multipart/signed, headers and body, exactly as received) or the eContent of an opaque signature.
+// multipart/signed, headers and body, exactly as received), the eContent of an opaque signature, or the
+// /ByteRange of a PDF signature.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -72,6 +73,27 @@ export function bufferContent(data: Buffer): SignedContent {
     },
     async bytes() {
       return data;
+    },
+  };
+}
+
+/** The concatenation of byte ranges of one buffer (a PDF signature's /ByteRange), digested without copying. */
+export function bufferRangesContent(data: Buffer, ranges: readonly (readonly [number, number])[]): SignedContent {
+  const digests = new Map<HashName, Buffer>();
+  const parts = ranges.map(([start, end]) => data.subarray(start, end));
+  return {
+    async digest(hash) {
+      let value = digests.get(hash);
+      if (!value) {
+        const h = createHash(hash);
+        for (const part of parts) h.update(part);
+        value = h.digest();
+        digests.set(hash, value);
+      }
+      return value;
+    },
+    async bytes() {
+      return Buffer.concat(parts);
     },
   };
 }

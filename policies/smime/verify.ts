@@ -19,6 +19,8 @@ export interface VerifyOptions {
   /** The signed signingTime is used only within this distance of the arrival time. */
   signingTimeSkewMs: number;
   revocationSources: readonly RevocationSource[];
+  /** Extended key usages accepted for the signer certificate (default: emailProtection, for mail). */
+  usages?: readonly string[];
   /** No usable CRL for a certificate of the path. */
   missingRevocation: RevocationHandling;
   /** The newest CRL is past its nextUpdate. */
@@ -175,7 +177,7 @@ async function verifySigner(
     }
   }
 
-  const path = certificationPath(signer, certs, trust);
+  const path = certificationPath(signer, certs, trust, options.usages);
   result.chain = path.chain.map((c) => summarize(c, trust));
   let validity = validityIssues(path.chain, signedAt, arrival);
   if (stamped && stampPolicy.acceptExpired && validity.some((i) => i.code === 'certificate-expired' && !i.mandatory)) {

@@ -8,6 +8,8 @@ REQUIREMENTS=(
   "libnet-ssleay-perl|perl -MNet::SSLeay -e1"
   "openssl|command -v openssl"
   "gpgsm|command -v gpgsm"
+  "poppler-utils|command -v pdfsig"
+  "libnss3-tools|command -v certutil"
   "isync|command -v mbsync"
   "fetchmail|command -v fetchmail"
   "curl|command -v curl"

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestGateway } from '../helpers/gateway.js';
 import { REPO_ROOT } from '../helpers/env.js';
-import { registered, samplePolicy, startPolicyGateway, submit } from '../helpers/policy-e2e.js';
+import { registered, freshNumberPolicy, startPolicyGateway, submit } from '../helpers/policy-e2e.js';
 import { fixture } from '../helpers/policy.js';
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ describe('quarantine over SMTP and the quarantine CLI', function () {
     run(process.execPath, [CLI, '--config', tg.env.configDir, '--data', tg.env.dataDir, 'quarantine', ...args], { cwd: REPO_ROOT });
 
   before(async () => {
-    const policy = samplePolicy();
+    const policy = freshNumberPolicy();
     tg = await startPolicyGateway({ policy: { ...policy, actions: { ...policy.actions, 'active-content': 'quarantine' } } });
   });
   after(async () => tg?.stop());

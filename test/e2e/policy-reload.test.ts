@@ -12,13 +12,13 @@ import { stringify } from 'yaml';
 import { AGENCIES, createTestEnv, REPO_ROOT, type TestEnv } from '../helpers/env.js';
 import { TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { samplePolicy, startPolicyGateway, submit } from '../helpers/policy-e2e.js';
+import { freshNumberPolicy, startPolicyGateway, submit } from '../helpers/policy-e2e.js';
 import { composeRaw, fixture, FORM_LINES } from '../helpers/policy.js';
 import { localDate, vietnameseDate } from '../../policies/text/dates.js';
 
 const run = promisify(execFile);
 const pdf = { filename: 'Quyết định.pdf', content: fixture('qd-05.pdf') };
-const strict = () => ({ ...samplePolicy(), actions: { 'late-sending': 'reject' } });
+const strict = () => ({ ...freshNumberPolicy(), actions: { 'late-sending': 'reject' } });
 const lateText = (date: string, n: number) =>
   FORM_LINES.map((l) => l.replace('05/QĐ-UBND', `${n}/QĐ-UBND`).replace(/^Ngày ký: .*/, `Ngày ký: ${date}`)).join('\n');
 
@@ -89,7 +89,7 @@ describe('policy reload', function () {
     };
 
     it('SIGHUP after a broken edit keeps the policy; after a good edit applies it', async () => {
-      env = createTestEnv({ policy: samplePolicy() });
+      env = createTestEnv({ policy: freshNumberPolicy() });
       await docgate(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'], `${TEST_PASSWORD}\n`);
       child = spawn(process.execPath, [CLI, '--config', env.configDir, '--data', env.dataDir, 'serve'], {
         cwd: REPO_ROOT,

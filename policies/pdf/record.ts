@@ -1,0 +1,33 @@
+// What the pdf-signature check files with the document for each PDF signature (DocumentRecord.pdfSignatures).
+
+import type { SignerResult } from '../smime/verify.js';
+import type { PdfSignatureField } from './signatures.js';
+
+interface PdfSignerRecord {
+  name: string | null;
+  organisation: string | null;
+  /** An organisation certificate stands for the seal (dấu); a personal one for the signer's hand. */
+  role: 'person' | 'organisation';
+  subject: string | null;
+  serial: string | null;
+  signedAt: string;
+  timeSource: SignerResult['timeSource'];
+  verified: boolean;
+  trusted: boolean;
+  issues: string[];
+}
+
+export interface PdfSignatureRecord {
+  file: string;
+  field: string | null;
+  kind: PdfSignatureField['kind'];
+  subFilter: string | null;
+  byteRange: number[] | null;
+  /** The signed revision is the whole file (no update after signing). */
+  wholeFile: boolean;
+  changesAfterSigning: { detail: string; allowed: boolean }[];
+  status: 'verified' | 'failed';
+  signer: PdfSignerRecord | null;
+  /** Document time-stamps only: the RFC 3161 token's verdict. */
+  timeStamp?: { status: 'trusted' | 'untrusted' | 'invalid'; genTime: string | null; tsa: string | null; detail: string };
+}
