@@ -48,6 +48,8 @@ export interface IntakeDeps {
   events: MailboxEvents;
   log: Logger;
   now: () => Date;
+  /** Called after a commit that queued relay jobs (wakes the relay worker). */
+  onRelayQueued?: () => void;
 }
 
 export class IntakeService {
@@ -113,6 +115,7 @@ export class IntakeService {
         group: { key: RECORD_SUBMISSION, input: record },
       });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
+      if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
       log.info('submission recorded', {
         trackingId,
         status,
@@ -139,6 +142,16 @@ export class IntakeService {
       if (agency && !seen.has(agency.id)) seen.set(agency.id, agency);
     }
     return [...seen.values()];
+  }
+
+  /** One relay job per recipient agency with its own server, carrying only that agency's addresses. */
+  private relayJobs(recipients: Agency[], session: SessionFacts): Pick<SubmissionRecord, 'relay' | 'relayOnly'> {
+    const relayed = recipients.filter((a) => a.relay !== null);
+    if (relayed.length === 0) return {};
+    return {
+      relay: relayed.map((a) => ({ agencyId: a.id, payload: { from: session.mailFrom, to: session.rcptTo.filter((r) => this.deps.agencies.ownerOf(r)?.id === a.id) } })),
+      relayOnly: relayed.filter((a) => a.relay!.keepMailbox === false).map((a) => a.id),
+    };
   }
 
   private submissionRecord(message: InboundMessage, verdict: Verdict, status: DocumentStatus, session: SessionFacts, neutralised: number, header: Buffer | null): SubmissionRecord {
@@ -200,6 +213,7 @@ export class IntakeService {
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,
+      ...this.relayJobs(message.recipientAgencies, session),
       note: status === 'accepted' ? (neutralised > 0 ? `neutralised ${neutralised} X-Docgate header(s)` : null) : `${verdict.reason}: ${verdict.message.vi}`,
     };
   }
