@@ -2,6 +2,7 @@
 // imapflow. The bytes go as given (raw), never re-encoded. Every failure is classified here: a 5xx reply
 // is permanent, a 4xx reply, a refused connection, a timeout or a TLS failure is temporary.
 
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
 import type { ResolvedTarget } from './target.js';
@@ -23,7 +24,8 @@ export interface SendRequest {
 
 function tlsOptions(target: ResolvedTarget) {
   // The certificate is always checked: against the configured CA file, else the system store.
-  return { rejectUnauthorized: true, servername: target.host, ...(target.ca ? { ca: target.ca } : {}) };
+  // SNI carries names only (RFC 6066); an IP target is still checked against the certificate's IP SAN.
+  return { rejectUnauthorized: true, ...(isIP(target.host) ? {} : { servername: target.host }), ...(target.ca ? { ca: target.ca } : {}) };
 }
 
 interface MailError {
