@@ -21,6 +21,10 @@ export interface FaultPeer {
   mode: 'ok' | string;
   /** Attempts seen at end of DATA, whatever was answered. */
   attempts: number;
+  /** Milliseconds between the end of DATA and the reply (a message in flight at the peer). */
+  delayMs: number;
+  /** Messages received whose reply has not been sent yet. */
+  pending: number;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,6 +46,8 @@ export async function faultPeer(port?: number): Promise<FaultPeer> {
     received: [],
     mode: 'ok',
     attempts: 0,
+    delayMs: 0,
+    pending: 0,
     async listen() {
       server = new SMTPServer({
         authOptional: true,
@@ -60,7 +66,12 @@ export async function faultPeer(port?: number): Promise<FaultPeer> {
               return callback(err);
             }
             peer.received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks) });
-            callback(null, 'Queued as TEST');
+            if (peer.delayMs === 0) return callback(null, 'Queued as TEST');
+            peer.pending++;
+            setTimeout(() => {
+              peer.pending--;
+              callback(null, 'Queued as TEST');
+            }, peer.delayMs);
           });
         },
       });
