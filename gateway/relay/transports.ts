@@ -98,7 +98,12 @@ async function appendImap(req: SendRequest): Promise<SendOutcome> {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const appended = await client.append(target.mailbox, req.raw);
+    const appended = await client.append(target.mailbox, req.raw).catch(async (err: { responseText?: string; serverResponseCode?: string }) => {
+      // A folder that does not exist yet (NO [TRYCREATE], RFC 3501 6.3.11) is created once, then filled.
+      if (!/TRYCREATE/i.test(`${err.serverResponseCode ?? ''} ${err.responseText ?? ''}`)) throw err;
+      await client.mailboxCreate(target.mailbox);
+      return client.append(target.mailbox, req.raw);
+    });
     if (!appended) return { kind: 'temporary', reply: `APPEND to ${target.mailbox} returned nothing` };
     return { kind: 'delivered', reply: oneLine(`OK APPEND ${target.mailbox}${appended.uid ? ` uid ${appended.uid}` : ''}`), rejected: [] };
   } catch (err) {
