@@ -21,6 +21,7 @@ import { ProcessingGate } from './gate.js';
 import { readHeaderBlock } from './header-block.js';
 import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
+import { relayJobsFor } from '../relay/jobs.js';
 
 export interface SessionFacts {
   account: string;
@@ -144,16 +145,6 @@ export class IntakeService {
     return [...seen.values()];
   }
 
-  /** One relay job per recipient agency with its own server, carrying only that agency's addresses. */
-  private relayJobs(recipients: Agency[], session: SessionFacts): Pick<SubmissionRecord, 'relay' | 'relayOnly'> {
-    const relayed = recipients.filter((a) => a.relay !== null);
-    if (relayed.length === 0) return {};
-    return {
-      relay: relayed.map((a) => ({ agencyId: a.id, payload: { from: session.mailFrom, to: session.rcptTo.filter((r) => this.deps.agencies.ownerOf(r)?.id === a.id) } })),
-      relayOnly: relayed.filter((a) => a.relay!.keepMailbox === false).map((a) => a.id),
-    };
-  }
-
   private submissionRecord(message: InboundMessage, verdict: Verdict, status: DocumentStatus, session: SessionFacts, neutralised: number, header: Buffer | null): SubmissionRecord {
     const config = this.deps.config.docgate;
     const warnings = verdict.warnings.map((w) => w.code);
@@ -213,7 +204,7 @@ export class IntakeService {
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,
-      ...this.relayJobs(message.recipientAgencies, session),
+      ...relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo),
       note: status === 'accepted' ? (neutralised > 0 ? `neutralised ${neutralised} X-Docgate header(s)` : null) : `${verdict.reason}: ${verdict.message.vi}`,
     };
   }

@@ -8,7 +8,8 @@ import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, 
 import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
 import { findDuplicate } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
-import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
+import { enqueueJobs } from '../queue/repository.js';
+import type { NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
 
 
 export interface QuarantineDecision {
@@ -59,7 +60,10 @@ export class RegisterRepository {
    * An administrator releases a held document: it is numbered in the sender's sổ đi (the held entry
    * becomes `sent`) and in each recipient's sổ đến, and delivered, exactly as an accepted one.
    */
-  async releaseQuarantined(t: Transaction, r: QuarantineDecision & { recipientAgencyIds: string[]; year: number }): Promise<RecordedSubmission> {
+  async releaseQuarantined(
+    t: Transaction,
+    r: QuarantineDecision & { recipientAgencyIds: string[]; year: number; relay?: RelayJobInput[]; relayOnly?: string[] },
+  ): Promise<RecordedSubmission> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
     await this.models.Document.update({ status: 'accepted' }, { where: { id: r.trackingId }, transaction: t });
     const numbered = await this.numberAndDeliver(
@@ -73,9 +77,12 @@ export class RegisterRepository {
         year: r.year,
         at: r.at,
         note: r.note ?? 'released from quarantine',
+        relayOnly: r.relayOnly,
       },
       outgoing.get('id') as number,
     );
+    // A released document is relayed like an accepted one, its jobs in this same transaction.
+    await enqueueJobs(this.writer.sequelize, t, (r.relay ?? []).map((j) => ({ kind: 'relay', documentId: r.trackingId, agencyId: j.agencyId, payload: j.payload, at: r.at })));
     return { trackingId: r.trackingId, messageId: doc.messageId!, ...numbered };
   }
 

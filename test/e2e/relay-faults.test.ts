@@ -4,6 +4,10 @@
 
 import { expect } from 'chai';
 import { AGENCIES } from '../helpers/env.js';
+import { runCli } from '../helpers/child.js';
+import { addClerk, startTestGateway } from '../helpers/gateway.js';
+import { samplePolicy, submit } from '../helpers/policy-e2e.js';
+import { fixture } from '../helpers/policy.js';
 import { CLERKS, deliver, startImapGateway } from '../helpers/imap.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { agenciesWithRelay, faultPeer, fastRelay, noticesOf, waitFor, type FaultPeer } from '../helpers/relay.js';
@@ -176,6 +180,28 @@ describe('relay: faults at the peer', function () {
     expect(await inboxCount(tg, AGENCIES.snv.id, doc.trackingId)).to.equal(0);
     const entry = await tg.gateway.storage.register.incomingEntry(AGENCIES.snv.id, doc.trackingId);
     expect(entry?.status).to.equal('01');
+  });
+
+  it('a quarantined document is relayed only when released (its jobs queued by the release)', async () => {
+    peer = await faultPeer();
+    await peer.listen();
+    const policy = samplePolicy();
+    tg = await startTestGateway({
+      policy: { ...policy, actions: { ...policy.actions, 'active-content': 'quarantine' } },
+      docgate: fastRelay(),
+      agencies: agenciesWithRelay({ url: `smtp://127.0.0.1:${peer.port}?tls=none`, keepMailbox: false }),
+    });
+    await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
+    const result = await submit(tg, { attachments: [{ filename: 'Quyết định.pdf', content: fixture('pdf-javascript.pdf') }] });
+    const trackingId = /(DG\d{8}-[A-Z2-9]{10})/.exec(result.response)![1];
+    expect(result.response).to.match(/\[quarantine:active-content\]/);
+    expect(await jobsOf(tg, trackingId)).to.have.length(0);
+    const released = await runCli(['quarantine', 'release', trackingId, '--config', tg.env.configDir, '--data', tg.env.dataDir]);
+    expect(released.code, released.stderr).to.equal(0);
+    await waitFor('relayed after release', async () => (await jobsOf(tg!, trackingId))[0]?.status === 'delivered');
+    expect(peer.received).to.have.length(1);
+    expect(peer.received[0].data.toString('latin1')).to.contain(`X-Docgate-Tracking-Id: ${trackingId}`);
+    expect(await inboxCount(tg, AGENCIES.snv.id, trackingId)).to.equal(0);
   });
 
   it('no relay target: no job is queued', async () => {
