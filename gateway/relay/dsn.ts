@@ -43,7 +43,11 @@ function localTime(at: Date, timeZone: string): string {
 }
 
 function base64Lines(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (
+    Buffer.from(text, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 }
 
 /** An RFC 2047 encoded-word header value (the subject carries Vietnamese). */
@@ -92,7 +96,11 @@ export function composeDsn(input: DsnInput): Buffer {
   ];
   const boundary = `=_docgate-dsn-${randomBytes(8).toString('hex')}`;
   const date = rfc5322Date(input.at, input.timeZone);
-  const perMessage = [`Reporting-MTA: dns; ${input.hostname}`, `X-Docgate-Tracking-Id: ${doc.id}`, `Arrival-Date: ${rfc5322Date(doc.receivedAt, input.timeZone)}`];
+  const perMessage = [
+    `Reporting-MTA: dns; ${input.hostname}`,
+    `X-Docgate-Tracking-Id: ${doc.id}`,
+    `Arrival-Date: ${rfc5322Date(doc.receivedAt, input.timeZone)}`,
+  ];
   const perRecipient = input.recipients.map((r) =>
     [
       `Final-Recipient: rfc822; ${r}`,

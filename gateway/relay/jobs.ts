@@ -6,7 +6,12 @@ import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Agency } from '../../config/schema.js';
 import type { SubmissionRecord } from '../../storage/register/types.js';
 
-export function relayJobsFor(agencies: AgencyDirectory, recipients: Agency[], mailFrom: string, rcptTo: string[]): Pick<SubmissionRecord, 'relay' | 'relayOnly'> {
+export function relayJobsFor(
+  agencies: AgencyDirectory,
+  recipients: Agency[],
+  mailFrom: string,
+  rcptTo: string[],
+): Pick<SubmissionRecord, 'relay' | 'relayOnly'> {
   const relayed = recipients.filter((a) => a.relay !== null);
   if (relayed.length === 0) return {};
   return {

@@ -23,12 +23,7 @@ export function waitAfter(attempt: number, schedule: number[]): number {
   return schedule[Math.min(Math.max(attempt, 1), schedule.length) - 1];
 }
 
-export function decide(
-  job: { attempts: number; createdAt: Date; warnedAt: Date | null },
-  outcome: SendOutcome,
-  now: Date,
-  s: RelaySchedule,
-): Decision {
+export function decide(job: { attempts: number; createdAt: Date; warnedAt: Date | null }, outcome: SendOutcome, now: Date, s: RelaySchedule): Decision {
   if (outcome.kind === 'delivered') return { status: 'delivered', dsn: null };
   if (outcome.kind === 'permanent') return { status: 'failed', dsn: 'failed' };
   const age = now.getTime() - job.createdAt.getTime();

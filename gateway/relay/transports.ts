@@ -39,12 +39,15 @@ interface MailError {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim().slice(0, 1000);
+  return text
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim()
+    .slice(0, 1000);
 }
 
 export function classifySmtpError(err: MailError): SendOutcome {
-  const code = err.responseCode ?? (err.rejectedErrors?.[0]?.responseCode);
-  const reply = oneLine(err.response ?? err.rejectedErrors?.[0]?.response ?? `${err.code ?? 'ERROR'} ${err.message ?? String(err)}`);
+  const code = err.responseCode ?? err.rejectedErrors?.[0]?.responseCode;
+  const reply = oneLine(err.response ?? err.rejectedErrors?.[0]?.response ?? `${err.code ?? 'ERROR'} ${err.message ?? 'unknown error'}`);
   if (code !== undefined && code >= 500 && code < 600) return { kind: 'permanent', reply };
   return { kind: 'temporary', reply };
 }
@@ -68,7 +71,7 @@ async function sendSmtp(req: SendRequest): Promise<SendOutcome> {
   });
   try {
     const info = await transport.sendMail({ envelope: { from: req.from, to: req.to }, raw: req.raw });
-    const rejectedErrors = ((info as unknown as { rejectedErrors?: MailError[] }).rejectedErrors ?? []);
+    const rejectedErrors = (info as unknown as { rejectedErrors?: MailError[] }).rejectedErrors ?? [];
     return {
       kind: 'delivered',
       reply: oneLine(info.response ?? ''),

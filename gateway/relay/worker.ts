@@ -156,7 +156,15 @@ export class RelayWorker {
         if (!dsn || !doc) return null;
         if (dsn.action === 'delayed') {
           await storage.db.models.RegisterEvent.create(
-            { documentId: job.documentId, entryId: entry?.id ?? null, agencyId: job.agencyId, status: 'relay-delayed', actor: `relay:${this.id}`, note: 'warning DSN sent', at: now },
+            {
+              documentId: job.documentId,
+              entryId: entry?.id ?? null,
+              agencyId: job.agencyId,
+              status: 'relay-delayed',
+              actor: `relay:${this.id}`,
+              note: 'warning DSN sent',
+              at: now,
+            },
             { transaction: t },
           );
         }
@@ -173,7 +181,16 @@ export class RelayWorker {
       },
     });
     if (delivered) this.deps.events.publish({ ...delivered, kind: 'exists' });
-    log.info('relay attempt', { job: job.id, document: job.documentId, agency: job.agencyId, attempt: job.attempts, outcome: outcome.kind, status: decision.status, reply: outcome.reply, dsn: dsn?.action ?? null });
+    log.info('relay attempt', {
+      job: job.id,
+      document: job.documentId,
+      agency: job.agencyId,
+      attempt: job.attempts,
+      outcome: outcome.kind,
+      status: decision.status,
+      reply: outcome.reply,
+      dsn: dsn?.action ?? null,
+    });
   }
 
   /** The DSN owed for this attempt, stored as a blob (fsynced) before the transaction refers to it. */

@@ -43,7 +43,7 @@ function jobId(text: string): number {
 }
 
 export function registerQueueCommands(program: Command): void {
-  const queue = program.command('queue').description('Hàng đợi chuyển tiếp đến máy chủ của cơ quan / relay queue to agencies\' own servers');
+  const queue = program.command('queue').description("Hàng đợi chuyển tiếp đến máy chủ của cơ quan / relay queue to agencies' own servers");
 
   queue
     .command('list')

@@ -38,7 +38,12 @@ const COLUMNS = ['kind', 'document_id', 'agency_id', 'payload', 'status', 'attem
 
 function date(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(String(value));
+  // PostgreSQL returns Date objects, SQLite the stored "YYYY-MM-DD HH:mm:ss.SSS +00:00" text.
+  return value instanceof Date ? value : new Date(value as string);
+}
+
+function text(value: unknown): string | null {
+  return value === null || value === undefined ? null : (value as string);
 }
 
 export function jobFromRow(r: Record<string, unknown>): JobRow {
@@ -52,9 +57,9 @@ export function jobFromRow(r: Record<string, unknown>): JobRow {
     attempts: toNumber(r.attempts),
     nextAttemptAt: date(r.next_attempt_at)!,
     lockedUntil: date(r.locked_until),
-    lockedBy: r.locked_by === null || r.locked_by === undefined ? null : String(r.locked_by),
+    lockedBy: text(r.locked_by),
     lastAttemptAt: date(r.last_attempt_at),
-    lastReply: r.last_reply === null || r.last_reply === undefined ? null : String(r.last_reply),
+    lastReply: text(r.last_reply),
     warnedAt: date(r.warned_at),
     createdAt: date(r.created_at)!,
     finishedAt: date(r.finished_at),
@@ -63,7 +68,13 @@ export function jobFromRow(r: Record<string, unknown>): JobRow {
 
 /** Jobs are written as part of another transaction (the acceptance): this takes the caller's. */
 export async function enqueueJobs(sequelize: Sequelize, t: Transaction, jobs: NewJob[]): Promise<void> {
-  await insertRows(sequelize, t, 'jobs', COLUMNS, jobs.map((j) => [j.kind, j.documentId, j.agencyId, JSON.stringify(j.payload), 'queued', 0, j.at, j.at]));
+  await insertRows(
+    sequelize,
+    t,
+    'jobs',
+    COLUMNS,
+    jobs.map((j) => [j.kind, j.documentId, j.agencyId, JSON.stringify(j.payload), 'queued', 0, j.at, j.at]),
+  );
 }
 
 export class QueueRepository {
@@ -143,9 +154,18 @@ export class QueueRepository {
   async list(q: { kind?: string; status?: JobStatus[]; documentId?: string; limit?: number } = {}): Promise<JobRow[]> {
     const where: string[] = [];
     const params: Record<string, string | number | string[]> = { limit: q.limit ?? 1000 };
-    if (q.kind) (where.push('kind = :kind'), (params.kind = q.kind));
-    if (q.status && q.status.length > 0) (where.push('status IN (:status)'), (params.status = q.status));
-    if (q.documentId) (where.push('document_id = :documentId'), (params.documentId = q.documentId));
+    if (q.kind) {
+      where.push('kind = :kind');
+      params.kind = q.kind;
+    }
+    if (q.status && q.status.length > 0) {
+      where.push('status IN (:status)');
+      params.status = q.status;
+    }
+    if (q.documentId) {
+      where.push('document_id = :documentId');
+      params.documentId = q.documentId;
+    }
     const sql = `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT :limit`;
     return (await boundQuery(this.sequelize, sql, params)).map(jobFromRow);
   }

@@ -69,7 +69,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(jobs[0]).to.include({ kind: 'relay', agencyId: B, status: 'queued', attempts: 0 });
       expect(JSON.parse(jobs[0].payload)).to.deep.equal({ from: 'a@x.vn', to: ['b@y.vn'] });
       // A transaction that fails after recording leaves no job behind.
-      const failing = { ...record, trackingId: 'DG20261201-QUEUE00002', rfc822MessageId: '<q2@test>', relay: [{ agencyId: B, payload: { from: 'a', to: ['b'] } }] };
+      const failing = {
+        ...record,
+        trackingId: 'DG20261201-QUEUE00002',
+        rfc822MessageId: '<q2@test>',
+        relay: [{ agencyId: B, payload: { from: 'a', to: ['b'] } }],
+      };
       await writes[0]
         .run(async (t) => {
           await register.record(t, failing);
@@ -82,10 +87,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('concurrent claims never take the same job; an expired lease makes it due again', async () => {
       const at = new Date('2026-12-01T01:00:00Z');
       await writes[0].run((t) =>
-        queues[0].enqueue(t, Array.from({ length: 20 }, (_, i) => ({ kind: 'test', documentId: `DOC${i}`, agencyId: B, payload: {}, at }))),
+        queues[0].enqueue(
+          t,
+          Array.from({ length: 20 }, (_, i) => ({ kind: 'test', documentId: `DOC${i}`, agencyId: B, payload: {}, at })),
+        ),
       );
       const now = new Date('2026-12-01T01:00:01Z');
-      const claim = (i: number, worker: string) => writes[i % writes.length].run((t) => queues[i % queues.length].claim(t, { kind: 'test', worker, now, leaseMs: 60_000, limit: 3 }));
+      const claim = (i: number, worker: string) =>
+        writes[i % writes.length].run((t) => queues[i % queues.length].claim(t, { kind: 'test', worker, now, leaseMs: 60_000, limit: 3 }));
       const batches = await Promise.all(Array.from({ length: 8 }, (_, i) => claim(i, `w${i}`)));
       const ids = batches.flat().map((j) => j.id);
       expect(ids).to.have.length(20);

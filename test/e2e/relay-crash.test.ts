@@ -27,7 +27,22 @@ describe('relay: kill -9 with jobs in flight, then restart', function () {
       docgate: fastRelay({ lease: '1s', concurrency: 4 }),
       agencies: agenciesWithRelay({ url: `smtp://127.0.0.1:${peer.port}?tls=none`, keepMailbox: false }),
     });
-    const added = await runCli(['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent', '--config', env.configDir, '--data', env.dataDir], `${TEST_PASSWORD}\n`);
+    const added = await runCli(
+      [
+        'account',
+        'add',
+        AGENCIES.ubnd.address,
+        '--agency',
+        AGENCIES.ubnd.id,
+        '--password-stdin',
+        '--permanent',
+        '--config',
+        env.configDir,
+        '--data',
+        env.dataDir,
+      ],
+      `${TEST_PASSWORD}\n`,
+    );
     expect(added.code, added.stderr).to.equal(0);
   });
   after(async () => {
@@ -64,11 +79,15 @@ describe('relay: kill -9 with jobs in flight, then restart', function () {
     peer.delayMs = 0;
     server = await startServe(env.configDir, env.dataDir);
     await waitFor('every document at the peer', async () => accepted.every((id) => peer.received.some((m) => trackingIdOf(m) === id)), 60_000);
-    const listed = await waitFor('every job delivered', async () => {
-      const r = await runCli(['queue', 'list', '--json', '--config', env.configDir, '--data', env.dataDir]);
-      const jobs = JSON.parse(r.stdout) as { document: string; status: string; attempts: number }[];
-      return jobs.length === DOCUMENTS && jobs.every((j) => j.status === 'delivered') ? jobs : null;
-    }, 60_000);
+    const listed = await waitFor(
+      'every job delivered',
+      async () => {
+        const r = await runCli(['queue', 'list', '--json', '--config', env.configDir, '--data', env.dataDir]);
+        const jobs = JSON.parse(r.stdout) as { document: string; status: string; attempts: number }[];
+        return jobs.length === DOCUMENTS && jobs.every((j) => j.status === 'delivered') ? jobs : null;
+      },
+      60_000,
+    );
     expect(listed.map((j) => j.document).sort()).to.deep.equal([...accepted].sort());
 
     const copies = new Map<string, PeerMessage[]>();

@@ -35,7 +35,7 @@ describe('relay to a real Dovecot (LMTP, IMAP APPEND)', function () {
     return { tg, doc };
   }
 
-  it('LMTP: delivered to the user\'s INBOX, the stored bytes after Dovecot\'s own trace', async () => {
+  it("LMTP: delivered to the user's INBOX, the stored bytes after Dovecot's own trace", async () => {
     const before = dovecot.files(CLERKS.snv).length;
     const { tg, doc } = await relayed({ url: `lmtp://127.0.0.1:${dovecot.lmtpPort}?tls=none` }, 'Chuyển tiếp qua LMTP');
     const [job] = await waitFor('delivered', async () => {
@@ -74,7 +74,12 @@ describe('relay to a real Dovecot (LMTP, IMAP APPEND)', function () {
   it('IMAP with a wrong password: the job waits and retries, nothing is appended', async () => {
     const before = dovecot.files(CLERKS.snv).length;
     const { tg, doc } = await relayed(
-      { url: `imap://127.0.0.1:${dovecot.imapPort}`, username: CLERKS.snv, passwordFile: path.join(dovecot.dir, 'wrong-password'), caFile: path.join(dovecot.dir, 'ca.pem') },
+      {
+        url: `imap://127.0.0.1:${dovecot.imapPort}`,
+        username: CLERKS.snv,
+        passwordFile: path.join(dovecot.dir, 'wrong-password'),
+        caFile: path.join(dovecot.dir, 'ca.pem'),
+      },
       'Sai mật khẩu',
     );
     const job = await waitFor('two refused attempts', async () => {

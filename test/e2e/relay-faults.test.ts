@@ -107,7 +107,7 @@ describe('relay: faults at the peer', function () {
     expect(await noticesOf(tg, AGENCIES.ubnd.id)).to.have.length(0);
   });
 
-  it('5xx: fails at once, one DSN (RFC 3464) in the sender agency\'s Thông báo, no retry', async () => {
+  it("5xx: fails at once, one DSN (RFC 3464) in the sender agency's Thông báo, no retry", async () => {
     const { tg, peer } = await start();
     peer.mode = '550 5.1.1 Khong co hop thu / mailbox unknown';
     await peer.listen();

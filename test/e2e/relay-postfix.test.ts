@@ -75,7 +75,9 @@ describe('relay to a real Postfix', function () {
     const expected = lf(doc.served);
     // Postfix prepends its own trace (Return-Path, Delivered-To, Received); after it, our bytes, unchanged.
     expect(stored.subarray(stored.length - expected.length).equals(expected), 'the Maildir file ends with the stored bytes').to.equal(true);
-    expect(stored.subarray(0, stored.length - expected.length).toString('latin1')).to.match(/^Return-Path: <vanthu@ubnd\.hatinh\.gov\.vn>\n[\s\S]*Received: from [^\n]*\n\tby peer\.test \(Postfix\) with ESMTPS/);
+    expect(stored.subarray(0, stored.length - expected.length).toString('latin1')).to.match(
+      /^Return-Path: <vanthu@ubnd\.hatinh\.gov\.vn>\n[\s\S]*Received: from [^\n]*\n\tby peer\.test \(Postfix\) with ESMTPS/,
+    );
     expect(doc.served.toString('latin1')).to.contain(`X-Docgate-Tracking-Id: ${doc.trackingId}`);
   });
 
@@ -101,7 +103,7 @@ describe('relay to a real Postfix', function () {
     expect(failed, 'tampered copy fails verification').to.equal(true);
   });
 
-  it('without the CA file the peer\'s certificate is refused: the job waits (4xx-like), nothing is sent', async () => {
+  it("without the CA file the peer's certificate is refused: the job waits (4xx-like), nothing is sent", async () => {
     const tg = await gatewayWithCa({ caFile: false });
     const before = postfix.delivered(CLERKS.snv).length;
     const doc = await deliver(tg, { subject: 'Chứng thư không tin cậy', text: TEXT });

@@ -24,7 +24,11 @@ export interface DovecotPeer {
 }
 
 export function requireDovecot(): void {
-  for (const [file, pkg] of [[DOVECOT, 'dovecot-core'], ['/usr/lib/dovecot/lmtp', 'dovecot-lmtpd'], ['/usr/lib/dovecot/imap', 'dovecot-imapd']]) {
+  for (const [file, pkg] of [
+    [DOVECOT, 'dovecot-core'],
+    ['/usr/lib/dovecot/lmtp', 'dovecot-lmtpd'],
+    ['/usr/lib/dovecot/imap', 'dovecot-imapd'],
+  ]) {
     if (!existsSync(file)) throw new Error(`${file} missing: install the Debian package ${pkg} (scripts/dev/ensure-test-deps.sh does as root)`);
   }
   if (process.getuid?.() !== 0) throw new Error('the Dovecot relay peer needs root (mail owned by nobody); run the tests as root');

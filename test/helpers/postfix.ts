@@ -111,7 +111,7 @@ export async function startPostfix(addresses: string[]): Promise<PostfixPeer> {
   } catch (err) {
     const log = existsSync(path.join(dir, 'maillog')) ? readFileSync(path.join(dir, 'maillog'), 'utf8') : '';
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`postfix did not start: ${(err as { stderr?: string }).stderr ?? err}\n${log}`, { cause: err });
+    throw new Error(`postfix did not start: ${(err as { stderr?: string }).stderr ?? (err as Error).message}\n${log}`, { cause: err });
   }
   // Wait for smtpd to accept connections.
   for (let i = 0; i < 100; i++) {
@@ -131,7 +131,9 @@ export async function startPostfix(addresses: string[]): Promise<PostfixPeer> {
       const [local, domain] = address.split('@');
       const box = path.join(mail, domain, local, 'new');
       if (!existsSync(box)) return [];
-      return readdirSync(box).sort().map((f) => readFileSync(path.join(box, f)));
+      return readdirSync(box)
+        .sort()
+        .map((f) => readFileSync(path.join(box, f)));
     },
     async stop() {
       await run('/usr/sbin/postfix', ['-c', dir, 'stop'], { env: { ...process.env, MAIL_CONFIG: dir } }).catch(() => undefined);

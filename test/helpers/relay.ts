@@ -18,7 +18,7 @@ export interface FaultPeer {
   port: number;
   received: PeerMessage[];
   /** Reply to the end of DATA: 'ok' (250), or a full reply such as "451 4.3.0 busy". */
-  mode: 'ok' | string;
+  mode: string;
   /** Attempts seen at end of DATA, whatever was answered. */
   attempts: number;
   /** Milliseconds between the end of DATA and the reply (a message in flight at the peer). */
@@ -65,7 +65,11 @@ export async function faultPeer(port?: number): Promise<FaultPeer> {
               err.responseCode = Number(m[1] + m[2]);
               return callback(err);
             }
-            peer.received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks) });
+            peer.received.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+              data: Buffer.concat(chunks),
+            });
             if (peer.delayMs === 0) return callback(null, 'Queued as TEST');
             peer.pending++;
             setTimeout(() => {

@@ -24,9 +24,42 @@ async function openssl(args: string[]): Promise<void> {
 export async function makeTestCa(dir: string, ip: string): Promise<TestCa> {
   const f = (name: string) => path.join(dir, name);
   writeFileSync(f('peer.ext'), `subjectAltName = IP:${ip}, DNS:localhost\nextendedKeyUsage = serverAuth\nkeyUsage = digitalSignature, keyEncipherment\n`);
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=docgate test relay CA', '-keyout', f('ca.key'), '-out', f('ca.pem'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=docgate test relay CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${ip}`, '-keyout', f('peer.key'), '-out', f('peer.csr')]);
-  await openssl(['x509', '-req', '-in', f('peer.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-out', f('peer.pem'), '-extfile', f('peer.ext')]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    f('peer.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    f('peer.pem'),
+    '-extfile',
+    f('peer.ext'),
+  ]);
   return { caFile: f('ca.pem'), certFile: f('peer.pem'), keyFile: f('peer.key') };
 }

@@ -15,8 +15,14 @@ describe('relay schedule', () => {
   });
 
   it('delivered and permanent outcomes end the job (a DSN only for the failure)', () => {
-    expect(decide({ attempts: 1, createdAt: created, warnedAt: null }, { kind: 'delivered', reply: '250', rejected: [] }, at(1000), S)).to.deep.equal({ status: 'delivered', dsn: null });
-    expect(decide({ attempts: 1, createdAt: created, warnedAt: null }, { kind: 'permanent', reply: '550' }, at(1000), S)).to.deep.equal({ status: 'failed', dsn: 'failed' });
+    expect(decide({ attempts: 1, createdAt: created, warnedAt: null }, { kind: 'delivered', reply: '250', rejected: [] }, at(1000), S)).to.deep.equal({
+      status: 'delivered',
+      dsn: null,
+    });
+    expect(decide({ attempts: 1, createdAt: created, warnedAt: null }, { kind: 'permanent', reply: '550' }, at(1000), S)).to.deep.equal({
+      status: 'failed',
+      dsn: 'failed',
+    });
   });
 
   it('a temporary failure is retried after the schedule step, without a DSN before warnAfter', () => {
