@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RelayTarget } from '../../config/schema.js';
 
-export type RelayScheme = 'smtp' | 'smtps' | 'lmtp' | 'imap' | 'imaps';
+type RelayScheme = 'smtp' | 'smtps' | 'lmtp' | 'imap' | 'imaps';
 /** implicit: TLS from the first byte; starttls: required (no plaintext fallback); none: plaintext (only if the URL says ?tls=none). */
-export type TlsMode = 'implicit' | 'starttls' | 'none';
+type TlsMode = 'implicit' | 'starttls' | 'none';
 
 export interface ResolvedTarget {
   scheme: RelayScheme;

@@ -45,7 +45,7 @@ function oneLine(text: string): string {
     .slice(0, 1000);
 }
 
-export function classifySmtpError(err: MailError): SendOutcome {
+function classifySmtpError(err: MailError): SendOutcome {
   const code = err.responseCode ?? err.rejectedErrors?.[0]?.responseCode;
   const reply = oneLine(err.response ?? err.rejectedErrors?.[0]?.response ?? `${err.code ?? 'ERROR'} ${err.message ?? 'unknown error'}`);
   if (code !== undefined && code >= 500 && code < 600) return { kind: 'permanent', reply };

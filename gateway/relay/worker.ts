@@ -22,7 +22,7 @@ import { decide, type Decision } from './schedule.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
 import { send, type SendOutcome } from './transports.js';
 
-export const RELAY_JOB = 'relay';
+const RELAY_JOB = 'relay';
 
 export interface RelayWorkerDeps {
   config: Config;

@@ -46,7 +46,7 @@ function text(value: unknown): string | null {
   return value === null || value === undefined ? null : (value as string);
 }
 
-export function jobFromRow(r: Record<string, unknown>): JobRow {
+function jobFromRow(r: Record<string, unknown>): JobRow {
   return {
     id: toNumber(r.id),
     kind: String(r.kind),

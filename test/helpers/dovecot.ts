@@ -23,7 +23,7 @@ export interface DovecotPeer {
   stop(): Promise<void>;
 }
 
-export function requireDovecot(): void {
+function requireDovecot(): void {
   for (const [file, pkg] of [
     [DOVECOT, 'dovecot-core'],
     ['/usr/lib/dovecot/lmtp', 'dovecot-lmtpd'],

@@ -23,7 +23,7 @@ export interface PostfixPeer {
   stop(): Promise<void>;
 }
 
-export function requirePostfix(): void {
+function requirePostfix(): void {
   if (!existsSync('/usr/sbin/postfix') || !existsSync('/usr/lib/postfix/sbin/master')) {
     throw new Error('Postfix is not installed (Debian package postfix; scripts/dev/ensure-test-deps.sh installs it as root)');
   }
