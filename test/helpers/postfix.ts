@@ -55,8 +55,11 @@ scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 `;
 
-/** `addresses`: the mailboxes Postfix accepts (any other address at their domains gets 550 5.1.1 at RCPT). */
-export async function startPostfix(addresses: string[]): Promise<PostfixPeer> {
+/**
+ * `addresses`: the mailboxes Postfix accepts (any other address at their domains gets 550 5.1.1 at RCPT);
+ * `relayTo`: forward mail for other domains to 127.0.0.1:relayTo.
+ */
+export async function startPostfix(addresses: string[], options: { relayTo?: number } = {}): Promise<PostfixPeer> {
   const domains = [...new Set(addresses.map((a) => a.split('@')[1]))];
   requirePostfix();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'docgate-postfix-'));
@@ -102,6 +105,8 @@ export async function startPostfix(addresses: string[]): Promise<PostfixPeer> {
       `maillog_file = ${dir}/maillog`,
       `maillog_file_prefixes = ${dir}`,
       'smtputf8_enable = no',
+      // relayTo: a relay (the benchmark's baseline) forwarding every other domain to a sink on that port.
+      ...(options.relayTo ? [`relayhost = [127.0.0.1]:${options.relayTo}`, 'smtp_tls_security_level = none', 'default_destination_concurrency_limit = 20', 'smtp_connection_cache_on_demand = yes'] : []),
       'biff = no',
     ].join('\n') + '\n',
   );
