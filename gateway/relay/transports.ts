@@ -52,25 +52,54 @@ function classifySmtpError(err: MailError): SendOutcome {
   return { kind: 'temporary', reply };
 }
 
-async function sendSmtp(req: SendRequest): Promise<SendOutcome> {
-  const { target } = req;
-  const transport = nodemailer.createTransport({
-    host: target.host,
-    port: target.port,
-    lmtp: target.scheme === 'lmtp',
-    secure: target.tls === 'implicit',
-    requireTLS: target.tls === 'starttls',
-    ignoreTLS: target.tls === 'none',
-    tls: tlsOptions(target),
-    name: req.hostname,
-    auth: target.auth,
-    connectionTimeout: req.timeoutMs,
-    greetingTimeout: req.timeoutMs,
-    socketTimeout: req.timeoutMs,
-    pool: false,
-  });
+type SmtpTransport = ReturnType<typeof nodemailer.createTransport>;
+
+/**
+ * SMTP/LMTP transports kept per target: pooled connections (up to `maxConnections`, each reused for up
+ * to 100 messages) instead of a TCP+TLS handshake and greeting per job. A broken pooled connection fails
+ * the job it carried as temporary, like any connection failure.
+ */
+export class SmtpPools {
+  private readonly pools = new Map<string, SmtpTransport>();
+
+  constructor(private readonly maxConnections: number) {}
+
+  get(req: SendRequest): SmtpTransport {
+    const { target } = req;
+    const key = JSON.stringify([target.scheme, target.host, target.port, target.tls, target.ca ?? '', target.auth?.user ?? '', target.auth?.pass ?? '']);
+    let transport = this.pools.get(key);
+    if (!transport) {
+      transport = nodemailer.createTransport({
+        host: target.host,
+        port: target.port,
+        lmtp: target.scheme === 'lmtp',
+        secure: target.tls === 'implicit',
+        requireTLS: target.tls === 'starttls',
+        ignoreTLS: target.tls === 'none',
+        tls: tlsOptions(target),
+        name: req.hostname,
+        auth: target.auth,
+        connectionTimeout: req.timeoutMs,
+        greetingTimeout: req.timeoutMs,
+        socketTimeout: req.timeoutMs,
+        pool: true,
+        maxConnections: this.maxConnections,
+        maxMessages: 100,
+      });
+      this.pools.set(key, transport);
+    }
+    return transport;
+  }
+
+  close(): void {
+    for (const transport of this.pools.values()) transport.close();
+    this.pools.clear();
+  }
+}
+
+async function sendSmtp(req: SendRequest, pools: SmtpPools): Promise<SendOutcome> {
   try {
-    const info = await transport.sendMail({ envelope: { from: req.from, to: req.to }, raw: req.raw });
+    const info = await pools.get(req).sendMail({ envelope: { from: req.from, to: req.to }, raw: req.raw });
     const rejectedErrors = (info as unknown as { rejectedErrors?: MailError[] }).rejectedErrors ?? [];
     return {
       kind: 'delivered',
@@ -79,8 +108,6 @@ async function sendSmtp(req: SendRequest): Promise<SendOutcome> {
     };
   } catch (err) {
     return classifySmtpError(err as MailError);
-  } finally {
-    transport.close();
   }
 }
 
@@ -118,6 +145,6 @@ async function appendImap(req: SendRequest): Promise<SendOutcome> {
   }
 }
 
-export function send(req: SendRequest): Promise<SendOutcome> {
-  return req.target.scheme === 'imap' || req.target.scheme === 'imaps' ? appendImap(req) : sendSmtp(req);
+export function send(req: SendRequest, pools: SmtpPools): Promise<SendOutcome> {
+  return req.target.scheme === 'imap' || req.target.scheme === 'imaps' ? appendImap(req) : sendSmtp(req, pools);
 }

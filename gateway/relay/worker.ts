@@ -20,7 +20,7 @@ import { headerBlockOf } from '../intake/header-block.js';
 import { composeDsn } from './dsn.js';
 import { decide, type Decision } from './schedule.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
-import { send, type SendOutcome } from './transports.js';
+import { send, SmtpPools, type SendOutcome } from './transports.js';
 
 const RELAY_JOB = 'relay';
 
@@ -44,8 +44,11 @@ export class RelayWorker {
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  private readonly pools: SmtpPools;
 
-  constructor(private readonly deps: RelayWorkerDeps) {}
+  constructor(private readonly deps: RelayWorkerDeps) {
+    this.pools = new SmtpPools(deps.config.docgate.relay.concurrency);
+  }
 
   start(): void {
     this.schedule(0);
@@ -63,6 +66,7 @@ export class RelayWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    this.pools.close();
   }
 
   private schedule(ms: number): void {
@@ -79,24 +83,38 @@ export class RelayWorker {
     this.timer.unref?.();
   }
 
+  /**
+   * Keeps up to `concurrency` jobs in flight: whenever one finishes, the freed slot claims the next due
+   * job, so one slow peer does not hold a whole batch back. Returns when nothing is due or in flight.
+   */
   private async loop(): Promise<void> {
-    try {
-      // Keep going while full batches come back: a backlog drains without waiting for the poll.
-      while (!this.closed && (await this.runOnce()) >= this.deps.config.docgate.relay.concurrency);
-    } catch (err) {
-      this.deps.log.error('relay worker pass failed', { err });
-    }
-  }
-
-  /** One pass: claims up to `concurrency` due jobs and sends them in parallel. Returns how many. */
-  async runOnce(): Promise<number> {
     const { storage, config } = this.deps;
     const relay = config.docgate.relay;
-    const jobs = await storage.writes.run((t) =>
-      storage.queue.claim(t, { kind: RELAY_JOB, worker: this.id, now: this.deps.now(), leaseMs: relay.lease, limit: relay.concurrency }),
-    );
-    await Promise.all(jobs.map((job) => this.process(job).catch((err) => this.deps.log.error('relay job failed unexpectedly', { job: job.id, err }))));
-    return jobs.length;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      while (!this.closed) {
+        const free = relay.concurrency - inFlight.size;
+        const jobs =
+          free > 0
+            ? await storage.writes.run((t) =>
+                storage.queue.claim(t, { kind: RELAY_JOB, worker: this.id, now: this.deps.now(), leaseMs: relay.lease, limit: free }),
+              )
+            : [];
+        for (const job of jobs) {
+          const running: Promise<void> = this.process(job)
+            .catch((err) => this.deps.log.error('relay job failed unexpectedly', { job: job.id, err }))
+            .finally(() => inFlight.delete(running));
+          inFlight.add(running);
+        }
+        if (inFlight.size === 0) break;
+        // Wait for a slot, unless the claim filled none of the free ones and nothing else is due.
+        await Promise.race(inFlight);
+      }
+    } catch (err) {
+      this.deps.log.error('relay worker pass failed', { err });
+    } finally {
+      await Promise.all(inFlight);
+    }
   }
 
   private target(agencyId: string): ResolvedTarget | string {
@@ -126,7 +144,10 @@ export class RelayWorker {
     else if (typeof target === 'string') outcome = { kind: 'temporary', reply: target };
     else {
       raw = await this.storedBytes(doc);
-      outcome = await send({ target, from: payload.from, to: payload.to, raw, hostname: config.docgate.hostname, timeoutMs: config.docgate.relay.timeout });
+      outcome = await send(
+        { target, from: payload.from, to: payload.to, raw, hostname: config.docgate.hostname, timeoutMs: config.docgate.relay.timeout },
+        this.pools,
+      );
     }
     const now = this.deps.now();
     const decision = decide(job, outcome, now, config.docgate.relay);
