@@ -161,7 +161,7 @@ export async function run(): Promise<BenchTable> {
   const make = messageFactory(SIZE);
   const rows: BenchRow[] = [];
   const notes: string[] = [
-    `${MESSAGES} messages of ~100 KB over ${SENDERS} submitting sessions; docgate relay concurrency 8, one SMTP connection per job (the node sink waits 100 ms before each greeting, Postfix does not)`,
+    `${MESSAGES} messages of ~100 KB over ${SENDERS} submitting sessions; docgate relay concurrency 8 over pooled connections (the node sink waits 100 ms before each greeting, Postfix does not)`,
   ];
   const sink = await startSink();
   try {
