@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   pdf: () => import('./pdf.js'),
   imap: () => import('./imap.js'),
   policy: () => import('./policy.js'),
+  relay: () => import('./relay.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -120,6 +120,23 @@ export const docgateSchema = z.strictObject({
     })
     .prefault({}),
   demo: z.strictObject({ seedAccounts: z.boolean().default(false) }).prefault({}),
+  // Relay to agencies' own servers (gateway/relay): the waits between attempts (the last one repeats),
+  // when a job gives up, when the sender is warned (Postfix's delay_warning_time), and how long a claimed
+  // job stays claimed before another worker may take it (a process killed mid-send).
+  relay: z
+    .strictObject({
+      schedule: z
+        .array(duration)
+        .min(1)
+        .default([60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 4 * 3600_000]),
+      giveUp: duration.default(5 * 24 * 3600_000),
+      warnAfter: duration.default(4 * 3600_000),
+      pollInterval: duration.default(2_000),
+      lease: duration.default(5 * 60_000),
+      timeout: duration.default(60_000),
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .prefault({}),
 });
 
 const agencyId = z
@@ -161,8 +178,14 @@ const relay = z.strictObject({
       ),
     ),
   username: z.string().optional(),
+  /** A file holding the password (relative to the config directory); never the password itself. */
   passwordFile: z.string().optional(),
+  /** IMAP targets: the folder APPENDed to (default INBOX). */
   mailbox: z.string().optional(),
+  /** PEM file of the CA(s) the peer's certificate must chain to, instead of the system store. */
+  caFile: z.string().optional(),
+  /** Also deliver to the agency's mailbox on docgate (IMAP) besides relaying. */
+  keepMailbox: z.boolean().default(true),
 });
 
 const agency = z.strictObject({
@@ -225,3 +248,4 @@ export const agenciesSchema = z.strictObject({ agencies: z.array(agency).min(1) 
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;
 export type Agency = z.output<typeof agency>;
+export type RelayTarget = z.output<typeof relay>;

@@ -19,6 +19,7 @@ import { prepareDemoPki, seedDemoAccounts } from './demo.js';
 import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
+import { RelayWorker } from './relay/worker.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -48,6 +49,8 @@ export interface Gateway {
   authenticator: Authenticator;
   smtp: RunningSmtpListener[];
   imap: RunningImapListener[];
+  /** Sends queued relay jobs to agencies' own servers. */
+  relay: RelayWorker;
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
   /** Whether this start is the demo (config/demo-mode.ts). */
@@ -99,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const listeners: RunningSmtpListener[] = [];
   const imap: RunningImapListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
+  let relay: RelayWorker | null = null;
   try {
     await cleanSpool(storage, log);
     sweeper = startOrphanSweeper(storage, {
@@ -129,12 +133,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
     const policy = new PolicyEngine(initialPolicy, { timeZone: config.docgate.timezone, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
-    const intake = new IntakeService({ config, agencies, storage, policy, events, log, now });
+    relay = new RelayWorker({ config, storage, agencies, events, log: log.child({ component: 'relay' }), now });
+    const worker = relay;
+    const intake = new IntakeService({ config, agencies, storage, policy, events, log, now, onRelayQueued: () => worker.wake() });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });
     for (const listener of config.docgate.smtp.listeners) {
       listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
     }
     imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
+    relay.start();
     return {
       config,
       storage,
@@ -145,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       authenticator,
       smtp: listeners,
       imap,
+      relay,
       demoCredentials,
       demo: decision.demo,
       reloadPolicy() {
@@ -189,12 +197,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
+        await worker.close();
         await sweeper?.stop();
         await storage.close();
       },
     };
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
+    await relay?.close();
     await sweeper?.stop();
     await storage.close().catch(() => undefined);
     throw err;

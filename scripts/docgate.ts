@@ -7,6 +7,7 @@ import { registerAccountCommands } from './commands/account.js';
 import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
 import { DATA_UMASK } from '../storage/data-permissions.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerAccountCommands(program);
   registerQuarantineCommands(program);
+  registerQueueCommands(program);
   registerStoreCommands(program);
   return program;
 }

@@ -8,6 +8,7 @@ import { AccountRepository } from './accounts/repository.js';
 import { BlobStore } from './blobs.js';
 import { openDatabase, type Database } from './db.js';
 import { MailboxRepository } from './mailbox/repository.js';
+import { QueueRepository } from './queue/repository.js';
 import { RegisterRepository } from './register/repository.js';
 import type { SubmissionRecord } from './register/types.js';
 import { WriteQueue } from './write-queue.js';
@@ -27,6 +28,8 @@ export interface Storage {
   accounts: AccountRepository;
   mailboxes: MailboxRepository;
   register: RegisterRepository;
+  /** Durable jobs (relay) written with the acceptance and claimed by workers. */
+  queue: QueueRepository;
   /** This process's own spool directory, data/spool/<pid>-<random> (storage/spool-dir.ts). */
   spoolDir: string;
   /** data/spool, shared by every process on this data directory. */
@@ -58,6 +61,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
     accounts: new AccountRepository(db.sequelize, db.models),
     mailboxes,
     register,
+    queue: new QueueRepository(db.sequelize),
     spoolDir: spool.dir,
     spoolRoot,
     async close() {

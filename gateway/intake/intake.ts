@@ -21,6 +21,7 @@ import { ProcessingGate } from './gate.js';
 import { readHeaderBlock } from './header-block.js';
 import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
+import { relayJobsFor } from '../relay/jobs.js';
 
 export interface SessionFacts {
   account: string;
@@ -48,6 +49,8 @@ export interface IntakeDeps {
   events: MailboxEvents;
   log: Logger;
   now: () => Date;
+  /** Called after a commit that queued relay jobs (wakes the relay worker). */
+  onRelayQueued?: () => void;
 }
 
 export class IntakeService {
@@ -113,6 +116,7 @@ export class IntakeService {
         group: { key: RECORD_SUBMISSION, input: record },
       });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
+      if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
       log.info('submission recorded', {
         trackingId,
         status,
@@ -207,6 +211,7 @@ export class IntakeService {
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,
+      ...relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo),
       note: status === 'accepted' ? (neutralised > 0 ? `neutralised ${neutralised} X-Docgate header(s)` : null) : `${verdict.reason}: ${verdict.message.vi}`,
     };
   }

@@ -9,6 +9,7 @@ import type { Config } from '../../config/load.js';
 import { registerYear } from '../../policies/text/dates.js';
 import { QuarantineStateError } from '../../storage/register/repository.js';
 import type { DocumentRow } from '../../storage/rows.js';
+import { relayJobsFor } from '../../gateway/relay/jobs.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from './context.js';
 
@@ -29,6 +30,13 @@ function recipientAgencies(config: Config, doc: DocumentRow): string[] {
     if (agency && !ids.includes(agency.id)) ids.push(agency.id);
   }
   return ids;
+}
+
+/** The relay jobs the released document needs, from its envelope (as intake computes them). */
+function releasedRelayJobs(config: Config, doc: DocumentRow) {
+  const directory = new AgencyDirectory(config.agencies);
+  const agencies = recipientAgencies(config, doc).map((id) => directory.get(id)!);
+  return relayJobsFor(directory, agencies, doc.envelopeFrom, JSON.parse(doc.recipients) as string[]);
 }
 
 function line(doc: DocumentRow): string {
@@ -114,6 +122,7 @@ export function registerQuarantineCommands(program: Command): void {
               note: opts.note ?? null,
               recipientAgencyIds: recipientAgencies(config, doc),
               year: registerYear(at, config.docgate.timezone),
+              ...releasedRelayJobs(config, doc),
             }),
           )
           .catch(translate),

@@ -16,6 +16,9 @@ REQUIREMENTS=(
   "python3|command -v python3"
   "clamav-daemon|test -x /usr/sbin/clamd"
   "dovecot-core|test -e /usr/lib/dovecot/libdovecot.so.0"
+  "dovecot-lmtpd|test -x /usr/lib/dovecot/lmtp"
+  "dovecot-imapd|test -x /usr/lib/dovecot/imap"
+  "postfix|test -x /usr/sbin/postfix && test -x /usr/sbin/smtp-sink"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do
@@ -27,6 +30,11 @@ done
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Cai dat goi Debian cho kiem thu / installing Debian packages for the tests: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix asks for a mailer type on install: the tests run it with their own config directory only.
+  if command -v debconf-set-selections >/dev/null 2>&1; then
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    echo "postfix postfix/mailname string localhost" | debconf-set-selections
+  fi
   apt-get update -qq >/dev/null 2>&1 || true
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
     echo "Khong cai duoc / could not install: ${missing[*]}" >&2

@@ -11,6 +11,7 @@ import { subscriptionsSchema } from './005-subscriptions.js';
 import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
 import { accountRemovedSchema } from './007-account-removed.js';
 import { messageOriginSchema } from './008-message-origin.js';
+import { jobsSchema } from './009-jobs.js';
 import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   uidValidityCounterSchema,
   accountRemovedSchema,
   messageOriginSchema,
+  jobsSchema,
 ];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */

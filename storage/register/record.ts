@@ -9,6 +9,7 @@ import { FOLDERS } from '../mailbox/folders.js';
 import { toNumber, type Models } from '../models.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBook, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { execute, insertRows } from '../sql.js';
+import { enqueueJobs } from '../queue/repository.js';
 import { reserveRegisterNumbers } from './counters.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
@@ -105,14 +106,16 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
     ]),
   );
   const deliveries: DeliveryInput[][] = docs.map((d) => [
-    ...d.recipientAgencyIds.map((agencyId) => ({
-      agencyId,
-      folder: FOLDERS.inbox.name,
-      messageRowId: d.messageRowId,
-      documentId: d.trackingId,
-      flags: [],
-      internalDate: d.at,
-    })),
+    ...d.recipientAgencyIds
+      .filter((a) => !d.relayOnly?.includes(a))
+      .map((agencyId) => ({
+        agencyId,
+        folder: FOLDERS.inbox.name,
+        messageRowId: d.messageRowId,
+        documentId: d.trackingId,
+        flags: [],
+        internalDate: d.at,
+      })),
     { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
   ]);
   const delivered = await ctx.mailboxes.deliverMany(t, deliveries.flat());
@@ -196,7 +199,16 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
       year: s.year,
       at: s.receivedAt,
       note: s.note,
+      relayOnly: s.relayOnly,
     })),
+  );
+  // Relay jobs commit with the acceptance: no 250 without its jobs, no job without its document.
+  await enqueueJobs(
+    ctx.sequelize,
+    t,
+    accepted.flatMap(({ s }) =>
+      (s.relay ?? []).map((r) => ({ kind: 'relay', documentId: s.trackingId, agencyId: r.agencyId, payload: r.payload, at: s.receivedAt })),
+    ),
   );
   const results: RecordedSubmission[] = subs.map((s, i) => ({
     trackingId: s.trackingId,

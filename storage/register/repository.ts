@@ -9,7 +9,8 @@ import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, Regi
 import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
 import { findDuplicate } from './duplicates.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
-import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
+import { enqueueJobs } from '../queue/repository.js';
+import type { NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
 
 export interface QuarantineDecision {
   trackingId: string;
@@ -61,7 +62,10 @@ export class RegisterRepository {
    * An administrator releases a held document: it is numbered in the sender's sổ đi (the held entry
    * becomes `sent`) and in each recipient's sổ đến, and delivered, exactly as an accepted one.
    */
-  async releaseQuarantined(t: Transaction, r: QuarantineDecision & { recipientAgencyIds: string[]; year: number }): Promise<RecordedSubmission> {
+  async releaseQuarantined(
+    t: Transaction,
+    r: QuarantineDecision & { recipientAgencyIds: string[]; year: number; relay?: RelayJobInput[]; relayOnly?: string[] },
+  ): Promise<RecordedSubmission> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
     await execute(this.writer.sequelize, "UPDATE documents SET status = 'accepted' WHERE id = :id", { id: r.trackingId }, t);
     const numbered = await this.numberAndDeliver(
@@ -75,8 +79,15 @@ export class RegisterRepository {
         year: r.year,
         at: r.at,
         note: r.note ?? 'released from quarantine',
+        relayOnly: r.relayOnly,
       },
       outgoing.id,
+    );
+    // A released document is relayed like an accepted one, its jobs in this same transaction.
+    await enqueueJobs(
+      this.writer.sequelize,
+      t,
+      (r.relay ?? []).map((j) => ({ kind: 'relay', documentId: r.trackingId, agencyId: j.agencyId, payload: j.payload, at: r.at })),
     );
     return { trackingId: r.trackingId, messageRowId: doc.messageRowId!, ...numbered };
   }

@@ -25,6 +25,16 @@ export interface SubmissionRecord {
   paperCopyRequired: boolean;
   files: Omit<DocumentFileRow, 'id' | 'documentId'>[];
   note: string | null;
+  /** Relay jobs to queue with the acceptance (one per recipient agency with its own server). */
+  relay?: RelayJobInput[];
+  /** Recipient agencies served only by their relay: numbered in their sổ đến but not put in an INBOX here. */
+  relayOnly?: string[];
+}
+
+export interface RelayJobInput {
+  agencyId: string;
+  /** The envelope to the agency's server: the sender's MAIL FROM and that agency's RCPT TO addresses. */
+  payload: { from: string; to: string[] };
 }
 
 export interface NumberingInput {
@@ -38,6 +48,8 @@ export interface NumberingInput {
   year: number;
   at: Date;
   note: string | null;
+  /** Recipient agencies not given an INBOX copy here (relay.keepMailbox: false). */
+  relayOnly?: string[];
 }
 
 export interface RecordedSubmission {

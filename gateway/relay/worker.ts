@@ -1,0 +1,254 @@
+// The relay worker: claims due relay jobs (a lease, through the single writer), sends each document's
+// stored bytes (trace prefix + submitted bytes, exactly what IMAP serves) to the agency's server, and
+// records the outcome, a register event and, when owed, a DSN in the sender's "Thông báo" folder — in
+// one transaction. A process killed mid-send leaves the job claimed; its lease runs out and it is sent
+// again (at-least-once: the peer deduplicates by Message-ID / X-Docgate-Tracking-Id, see README).
+
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AgencyDirectory } from '../../config/agencies.js';
+import type { Config } from '../../config/load.js';
+import type { Logger } from '../../config/log.js';
+import { parseMimeBuffer, structureOf } from '../../policies/mime/parser.js';
+import type { Storage } from '../../storage/index.js';
+import { FOLDERS } from '../../storage/mailbox/folders.js';
+import { storeBlob } from '../../storage/mailbox/spool-file.js';
+import type { JobRow } from '../../storage/queue/repository.js';
+import type { DocumentRow, RelayEventStatus } from '../../storage/rows.js';
+import type { MailboxEvents } from '../events.js';
+import { headerBlockOf } from '../intake/header-block.js';
+import { composeDsn } from './dsn.js';
+import { decide, type Decision } from './schedule.js';
+import { resolveTarget, type ResolvedTarget } from './target.js';
+import { send, SmtpPools, type SendOutcome } from './transports.js';
+
+const RELAY_JOB = 'relay';
+
+export interface RelayWorkerDeps {
+  config: Config;
+  storage: Storage;
+  agencies: AgencyDirectory;
+  events: MailboxEvents;
+  log: Logger;
+  now: () => Date;
+}
+
+interface RelayPayload {
+  from: string;
+  to: string[];
+}
+
+export class RelayWorker {
+  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private readonly pools: SmtpPools;
+
+  constructor(private readonly deps: RelayWorkerDeps) {
+    this.pools = new SmtpPools(deps.config.docgate.relay.concurrency);
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** New jobs were committed: look now instead of at the next poll. */
+  wake(): void {
+    if (this.closed) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    this.pools.close();
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.loop().finally(() => {
+        this.running = null;
+        this.schedule(this.again ? 0 : this.deps.config.docgate.relay.pollInterval);
+        this.again = false;
+      });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /**
+   * Keeps up to `concurrency` jobs in flight: whenever one finishes, the freed slot claims the next due
+   * job, so one slow peer does not hold a whole batch back. Returns when nothing is due or in flight.
+   */
+  private async loop(): Promise<void> {
+    const { storage, config } = this.deps;
+    const relay = config.docgate.relay;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      while (!this.closed) {
+        const free = relay.concurrency - inFlight.size;
+        const jobs =
+          free > 0
+            ? await storage.writes.run((t) =>
+                storage.queue.claim(t, { kind: RELAY_JOB, worker: this.id, now: this.deps.now(), leaseMs: relay.lease, limit: free }),
+              )
+            : [];
+        for (const job of jobs) {
+          const running: Promise<void> = this.process(job)
+            .catch((err) => this.deps.log.error('relay job failed unexpectedly', { job: job.id, err }))
+            .finally(() => inFlight.delete(running));
+          inFlight.add(running);
+        }
+        if (inFlight.size === 0) break;
+        // Wait for a slot, unless the claim filled none of the free ones and nothing else is due.
+        await Promise.race(inFlight);
+      }
+    } catch (err) {
+      this.deps.log.error('relay worker pass failed', { err });
+    } finally {
+      await Promise.all(inFlight);
+    }
+  }
+
+  private target(agencyId: string): ResolvedTarget | string {
+    const agency = this.deps.agencies.get(agencyId);
+    if (!agency?.relay) return `no relay target configured for ${agencyId}`;
+    try {
+      return resolveTarget(agency.relay, this.deps.config.configDir);
+    } catch (err) {
+      return `relay target of ${agencyId} unusable: ${(err as Error).message}`;
+    }
+  }
+
+  private async storedBytes(doc: DocumentRow): Promise<Buffer> {
+    const message = await this.deps.storage.db.models.Message.findByPk(doc.messageRowId!);
+    const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
+    return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await this.deps.storage.blobs.read(row.blobSha256)]);
+  }
+
+  private async process(job: JobRow): Promise<void> {
+    const { storage, config, log } = this.deps;
+    const payload = JSON.parse(job.payload) as RelayPayload;
+    const doc = await storage.register.findDocument(job.documentId);
+    const target = this.target(job.agencyId);
+    let outcome: SendOutcome;
+    let raw: Buffer | null = null;
+    if (!doc?.messageRowId) outcome = { kind: 'permanent', reply: `document ${job.documentId} has no stored message` };
+    else if (typeof target === 'string') outcome = { kind: 'temporary', reply: target };
+    else {
+      raw = await this.storedBytes(doc);
+      outcome = await send(
+        { target, from: payload.from, to: payload.to, raw, hostname: config.docgate.hostname, timeoutMs: config.docgate.relay.timeout },
+        this.pools,
+      );
+    }
+    const now = this.deps.now();
+    const decision = decide(job, outcome, now, config.docgate.relay);
+    const remote = typeof target === 'string' ? 'unknown' : target.display;
+    const dsn = doc ? await this.prepareDsn(job, doc, payload, outcome, decision, now, target, raw) : null;
+    const delivered = await storage.writes.submit({
+      syncDirs: dsn?.blob.syncDirs ?? [],
+      run: async (t) => {
+        const owned = await storage.queue.finish(t, {
+          id: job.id,
+          worker: this.id,
+          status: decision.status,
+          reply: outcome.reply,
+          at: now,
+          nextAttemptAt: decision.nextAttemptAt,
+          warned: decision.dsn === 'delayed',
+        });
+        // Another worker took the job after our lease ran out: its outcome stands, ours is dropped.
+        if (!owned) return null;
+        const entry = await storage.register.incomingEntry(job.agencyId, job.documentId, t);
+        const status: RelayEventStatus = decision.status === 'delivered' ? 'relayed' : decision.status === 'failed' ? 'relay-failed' : 'relay-deferred';
+        const note = `${remote}: ${outcome.reply}`.slice(0, 2000);
+        await storage.db.models.RegisterEvent.create(
+          { documentId: job.documentId, entryId: entry?.id ?? null, agencyId: job.agencyId, status, actor: `relay:${this.id}`, note, at: now },
+          { transaction: t },
+        );
+        if (!dsn || !doc) return null;
+        if (dsn.action === 'delayed') {
+          await storage.db.models.RegisterEvent.create(
+            {
+              documentId: job.documentId,
+              entryId: entry?.id ?? null,
+              agencyId: job.agencyId,
+              status: 'relay-delayed',
+              actor: `relay:${this.id}`,
+              note: 'warning DSN sent',
+              at: now,
+            },
+            { transaction: t },
+          );
+        }
+        return storage.register.recordNotice(t, {
+          documentId: job.documentId,
+          agencyId: doc.senderAgencyId,
+          folder: FOLDERS.notices.name,
+          blobSha256: dsn.blob.sha256,
+          blobSize: dsn.blob.size,
+          structure: dsn.structure,
+          header: dsn.header,
+          at: now,
+        });
+      },
+    });
+    if (delivered) this.deps.events.publish({ ...delivered, kind: 'exists' });
+    log.info('relay attempt', {
+      job: job.id,
+      document: job.documentId,
+      agency: job.agencyId,
+      attempt: job.attempts,
+      outcome: outcome.kind,
+      status: decision.status,
+      reply: outcome.reply,
+      dsn: dsn?.action ?? null,
+    });
+  }
+
+  /** The DSN owed for this attempt, stored as a blob (fsynced) before the transaction refers to it. */
+  private async prepareDsn(
+    job: JobRow,
+    doc: DocumentRow,
+    payload: RelayPayload,
+    outcome: SendOutcome,
+    decision: Decision,
+    now: Date,
+    target: ResolvedTarget | string,
+    raw: Buffer | null,
+  ) {
+    const rejected = outcome.kind === 'delivered' ? outcome.rejected.filter((r) => /^5/.test(r.reply)) : [];
+    const action = decision.dsn ?? (rejected.length > 0 ? 'failed' : null);
+    if (action === null) return null;
+    const { config } = this.deps;
+    const bytes = raw ?? Buffer.alloc(0);
+    const end = bytes.indexOf('\r\n\r\n');
+    const bytesDsn = composeDsn({
+      hostname: config.docgate.hostname,
+      timeZone: config.docgate.timezone,
+      document: doc,
+      agencyName: this.deps.agencies.get(job.agencyId)?.name ?? job.agencyId,
+      remoteHost: typeof target === 'string' ? 'unknown' : `${target.host}:${target.port}`,
+      diagnosticType: typeof target !== 'string' && target.scheme.startsWith('imap') ? 'x-imap' : 'smtp',
+      action,
+      recipients: rejected.length > 0 ? rejected.map((r) => r.recipient) : payload.to,
+      reply: rejected.length > 0 ? rejected[0].reply : outcome.reply,
+      expired: action === 'failed' && outcome.kind === 'temporary',
+      attempts: job.attempts,
+      at: now,
+      retryUntil: action === 'delayed' ? new Date(job.createdAt.getTime() + config.docgate.relay.giveUp) : null,
+      originalHeader: end >= 0 ? bytes.subarray(0, end + 2) : Buffer.from(`Message-ID: ${doc.rfc822MessageId ?? ''}\r\n`, 'latin1'),
+    });
+    const parsed = await parseMimeBuffer(bytesDsn, { decode: false });
+    const blob = await storeBlob(this.deps.storage.blobs, this.deps.storage.spoolDir, 'dsn', bytesDsn);
+    return { action, blob, structure: JSON.stringify(structureOf(parsed.root)), header: headerBlockOf(bytesDsn, parsed.root.bodyStart) };
+  }
+}
