@@ -9,9 +9,10 @@ import { imapSchema } from './003-imap.js';
 import { messageHeaderSchema } from './004-message-header.js';
 import { subscriptionsSchema } from './005-subscriptions.js';
 import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
+import { registerSearchSchema } from './007-register-search.js';
 import { withLockFile } from './lock-file.js';
 
-export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema];
+export const MIGRATIONS = [initialSchema, imapSchema, messageHeaderSchema, subscriptionsSchema, uidValidityCounterSchema, registerSearchSchema];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK = 0x646f6367;

@@ -10,6 +10,8 @@ import { toNumber } from '../models.js';
 import type { RegisterBook, RegisterEventRow, RegisterStatus } from '../rows.js';
 import { insertRows, runSql, type SqlValue } from '../sql.js';
 import { reserveRegisterNumbers } from './counters.js';
+import { indexDocuments } from './search-index.js';
+import { insertRecipientCopies, soDenKeyword } from './recipient-copy.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
 export const ENTRY_COLUMNS = ['agency_id', 'book', 'year', 'number', 'document_id', 'counterpart_agency_id', 'status', 'registered_at', 'note'];
@@ -78,8 +80,11 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
       ...numbered[i].incoming.map((n) => ({ documentId: d.trackingId, entryId: entryId(d.trackingId, n.agencyId, 'incoming'), agencyId: n.agencyId, status: '01' as const, actor: null, note: null, at: d.at })),
     ]),
   );
-  const deliveries: DeliveryInput[][] = docs.map((d) => [
-    ...d.recipientAgencyIds.map((agencyId) => ({ agencyId, folder: FOLDERS.inbox.name, messageId: d.messageId, documentId: d.trackingId, flags: [], internalDate: d.at })),
+  // Each recipient gets its own copy showing its số đến (trace header and IMAP keyword).
+  const copyIds = await insertRecipientCopies(ctx.sequelize, t, docs.flatMap((d, i) => numbered[i].incoming.map((n) => ({ messageId: d.messageId, agencyId: n.agencyId, number: n.number, year: d.year }))));
+  let copy = 0;
+  const deliveries: DeliveryInput[][] = docs.map((d, i) => [
+    ...numbered[i].incoming.map((n) => ({ agencyId: n.agencyId, folder: FOLDERS.inbox.name, messageId: copyIds[copy++], documentId: d.trackingId, flags: [soDenKeyword(n.number)], internalDate: d.at })),
     { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageId: d.messageId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
   ]);
   const delivered = await ctx.mailboxes.deliverMany(t, deliveries.flat());
@@ -141,6 +146,7 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     FILE_COLUMNS,
     subs.flatMap((s) => s.files.map((f) => [s.trackingId, f.position, f.partPath, f.filename, f.size, f.declaredType, f.detectedType, f.sha256, f.role])),
   );
+  await indexDocuments(ctx.sequelize, t, subs.map((s) => ({ trackingId: s.trackingId, subject: s.subject, ...s.metadata, filenames: s.files.map((f) => f.filename) })));
 
   const accepted = subs.map((s, i) => ({ s, i })).filter(({ s }) => s.status === 'accepted');
   const numbered = await numberAndDeliverMany(
