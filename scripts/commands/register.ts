@@ -8,6 +8,7 @@ import { findEntryByNumber, searchRegister, type RegisterHit, type RegisterQuery
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, type GlobalOptions } from './context.js';
 import { localDateTime, vnDay } from './register/dates.js';
+import { urgencyLabel } from './register/labels.js';
 import { csv, json, table, type Column } from './register/output.js';
 import { bookOf, knownAgency, queryOf, yearOf, type QueryOptions } from './register/query.js';
 import { detailsJson, detailsText, loadDetails } from './register/show.js';
@@ -24,7 +25,7 @@ function columns(config: Config): Column<RegisterHit>[] {
   const tz = config.docgate.timezone;
   const dir = new AgencyDirectory(config.agencies);
   return [
-    { vi: 'Sổ', en: 'Book', key: 'book', value: (h) => (h.book === 'incoming' ? 'đến/in' : 'đi/out') },
+    { vi: 'Sổ', en: 'Book', key: 'book', value: (h) => h.book, display: (h) => (h.book === 'incoming' ? 'đến/in' : 'đi/out') },
     { vi: 'Cơ quan', en: 'Agency', key: 'agencyId', value: (h) => h.agencyId },
     { vi: 'Số', en: 'No.', key: 'number', value: (h) => (h.number === null ? null : `${h.number}/${h.year}`) },
     { vi: 'Ngày đến/đi', en: 'Registered', key: 'registeredAt', value: (h) => localDateTime(h.registeredAt, tz) },
@@ -32,7 +33,7 @@ function columns(config: Config): Column<RegisterHit>[] {
     { vi: 'Ngày ký', en: 'Signed', key: 'signedDate', value: (h) => vnDay(h.signedDate) },
     { vi: 'Loại', en: 'Type', key: 'documentType', value: (h) => h.documentType },
     { vi: 'Trích yếu', en: 'Summary', key: 'summary', value: (h) => h.summary ?? h.subject, max: 60 },
-    { vi: 'Độ khẩn', en: 'Urgency', key: 'urgency', value: (h) => h.urgency },
+    { vi: 'Độ khẩn', en: 'Urgency', key: 'urgency', value: (h) => urgencyLabel(h.urgency) },
     {
       vi: 'Nơi gửi/nhận',
       en: 'From/To',

@@ -18,7 +18,7 @@ export interface RegisterQuery {
   documentNumber?: string;
   /** Loại văn bản, compared folded ("cong van" = "Công văn"). */
   documentType?: string;
-  /** Độ khẩn, compared folded. */
+  /** Độ khẩn code (normal, urgent, very-urgent, flash). */
   urgency?: string;
   status?: string;
   /** Received (register) time: [from, to). */

@@ -7,6 +7,8 @@ export interface Column<T> {
   /** Key in JSON and CSV. */
   key: string;
   value(row: T): string | number | null;
+  /** What the text table shows, when not the value (e.g. "đến/in" for "incoming"). */
+  display?(row: T): string | number | null;
   /** Widest the text table shows (longer values are cut with "…"). */
   max?: number;
 }
@@ -19,7 +21,7 @@ export function table<T>(columns: Column<T>[], rows: T[]): string {
   const heads = columns.map((c) => `${c.vi} / ${c.en}`);
   const body = rows.map((r) =>
     columns.map((c) => {
-      const text = cell(c.value(r));
+      const text = cell((c.display ?? c.value)(r));
       return c.max && [...text].length > c.max ? `${[...text].slice(0, c.max - 1).join('')}…` : text;
     }),
   );

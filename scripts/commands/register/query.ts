@@ -7,6 +7,7 @@ import type { RegisterQuery } from '../../../storage/register/search.js';
 import type { RegisterBook } from '../../../storage/rows.js';
 import { CliError } from '../context.js';
 import { isoDay, parseDay, startOfDay } from './dates.js';
+import { urgencyCode } from './labels.js';
 
 export interface QueryOptions {
   agency?: string;
@@ -76,7 +77,7 @@ export function queryOf(config: Config, o: QueryOptions, text?: string): Registe
     number: positive(o.number, '--number'),
     documentNumber: o.ref,
     documentType: o.type,
-    urgency: o.urgency,
+    urgency: o.urgency === undefined ? undefined : urgencyCode(o.urgency),
     status: o.status,
     receivedFrom: from && startOfDay(from, tz),
     // --to is inclusive: up to the start of the next day.

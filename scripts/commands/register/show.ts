@@ -6,6 +6,7 @@ import type { Config } from '../../../config/load.js';
 import type { Storage } from '../../../storage/index.js';
 import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow } from '../../../storage/rows.js';
 import { localDateTime, vnDay } from './dates.js';
+import { urgencyLabel } from './labels.js';
 import { table, type Column } from './output.js';
 
 export interface DocumentDetails {
@@ -93,7 +94,7 @@ export function detailsText(config: Config, d: DocumentDetails): string {
   field('Loại văn bản', 'Document type', doc.documentType);
   field('Trích yếu', 'Summary', doc.summary ?? doc.subject);
   field('Người ký', 'Signer', doc.signer);
-  field('Độ khẩn', 'Urgency', doc.urgency ?? 'Thường');
+  field('Độ khẩn', 'Urgency', urgencyLabel(doc.urgency) ?? 'Thường');
   field('Độ mật', 'Confidentiality', doc.confidentiality);
   field('Nơi nhận', 'Recipients', (JSON.parse(doc.recipients) as string[]).join(', '));
   field('Cần bản giấy', 'Paper copy required', doc.paperCopyRequired ? 'có / yes' : 'không / no');
