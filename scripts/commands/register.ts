@@ -38,7 +38,7 @@ function columns(config: Config): Column<RegisterHit>[] {
       vi: 'Nơi gửi/nhận',
       en: 'From/To',
       key: 'counterpart',
-      value: (h) => (h.book === 'incoming' ? h.senderAgencyId : h.counterpartAgencyId ?? ''),
+      value: (h) => (h.book === 'incoming' ? h.senderAgencyId : (h.counterpartAgencyId ?? '')),
     },
     { vi: 'Trạng thái', en: 'Status', key: 'status', value: (h) => h.status },
     { vi: 'Mã theo dõi', en: 'Tracking id', key: 'trackingId', value: (h) => h.trackingId },
@@ -54,9 +54,16 @@ async function runQuery(program: Command, build: (config: Config) => RegisterQue
   // The agency's name is for machines (JSON, CSV); the table shows the id to stay narrow.
   if (format.json) process.stdout.write(json(cols, hits));
   else if (format.csv) process.stdout.write(csv(cols, hits));
-  else if (hits.length > 0) process.stdout.write(table(cols.filter((c) => c.max !== 0), hits));
+  else if (hits.length > 0)
+    process.stdout.write(
+      table(
+        cols.filter((c) => c.max !== 0),
+        hits,
+      ),
+    );
   if (hits.length === 0) throw new CliError('Không tìm thấy văn bản nào / No document found', EXIT_NOT_FOUND);
-  if (!format.json && !format.csv) process.stdout.write(`${hits.length} mục / ${hits.length} entries${hits.length === query.limit ? ' (đã đạt --limit / --limit reached)' : ''}\n`);
+  if (!format.json && !format.csv)
+    process.stdout.write(`${hits.length} mục / ${hits.length} entries${hits.length === query.limit ? ' (đã đạt --limit / --limit reached)' : ''}\n`);
 }
 
 function queryOptions(cmd: Command): Command {

@@ -36,7 +36,9 @@ async function backfill(qi: QueryInterface): Promise<void> {
       }),
     );
     const tuple = (i: number) => `(${SEARCH_COLUMNS.map((_, j) => `$${i * SEARCH_COLUMNS.length + j + 1}`).join(', ')})`;
-    await sequelize.query(`INSERT INTO document_search (${SEARCH_COLUMNS.join(', ')}) VALUES ${rows.map((_, i) => tuple(i)).join(', ')}`, { bind: rows.flat() });
+    await sequelize.query(`INSERT INTO document_search (${SEARCH_COLUMNS.join(', ')}) VALUES ${rows.map((_, i) => tuple(i)).join(', ')}`, {
+      bind: rows.flat(),
+    });
     after = ids[ids.length - 1];
   }
 }

@@ -21,7 +21,7 @@ export function foldText(text: string | null | undefined): string {
 /** The words the full-text index holds for a document: trích yếu, subject, số ký hiệu, loại, người ký, file names. */
 export function searchText(s: SearchSource): string {
   // File names also contribute their stem split on punctuation ("ke-hoach_2026.pdf" → "ke hoach 2026 pdf").
-  const names = s.filenames.filter((n): n is string => !!n).flatMap((n) => [n, n.replace(/[._\-]+/g, ' ')]);
+  const names = s.filenames.filter((n): n is string => !!n).flatMap((n) => [n, n.replace(/[._-]+/g, ' ')]);
   return [s.summary, s.subject, s.documentNumber, s.documentType, s.signer, ...names].map(foldText).filter(Boolean).join(' ');
 }
 

@@ -94,7 +94,9 @@ export function whereOf(dialect: string, q: RegisterQuery): { where: string; par
       add("s.tsv @@ to_tsquery('simple', :tsquery)", { tsquery: words.map((w) => `'${w.replace(/'/g, '')}'`).join(' & ') });
     } else {
       // Each word quoted: an FTS5 string, never an operator (a "NOT" or "*" from the user stays a word).
-      add('s.id IN (SELECT rowid FROM document_search_fts WHERE document_search_fts MATCH :match)', { match: words.map((w) => `"${w.replace(/"/g, '')}"`).join(' ') });
+      add('s.id IN (SELECT rowid FROM document_search_fts WHERE document_search_fts MATCH :match)', {
+        match: words.map((w) => `"${w.replace(/"/g, '')}"`).join(' '),
+      });
     }
   }
   return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
@@ -107,11 +109,10 @@ const SELECT =
 
 export async function searchRegister(sequelize: Sequelize, q: RegisterQuery): Promise<RegisterHit[]> {
   const { where, params } = whereOf(sequelize.getDialect(), q);
-  const rows = await boundQuery<Record<string, unknown>>(
-    sequelize,
-    `${SELECT} ${where} ORDER BY e.registered_at DESC, e.id DESC LIMIT :limit`,
-    { ...params, limit: q.limit ?? 100 },
-  );
+  const rows = await boundQuery<Record<string, unknown>>(sequelize, `${SELECT} ${where} ORDER BY e.registered_at DESC, e.id DESC LIMIT :limit`, {
+    ...params,
+    limit: q.limit ?? 100,
+  });
   return rows.map((r) => ({
     entryId: toNumber(r.entry_id),
     agencyId: String(r.agency_id),

@@ -18,7 +18,15 @@ import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
 import { AGENCIES } from '../helpers/env.js';
 import { submissionRecord } from '../helpers/submission.js';
 
-const FILE = { position: 1, partPath: '2', size: 10, declaredType: 'application/pdf', detectedType: 'application/pdf', sha256: 'b'.repeat(64), role: 'main' as const };
+const FILE = {
+  position: 1,
+  partPath: '2',
+  size: 10,
+  declaredType: 'application/pdf',
+  detectedType: 'application/pdf',
+  sha256: 'b'.repeat(64),
+  role: 'main' as const,
+};
 
 function docs(from: number, count: number) {
   return Array.from({ length: count }, (_, k) => {
@@ -27,7 +35,11 @@ function docs(from: number, count: number) {
       trackingId: `DG20261125-SRCH${String(i).padStart(6, '0')}`,
       rfc822MessageId: `<${i}@search.test>`,
       files: [{ ...FILE, filename: i % 2 === 0 ? 'Kế hoạch triển khai.pdf' : `Phụ lục ${i}.pdf` }],
-      metadata: { documentNumber: `${i}/QĐ-UBND`, summary: i % 3 === 0 ? 'V/v Đoàn kiểm tra ĐẤT ĐAI' : 'V/v báo cáo tháng', urgency: i % 5 === 0 ? 'flash' : null },
+      metadata: {
+        documentNumber: `${i}/QĐ-UBND`,
+        summary: i % 3 === 0 ? 'V/v Đoàn kiểm tra ĐẤT ĐAI' : 'V/v báo cáo tháng',
+        urgency: i % 5 === 0 ? 'flash' : null,
+      },
     });
   });
 }
@@ -63,18 +75,32 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it('folds Vietnamese: NFD, marks stripped, đ→d, lower case, file names split', () => {
-      expect(searchText({ summary: 'V/v triển khai ĐỀ ÁN', subject: null, documentNumber: '05/QĐ-UBND', documentType: 'Quyết định', signer: null, filenames: ['Kế-hoạch_2026.pdf'] })).to.equal(
-        'v/v trien khai de an 05/qd-ubnd quyet dinh ke-hoach_2026.pdf ke hoach 2026 pdf',
-      );
+      expect(
+        searchText({
+          summary: 'V/v triển khai ĐỀ ÁN',
+          subject: null,
+          documentNumber: '05/QĐ-UBND',
+          documentType: 'Quyết định',
+          signer: null,
+          filenames: ['Kế-hoạch_2026.pdf'],
+        }),
+      ).to.equal('v/v trien khai de an 05/qd-ubnd quyet dinh ke-hoach_2026.pdf ke hoach 2026 pdf');
       // NFD input folds the same as NFC.
-      expect(searchText({ summary: 'triển khai'.normalize('NFD'), subject: null, documentNumber: null, documentType: null, signer: null, filenames: [] })).to.equal('trien khai');
+      expect(
+        searchText({ summary: 'triển khai'.normalize('NFD'), subject: null, documentNumber: null, documentType: null, signer: null, filenames: [] }),
+      ).to.equal('trien khai');
     });
 
     it('a recorded batch is searchable at once; a rolled-back batch leaves no index row', async () => {
       await db.sequelize.transaction((t) => register.recordMany(t, docs(1, 30)));
       expect(await count('SELECT COUNT(*) AS n FROM document_search')).to.equal(30);
       const hits = await searchRegister(db.sequelize, { text: 'trien khai', book: 'outgoing' });
-      expect(hits.map((h) => h.trackingId).sort()).to.deep.equal(docs(1, 30).filter((_, k) => (k + 1) % 2 === 0).map((d) => d.trackingId).sort());
+      expect(hits.map((h) => h.trackingId).sort()).to.deep.equal(
+        docs(1, 30)
+          .filter((_, k) => (k + 1) % 2 === 0)
+          .map((d) => d.trackingId)
+          .sort(),
+      );
       const dat = await searchRegister(db.sequelize, { text: 'Đất đai đoàn', book: 'outgoing' });
       expect(dat).to.have.length(10);
       expect(await searchRegister(db.sequelize, { text: 'phu luc 7', book: 'outgoing' })).to.have.length(1);
@@ -108,7 +134,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const byRef = await plan("SELECT e.id FROM register_entries e JOIN documents d ON d.id = e.document_id WHERE d.document_number = '5/QĐ-UBND'");
         expect(byRef).to.match(/USING INDEX documents_document_number/);
         expect(byRef).not.to.match(/SCAN d\b/);
-        const fts = await plan("SELECT s.document_id FROM document_search s WHERE s.id IN (SELECT rowid FROM document_search_fts WHERE document_search_fts MATCH 'trien')");
+        const fts = await plan(
+          "SELECT s.document_id FROM document_search s WHERE s.id IN (SELECT rowid FROM document_search_fts WHERE document_search_fts MATCH 'trien')",
+        );
         expect(fts).to.match(/VIRTUAL TABLE INDEX/);
       });
     }

@@ -11,7 +11,14 @@ import { TEST_PASSWORD, type TestGateway } from '../helpers/gateway.js';
 import { CLERKS, deliver, loggedIn, startImapGateway, type DeliveredDocument } from '../helpers/imap.js';
 
 function client(tg: TestGateway, user: string): ImapFlow {
-  return new ImapFlow({ host: '127.0.0.1', port: tg.imapTlsPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: TEST_PASSWORD }, logger: false });
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port: tg.imapTlsPort,
+    secure: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass: TEST_PASSWORD },
+    logger: false,
+  });
 }
 
 describe('Recipient copies show their own số đến', function () {
@@ -37,7 +44,8 @@ describe('Recipient copies show their own số đến', function () {
       expect([...box.flags]).to.include.members(['$SoDen-1', '$SoDen-2']);
       expect([...(box.permanentFlags ?? [])]).to.include.members(['$SoDen-1', '$SoDen-2', '\\*']);
       const messages = [];
-      for await (const m of imap.fetch('1:*', { uid: true, flags: true, source: true, headers: ['x-docgate-so-den', 'x-docgate-tracking-id'] })) messages.push(m);
+      for await (const m of imap.fetch('1:*', { uid: true, flags: true, source: true, headers: ['x-docgate-so-den', 'x-docgate-tracking-id'] }))
+        messages.push(m);
       expect(messages).to.have.length(2);
       const [one, two] = messages;
       expect([...one.flags!].filter((f) => f !== '\\Recent')).to.deep.equal(['$SoDen-1']);
@@ -62,7 +70,8 @@ describe('Recipient copies show their own số đến', function () {
     try {
       await imap.mailboxOpen('INBOX');
       const messages = [];
-      for await (const m of imap.fetch('1:*', { flags: true, headers: ['x-docgate-so-den', 'x-docgate-tracking-id', 'x-docgate-recipient-agency'] })) messages.push(m);
+      for await (const m of imap.fetch('1:*', { flags: true, headers: ['x-docgate-so-den', 'x-docgate-tracking-id', 'x-docgate-recipient-agency'] }))
+        messages.push(m);
       expect(messages).to.have.length(1);
       expect([...messages[0].flags!].filter((f) => f !== '\\Recent')).to.deep.equal(['$SoDen-1']);
       expect(messages[0].headers!.toString('latin1')).to.equal(

@@ -14,7 +14,14 @@ interface Sent {
   trackingId: string;
 }
 
-async function send(tg: TestGateway, from: string, to: string[], subject: string, form: string, attachments: { filename: string; content: Buffer }[] = []): Promise<Sent> {
+async function send(
+  tg: TestGateway,
+  from: string,
+  to: string[],
+  subject: string,
+  form: string,
+  attachments: { filename: string; content: Buffer }[] = [],
+): Promise<Sent> {
   const client = transport(tg.starttlsPort, from);
   const info = await client.sendMail({ from, to, subject, text: form, attachments });
   client.close();
@@ -78,7 +85,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     it('search without diacritics finds "triển khai", in every book of the document', async () => {
       const hits = await jsonOf(['search', 'trien', 'khai']);
-      expect(hits.map((h) => `${h.book} ${h.agencyId}`).sort()).to.deep.equal([
+      expect(hits.map((h) => `${String(h.book)} ${String(h.agencyId)}`).sort()).to.deep.equal([
         `incoming ${AGENCIES.snv.id}`,
         `incoming ${AGENCIES.stttt.id}`,
         `outgoing ${AGENCIES.ubnd.id}`,
@@ -93,7 +100,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('"Đ" matches "D", case-insensitively, and file names are searched', async () => {
       for (const q of [['doan', 'thanh', 'nien'], ['ĐOÀN'], ['Đoàn', 'quý', 'iii']]) {
         const hits = await jsonOf(['search', ...q, '--book', 'out']);
-        expect(hits.map((h) => h.trackingId), q.join(' ')).to.deep.equal([report.trackingId]);
+        expect(
+          hits.map((h) => h.trackingId),
+          q.join(' '),
+        ).to.deep.equal([report.trackingId]);
       }
       const byFile = await jsonOf(['search', 'ke hoach chuyen doi', '--book', 'out']);
       expect(byFile.map((h) => h.trackingId)).to.deep.equal([decision.trackingId]);
@@ -139,7 +149,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const c = await cli(['list', '--agency', AGENCIES.snv.id, '--book', 'in', '--csv']);
       expect(c.code, c.stderr).to.equal(0);
       const rows = c.stdout.trimEnd().split('\r\n');
-      expect(rows[0]).to.equal('book,agencyId,number,registeredAt,documentNumber,signedDate,documentType,summary,urgency,counterpart,status,trackingId,agencyName');
+      expect(rows[0]).to.equal(
+        'book,agencyId,number,registeredAt,documentNumber,signedDate,documentType,summary,urgency,counterpart,status,trackingId,agencyName',
+      );
       expect(rows).to.have.length(3);
       expect(rows[2]).to.contain(`incoming,${AGENCIES.snv.id},1/${y},`);
       expect(lines[2]).to.match(/^đến\/in /);
@@ -174,7 +186,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const byId = await cli(['show', decision.trackingId]);
       expect(byId.stdout).to.equal(out);
       const j = await cli(['show', decision.trackingId, '--json']);
-      const details = JSON.parse(j.stdout) as { files: { name: string; size: number; sha256: string }[]; events: { status: string; actor: string | null }[]; entries: unknown[] };
+      const details = JSON.parse(j.stdout) as {
+        files: { name: string; size: number; sha256: string }[];
+        events: { status: string; actor: string | null }[];
+        entries: unknown[];
+      };
       expect(details.files).to.have.length(1);
       expect(details.files[0].name).to.equal('Kế-hoạch_chuyển-đổi.pdf');
       expect(details.files[0].sha256).to.match(/^[0-9a-f]{64}$/);

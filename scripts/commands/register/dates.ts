@@ -16,7 +16,10 @@ export function parseDay(text: string, option: string): CalendarDay {
   const [year, month, day] = vn ? [Number(vn[3]), Number(vn[2]), Number(vn[1])] : iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [NaN, NaN, NaN];
   const check = new Date(Date.UTC(year, month - 1, day));
   if (!Number.isFinite(year) || check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    throw new CliError(`Ngày không hợp lệ cho ${option}: "${text}" (dùng dd/mm/yyyy hoặc yyyy-mm-dd) / Invalid date for ${option}: "${text}" (use dd/mm/yyyy or yyyy-mm-dd)`, 2);
+    throw new CliError(
+      `Ngày không hợp lệ cho ${option}: "${text}" (dùng dd/mm/yyyy hoặc yyyy-mm-dd) / Invalid date for ${option}: "${text}" (use dd/mm/yyyy or yyyy-mm-dd)`,
+      2,
+    );
   }
   return { year, month, day };
 }

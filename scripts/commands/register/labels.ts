@@ -6,7 +6,7 @@ import { CliError } from '../context.js';
 const URGENCY_LABEL: Record<string, string> = { normal: 'Thường', urgent: 'Khẩn', 'very-urgent': 'Thượng khẩn', flash: 'Hỏa tốc' };
 
 export function urgencyLabel(code: string | null): string | null {
-  return code === null ? null : URGENCY_LABEL[code] ?? code;
+  return code === null ? null : (URGENCY_LABEL[code] ?? code);
 }
 
 /** `--urgency` in Vietnamese (with or without diacritics) or as a code (urgent, flash …). */

@@ -26,7 +26,11 @@ export function table<T>(columns: Column<T>[], rows: T[]): string {
     }),
   );
   const widths = heads.map((h, i) => Math.max([...h].length, ...body.map((b) => [...b[i]].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i] - [...c].length))
+      .join('  ')
+      .trimEnd();
   return [line(heads), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 
@@ -41,5 +45,11 @@ export function csv<T>(columns: Column<T>[], rows: T[]): string {
 }
 
 export function json<T>(columns: Column<T>[], rows: T[]): string {
-  return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r)]))), null, 2) + '\n';
+  return (
+    JSON.stringify(
+      rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r)]))),
+      null,
+      2,
+    ) + '\n'
+  );
 }

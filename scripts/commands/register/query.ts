@@ -40,7 +40,8 @@ export function bookOf(text: string | undefined): RegisterBook | undefined {
 function positive(text: string | undefined, option: string, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new CliError(`Giá trị không hợp lệ cho ${option}: "${text}" / Invalid value for ${option}: "${text}"`, 2);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max)
+    throw new CliError(`Giá trị không hợp lệ cho ${option}: "${text}" / Invalid value for ${option}: "${text}"`, 2);
   return n;
 }
 

@@ -19,7 +19,11 @@ export interface DocumentDetails {
 export async function loadDetails(storage: Storage, trackingId: string): Promise<DocumentDetails | null> {
   const document = await storage.register.findDocument(trackingId);
   if (!document) return null;
-  const [entries, files, events] = await Promise.all([storage.register.entriesOf(trackingId), storage.register.filesOf(trackingId), storage.register.eventsOf(trackingId)]);
+  const [entries, files, events] = await Promise.all([
+    storage.register.entriesOf(trackingId),
+    storage.register.filesOf(trackingId),
+    storage.register.eventsOf(trackingId),
+  ]);
   return { document, entries, files, events };
 }
 
@@ -32,7 +36,9 @@ interface Signature {
 function signatureLine(json: string | null): string {
   if (!json) return 'không ký / unsigned';
   const s = JSON.parse(json) as Signature;
-  const signers = (s.signers ?? []).map((x) => `${x.subject ?? x.emails?.join(',') ?? '?'}${x.serial ? ` (serial ${x.serial})` : ''}: ${x.verified ? 'hợp lệ / valid' : 'không hợp lệ / invalid'}`);
+  const signers = (s.signers ?? []).map(
+    (x) => `${x.subject ?? x.emails?.join(',') ?? '?'}${x.serial ? ` (serial ${x.serial})` : ''}: ${x.verified ? 'hợp lệ / valid' : 'không hợp lệ / invalid'}`,
+  );
   return [`${s.status ?? '?'} [${s.reason ?? '?'}]`, ...signers].join('; ');
 }
 
@@ -73,7 +79,15 @@ export function detailsJson(config: Config, d: DocumentDetails): Record<string, 
       counterpartAgencyId: e.counterpartAgencyId,
       note: e.note,
     })),
-    files: d.files.map((f) => ({ position: f.position, name: f.filename, size: f.size, declaredType: f.declaredType, detectedType: f.detectedType, role: f.role, sha256: f.sha256 })),
+    files: d.files.map((f) => ({
+      position: f.position,
+      name: f.filename,
+      size: f.size,
+      declaredType: f.declaredType,
+      detectedType: f.detectedType,
+      role: f.role,
+      sha256: f.sha256,
+    })),
     events: d.events.map((e) => ({ at: e.at.toISOString(), agencyId: e.agencyId, status: e.status, actor: e.actor, note: e.note })),
     timeZone: config.docgate.timezone,
   };
