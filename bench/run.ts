@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   smime: () => import('./smime.js'),
   imap: () => import('./imap.js'),
   policy: () => import('./policy.js'),
+  'register-search': () => import('./register-search.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
