@@ -14,7 +14,7 @@ import { bookOf, knownAgency, queryOf, yearOf, type QueryOptions } from './regis
 import { detailsJson, detailsText, loadDetails } from './register/show.js';
 
 /** Exit code of a search with no result and of `show` of an unknown document. */
-export const EXIT_NOT_FOUND = 3;
+const EXIT_NOT_FOUND = 3;
 
 interface FormatOptions {
   json?: boolean;

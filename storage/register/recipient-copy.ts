@@ -15,7 +15,7 @@ export interface CopyRequest {
 }
 
 /** The trace lines a recipient's copy adds (ASCII; docgate's own X-Docgate-* fields). */
-export function recipientTrace(c: Pick<CopyRequest, 'agencyId' | 'number' | 'year'>): string {
+function recipientTrace(c: Pick<CopyRequest, 'agencyId' | 'number' | 'year'>): string {
   return `X-Docgate-So-Den: ${c.number}/${c.year}\r\nX-Docgate-Recipient-Agency: ${c.agencyId}\r\n`;
 }
 

@@ -18,16 +18,23 @@ export function foldText(text: string | null | undefined): string {
   return text ? foldKey(text) : '';
 }
 
-/** The words the full-text index holds for a document: trích yếu, subject, số ký hiệu, loại, người ký, file names. */
-export function searchText(s: SearchSource): string {
-  // File names also contribute their stem split on punctuation ("ke-hoach_2026.pdf" → "ke hoach 2026 pdf").
-  const names = s.filenames.filter((n): n is string => !!n).flatMap((n) => [n, n.replace(/[._-]+/g, ' ')]);
-  return [s.summary, s.subject, s.documentNumber, s.documentType, s.signer, ...names].map(foldText).filter(Boolean).join(' ');
-}
-
-/** Words of a user's query, folded; punctuation separates words (FTS5 and to_tsquery both tokenise on it). */
-export function queryWords(query: string): string[] {
-  return foldText(query)
+/** Folded words: letters and digits; everything else separates ("05/QĐ-UBND" → 05 qd ubnd). */
+function words(text: string): string[] {
+  return foldText(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+}
+
+/**
+ * The words the full-text index holds for a document (trích yếu, subject, số ký hiệu, loại, người ký, file
+ * names), space-separated: split here rather than by the engine, because PostgreSQL's parser keeps
+ * "v/v" or "ke-hoach_2026.pdf" as path and file tokens while FTS5 splits them, and both must find the same.
+ */
+export function searchText(s: SearchSource): string {
+  return [s.summary, s.subject, s.documentNumber, s.documentType, s.signer, ...s.filenames].flatMap((t) => (t ? words(t) : [])).join(' ');
+}
+
+/** Words of a user's query, split and folded as the indexed text. */
+export function queryWords(query: string): string[] {
+  return words(query);
 }

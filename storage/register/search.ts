@@ -62,8 +62,8 @@ function asDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
 }
 
-/** The WHERE clause and parameters of a query (exported for tests of the plan). */
-export function whereOf(dialect: string, q: RegisterQuery): { where: string; params: NamedParams } {
+/** The WHERE clause and parameters of a query. */
+function whereOf(dialect: string, q: RegisterQuery): { where: string; params: NamedParams } {
   const parts: string[] = [];
   const params: NamedParams = {};
   const add = (sql: string, values: NamedParams) => (parts.push(sql), Object.assign(params, values));

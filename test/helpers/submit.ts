@@ -26,7 +26,7 @@ async function documentIds(tg: TestGateway): Promise<Set<string>> {
  * The messages row a recipient agency's INBOX holds for a document (its own copy, with its số đến in the
  * trace block); the first recipient's when no agency is named; null when the document was not delivered.
  */
-export async function recipientCopyId(tg: TestGateway, trackingId: string, agencyId?: string): Promise<number | null> {
+async function recipientCopyId(tg: TestGateway, trackingId: string, agencyId?: string): Promise<number | null> {
   const rows = await tg.gateway.storage.db.sequelize.query<{ message_id: number | string }>(
     "SELECT mm.message_id FROM mailbox_messages mm JOIN mailboxes mb ON mb.id = mm.mailbox_id WHERE mm.document_id = $1 AND mb.name = 'INBOX'" +
       (agencyId ? ' AND mb.agency_id = $2' : '') +

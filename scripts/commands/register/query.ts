@@ -27,7 +27,7 @@ export interface QueryOptions {
   limit?: string;
 }
 
-export const STATUSES = ['01', '02', '03', '04', '05', '06', '13', '15', '16', 'sent', 'returned', 'held'];
+const STATUSES = ['01', '02', '03', '04', '05', '06', '13', '15', '16', 'sent', 'returned', 'held'];
 const AGENCY_ID = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/;
 
 export function bookOf(text: string | undefined): RegisterBook | undefined {
