@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The docgate command line: serve, config check, account management, store check. Exit codes: 0 ok, 1 failure,
-// 2 bad configuration or usage.
+// The docgate command line: serve, config check, account management, quarantine, register, store check.
+// Exit codes: 0 ok, 1 failure, 2 bad configuration or usage, 3 nothing found (register list/search/show).
 
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerQueueCommands } from './commands/queue.js';
+import { registerRegisterCommands } from './commands/register.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
 import { DATA_UMASK } from '../storage/data-permissions.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerQuarantineCommands(program);
   registerQueueCommands(program);
+  registerRegisterCommands(program);
   registerStoreCommands(program);
   return program;
 }

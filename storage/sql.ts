@@ -141,3 +141,14 @@ export async function insertRows<Row extends object>(
     `INSERT INTO ${table} (${names.join(', ')}) VALUES ${tuples.join(', ')}` + (returning.length > 0 ? ` RETURNING ${returning.map(column).join(', ')}` : '');
   return run(sequelize, sql, values, t);
 }
+
+/**
+ * One multi-row INSERT into a table that has no model (an index table, the job queue): the columns as
+ * given, every value bound.
+ */
+export async function insertValues(sequelize: Sequelize, t: Transaction, table: string, columns: readonly string[], rows: SqlValue[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.flat();
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  await run(sequelize, `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`, values, t);
+}

@@ -61,7 +61,8 @@ const FORM_LINE = /^[ \t]*([^:\r\n]{2,40}?)[ \t]*:[ \t]*(.*?)[ \t]*$/;
 /** Only the head of a long body is searched: form lines sit at the top. */
 const SEARCH_LIMIT = 64 * 1024;
 
-function parseUrgency(text: string | null): Urgency | null {
+/** "Hỏa tốc", "hoa toc" … → the stored urgency code (also read by `docgate register --urgency`). */
+export function parseUrgency(text: string | null): Urgency | null {
   if (text === null) return null;
   return URGENCY[foldKey(text)] ?? null;
 }

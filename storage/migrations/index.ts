@@ -12,6 +12,7 @@ import { uidValidityCounterSchema } from './006-uidvalidity-counter.js';
 import { accountRemovedSchema } from './007-account-removed.js';
 import { messageOriginSchema } from './008-message-origin.js';
 import { jobsSchema } from './009-jobs.js';
+import { registerSearchSchema } from './010-register-search.js';
 import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   accountRemovedSchema,
   messageOriginSchema,
   jobsSchema,
+  registerSearchSchema,
 ];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */

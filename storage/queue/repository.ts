@@ -4,7 +4,7 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import { toNumber } from '../models.js';
-import { execute, query, type NamedParams } from '../sql.js';
+import { insertValues, query } from '../sql.js';
 
 export type JobStatus = 'queued' | 'sending' | 'delivered' | 'failed' | 'dropped';
 
@@ -66,24 +66,13 @@ function jobFromRow(r: Record<string, unknown>): JobRow {
 
 /** Jobs are written as part of another transaction (the acceptance): this takes the caller's. */
 export async function enqueueJobs(sequelize: Sequelize, t: Transaction, jobs: NewJob[]): Promise<void> {
-  if (jobs.length === 0) return;
   // One multi-row INSERT for the whole batch, as the register rows it commits with.
-  const params: NamedParams = {};
-  const tuples = jobs.map((j, i) => {
-    Object.assign(params, {
-      [`kind${i}`]: j.kind,
-      [`doc${i}`]: j.documentId,
-      [`agency${i}`]: j.agencyId,
-      [`payload${i}`]: JSON.stringify(j.payload),
-      [`at${i}`]: j.at,
-    });
-    return `(:kind${i}, :doc${i}, :agency${i}, :payload${i}, 'queued', 0, :at${i}, :at${i})`;
-  });
-  await execute(
+  await insertValues(
     sequelize,
-    `INSERT INTO jobs (kind, document_id, agency_id, payload, status, attempts, next_attempt_at, created_at) VALUES ${tuples.join(', ')}`,
-    params,
     t,
+    'jobs',
+    ['kind', 'document_id', 'agency_id', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at'],
+    jobs.map((j) => [j.kind, j.documentId, j.agencyId, JSON.stringify(j.payload), 'queued', 0, j.at, j.at]),
   );
 }
 

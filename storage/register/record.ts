@@ -11,6 +11,8 @@ import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBo
 import { execute, insertRows } from '../sql.js';
 import { enqueueJobs } from '../queue/repository.js';
 import { reserveRegisterNumbers } from './counters.js';
+import { indexDocuments } from './search-index.js';
+import { insertRecipientCopies, soDenKeyword } from './recipient-copy.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
 
 export interface RecordContext {
@@ -105,17 +107,23 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
       })),
     ]),
   );
-  const deliveries: DeliveryInput[][] = docs.map((d) => [
-    ...d.recipientAgencyIds
-      .filter((a) => !d.relayOnly?.includes(a))
-      .map((agencyId) => ({
-        agencyId,
-        folder: FOLDERS.inbox.name,
-        messageRowId: d.messageRowId,
-        documentId: d.trackingId,
-        flags: [],
-        internalDate: d.at,
-      })),
+  // Each recipient with a mailbox here gets its own copy showing its số đến (trace header and IMAP keyword).
+  const mailboxed = docs.map((d, i) => numbered[i].incoming.filter((n) => !d.relayOnly?.includes(n.agencyId)));
+  const copyIds = await insertRecipientCopies(
+    ctx.sequelize,
+    t,
+    docs.flatMap((d, i) => mailboxed[i].map((n) => ({ messageRowId: d.messageRowId, agencyId: n.agencyId, number: n.number, year: d.year }))),
+  );
+  let copy = 0;
+  const deliveries: DeliveryInput[][] = docs.map((d, i) => [
+    ...mailboxed[i].map((n) => ({
+      agencyId: n.agencyId,
+      folder: FOLDERS.inbox.name,
+      messageRowId: copyIds[copy++],
+      documentId: d.trackingId,
+      flags: [soDenKeyword(n.number)],
+      internalDate: d.at,
+    })),
     { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
   ]);
   const delivered = await ctx.mailboxes.deliverMany(t, deliveries.flat());
@@ -184,6 +192,11 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     t,
     ctx.models.DocumentFile,
     subs.flatMap((s) => s.files.map((f): Omit<DocumentFileRow, 'id'> => ({ documentId: s.trackingId, ...f }))),
+  );
+  await indexDocuments(
+    ctx.sequelize,
+    t,
+    subs.map((s) => ({ trackingId: s.trackingId, subject: s.subject, ...s.metadata, filenames: s.files.map((f) => f.filename) })),
   );
 
   const accepted = subs.map((s, i) => ({ s, i })).filter(({ s }) => s.status === 'accepted');

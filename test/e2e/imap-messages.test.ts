@@ -5,6 +5,7 @@
 
 import { expect } from 'chai';
 import { encodeMailboxName } from '../../gateway/imap/protocol/mutf7.js';
+import { AGENCIES } from '../helpers/env.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { CLERKS, deliver, literalAfter, loggedIn, startImapGateway, type DeliveredDocument } from '../helpers/imap.js';
 import type { ImapWire } from '../helpers/imap-wire.js';
@@ -45,7 +46,8 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
     }
     const rfc822 = await w.command('UID FETCH 2 RFC822');
     expect(literalAfter(rfc822.raw, 'RFC822 ').equals(docs[1].served)).to.equal(true);
-    expect(rfc822.raw.toString('latin1')).to.match(/FLAGS \(\\Seen( \\Recent)?\)/);
+    // The recipient's số đến keyword (register issue 11) comes with the document.
+    expect(rfc822.raw.toString('latin1')).to.match(/FLAGS \(\$SoDen-2 \\Seen( \\Recent)?\)/);
   });
 
   it('partial fetches: <origin.octets>, past the end, and of a part', async function () {
@@ -104,7 +106,7 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
   it('RFC 3501 example: FETCH 2 (FLAGS BODY[HEADER.FIELDS (DATE FROM)]) sets no \\Seen', async function () {
     const r = await w.command('FETCH 3 (FLAGS BODY.PEEK[HEADER.FIELDS (DATE FROM)])');
     expect(r.lines[0]).to.match(
-      /^\* 3 FETCH \(UID 3 FLAGS \(\\Recent\) BODY\[HEADER\.FIELDS \(DATE FROM\)\] \{\d+\}\r\nFrom: [^\r]+\r\nDate: [^\r]+\r\n\r\n\)$/,
+      /^\* 3 FETCH \(UID 3 FLAGS \(\$SoDen-3 \\Recent\) BODY\[HEADER\.FIELDS \(DATE FROM\)\] \{\d+\}\r\nFrom: [^\r]+\r\nDate: [^\r]+\r\n\r\n\)$/,
     );
   });
 
@@ -206,7 +208,12 @@ describe('IMAP messages: FETCH, SEARCH, STORE, COPY/MOVE, APPEND, IDLE', functio
     watcher.send('I1 IDLE\r\n');
     expect((await watcher.line())!.text).to.equal('+ idling');
     const started = Date.now();
-    await deliver(tg, { subject: 'Hỏa tốc', text: 'Văn bản hỏa tốc' });
+    const delivered = await deliver(tg, { subject: 'Hỏa tốc', text: 'Văn bản hỏa tốc' });
+    // The new document brings a new keyword (its số đến): FLAGS and PERMANENTFLAGS announce it first (RFC 3501 7.2.6).
+    const soDen = (await tg.gateway.storage.register.incomingEntry(AGENCIES.snv.id, delivered.trackingId))!.number;
+    const flags = (await watcher.line(5_000))!.text;
+    expect(flags).to.match(new RegExp(`^\\* FLAGS \\(.* \\$SoDen-${soDen}\\)$`));
+    expect((await watcher.line(5_000))!.text).to.match(new RegExp(`^\\* OK \\[PERMANENTFLAGS \\(.* \\$SoDen-${soDen} \\\\\\*\\)\\] Flags permitted$`));
     expect((await watcher.line(5_000))!.text).to.equal(`* ${exists + 1} EXISTS`);
     expect(Date.now() - started).to.be.below(3_000);
     watcher.send('DONE\r\n');

@@ -5,6 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { AGENCIES } from './env.js';
 import { addClerk, startTestGateway, transport, TEST_PASSWORD, type TestGateway } from './gateway.js';
 import { ImapWire } from './imap-wire.js';
+import { storedMessage } from './submit.js';
 import type { TestEnvOptions } from './env.js';
 
 export const CLERKS = {
@@ -29,7 +30,7 @@ export interface DeliveredDocument {
   trackingId: string;
   /** What the sender submitted (CRLF line ends, as nodemailer sends it). */
   submitted: Buffer;
-  /** What IMAP serves: docgate's trace prefix + the stored blob. */
+  /** What IMAP serves the first recipient: its copy's trace prefix (with its số đến) + the stored blob. */
   served: Buffer;
 }
 
@@ -63,10 +64,10 @@ export async function deliver(
   client.close();
   const trackingId = /(DG\d{8}-[A-Z2-9]{10})/.exec(info.response)?.[1];
   if (!trackingId) throw new Error(`not accepted: ${info.response}`);
+  // The first recipient's own copy: its trace block carries its số đến.
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
-  const message = (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageRowId!))!.get({ plain: true });
-  const blob = await tg.gateway.storage.blobs.read(message.blobSha256);
-  return { trackingId, submitted, served: Buffer.concat([Buffer.from(message.prefix, 'latin1'), blob]) };
+  const agency = Object.values(AGENCIES).find((a) => to[0].toLowerCase().endsWith(`@${a.domain}`));
+  return { trackingId, submitted, served: await storedMessage(tg, doc!, agency?.id) };
 }
 
 export async function loggedIn(tg: TestGateway, user: string, options: { tls?: boolean } = {}): Promise<ImapWire> {

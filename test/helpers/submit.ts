@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { QueryTypes } from 'sequelize';
 import type { DocumentRow } from '../../storage/rows.js';
 import { transport, type TestGateway } from './gateway.js';
 import { AGENCIES } from './env.js';
@@ -21,8 +22,23 @@ async function documentIds(tg: TestGateway): Promise<Set<string>> {
   return new Set(rows.map((r) => String(r.get('id'))));
 }
 
-async function storedMessage(tg: TestGateway, document: DocumentRow): Promise<Buffer> {
-  const message = await tg.gateway.storage.db.models.Message.findByPk(document.messageRowId!);
+/**
+ * The messages row a recipient agency's INBOX holds for a document (its own copy, with its số đến in the
+ * trace block); the first recipient's when no agency is named; null when the document was not delivered.
+ */
+async function recipientCopyId(tg: TestGateway, trackingId: string, agencyId?: string): Promise<number | null> {
+  const rows = await tg.gateway.storage.db.sequelize.query<{ message_id: number | string }>(
+    "SELECT mm.message_id FROM mailbox_messages mm JOIN mailboxes mb ON mb.id = mm.mailbox_id WHERE mm.document_id = $1 AND mb.name = 'INBOX'" +
+      (agencyId ? ' AND mb.agency_id = $2' : '') +
+      ' ORDER BY mm.id LIMIT 1',
+    { bind: agencyId ? [trackingId, agencyId] : [trackingId], type: QueryTypes.SELECT },
+  );
+  return rows[0] ? Number(rows[0].message_id) : null;
+}
+
+/** What a recipient is served: its copy's trace prefix + the blob (the document's own row if undelivered). */
+export async function storedMessage(tg: TestGateway, document: DocumentRow, agencyId?: string): Promise<Buffer> {
+  const message = await tg.gateway.storage.db.models.Message.findByPk((await recipientCopyId(tg, document.id, agencyId)) ?? document.messageRowId!);
   const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
   return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await tg.gateway.storage.blobs.read(row.blobSha256)]);
 }
