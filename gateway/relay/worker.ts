@@ -18,6 +18,7 @@ import type { DocumentRow, RelayEventStatus } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
 import { composeDsn } from './dsn.js';
+import { recipientCopyRowId } from '../../storage/register/recipient-copy.js';
 import { decide, type Decision } from './schedule.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
 import { send, SmtpPools, type SendOutcome } from './transports.js';
@@ -127,8 +128,10 @@ export class RelayWorker {
     }
   }
 
-  private async storedBytes(doc: DocumentRow): Promise<Buffer> {
-    const message = await this.deps.storage.db.models.Message.findByPk(doc.messageRowId!);
+  /** What this recipient agency is served: its own copy (with its số đến) when it has one, else the document's row. */
+  private async storedBytes(doc: DocumentRow, agencyId: string): Promise<Buffer> {
+    const rowId = (await recipientCopyRowId(this.deps.storage.db.sequelize, doc.id, agencyId)) ?? doc.messageRowId!;
+    const message = await this.deps.storage.db.models.Message.findByPk(rowId);
     const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
     return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await this.deps.storage.blobs.read(row.blobSha256)]);
   }
@@ -143,7 +146,7 @@ export class RelayWorker {
     if (!doc?.messageRowId) outcome = { kind: 'permanent', reply: `document ${job.documentId} has no stored message` };
     else if (typeof target === 'string') outcome = { kind: 'temporary', reply: target };
     else {
-      raw = await this.storedBytes(doc);
+      raw = await this.storedBytes(doc, job.agencyId);
       outcome = await send(
         { target, from: payload.from, to: payload.to, raw, hostname: config.docgate.hostname, timeoutMs: config.docgate.relay.timeout },
         this.pools,

@@ -4,6 +4,7 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import { toNumber } from '../models.js';
+import { FOLDERS } from '../mailbox/folders.js';
 import { query, type NamedParams } from '../sql.js';
 
 export interface CopyRequest {
@@ -45,4 +46,17 @@ export async function insertRecipientCopies(sequelize: Sequelize, t: Transaction
     if (!r) throw new Error(`recipient copy of message ${copies[i].messageRowId} for ${copies[i].agencyId} not written`);
     return toNumber(r.id);
   });
+}
+
+/**
+ * The messages row a recipient agency is served for a document: its own copy (in its INBOX, with its số
+ * đến), or null when it has none (an agency served only by relay), then the document's own row serves.
+ */
+export async function recipientCopyRowId(sequelize: Sequelize, documentId: string, agencyId: string): Promise<number | null> {
+  const rows = await query<{ message_id: unknown }>(
+    sequelize,
+    'SELECT mm.message_id FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id WHERE mm.document_id = :documentId AND b.agency_id = :agencyId AND b.name = :inbox ORDER BY mm.id LIMIT 1',
+    { documentId, agencyId, inbox: FOLDERS.inbox.name },
+  );
+  return rows[0] ? toNumber(rows[0].message_id) : null;
 }
