@@ -7,18 +7,9 @@ import { ImapFlow } from 'imapflow';
 import { AGENCIES } from '../helpers/env.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { CLERKS, deliver, startImapGateway, TEST_PASSWORD } from '../helpers/imap.js';
+import { CLERKS, deliver, startImapGateway, imapflowClient } from '../helpers/imap.js';
 
-function client(tg: TestGateway, user: string): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: tg.imapTlsPort,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user, pass: TEST_PASSWORD },
-    logger: false,
-  });
-}
+const client = (tg: TestGateway, user: string): ImapFlow => imapflowClient(tg, user);
 
 describe("IMAP: mail clients' default habits (imapflow)", function () {
   this.timeout(60_000);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { CLERKS, deliver, startImapGateway, TEST_PASSWORD, type DeliveredDocument } from '../helpers/imap.js';
+import { CLERKS, deliver, startImapGateway, TEST_PASSWORD, type DeliveredDocument, imapflowClient } from '../helpers/imap.js';
 
 const run = promisify(execFile);
 
@@ -25,16 +25,7 @@ async function tool(command: string, args: string[], debianPackage: string, opti
   }
 }
 
-function client(tg: TestGateway, user: string = CLERKS.snv): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: tg.imapTlsPort,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user, pass: TEST_PASSWORD },
-    logger: false,
-  });
-}
+const client = (tg: TestGateway, user: string = CLERKS.snv): ImapFlow => imapflowClient(tg, user);
 
 describe('IMAP with real clients', function () {
   this.timeout(60_000);

@@ -7,19 +7,10 @@ import { ImapFlow } from 'imapflow';
 import { encodeMailboxName } from '../../gateway/imap/protocol/mutf7.js';
 import { registerYear } from '../../policies/text/dates.js';
 import { AGENCIES } from '../helpers/env.js';
-import { TEST_PASSWORD, type TestGateway } from '../helpers/gateway.js';
-import { CLERKS, deliver, loggedIn, startImapGateway, type DeliveredDocument } from '../helpers/imap.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { CLERKS, deliver, loggedIn, startImapGateway, type DeliveredDocument, imapflowClient } from '../helpers/imap.js';
 
-function client(tg: TestGateway, user: string): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: tg.imapTlsPort,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user, pass: TEST_PASSWORD },
-    logger: false,
-  });
-}
+const client = (tg: TestGateway, user: string): ImapFlow => imapflowClient(tg, user);
 
 describe('Recipient copies show their own số đến', function () {
   this.timeout(120_000);

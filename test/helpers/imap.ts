@@ -1,6 +1,7 @@
 // IMAP test fixtures: a gateway with IMAP listeners and clerks, documents delivered through the real
 // SMTP listener (nodemailer), and the exact bytes IMAP must serve for them (trace prefix + blob).
 
+import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AGENCIES } from './env.js';
 import { addClerk, startTestGateway, transport, TEST_PASSWORD, type TestGateway } from './gateway.js';
@@ -79,6 +80,18 @@ export async function loggedIn(tg: TestGateway, user: string, options: { tls?: b
 }
 
 /** The literal that follows `marker` in a response (e.g. "BODY[] {123}\r\n..."). */
+/** An imapflow client for a clerk over implicit TLS (the test certificate is self-signed). */
+export function imapflowClient(tg: TestGateway, user: string = CLERKS.snv): ImapFlow {
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port: tg.imapTlsPort,
+    secure: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass: TEST_PASSWORD },
+    logger: false,
+  });
+}
+
 export function literalAfter(raw: Buffer, marker: string): Buffer {
   const text = raw.toString('latin1');
   const at = text.indexOf(marker);
