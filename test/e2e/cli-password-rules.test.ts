@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { AGENCIES } from '../helpers/env.js';
-import { runCli } from '../helpers/child.js';
+import { cliFor, runCli } from '../helpers/child.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const USER = 'nguyenvana@snv.hatinh.gov.vn';
@@ -15,7 +15,7 @@ describe('docgate account: password rules', function () {
   let cli: (args: string[], input?: string) => ReturnType<typeof runCli>;
   before(async () => {
     tg = await startTestGateway();
-    cli = (args, input) => runCli([...args, '--config', tg.env.configDir, '--data', tg.env.dataDir], input);
+    cli = cliFor(tg.env);
   });
   after(async () => tg.stop());
 

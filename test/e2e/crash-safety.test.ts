@@ -9,7 +9,7 @@ import { loadConfig } from '../../config/load.js';
 import { silentLogger } from '../../config/log.js';
 import { openStorage } from '../../storage/index.js';
 import { createTestEnv, AGENCIES, type TestEnv } from '../helpers/env.js';
-import { runCli, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
+import { cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { authenticatedSession, type WireClient } from '../helpers/smtp-wire.js';
 import { TEST_PASSWORD } from '../helpers/gateway.js';
 
@@ -24,20 +24,8 @@ describe('Crash safety (kill -9 during load)', function () {
 
   before(async () => {
     env = createTestEnv();
-    const added = await runCli(
-      [
-        'account',
-        'add',
-        AGENCIES.ubnd.address,
-        '--agency',
-        AGENCIES.ubnd.id,
-        '--password-stdin',
-        '--permanent',
-        '--config',
-        env.configDir,
-        '--data',
-        env.dataDir,
-      ],
+    const added = await cliFor(env)(
+      ['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'],
       `${TEST_PASSWORD}\n`,
     );
     expect(added.code, added.stderr).to.equal(0);

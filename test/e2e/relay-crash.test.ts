@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { AGENCIES, createTestEnv, type TestEnv } from '../helpers/env.js';
-import { runCli, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
+import { cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { agenciesWithRelay, faultPeer, fastRelay, waitFor, type FaultPeer, type PeerMessage } from '../helpers/relay.js';
 
@@ -27,20 +27,8 @@ describe('relay: kill -9 with jobs in flight, then restart', function () {
       docgate: fastRelay({ lease: '1s', concurrency: 4 }),
       agencies: agenciesWithRelay({ url: `smtp://127.0.0.1:${peer.port}?tls=none`, keepMailbox: false }),
     });
-    const added = await runCli(
-      [
-        'account',
-        'add',
-        AGENCIES.ubnd.address,
-        '--agency',
-        AGENCIES.ubnd.id,
-        '--password-stdin',
-        '--permanent',
-        '--config',
-        env.configDir,
-        '--data',
-        env.dataDir,
-      ],
+    const added = await cliFor(env)(
+      ['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'],
       `${TEST_PASSWORD}\n`,
     );
     expect(added.code, added.stderr).to.equal(0);
@@ -82,7 +70,7 @@ describe('relay: kill -9 with jobs in flight, then restart', function () {
     const listed = await waitFor(
       'every job delivered',
       async () => {
-        const r = await runCli(['queue', 'list', '--json', '--config', env.configDir, '--data', env.dataDir]);
+        const r = await cliFor(env)(['queue', 'list', '--json']);
         const jobs = JSON.parse(r.stdout) as { document: string; status: string; attempts: number }[];
         return jobs.length === DOCUMENTS && jobs.every((j) => j.status === 'delivered') ? jobs : null;
       },

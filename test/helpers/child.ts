@@ -65,6 +65,11 @@ export function runCli(args: string[], input?: string, env: NodeJS.ProcessEnv = 
 }
 
 /** Starts `docgate serve` and resolves once it printed its listening ports. */
+/** `docgate …` against one configuration and data directory. */
+export function cliFor(dirs: { configDir: string; dataDir: string }): (args: string[], input?: string) => ReturnType<typeof runCli> {
+  return (args, input) => runCli([...args, '--config', dirs.configDir, '--data', dirs.dataDir], input);
+}
+
 export function startServe(
   configDir: string,
   dataDir: string,
