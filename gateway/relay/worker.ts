@@ -19,6 +19,7 @@ import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
 import { composeDsn } from './dsn.js';
 import { recipientCopyRowId } from '../../storage/register/recipient-copy.js';
+import { mailboxStoreOf, type SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
 import { decide, type Decision } from './schedule.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
 import { send, SmtpPools, type SendOutcome } from './transports.js';
@@ -46,8 +47,11 @@ export class RelayWorker {
   private again = false;
   private closed = false;
   private readonly pools: SmtpPools;
+  /** The bytes as served over IMAP, read through the mailbox store (trace prefix, then blob). */
+  private readonly messages: SqlMailboxStore;
 
   constructor(private readonly deps: RelayWorkerDeps) {
+    this.messages = mailboxStoreOf(deps.storage);
     this.pools = new SmtpPools(deps.config.docgate.relay.concurrency);
   }
 
@@ -131,9 +135,8 @@ export class RelayWorker {
   /** What this recipient agency is served: its own copy (with its số đến) when it has one, else the document's row. */
   private async storedBytes(doc: DocumentRow, agencyId: string): Promise<Buffer> {
     const rowId = (await recipientCopyRowId(this.deps.storage.db.sequelize, doc.id, agencyId)) ?? doc.messageRowId!;
-    const message = await this.deps.storage.db.models.Message.findByPk(rowId);
-    const row = message!.get({ plain: true }) as { prefix: string; blobSha256: string };
-    return Buffer.concat([Buffer.from(row.prefix, 'latin1'), await this.deps.storage.blobs.read(row.blobSha256)]);
+    const content = await this.messages.content(rowId);
+    return this.messages.read(content, 0, content.size);
   }
 
   private async process(job: JobRow): Promise<void> {
