@@ -67,11 +67,9 @@ describe('relay to a real Postfix', function () {
       return jobs[0]?.status === 'delivered' ? jobs : null;
     });
     expect(job.lastReply).to.match(/^250 2\.0\.0 Ok: queued as /);
-    const files = await waitFor('in the Maildir', async () => {
-      const f = postfix.delivered(CLERKS.snv);
-      return f.length > before ? f : null;
-    });
-    const stored = files.at(-1)!;
+    // Picked by its tracking id, not by position: Maildir names need not sort in delivery order.
+    const stored = await waitFor('in the Maildir', async () => postfix.delivered(CLERKS.snv).find((f) => f.includes(doc.trackingId)) ?? null);
+    expect(postfix.delivered(CLERKS.snv).length).to.be.greaterThan(before);
     const expected = lf(doc.served);
     // Postfix prepends its own trace (Return-Path, Delivered-To, Received); after it, our bytes, unchanged.
     expect(stored.subarray(stored.length - expected.length).equals(expected), 'the Maildir file ends with the stored bytes').to.equal(true);
@@ -83,19 +81,17 @@ describe('relay to a real Postfix', function () {
 
   it('a signed document still verifies with openssl cms -verify on what Postfix stored', async () => {
     const tg = await gatewayWithCa({ trust: true });
-    const before = postfix.delivered(CLERKS.snv).length;
     const submitted = await submitRaw(tg, fixture('openssl-detached-rsa.eml'));
     expect(submitted.code, submitted.response).to.equal(250);
-    const files = await waitFor('in the Maildir', async () => {
-      const f = postfix.delivered(CLERKS.snv);
-      return f.length > before ? f : null;
-    });
+    // Picked by its signed content, not by position: Maildir names need not sort in delivery order.
+    const SIGNED_MARKER = 'U+G7kSBrw70';
+    const delivered = await waitFor('in the Maildir', async () => postfix.delivered(CLERKS.snv).find((f) => f.includes(SIGNED_MARKER)) ?? null);
     const file = path.join(scratch.dir, 'postfix-signed.eml');
-    writeFileSync(file, files.at(-1)!);
+    writeFileSync(file, delivered);
     expect(await opensslVerify(file)).to.contain('Verification successful');
     // One byte of the signed content changed: the same check fails (the verification is real).
-    const tampered = Buffer.from(files.at(-1)!.toString('latin1').replace('U+G7kSBrw70', 'U+G7kSBrw71'), 'latin1');
-    expect(tampered.equals(files.at(-1)!)).to.equal(false);
+    const tampered = Buffer.from(delivered.toString('latin1').replace(SIGNED_MARKER, 'U+G7kSBrw71'), 'latin1');
+    expect(tampered.equals(delivered)).to.equal(false);
     const bad = path.join(scratch.dir, 'postfix-signed-tampered.eml');
     writeFileSync(bad, tampered);
     let failed = false;
