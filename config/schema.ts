@@ -48,6 +48,17 @@ export const docgateSchema = z.strictObject({
       selfSigned: z.boolean().default(true),
     })
     .prefault({}),
+  // The gateway's own signing identity (receipts, register anchors): a configured key and certificate
+  // issued by a real CA in production; at first start, with selfSigned, a local CA and a certificate from it.
+  signing: z
+    .strictObject({
+      cert: z.string().default('signing/gateway.crt'),
+      key: z.string().default('signing/gateway.key'),
+      /** The CA certificate a verifier trusts (`openssl cms -verify -CAfile`); with selfSigned, the local CA made at first start. */
+      ca: z.string().default('signing/ca.crt'),
+      selfSigned: z.boolean().default(true),
+    })
+    .prefault({}),
   smtp: z
     .strictObject({
       listeners: z.array(listener).min(1),
