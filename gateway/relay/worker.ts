@@ -176,13 +176,12 @@ export class RelayWorker {
         const entry = await storage.register.incomingEntry(job.agencyId, job.documentId, t);
         const status: RelayEventStatus = decision.status === 'delivered' ? 'relayed' : decision.status === 'failed' ? 'relay-failed' : 'relay-deferred';
         const note = `${remote}: ${outcome.reply}`.slice(0, 2000);
-        await storage.db.models.RegisterEvent.create(
+        await storage.register.appendEvents(t, [
           { documentId: job.documentId, entryId: entry?.id ?? null, agencyId: job.agencyId, status, actor: `relay:${this.id}`, note, at: now },
-          { transaction: t },
-        );
+        ]);
         if (!dsn || !doc) return null;
         if (dsn.action === 'delayed') {
-          await storage.db.models.RegisterEvent.create(
+          await storage.register.appendEvents(t, [
             {
               documentId: job.documentId,
               entryId: entry?.id ?? null,
@@ -192,8 +191,7 @@ export class RelayWorker {
               note: 'warning DSN sent',
               at: now,
             },
-            { transaction: t },
-          );
+          ]);
         }
         return storage.register.recordNotice(t, {
           documentId: job.documentId,

@@ -7,10 +7,11 @@ import type { Sequelize, Transaction } from 'sequelize';
 import type { DeliveryInput, MailboxRepository } from '../mailbox/repository.js';
 import { FOLDERS } from '../mailbox/folders.js';
 import { toNumber, type Models } from '../models.js';
-import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBook, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
+import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBook, RegisterEntryRow, RegisterStatus } from '../rows.js';
 import { execute, insertRows } from '../sql.js';
 import { enqueueJobs } from '../queue/repository.js';
 import { reserveRegisterNumbers } from './counters.js';
+import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
 import { indexDocuments } from './search-index.js';
 import { insertRecipientCopies, soDenKeyword } from './recipient-copy.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
@@ -37,8 +38,8 @@ function entry(
   return { agencyId, book, year: d.year, number, documentId: d.trackingId, counterpartAgencyId, status, registeredAt: d.at, note };
 }
 
-async function insertEvents(ctx: RecordContext, t: Transaction, events: Omit<RegisterEventRow, 'id'>[]): Promise<void> {
-  await insertRows(ctx.sequelize, t, ctx.models.RegisterEvent, events);
+async function insertEvents(ctx: RecordContext, t: Transaction, events: NewRegisterEvent[]): Promise<void> {
+  await appendRegisterEvents(ctx.sequelize, ctx.models, t, events);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { MailboxRepository } from '../mailbox/repository.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
 import { findDuplicate } from './duplicates.js';
+import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 import { enqueueJobs } from '../queue/repository.js';
 import type { NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
@@ -92,12 +93,17 @@ export class RegisterRepository {
     return { trackingId: r.trackingId, messageRowId: doc.messageRowId!, ...numbered };
   }
 
+  /** Appends register events (relay outcomes, notices, administrators' actions) inside the caller's transaction. */
+  async appendEvents(t: Transaction, events: NewRegisterEvent[]): Promise<void> {
+    await appendRegisterEvents(this.writer.sequelize, this.models, t, events);
+  }
+
   /** An administrator refuses a held document: it becomes returned, unnumbered, never delivered. */
   async rejectQuarantined(t: Transaction, r: QuarantineDecision): Promise<void> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
     await execute(this.writer.sequelize, "UPDATE register_entries SET status = 'returned', note = :note WHERE id = :id", { note: r.note, id: outgoing.id }, t);
     await execute(this.writer.sequelize, "UPDATE documents SET status = 'returned' WHERE id = :id", { id: r.trackingId }, t);
-    await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
+    await appendRegisterEvents(this.writer.sequelize, this.models, t, [
       {
         documentId: r.trackingId,
         entryId: outgoing.id,
@@ -191,7 +197,7 @@ export class RegisterRepository {
       { to: change.to, note: change.note ?? entry.note, id: entry.id, from: entry.status },
       t,
     );
-    await insertRows(this.writer.sequelize, t, this.models.RegisterEvent, [
+    await appendRegisterEvents(this.writer.sequelize, this.models, t, [
       { documentId: change.documentId, entryId: entry.id, agencyId: change.agencyId, status: change.to, actor: change.actor, note: change.note, at: change.at },
     ]);
     return { ...entry, status: change.to, note: change.note ?? entry.note };
