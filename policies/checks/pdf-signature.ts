@@ -11,7 +11,7 @@ import { withAttachmentBytes } from '../files/content.js';
 import { forEachMember, type InspectState } from '../files/inspect.js';
 import { extensionOf } from '../files/names.js';
 import { embeddedCrls } from '../pdf/dss.js';
-import { changesAfterSigning } from '../pdf/revisions.js';
+import { changesAfterSigning, docMdpRules, type AfterSigningRules } from '../pdf/revisions.js';
 import type { PdfSignatureRecord } from '../pdf/record.js';
 import { findSignatures, type PdfSignatureField } from '../pdf/signatures.js';
 import { CmsError, parseSignedData } from '../smime/cms.js';
@@ -38,8 +38,13 @@ const options = z.strictObject({
   requireSeal: z.boolean().default(false),
   /** The organisation in every signer's certificate (O, OU or the agency's mã định danh) must be the sending agency. */
   binding: z.boolean().default(false),
-  /** What incremental updates after a signature may do besides adding further signatures. */
-  afterSigning: z.strictObject({ annotations: z.boolean().default(true), formFields: z.boolean().default(false) }).prefault({}),
+  /**
+   * What incremental updates after a signature may do, unless a certification signature's DocMDP
+   * permission (/P) decides: further signatures, annotations, form field values.
+   */
+  afterSigning: z
+    .strictObject({ annotations: z.boolean().default(true), formFields: z.boolean().default(false), signatures: z.boolean().default(true) })
+    .prefault({}),
   /** Also verify PDFs inside zip/rar attachments. */
   archiveMembers: z.boolean().default(true),
   /** PDFs larger than this are not held in memory for verification (signature-invalid). */
@@ -145,6 +150,7 @@ async function verifyOne(
   sig: PdfSignatureField,
   objects: ReturnType<typeof findSignatures>['objects'],
   sources: readonly RevocationSource[],
+  rules: AfterSigningRules,
   message: InboundMessage,
   ctx: PolicyContext<PdfSignatureOptions, 'trust' | 'memoryBudget'>,
   result: SignatureResult,
@@ -159,12 +165,13 @@ async function verifyOne(
     subFilter: sig.subFilter,
     byteRange: sig.byteRange,
     wholeFile: sig.signedEnd !== null && file.data.subarray(sig.signedEnd).toString('latin1').trim() === '',
+    docMdp: sig.docMdp,
     changesAfterSigning: [],
     status: 'failed',
     signer: null,
   };
   if (sig.signedEnd !== null) {
-    const changes = changesAfterSigning(file.data, objects, sig.signedEnd, o.afterSigning);
+    const changes = changesAfterSigning(file.data, objects, sig.signedEnd, rules);
     record.changesAfterSigning = changes.map((c) => ({ detail: c.detail, allowed: c.allowed }));
     // A later signature's own dictionary is an allowed change; any later signature that fails is reported on its own.
     const refused = changes.filter((c) => !c.allowed);
@@ -282,6 +289,7 @@ function traceHeaders(records: readonly PdfSignatureRecord[]): string[] {
         `serial=${headerToken(r.signer.serial ?? 'unknown')}`,
         `signed=${r.signer.signedAt}`,
       );
+    if (r.docMdp !== null) parts.push(`certified=P${r.docMdp}`);
     if (!r.wholeFile) parts.push('updated-after-signing');
     return `X-Docgate-Pdf-Signature: ${parts.join('; ')}`;
   });
@@ -319,9 +327,25 @@ export const pdfSignatureCheck: CheckDefinition<PdfSignatureOptions, 'trust' | '
         // Configured CRLs first; the document's own /DSS CRLs when those say nothing about a certificate.
         const dss = found.signatures.length > 0 ? embeddedCrls(found.objects) : { crls: [], problems: [] };
         const sources = dss.crls.length > 0 ? [...REVOCATION_SOURCES, new CrlRevocationSource(dss.crls)] : REVOCATION_SOURCES;
+        const certification = found.signatures.find((s) => s.docMdp !== null);
+        const firstSignature = found.signatures.find((s) => s.kind === 'signature');
+        if (certification && certification !== firstSignature)
+          result.problems.push({
+            code: 'signature-invalid',
+            detail: `${file.label}: a certification (DocMDP) signature must be the document's first signature (ISO 32000-1 12.8.2.2)`,
+          });
         for (const sig of found.signatures) {
           firstFile ??= file.label;
-          records.push(await verifyOne(file, sig, found.objects, sources, message, ctx, result));
+          // Everything after the certification signature answers to its permission, later signatures' updates included.
+          const rules =
+            certification &&
+            certification.docMdp !== null &&
+            certification.signedEnd !== null &&
+            sig.signedEnd !== null &&
+            sig.signedEnd >= certification.signedEnd
+              ? docMdpRules(certification.docMdp)
+              : ctx.options.afterSigning;
+          records.push(await verifyOne(file, sig, found.objects, sources, rules, message, ctx, result));
           if (mainIndex !== null && message.attachments[mainIndex] === attachment && file.label === attachment.filename && sig.kind === 'signature')
             mainSigned = true;
         }

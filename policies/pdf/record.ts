@@ -25,6 +25,8 @@ export interface PdfSignatureRecord {
   byteRange: number[] | null;
   /** The signed revision is the whole file (no update after signing). */
   wholeFile: boolean;
+  /** A certification signature's DocMDP permission (1–3), which then decides what later updates may change. */
+  docMdp: 1 | 2 | 3 | null;
   changesAfterSigning: { detail: string; allowed: boolean }[];
   status: 'verified' | 'failed';
   signer: PdfSignerRecord | null;

@@ -3,7 +3,10 @@
 // widget, appearance and field, and — when the policy allows — new annotations or filled form fields
 // are acceptable; anything else that redefines a signed object (page content, fonts, XObjects, the page
 // tree, the catalog), deletes one, adds pages or moves the trailer's /Root is a change of the signed
-// document (the Incremental Saving Attack, Mladenov et al., 2019): signature-partial.
+// document (the Incremental Saving Attack, Mladenov et al., 2019): signature-partial. A certification
+// signature's DocMDP permission replaces the policy's rules (docMdpRules). An annotation of the signed
+// revision that disappears from its page is never allowed: removing a signed overlay reveals what it
+// covered (the shadow attacks' "hide", Mainka et al., 2021), although DocMDP /P 3 would permit deletion.
 
 import { isDict, nameOf, PdfParser, PdfSyntaxError, sameValue, type IndirectObject, type PdfDict, type PdfValue } from './objects.js';
 
@@ -12,6 +15,13 @@ export interface AfterSigningRules {
   annotations: boolean;
   /** Values of existing form fields (/V, /AS, appearances). */
   formFields: boolean;
+  /** Further signatures (their fields, widgets and dictionaries). */
+  signatures: boolean;
+}
+
+/** ISO 32000-1 table 254: 1 no changes; 2 filling in forms and signing; 3 also annotations. */
+export function docMdpRules(p: 1 | 2 | 3): AfterSigningRules {
+  return { annotations: p === 3, formFields: p >= 2, signatures: p >= 2 };
 }
 
 const ANNOTATION_SUBTYPES = new Set([
@@ -68,19 +78,20 @@ function kindOf(v: PdfValue): Kind {
 function ignoredKeys(kind: Kind, signed: PdfValue, rules: AfterSigningRules): ReadonlySet<string> | null {
   switch (kind) {
     case 'page':
+      // New annotations are judged as objects; removed ones by removedAnnotations().
       return new Set(['Annots']);
     case 'catalog':
       // AcroForm gains the new signature field; DSS holds validation data added for long-term validity.
-      return new Set(['AcroForm', 'DSS']);
+      return rules.signatures || rules.formFields ? new Set(['AcroForm', 'DSS']) : new Set(['DSS']);
     case 'acroform':
-      return new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
+      return rules.signatures || rules.formFields ? new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']) : null;
     case 'signature-field':
       // An empty signature field being signed; a field that was already signed must not change.
-      return isDict(signed) && !signed.entries.has('V') ? new Set(['V', 'AP', 'AS', 'Lock']) : null;
+      return rules.signatures && isDict(signed) && !signed.entries.has('V') ? new Set(['V', 'AP', 'AS', 'Lock']) : null;
     case 'field':
       return rules.formFields ? new Set(['V', 'AP', 'AS']) : null;
     case 'widget':
-      return new Set(['AP', 'AS']);
+      return rules.signatures || rules.formFields ? new Set(['AP', 'AS']) : null;
     default:
       return null;
   }
@@ -140,6 +151,30 @@ function xrefEntries(text: string, from: number): XrefEntry[] {
   return entries;
 }
 
+function annotationRefs(page: PdfValue): Set<number> | null {
+  if (!isDict(page)) return null;
+  const annots = page.entries.get('Annots');
+  if (annots === undefined || annots === null) return new Set();
+  if (typeof annots !== 'object' || annots.t !== 'array') return null;
+  return new Set(annots.items.flatMap((item) => (item !== null && typeof item === 'object' && item.t === 'ref' ? [item.num] : [])));
+}
+
+/** Annotations of the signed page that its later definition no longer lists. */
+function removedAnnotations(num: number, signed: PdfValue, later: PdfValue): AfterSigningChange[] {
+  const before = annotationRefs(signed);
+  const after = annotationRefs(later);
+  // An /Annots held in an indirect array is itself a signed object, compared as such.
+  if (before === null || after === null) return [];
+  return [...before]
+    .filter((ref) => !after.has(ref))
+    .map((ref) => ({
+      object: num,
+      kind: 'page' as const,
+      allowed: false,
+      detail: `annotation ${ref} removed from page ${num} after signing (hides what it covered)`,
+    }));
+}
+
 /** Every object-level change after `signedEnd`, each marked allowed or not under `rules`. */
 export function changesAfterSigning(buf: Buffer, objects: readonly IndirectObject[], signedEnd: number, rules: AfterSigningRules): AfterSigningChange[] {
   const text = buf.toString('latin1');
@@ -153,7 +188,13 @@ export function changesAfterSigning(buf: Buffer, objects: readonly IndirectObjec
     const kind = kindOf(o.value);
     if (!before) {
       const pageTree = kind === 'catalog' || kind === 'pages' || kind === 'page';
-      const allowed = !pageTree && kind !== 'objstm' && (kind !== 'annotation' || rules.annotations) && (kind !== 'field' || rules.formFields);
+      const signing = kind === 'signature' || kind === 'signature-field' || kind === 'widget';
+      const allowed =
+        !pageTree &&
+        kind !== 'objstm' &&
+        (kind !== 'annotation' || rules.annotations) &&
+        (kind !== 'field' || rules.formFields) &&
+        (!signing || rules.signatures);
       const detail =
         kind === 'objstm' ? 'compressed objects (object stream) added after signing cannot be compared' : `${kind} object ${o.num} added after signing`;
       changes.push({ object: o.num, kind, allowed, detail });
@@ -173,6 +214,7 @@ export function changesAfterSigning(buf: Buffer, objects: readonly IndirectObjec
     const ignore = ignoredKeys(kind, before.value, rules);
     const allowed = ignore !== null && o.stream === null && before.stream === null && sameValue(before.value, o.value, ignore);
     changes.push({ object: o.num, kind, allowed, detail: `${kind} object ${o.num} changed after signing${allowed ? ` (${[...ignore].join(', ')})` : ''}` });
+    if (kind === 'page') changes.push(...removedAnnotations(o.num, before.value, o.value));
   }
   for (const entry of xrefEntries(text, signedEnd)) {
     if (entry.free) {

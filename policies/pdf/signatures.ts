@@ -26,6 +26,11 @@ export interface PdfSignatureField {
   signedEnd: number | null;
   /** The CMS SignedData (padding removed), when the structure allows verifying it. */
   cms: Buffer | null;
+  /**
+   * A certification signature's DocMDP permission (ISO 32000-1 12.8.2.2): 1 no changes, 2 form filling
+   * and signing, 3 also annotations; null for an approval signature.
+   */
+  docMdp: 1 | 2 | 3 | null;
   /** Claimed (unsigned) fields of the dictionary: /Name, /M, /Reason, /Location. */
   claimed: { name: string | null; time: string | null; reason: string | null; location: string | null };
   problems: PdfSignatureProblem[];
@@ -99,6 +104,23 @@ function checkRanges(buf: Buffer, d: PdfDict, sig: PdfSignatureField): void {
   }
 }
 
+/** The DocMDP transform among the signature's /Reference entries (inside the signed bytes), its /P defaulting to 2. */
+function docMdpOf(d: PdfDict, resolve: (v: PdfValue | undefined) => PdfValue | undefined, sig: PdfSignatureField): PdfSignatureField['docMdp'] {
+  const refs = resolve(d.entries.get('Reference'));
+  if (refs === null || refs === undefined || typeof refs !== 'object' || refs.t !== 'array') return null;
+  for (const item of refs.items.slice(0, 16)) {
+    const ref = resolve(item);
+    if (!isDict(ref) || nameOf(ref.entries.get('TransformMethod')) !== 'DocMDP') continue;
+    const params = resolve(ref.entries.get('TransformParams'));
+    const p = isDict(params) ? resolve(params.entries.get('P')) : undefined;
+    if (p === undefined) return 2;
+    if (p === 1 || p === 2 || p === 3) return p;
+    sig.problems.push({ code: 'signature-invalid', detail: `the DocMDP permission /P ${JSON.stringify(p)} is not 1, 2 or 3` });
+    return 1;
+  }
+  return null;
+}
+
 /** Every signature dictionary of the file (the last definition of each object), in file order. */
 export function findSignatures(buf: Buffer): PdfSignatures {
   const { objects, problems: syntax } = scanObjects(buf);
@@ -107,6 +129,8 @@ export function findSignatures(buf: Buffer): PdfSignatures {
     .map((detail) => ({ code: 'signature-invalid' as const, detail }));
   const last = new Map<number, IndirectObject>();
   for (const o of objects) last.set(o.num, o);
+  const resolve = (v: PdfValue | undefined): PdfValue | undefined =>
+    v !== null && v !== undefined && typeof v === 'object' && v.t === 'ref' ? last.get(v.num)?.value : v;
   const fieldNames = new Map<number, string | null>();
   for (const o of last.values()) {
     if (!isDict(o.value) || nameOf(o.value.entries.get('FT')) !== 'Sig') continue;
@@ -141,6 +165,7 @@ export function findSignatures(buf: Buffer): PdfSignatures {
       byteRange: null,
       signedEnd: null,
       cms: null,
+      docMdp: null,
       claimed: {
         name: text(d.entries.get('Name')),
         time: text(d.entries.get('M')),
@@ -150,6 +175,7 @@ export function findSignatures(buf: Buffer): PdfSignatures {
       problems: [],
     };
     checkRanges(buf, d, sig);
+    sig.docMdp = docMdpOf(d, resolve, sig);
     if (subFilter === null) sig.problems.push({ code: 'signature-invalid', detail: 'the signature has no /SubFilter' });
     else if (WEAK.has(subFilter)) sig.problems.push({ code: 'signature-weak-algorithm', detail: `/SubFilter ${subFilter} signs a SHA-1 digest` });
     else if (sig.kind === 'document-time-stamp' ? subFilter !== 'ETSI.RFC3161' : !DETACHED.has(subFilter))

@@ -35,8 +35,8 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     echo "postfix postfix/mailname string localhost" | debconf-set-selections
   fi
-  apt-get update -qq >/dev/null 2>&1 || true
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+  apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null 2>&1 || true
+  apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
     echo "Khong cai duoc / could not install: ${missing[*]}" >&2
     exit 0
   }

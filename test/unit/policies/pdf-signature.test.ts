@@ -113,6 +113,45 @@ describe('pdf-signature check', function () {
     expect(codes(await one('annotation-after.pdf', { afterSigning: { annotations: false } }))).to.deep.equal(['signature-partial']);
   });
 
+  it('a certification signature (DocMDP) decides what later updates may do: P1 nothing, P2 signatures, P3 also comments', async () => {
+    for (const p of [1, 2, 3]) {
+      const report = await one(`certified-p${p}.pdf`);
+      expect(codes(report), `P${p}`).to.deep.equal([]);
+      expect(report.record!.pdfSignatures![0].docMdp).to.equal(p);
+    }
+    // The policy allows comments, but the certifier's P decides.
+    expect(codes(await one('certified-p1-annotation.pdf'))).to.deep.equal(['signature-partial']);
+    expect(codes(await one('certified-p2-annotation.pdf'))).to.deep.equal(['signature-partial']);
+    expect(codes(await one('certified-p3-annotation.pdf'))).to.deep.equal([]);
+    expect(codes(await one('certified-p3-annotation.pdf', { afterSigning: { annotations: false } }))).to.deep.equal([]);
+    const p1Signed = await one('certified-p1-second-signature.pdf');
+    expect(codes(p1Signed)).to.deep.equal(['signature-partial']);
+    expect(JSON.stringify(p1Signed.findings[0].details)).to.match(/added after signing/);
+    expect(codes(await one('certified-p2-second-signature.pdf'))).to.deep.equal([]);
+    expect(codes(await one('annotation-after.pdf', { afterSigning: { signatures: false } }))).to.deep.equal([]);
+    expect(codes(await one('two-signatures.pdf', { afterSigning: { signatures: false } }))).to.deep.equal(['signature-partial']);
+  });
+
+  it('a certification signature that is not the first signature is signature-invalid', async () => {
+    const report = await one('certification-not-first.pdf');
+    // Adding /Perms to the catalog after the first signature is also a change of what it signed.
+    expect(codes(report)).to.have.members(['signature-invalid', 'signature-partial']);
+    expect(JSON.stringify(report.findings.find((f) => f.code === 'signature-invalid')!.details)).to.match(/must be the document's first signature/);
+  });
+
+  it("Shadow hide: a signed overlay taken off the page or freed in the xref, and hide-and-replace through the catalog's /Pages", async () => {
+    expect(codes(await one('shadow-hide-base.pdf'))).to.deep.equal([]);
+    const removed = await one('shadow-hide-annotation.pdf');
+    expect(codes(removed)).to.deep.equal(['signature-partial']);
+    expect(JSON.stringify(removed.findings[0].details)).to.match(/annotation 8 removed from page 3 after signing/);
+    const freed = await one('shadow-hide-free.pdf');
+    expect(codes(freed)).to.deep.equal(['signature-partial']);
+    expect(JSON.stringify(freed.findings[0].details)).to.match(/object 8 deleted after signing/);
+    const replaced = await one('shadow-hide-and-replace.pdf');
+    expect(codes(replaced)).to.deep.equal(['signature-partial']);
+    expect(JSON.stringify(replaced.findings[0].details)).to.match(/catalog object 1 changed after signing/);
+  });
+
   it('untrusted, expired at signing, revoked, SHA-1 digest, adbe.pkcs7.sha1', async () => {
     expect(codes(await one('untrusted.pdf'))).to.deep.equal(['signature-untrusted']);
     const expired = await one('expired.pdf');
