@@ -10,7 +10,7 @@ import type { Attachment, InboundMessage } from '../message.js';
 import { withAttachmentBytes } from '../files/content.js';
 import { forEachMember, type InspectState } from '../files/inspect.js';
 import { extensionOf } from '../files/names.js';
-import { embeddedCrls } from '../pdf/dss.js';
+import { embeddedRevocation } from '../pdf/dss.js';
 import { changesAfterSigning, docMdpRules, type AfterSigningRules } from '../pdf/revisions.js';
 import type { PdfSignatureRecord } from '../pdf/record.js';
 import { findSignatures, type PdfSignatureField } from '../pdf/signatures.js';
@@ -18,7 +18,7 @@ import { CmsError, parseSignedData } from '../smime/cms.js';
 import { DerError } from '../smime/der.js';
 import { OID } from '../smime/oids.js';
 import { findingsOf, signerVerified, type SignatureResult } from '../smime/report.js';
-import { CrlRevocationSource, type RevocationSource } from '../smime/revocation.js';
+import { CrlRevocationSource, EmbeddedOcspRevocationSource, type RevocationSource } from '../smime/revocation.js';
 import { bufferRangesContent } from '../smime/signed-content.js';
 import { verifyTimeStamps } from '../smime/timestamp.js';
 import { verifySignedData, type SignerIssue, type SignerResult } from '../smime/verify.js';
@@ -324,9 +324,13 @@ export const pdfSignatureCheck: CheckDefinition<PdfSignatureOptions, 'trust' | '
         const found = findSignatures(file.data);
         result.problems.push(...found.problems.map((p) => ({ code: p.code, detail: `${file.label}: ${p.detail}` })));
         if (found.problems.length > 0) firstFile ??= file.label;
-        // Configured CRLs first; the document's own /DSS CRLs when those say nothing about a certificate.
-        const dss = found.signatures.length > 0 ? embeddedCrls(found.objects) : { crls: [], problems: [] };
-        const sources = dss.crls.length > 0 ? [...REVOCATION_SOURCES, new CrlRevocationSource(dss.crls)] : REVOCATION_SOURCES;
+        // Configured CRLs first; the document's own /DSS CRLs and OCSP responses when those say nothing about a certificate.
+        const dss = found.signatures.length > 0 ? embeddedRevocation(found.objects) : null;
+        const sources = [
+          ...REVOCATION_SOURCES,
+          ...(dss && dss.crls.length > 0 ? [new CrlRevocationSource(dss.crls)] : []),
+          ...(dss && dss.ocsps.length > 0 ? [new EmbeddedOcspRevocationSource(dss.ocsps)] : []),
+        ];
         const certification = found.signatures.find((s) => s.docMdp !== null);
         const firstSignature = found.signatures.find((s) => s.kind === 'signature');
         if (certification && certification !== firstSignature)

@@ -1,15 +1,23 @@
-// Revocation data a PDF carries for long-term validation: the CRLs of the catalog's /DSS (ETSI EN
-// 319 142-1, PAdES-LTV). They are only candidates: the CRL source accepts one only when the issuing CA
-// signed it, and judges its freshness as for configured CRLs. OCSP responses (/OCSPs) are not read yet.
+// Revocation data a PDF carries for long-term validation: the CRLs and OCSP responses of the catalog's
+// /DSS (ETSI EN 319 142-1, PAdES-LTV). They are only candidates: a CRL counts only when the issuing CA
+// signed it, an OCSP response only when that CA or its delegated responder did, and freshness is judged
+// as for configured CRLs.
 
 import { inflateSync } from 'node:zlib';
 import { parseCrl, type CrlInfo } from '../smime/crl.js';
+import { parseOcspResponse, type OcspInfo } from '../smime/ocsp.js';
 import { isDict, nameOf, type IndirectObject, type PdfValue } from './objects.js';
 
-const MAX_CRLS = 50;
-const MAX_CRL_SIZE = 8 * 1024 * 1024;
+const MAX_ITEMS = 50;
+const MAX_ITEM_SIZE = 8 * 1024 * 1024;
 
-export function embeddedCrls(objects: readonly IndirectObject[]): { crls: CrlInfo[]; problems: string[] } {
+export interface EmbeddedRevocation {
+  crls: CrlInfo[];
+  ocsps: OcspInfo[];
+  problems: string[];
+}
+
+export function embeddedRevocation(objects: readonly IndirectObject[]): EmbeddedRevocation {
   const last = new Map<number, IndirectObject>();
   for (const o of objects) last.set(o.num, o);
   const resolve = (v: PdfValue | undefined): { value: PdfValue | undefined; object: IndirectObject | null } => {
@@ -20,30 +28,33 @@ export function embeddedCrls(objects: readonly IndirectObject[]): { crls: CrlInf
     return { value: v, object: null };
   };
   const catalog = [...last.values()].reverse().find((o) => isDict(o.value) && nameOf(o.value.entries.get('Type')) === 'Catalog');
-  const crls: CrlInfo[] = [];
-  const problems: string[] = [];
-  if (!catalog || !isDict(catalog.value)) return { crls, problems };
+  const found: EmbeddedRevocation = { crls: [], ocsps: [], problems: [] };
+  if (!catalog || !isDict(catalog.value)) return found;
   const dss = resolve(catalog.value.entries.get('DSS')).value;
-  if (!isDict(dss)) return { crls, problems };
-  const list = resolve(dss.entries.get('CRLs')).value;
-  if (list === null || list === undefined || typeof list !== 'object' || list.t !== 'array') return { crls, problems };
-  for (const item of list.items.slice(0, MAX_CRLS)) {
-    const { object } = resolve(item);
-    if (!object?.stream || !isDict(object.value)) {
-      problems.push('a /DSS CRL entry is not a stream');
-      continue;
-    }
-    const filter = nameOf(object.value.entries.get('Filter'));
-    try {
-      const der = filter === 'FlateDecode' ? inflateSync(object.stream, { maxOutputLength: MAX_CRL_SIZE }) : filter === null ? object.stream : null;
-      if (der === null) {
-        problems.push(`a /DSS CRL has the unsupported filter ${filter}`);
+  if (!isDict(dss)) return found;
+  const streams = (key: 'CRLs' | 'OCSPs', label: string, take: (der: Buffer) => void) => {
+    const list = resolve(dss.entries.get(key)).value;
+    if (list === null || list === undefined || typeof list !== 'object' || list.t !== 'array') return;
+    for (const item of list.items.slice(0, MAX_ITEMS)) {
+      const { object } = resolve(item);
+      if (!object?.stream || !isDict(object.value)) {
+        found.problems.push(`a /DSS ${label} entry is not a stream`);
         continue;
       }
-      crls.push(parseCrl(der));
-    } catch (err) {
-      problems.push(`unreadable /DSS CRL: ${(err as Error).message}`);
+      const filter = nameOf(object.value.entries.get('Filter'));
+      try {
+        const der = filter === 'FlateDecode' ? inflateSync(object.stream, { maxOutputLength: MAX_ITEM_SIZE }) : filter === null ? object.stream : null;
+        if (der === null) {
+          found.problems.push(`a /DSS ${label} has the unsupported filter ${filter}`);
+          continue;
+        }
+        take(der);
+      } catch (err) {
+        found.problems.push(`unreadable /DSS ${label}: ${(err as Error).message}`);
+      }
     }
-  }
-  return { crls, problems };
+  };
+  streams('CRLs', 'CRL', (der) => found.crls.push(parseCrl(der)));
+  streams('OCSPs', 'OCSP response', (der) => found.ocsps.push(parseOcspResponse(der)));
+  return found;
 }

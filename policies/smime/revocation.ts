@@ -5,6 +5,7 @@
 
 import type { CertificateInfo } from './certificate.js';
 import { crlSignatureProblem, type CrlInfo } from './crl.js';
+import { ocspSignatureProblem, responseFor, type OcspInfo } from './ocsp.js';
 import type { TrustSnapshot } from './trust-store.js';
 
 export type RevocationStatus =
@@ -72,6 +73,56 @@ export class CrlRevocationSource implements RevocationSource {
     if (entry) {
       return { status: 'revoked', source: this.name, revokedAt: entry.date.toISOString(), reason: entry.reason, thisUpdate: newest.thisUpdate.toISOString() };
     }
+    const stale = newest.nextUpdate !== null && newest.nextUpdate.getTime() < at.getTime();
+    return { status: 'good', source: this.name, thisUpdate: newest.thisUpdate.toISOString(), nextUpdate: iso(newest.nextUpdate), stale };
+  }
+}
+
+/**
+ * OCSP responses that came with the document (a PDF's /DSS /OCSPs). A response counts only when the
+ * issuing CA or its delegated responder signed it (ocspSignatureProblem); the newest answer about the
+ * certificate decides, judged fresh against its nextUpdate like a CRL.
+ */
+export class EmbeddedOcspRevocationSource implements RevocationSource {
+  readonly name = 'embedded-ocsp';
+
+  constructor(private readonly responses: readonly OcspInfo[]) {}
+
+  async status(cert: CertificateInfo, issuer: CertificateInfo, at: Date, trust: TrustSnapshot): Promise<RevocationStatus> {
+    const answers: { single: NonNullable<ReturnType<typeof responseFor>> }[] = [];
+    const rejected: string[] = [];
+    for (const response of this.responses) {
+      const single = responseFor(response, cert, issuer);
+      if (!single) continue;
+      const key = `ocsp:${response.fingerprint}:${issuer.fingerprint}`;
+      let problem = trust.memo.get<string | null>(key);
+      if (problem === undefined) {
+        problem = ocspSignatureProblem(response, issuer);
+        trust.memo.set(key, problem);
+      }
+      if (problem === null) answers.push({ single });
+      else rejected.push(`OCSP ${response.fingerprint.slice(0, 16)}: ${problem}`);
+    }
+    const known = answers.filter((a) => a.single.status !== 'unknown').sort((a, b) => b.single.thisUpdate.getTime() - a.single.thisUpdate.getTime());
+    if (known.length === 0) {
+      return rejected.length > 0
+        ? { status: 'unknown', source: this.name, why: 'crl-invalid', detail: rejected.join('; ') }
+        : { status: 'unknown', source: this.name, why: 'no-crl', detail: `no OCSP response about ${cert.subject}` };
+    }
+    // A revocation is permanent (certificateHold aside): any trusted answer saying so wins over a later "good".
+    const revoked =
+      known.find((a) => a.single.status === 'revoked' && a.single.reason !== 'certificateHold') ??
+      (known[0].single.status === 'revoked' ? known[0] : undefined);
+    if (revoked) {
+      return {
+        status: 'revoked',
+        source: this.name,
+        revokedAt: (revoked.single.revokedAt ?? revoked.single.thisUpdate).toISOString(),
+        reason: revoked.single.reason,
+        thisUpdate: revoked.single.thisUpdate.toISOString(),
+      };
+    }
+    const newest = known[0].single;
     const stale = newest.nextUpdate !== null && newest.nextUpdate.getTime() < at.getTime();
     return { status: 'good', source: this.name, thisUpdate: newest.thisUpdate.toISOString(), nextUpdate: iso(newest.nextUpdate), stale };
   }

@@ -16,7 +16,16 @@ import { codes, composeMessage, FORM_LINES, runCheck } from '../../helpers/polic
 import { copyTrust, openTrust, SMIME_TRUST } from '../../helpers/smime.js';
 import { issue, makeCa, timeStampToken, TSA_EXT, tsaConfig } from '../../helpers/tsa.js';
 import { storedZip } from '../../helpers/zip.js';
-import { addDocTimeStamp, addDss, makePdfFixtures, pemToDer, PKI, type PdfFixtures } from '../../fixtures/pdf/make-fixtures.js';
+import {
+  addDocTimeStamp,
+  addDss,
+  issue as issueSigner,
+  makePdfFixtures,
+  ocspResponse,
+  pemToDer,
+  PKI,
+  type PdfFixtures,
+} from '../../fixtures/pdf/make-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -241,6 +250,52 @@ describe('pdf-signature check', function () {
       expect(codes(await run1(addDss(fx.valid, [foreign]).buf))).to.deep.equal(['signature-untrusted']);
     } finally {
       copy.cleanup();
+    }
+  });
+
+  it('OCSP responses embedded in the /DSS count when signed by the issuing CA or its delegated responder', async () => {
+    const copy = copyTrust();
+    const work = mkdtempSync(path.join(os.tmpdir(), 'docgate-ocsp-'));
+    try {
+      for (const f of readdirSync(copy.paths.crl)) rmSync(path.join(copy.paths.crl, f));
+      const noCrls = await openTrust(copy.dir);
+      const run1 = async (pdf: Buffer) =>
+        runCheck(
+          pdfSignatureCheck,
+          await composeMessage({ attachments: [{ filename: 'qd.pdf', content: pdf }] }),
+          {},
+          { now: new Date(), services: { trust: noCrls } },
+        );
+      const pki = (name: string) => path.join(PKI, name);
+      const ca = { cert: pki('intermediate.pem'), key: pki('intermediate.key') };
+      const root = { cert: pki('root.pem'), key: pki('root.key') };
+      // The intermediate's own status, from the root.
+      const intermediateGood = ocspResponse(work, root.cert, root, [{ cert: ca.cert }]);
+      const leaves = [{ cert: pki('good-rsa.pem') }, { cert: pki('revoked.pem'), revoked: true }];
+      const byCa = ocspResponse(work, ca.cert, ca, leaves);
+      expect(codes(await run1(addDss(fx.valid, [], [byCa, intermediateGood]).buf))).to.deep.equal([]);
+      const revoked = await run1(addDss(fx.revoked, [], [byCa, intermediateGood]).buf);
+      expect(codes(revoked)).to.deep.equal(['certificate-revoked']);
+      // The date and reason the OCSP responder gave (no CRL is configured or embedded).
+      expect(JSON.stringify(revoked.findings[0].details)).to.include('revoked 2024-01-01T00:00:00.000Z (keyCompromise)');
+      // A delegated responder: a certificate the CA issued for OCSP signing.
+      const delegate = issueSigner(work, 'ocsp-responder', '/C=VN/O=Docgate Test PKI/CN=OCSP responder', 'OCSPSigning');
+      const byDelegate = ocspResponse(work, ca.cert, delegate, leaves);
+      expect(codes(await run1(addDss(fx.valid, [], [byDelegate, intermediateGood]).buf))).to.deep.equal([]);
+      // No evidence: a responder certificate without the OCSP-signing usage, and one the CA did not issue.
+      const notForOcsp = issueSigner(work, 'not-ocsp', '/C=VN/O=Docgate Test PKI/CN=Not a responder', 'emailProtection');
+      const wrongUsage = await run1(addDss(fx.valid, [], [ocspResponse(work, ca.cert, notForOcsp, leaves), intermediateGood]).buf);
+      expect(codes(wrongUsage)).to.deep.equal(['signature-untrusted']);
+      expect(JSON.stringify(wrongUsage.findings[0].details)).to.include('not for OCSP signing');
+      const foreign = { cert: pki('untrusted-root.pem'), key: pki('untrusted-root.key') };
+      const foreignResponse = await run1(addDss(fx.valid, [], [ocspResponse(work, ca.cert, foreign, leaves), intermediateGood]).buf);
+      expect(codes(foreignResponse)).to.deep.equal(['signature-untrusted']);
+      // A CRL for one link and OCSP for the other, as LTV files mix them.
+      const rootCrl = pemToDer(path.join(SMIME_TRUST, 'crl', 'root.crl.pem'));
+      expect(codes(await run1(addDss(fx.valid, [rootCrl], [byCa]).buf))).to.deep.equal([]);
+    } finally {
+      copy.cleanup();
+      rmSync(work, { recursive: true, force: true });
     }
   });
 
