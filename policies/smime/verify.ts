@@ -102,18 +102,10 @@ function revocationIssue(status: RevocationStatus, position: number, options: Ve
   return { code: handling === 'reject' ? 'signature-untrusted' : 'internal-error', certificate: position, detail };
 }
 
-async function verifySigner(
-  info: SignerInfoData,
-  sd: SignedDataInfo,
-  certs: readonly CertificateInfo[],
-  content: SignedContent,
-  trust: TrustSnapshot,
-  cache: CertificateCache,
-  options: VerifyOptions,
-): Promise<SignerResult> {
-  const arrival = options.arrival;
-  const result: SignerResult = {
-    position: info.position,
+/** A signer's result before anything is known: not verified, evaluated at the arrival. */
+export function newSignerResult(position: number, arrival: Date): SignerResult {
+  return {
+    position,
     verified: false,
     subject: null,
     emails: [],
@@ -132,6 +124,55 @@ async function verifySigner(
     revocation: [],
     issues: [],
   };
+}
+
+/**
+ * The certificate side of a signature, the same for every container (CMS in S/MIME and PDF, XML-DSig in
+ * Office files): the path to a trust anchor with the accepted usages, validity at `signedAt` (and at
+ * arrival), and revocation of every certificate of the path. Issues are added to `result`.
+ */
+export async function judgeSignerCertificate(
+  signer: CertificateInfo,
+  certs: readonly CertificateInfo[],
+  signedAt: Date,
+  stamped: boolean,
+  trust: TrustSnapshot,
+  options: VerifyOptions,
+  result: SignerResult,
+): Promise<void> {
+  const arrival = options.arrival;
+  const stampPolicy = options.timeStamps ?? { untrusted: 'ignore', acceptExpired: true };
+  const path = certificationPath(signer, certs, trust, options.usages);
+  result.chain = path.chain.map((c) => summarize(c, trust));
+  let validity = validityIssues(path.chain, signedAt, arrival);
+  if (stamped && stampPolicy.acceptExpired && validity.some((i) => i.code === 'certificate-expired' && !i.mandatory)) {
+    validity = validity.filter((i) => !(i.code === 'certificate-expired' && !i.mandatory));
+    result.expiredAfterTimeStamp = true;
+  }
+  const pathIssues = [...path.issues, ...validity];
+  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail, ...(i.mandatory ? { mandatory: true } : {}) })));
+  if (path.trusted) {
+    for (let position = 0; position < path.chain.length - 1; position++) {
+      const cert = path.chain[position];
+      const status = await revocationStatus(options.revocationSources, cert, path.chain[position + 1], arrival, trust);
+      result.revocation.push({ serial: cert.serial, ...status });
+      const issue = revocationIssue(status, position, options);
+      if (issue) result.issues.push(issue);
+    }
+  }
+}
+
+async function verifySigner(
+  info: SignerInfoData,
+  sd: SignedDataInfo,
+  certs: readonly CertificateInfo[],
+  content: SignedContent,
+  trust: TrustSnapshot,
+  cache: CertificateCache,
+  options: VerifyOptions,
+): Promise<SignerResult> {
+  const arrival = options.arrival;
+  const result = newSignerResult(info.position, arrival);
   const signer = findSigner(info, certs);
   if (!signer) {
     result.issues.push({ code: 'signature-invalid', detail: 'the signer certificate is not in the message' });
@@ -177,24 +218,7 @@ async function verifySigner(
     }
   }
 
-  const path = certificationPath(signer, certs, trust, options.usages);
-  result.chain = path.chain.map((c) => summarize(c, trust));
-  let validity = validityIssues(path.chain, signedAt, arrival);
-  if (stamped && stampPolicy.acceptExpired && validity.some((i) => i.code === 'certificate-expired' && !i.mandatory)) {
-    validity = validity.filter((i) => !(i.code === 'certificate-expired' && !i.mandatory));
-    result.expiredAfterTimeStamp = true;
-  }
-  const pathIssues = [...path.issues, ...validity];
-  result.issues.push(...pathIssues.map((i) => ({ code: i.code, certificate: i.position, detail: i.detail, ...(i.mandatory ? { mandatory: true } : {}) })));
-  if (path.trusted) {
-    for (let position = 0; position < path.chain.length - 1; position++) {
-      const cert = path.chain[position];
-      const status = await revocationStatus(options.revocationSources, cert, path.chain[position + 1], arrival, trust);
-      result.revocation.push({ serial: cert.serial, ...status });
-      const issue = revocationIssue(status, position, options);
-      if (issue) result.issues.push(issue);
-    }
-  }
+  await judgeSignerCertificate(signer, certs, signedAt, stamped, trust, options, result);
   result.verified = result.issues.length === 0;
   return result;
 }
