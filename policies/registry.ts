@@ -6,6 +6,7 @@ import type { CheckDefinition, RegisteredCheck } from './types.js';
 import { senderHeaderCheck } from './checks/sender-header.js';
 import { smimeSignatureCheck } from './checks/smime-signature.js';
 import { pdfSignatureCheck } from './checks/pdf-signature.js';
+import { officeSignatureCheck } from './checks/office-signature.js';
 import { mimeStructureCheck } from './checks/mime-structure.js';
 import { attachmentsCheck } from './checks/attachments.js';
 import { malwareCheck } from './checks/malware.js';
@@ -24,6 +25,7 @@ export const CHECK_DEFINITIONS: Readonly<Record<string, RegisteredCheck>> = Obje
   [senderHeaderCheck.id]: define(senderHeaderCheck),
   [smimeSignatureCheck.id]: define(smimeSignatureCheck),
   [pdfSignatureCheck.id]: define(pdfSignatureCheck),
+  [officeSignatureCheck.id]: define(officeSignatureCheck),
   [mimeStructureCheck.id]: define(mimeStructureCheck),
   [attachmentsCheck.id]: define(attachmentsCheck),
   [malwareCheck.id]: define(malwareCheck),

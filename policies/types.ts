@@ -9,6 +9,7 @@ import type { ReasonCode, ReasonSubject } from './reasons.js';
 import type { ServiceName, ServicesOf } from './services.js';
 import type { SignatureResult } from './smime/report.js';
 import type { PdfSignatureRecord } from './pdf/record.js';
+import type { OfficeSignatureRecord } from './office/record.js';
 
 export type { Finding } from './finding.js';
 
@@ -31,6 +32,8 @@ export interface DocumentRecord {
   signature?: SignatureResult;
   /** Every signature found in the PDFs (pdf-signature): signer, role, time, chain result, changes after signing. */
   pdfSignatures?: PdfSignatureRecord[];
+  /** Every XML-DSig signature found in Office packages (office-signature). */
+  officeSignatures?: OfficeSignatureRecord[];
 }
 
 /**

@@ -16,13 +16,13 @@ import type { PdfSignatureRecord } from '../pdf/record.js';
 import { findSignatures, type PdfSignatureField } from '../pdf/signatures.js';
 import { CmsError, parseSignedData } from '../smime/cms.js';
 import { DerError } from '../smime/der.js';
-import { OID } from '../smime/oids.js';
 import { findingsOf, signerVerified, type SignatureResult } from '../smime/report.js';
 import { CrlRevocationSource, EmbeddedOcspRevocationSource, type RevocationSource } from '../smime/revocation.js';
 import { bufferRangesContent } from '../smime/signed-content.js';
 import { verifyTimeStamps } from '../smime/timestamp.js';
 import { verifySignedData, type SignerIssue, type SignerResult } from '../smime/verify.js';
 import { foldKey } from '../text/vietnamese.js';
+import { bindingIssue, DOCUMENT_SIGNING_USAGES, headerToken, signerRecordOf } from '../smime/signer-identity.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
 
 const revocationHandling = z.enum(['accept', 'reject', 'defer']);
@@ -53,8 +53,6 @@ const options = z.strictObject({
 
 export type PdfSignatureOptions = z.output<typeof options>;
 
-/** Certificates fit for signing documents: document signing (RFC 9336, Microsoft, Adobe) or e-mail protection. */
-const PDF_USAGES = [OID.documentSigning, OID.msDocumentSigning, OID.adobeAuthenticDocuments, OID.emailProtection];
 const REVOCATION_SOURCES = [new CrlRevocationSource()];
 const ARCHIVE_LIMITS = {
   maxEntries: 1000,
@@ -68,41 +66,6 @@ const ARCHIVE_LIMITS = {
 interface PdfFile {
   label: string;
   data: Buffer;
-}
-
-function attribute(subject: string | null, key: string): string | null {
-  if (!subject) return null;
-  for (const part of subject.split(/,\s*(?=[A-Za-z.0-9]+=)/)) {
-    const at = part.indexOf('=');
-    if (part.slice(0, at).trim() === key) return part.slice(at + 1).trim();
-  }
-  return null;
-}
-
-function roleOf(subject: string | null): 'person' | 'organisation' {
-  const cn = attribute(subject, 'CN');
-  const org = [attribute(subject, 'O'), attribute(subject, 'OU')].filter((v): v is string => v !== null).map(foldKey);
-  return cn === null || org.includes(foldKey(cn)) ? 'organisation' : 'person';
-}
-
-/** "Ủy ban nhân dân tỉnh Hà Tĩnh" and "UBND tinh Ha Tinh" name the same agency. */
-function agencyKey(name: string): string {
-  return foldKey(name)
-    .replace(/^uy ban nhan dan\b/, 'ubnd')
-    .replace(/^hoi dong nhan dan\b/, 'hdnd')
-    .replace(/[^a-z0-9 ]/g, '');
-}
-
-function bindingIssue(signer: SignerResult, message: InboundMessage): SignerIssue | null {
-  if (signer.subject === null) return null;
-  const agency = message.sender.agency;
-  if (signer.subject.includes(agency.id)) return null;
-  const names = [attribute(signer.subject, 'O'), attribute(signer.subject, 'OU')].filter((v): v is string => v !== null);
-  if (names.some((n) => agencyKey(n) === agencyKey(agency.name))) return null;
-  return {
-    code: 'signer-mismatch',
-    detail: `certificate organisation ${names.join(' / ') || '(none)'} is not the sending agency ${agency.name} (${agency.id})`,
-  };
 }
 
 function required(message: InboundMessage, o: PdfSignatureOptions): boolean {
@@ -205,7 +168,7 @@ async function verifyOne(
             missingRevocation: o.revocation.missing,
             staleRevocation: o.revocation.stale,
             timeStamps: { untrusted: o.timeStamp.untrusted, acceptExpired: o.timeStamp.acceptExpired },
-            usages: PDF_USAGES,
+            usages: DOCUMENT_SIGNING_USAGES,
           },
         );
         result.trustVersion = verified.trust.version;
@@ -246,36 +209,12 @@ async function verifyOne(
     }
     signer.position = result.signers.length + 1;
     result.signers.push(signer);
-    record.signer = {
-      name: attribute(signer.subject, 'CN'),
-      organisation: attribute(signer.subject, 'O'),
-      role: roleOf(signer.subject),
-      subject: signer.subject,
-      serial: signer.serial,
-      signedAt: signer.evaluatedAt,
-      timeSource: signer.timeSource,
-      verified: signerVerified(signer),
-      trusted: signer.chain.length > 0 && signer.chain[signer.chain.length - 1].anchor,
-      issues: signer.issues.map((i) => `${i.code}: ${i.detail}`),
-    };
+    record.signer = signerRecordOf(signer);
   }
   result.problems.push(...problems);
   record.status = problems.length === 0 && signer !== null && signerVerified(signer) ? 'verified' : 'failed';
   if (sig.kind === 'document-time-stamp') record.status = problems.length === 0 && record.timeStamp?.status === 'trusted' ? 'verified' : 'failed';
   return record;
-}
-
-function headerToken(value: string): string {
-  return (
-    value
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/đ/g, 'd')
-      .replace(/Đ/g, 'D')
-      .replace(/[^\x20-\x7e]|;/g, '')
-      .trim()
-      .slice(0, 120) || 'unknown'
-  );
 }
 
 /** One X-Docgate-Pdf-Signature per signature (at most 10) for the recipient: what was verified, by whom. */

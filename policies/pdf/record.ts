@@ -1,21 +1,7 @@
 // What the pdf-signature check files with the document for each PDF signature (DocumentRecord.pdfSignatures).
 
-import type { SignerResult } from '../smime/verify.js';
+import type { DocumentSignerRecord } from '../smime/signer-identity.js';
 import type { PdfSignatureField } from './signatures.js';
-
-interface PdfSignerRecord {
-  name: string | null;
-  organisation: string | null;
-  /** An organisation certificate stands for the seal (dấu); a personal one for the signer's hand. */
-  role: 'person' | 'organisation';
-  subject: string | null;
-  serial: string | null;
-  signedAt: string;
-  timeSource: SignerResult['timeSource'];
-  verified: boolean;
-  trusted: boolean;
-  issues: string[];
-}
 
 export interface PdfSignatureRecord {
   file: string;
@@ -29,7 +15,7 @@ export interface PdfSignatureRecord {
   docMdp: 1 | 2 | 3 | null;
   changesAfterSigning: { detail: string; allowed: boolean }[];
   status: 'verified' | 'failed';
-  signer: PdfSignerRecord | null;
+  signer: DocumentSignerRecord | null;
   /** Document time-stamps only: the RFC 3161 token's verdict. */
   timeStamp?: { status: 'trusted' | 'untrusted' | 'invalid'; genTime: string | null; tsa: string | null; detail: string };
 }

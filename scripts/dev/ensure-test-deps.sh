@@ -10,6 +10,7 @@ REQUIREMENTS=(
   "gpgsm|command -v gpgsm"
   "poppler-utils|command -v pdfsig"
   "libnss3-tools|command -v certutil"
+  "xmlsec1|command -v xmlsec1"
   "isync|command -v mbsync"
   "fetchmail|command -v fetchmail"
   "curl|command -v curl"
