@@ -39,6 +39,8 @@ export function workersRefusal(config: Config, workers: number): string | null {
 /** In a worker: answer the primary's metric requests from this registry, and say when serving. */
 export function joinCluster(registry: Registry, lines: string[]): void {
   AggregatorRegistry.setRegistries(registry);
+  // prom-client starts answering the primary's requests when a worker creates an AggregatorRegistry.
+  new AggregatorRegistry();
   process.send?.({ type: 'docgate:ready', lines } satisfies ReadyMessage);
 }
 
@@ -78,14 +80,24 @@ export async function startClusterPrimary(config: Config, workers: number, log: 
       reject(new Error(`worker ${worker.process.pid} exited before serving (code ${code}, signal ${signal})`));
     };
     cluster.on('exit', onExit);
-    const onMessage = () => {
+    const onMessage = (w: Worker, message: unknown) => {
+      if (!isReady(message)) return;
+      ready.add(w);
       if (ready.size < workers) return;
       cluster.off('exit', onExit);
       cluster.off('message', onMessage);
       resolve();
     };
     cluster.on('message', onMessage);
-    for (let i = 0; i < workers; i++) fork();
+    // The first worker alone does what a first start does once (TLS certificate, signing identity,
+    // migrations, folders); the others start when it serves.
+    fork();
+    const rest = (_w: Worker, message: unknown) => {
+      if (!isReady(message)) return;
+      cluster.off('message', rest);
+      for (let i = 1; i < workers; i++) fork();
+    };
+    cluster.on('message', rest);
   });
 
   // From now on a dead worker is replaced; one that keeps dying at once waits longer each time.

@@ -44,7 +44,9 @@ describe('IMAP across processes (PostgreSQL LISTEN/NOTIFY)', function () {
       {},
       { [AGENCIES.ubnd.address]: AGENCIES.ubnd.id, [AGENCIES.snv.address]: AGENCIES.snv.id, [SNV_CLERK_2]: AGENCIES.snv.id },
     );
-    [a, b] = await Promise.all([startServe(shared.env.configDir, shared.env.dataDir, 60_000), startServe(shared.env.configDir, shared.env.dataDir, 60_000)]);
+    // One after the other: the first start of a data directory creates its TLS certificate once.
+    a = await startServe(shared.env.configDir, shared.env.dataDir, 60_000);
+    b = await startServe(shared.env.configDir, shared.env.dataDir, 60_000);
     watcher = await imapLogin(b.imapTlsPort, AGENCIES.snv.address);
     actor = await imapLogin(a.imapTlsPort, SNV_CLERK_2);
     expect((await watcher.command('SELECT INBOX')).lines).to.include('* 0 EXISTS');
