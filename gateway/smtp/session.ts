@@ -5,7 +5,7 @@ import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerDataStream,
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from '../auth/authenticator.js';
-import type { IntakeService } from '../intake/intake.js';
+import type { IntakeOutcome, IntakeService } from '../intake/intake.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { Logger } from '../../config/log.js';
 import { checkEnvelopeAddress } from './envelope-params.js';
@@ -39,6 +39,19 @@ async function drain(stream: SMTPServerDataStream): Promise<void> {
   for await (const _ of stream) {
     // discard
   }
+}
+
+/**
+ * The one log line of an SMTP transaction: who, the outcome and reason, sizes and timings. Never the
+ * content, the subject or any credential.
+ */
+function transactionFields(outcome: IntakeOutcome, seconds: number, size: number, account: string, recipients: number): Record<string, unknown> {
+  const fields: Record<string, unknown> = { account, recipients, size, durationMs: Math.round(seconds * 10_000) / 10, outcome: outcome.kind };
+  if (outcome.kind === 'refused') return { ...fields, reason: outcome.violation.kind };
+  if (outcome.kind !== 'deferred') fields.trackingId = outcome.trackingId;
+  const checks: Record<string, number> = {};
+  for (const o of outcome.verdict.outcomes) checks[o.check] = Math.round(o.durationMs * 10) / 10;
+  return { ...fields, reason: outcome.verdict.reason, action: outcome.verdict.action, checksMs: checks };
 }
 
 export class SmtpSessionHandlers {
@@ -134,7 +147,9 @@ export class SmtpSessionHandlers {
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() : '',
         rcptTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
       });
-      this.deps.metrics?.intakeDone(outcome, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.metrics?.intakeDone(outcome, seconds);
+      this.deps.log.info('smtp transaction', transactionFields(outcome, seconds, stream.byteLength, user.email, session.envelope.rcptTo.length));
       switch (outcome.kind) {
         case 'accepted': {
           const reply = acceptedReply(
