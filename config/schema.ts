@@ -97,6 +97,14 @@ export const docgateSchema = z.strictObject({
       maxUnauthenticatedCommands: z.number().int().min(3).default(20),
     })
     .prefault({}),
+  // Prometheus metrics, /healthz and /readyz (gateway/metrics/admin.ts); keep it on loopback or behind a firewall.
+  admin: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: host.default('127.0.0.1'),
+      port: port.default(9464),
+    })
+    .prefault({}),
   auth: z
     .strictObject({
       maxFailures: z.number().int().min(1).default(5),

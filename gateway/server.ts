@@ -25,6 +25,11 @@ import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
 import { SmtpSessionHandlers } from './smtp/session.js';
 import { loadTlsMaterial } from './tls.js';
+import { ChangeFeed } from '../storage/change-feed.js';
+import { ALL_ROLES, type Role } from './roles.js';
+import { GatewayMetrics } from './metrics/metrics.js';
+import { registerGatewayGauges } from './metrics/gauges.js';
+import { readinessProblems, startAdminListener, type RunningAdmin } from './metrics/admin.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -36,6 +41,13 @@ export interface GatewayOptions {
   services?: Partial<PolicyServices>;
   /** `docgate serve --demo`: demo accounts and the demo CA whatever the hostname. */
   demo?: boolean;
+  /** What this process does (`serve --role`); all by default. */
+  roles?: ReadonlySet<Role>;
+  /**
+   * Start the admin listener (metrics, health) when the configuration enables it. A cluster worker does
+   * not: the primary serves it for all workers (gateway/metrics/cluster.ts).
+   */
+  adminListener?: boolean;
 }
 
 export interface Gateway {
@@ -55,6 +67,12 @@ export interface Gateway {
   demoCredentials: string | null;
   /** Whether this start is the demo (config/demo-mode.ts). */
   demo: boolean;
+  roles: ReadonlySet<Role>;
+  metrics: GatewayMetrics;
+  /** The metrics and health listener, when this process runs one. */
+  admin: RunningAdmin | null;
+  /** Database answers, data directory writable: the problems, none when ready (/readyz). */
+  readiness(): Promise<string[]>;
   /** Re-reads policy.yaml; a broken file keeps the current policy and is reported. */
   reloadPolicy(): { ok: true } | { ok: false; error: string };
   /** Re-reads agencies.yaml (new agencies get their folders); a broken file keeps the agencies in force. */
@@ -99,17 +117,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const agencies = new AgencyDirectory(config.agencies);
   const storage = await openStorage(config, log);
+  const roles = options.roles ?? ALL_ROLES;
   const listeners: RunningSmtpListener[] = [];
   const imap: RunningImapListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
   let relay: RelayWorker | null = null;
+  let feed: ChangeFeed | null = null;
+  let admin: RunningAdmin | null = null;
   try {
     await cleanSpool(storage, log);
-    sweeper = startOrphanSweeper(storage, {
-      intervalMs: config.docgate.blobSweep.interval,
-      graceMs: config.docgate.blobSweep.grace,
-      log: log.child({ component: 'blob-sweep' }),
-    });
+    if (roles.has('worker')) {
+      sweeper = startOrphanSweeper(storage, {
+        intervalMs: config.docgate.blobSweep.interval,
+        graceMs: config.docgate.blobSweep.grace,
+        log: log.child({ component: 'blob-sweep' }),
+      });
+    }
     await storage.writes.run(async (t) => {
       for (const agency of config.agencies) await storage.mailboxes.ensureAgencyFolders(t, agency.id, now());
     });
@@ -135,13 +158,68 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
     relay = new RelayWorker({ config, storage, agencies, events, log: log.child({ component: 'relay' }), now });
     const worker = relay;
-    const intake = new IntakeService({ config, agencies, storage, policy, events, log, now, onRelayQueued: () => worker.wake() });
-    const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });
-    for (const listener of config.docgate.smtp.listeners) {
-      listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
+    const relayHere = roles.has('worker');
+    const metrics = new GatewayMetrics();
+    registerGatewayGauges(metrics, storage, () => imap.reduce((n, l) => n + l.connections(), 0));
+    if (storage.db.dialect === 'postgres') {
+      // Other processes' changes: IMAP sessions re-read their mailbox, the relay worker looks for jobs.
+      feed = await ChangeFeed.open(
+        config.docgate.database.url,
+        {
+          mailbox: (n) => events.publish({ kind: 'remote', mailboxId: n.mailboxId, modseq: n.modseq }),
+          jobs: () => {
+            if (relayHere) worker.wake();
+          },
+          resync: () => {
+            events.publish({ kind: 'resync' });
+            if (relayHere) worker.wake();
+          },
+        },
+        log.child({ component: 'change-feed' }),
+      );
     }
-    imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
-    relay.start();
+    const intake = new IntakeService({
+      config,
+      agencies,
+      storage,
+      policy,
+      events,
+      log,
+      now,
+      onRelayQueued: () => {
+        if (relayHere) worker.wake();
+      },
+    });
+    if (roles.has('smtp')) {
+      const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log, metrics });
+      for (const listener of config.docgate.smtp.listeners) {
+        listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
+      }
+    }
+    if (roles.has('imap')) imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now, metrics })));
+    // The portal is not part of this build: a process asked for it says so instead of failing.
+    if (roles.has('web') && roles.size < ALL_ROLES.size) log.info('role web: no web listener in this build, ignored / vai tro web: chua co cong web, bo qua');
+    if (relayHere) relay.start();
+    const readiness = () => readinessProblems((ms) => storage.db.ping(ms), config.dataDir);
+    const adminConfig = config.docgate.admin;
+    if (adminConfig.enabled && options.adminListener !== false) {
+      try {
+        admin = await startAdminListener(
+          adminConfig.host,
+          adminConfig.port,
+          {
+            metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+            problems: readiness,
+          },
+          log.child({ component: 'admin' }),
+        );
+      } catch (err) {
+        // Mail keeps flowing without its monitoring; the missing scrape target alerts the operator.
+        log.error(`Khong mo duoc cong quan tri ${adminConfig.host}:${adminConfig.port} (metrics, healthz) / cannot open the admin listener`, {
+          err: (err as Error).message,
+        });
+      }
+    }
     return {
       config,
       storage,
@@ -155,6 +233,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       relay,
       demoCredentials,
       demo: decision.demo,
+      roles,
+      metrics,
+      admin,
+      readiness,
       reloadPolicy() {
         try {
           policy.setPolicy(loadPolicy(config.configDir));
@@ -197,15 +279,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
+        await admin?.close();
         await worker.close();
         await sweeper?.stop();
+        await feed?.close();
         await storage.close();
       },
     };
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
+    await (admin as RunningAdmin | null)?.close();
     await relay?.close();
     await sweeper?.stop();
+    await feed?.close();
     await storage.close().catch(() => undefined);
     throw err;
   }

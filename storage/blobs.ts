@@ -27,6 +27,9 @@ export class BlobStore {
   /** Blobs whose bytes this process has written or hashed: adopting them again needs only a size check. */
   private readonly verified = new Lru<string, true>(100_000);
 
+  /** Bytes of new blobs this process has written (monitoring; a reused blob writes nothing). */
+  bytesWritten = 0;
+
   constructor(readonly root: string) {}
 
   pathOf(sha256: string): string {
@@ -60,13 +63,15 @@ export class BlobStore {
     const dirs = [leaf];
     // An existing blob is trusted only when it is intact: a crash or a full disk may have left it
     // short or damaged (written by an older process, or by hand). A damaged one is replaced.
-    if (await this.intact(sha256, (await stat(tempPath)).size)) {
+    const { size } = await stat(tempPath);
+    if (await this.intact(sha256, size)) {
       await unlink(tempPath);
       // A reused blob is young again, so the orphan sweep's grace period covers this transaction too.
       const now = new Date();
       await utimes(target, now, now);
     } else {
       await rename(tempPath, target);
+      this.bytesWritten += size;
     }
     this.verified.set(sha256, true);
     return dirs;

@@ -6,7 +6,7 @@ import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Logger } from '../config/log.js';
 import { migrate } from './migrations/index.js';
 import { defineModels, type Models } from './models.js';
-import { useSqliteWriter } from './sql.js';
+import { query, useSqliteWriter } from './sql.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -18,7 +18,18 @@ export interface Database {
   models: Models;
   /** Begins a write transaction in the form the dialect needs (SQLite: IMMEDIATE, so writers never deadlock). */
   transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
+  /** Connections of the PostgreSQL pool now (null on SQLite, which has its own writer and read pool). */
+  poolStats(): { used: number; idle: number; waiting: number } | null;
+  /** Answers when the database does (readiness); rejects when it does not within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What sequelize-pool tells of itself (sequelize keeps it behind connectionManager.pool). */
+interface PoolCounts {
+  using: number;
+  available: number;
+  waiting: number;
 }
 
 interface SqliteConnection {
@@ -114,6 +125,22 @@ export async function openDatabase(url: string, dataDir: string, log: Logger): P
         dialect === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
         work,
       ),
+    poolStats() {
+      if (dialect !== 'postgres') return null;
+      const pool = (sequelize.connectionManager as unknown as { pool?: PoolCounts }).pool;
+      return pool ? { used: pool.using, idle: pool.available, waiting: pool.waiting } : null;
+    },
+    async ping(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`database did not answer in ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([query(sequelize, 'SELECT 1 AS ok', {}), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close: () => sequelize.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from '../../config/load.js';
 import type { MailboxStore } from '../../storage/mailbox/store.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { MailboxEvents } from '../events.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { Logger } from '../../config/log.js';
 import type { HeaderCache } from './fetch/header-cache.js';
 import type { DecodedFieldCache } from './search/field-cache.js';
@@ -50,6 +51,8 @@ export interface ImapDeps {
   rendered: Lru<string, Buffer>;
   /** Where APPEND literals are spooled before they become blobs. */
   spoolDir: string;
+  /** Counts connections and commands (gateway/metrics); absent in protocol tests. */
+  metrics?: Pick<GatewayMetrics, 'imapOpened' | 'imapCommand'>;
 }
 
 export interface CommandContext {

@@ -104,6 +104,7 @@ export class Dispatcher {
           return;
         }
       }
+      this.deps.metrics?.imapCommand(uid ? `UID ${definition.name}` : definition.name);
       if (!definition.states.includes(session.state)) {
         throw new BadCommand(bilingual('Lenh khong hop le o trang thai nay', `${name} is not allowed in this state`));
       }

@@ -29,6 +29,7 @@ export async function startImapListener(listener: Listener, material: TlsMateria
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
+    deps.metrics?.imapOpened();
     const connection = new ImapConnection(socket, deps, { secure: implicit, starttls: !implicit, secureContext });
     open.add(connection);
     connection.onClose(() => {

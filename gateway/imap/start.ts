@@ -9,6 +9,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { MailboxEvents } from '../events.js';
 import type { Logger } from '../../config/log.js';
 import type { TlsMaterial } from '../tls.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { ImapDeps } from './command.js';
 import { HeaderCache } from './fetch/header-cache.js';
 import { DecodedFieldCache } from './search/field-cache.js';
@@ -28,6 +29,7 @@ export interface ImapStartOptions {
   tls: TlsMaterial;
   log: Logger;
   now: () => Date;
+  metrics?: GatewayMetrics;
 }
 
 function imapDeps(o: ImapStartOptions): ImapDeps {
@@ -48,6 +50,7 @@ function imapDeps(o: ImapStartOptions): ImapDeps {
     log: log.child({ component: 'imap' }),
     now,
     spoolDir: storage.spoolDir,
+    metrics: o.metrics,
   };
 }
 

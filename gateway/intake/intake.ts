@@ -117,7 +117,8 @@ export class IntakeService {
       });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
-      log.info('submission recorded', {
+      // The transaction's info line is gateway/smtp/session.ts's ('smtp transaction', with timings).
+      log.debug('submission recorded', {
         trackingId,
         status,
         reason: verdict.reason,

@@ -5,7 +5,8 @@ import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerDataStream,
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from '../auth/authenticator.js';
-import type { IntakeService } from '../intake/intake.js';
+import type { IntakeOutcome, IntakeService } from '../intake/intake.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { Logger } from '../../config/log.js';
 import { checkEnvelopeAddress } from './envelope-params.js';
 import { acceptedReply, formatReply, quarantinedReply, reasonError, SmtpError, verdictReply, violationReply } from './reply.js';
@@ -17,6 +18,8 @@ export interface SessionDeps {
   authenticator: Authenticator;
   intake: IntakeService;
   log: Logger;
+  /** Sessions and end-of-DATA outcomes (gateway/metrics); absent in tests that build handlers alone. */
+  metrics?: Pick<GatewayMetrics, 'smtpOpened' | 'smtpClosed' | 'intakeDone' | 'intakeFailed'>;
 }
 
 type Callback<T = void> = (err?: Error | null, value?: T) => void;
@@ -38,6 +41,19 @@ async function drain(stream: SMTPServerDataStream): Promise<void> {
   }
 }
 
+/**
+ * The one log line of an SMTP transaction: who, the outcome and reason, sizes and timings. Never the
+ * content, the subject or any credential.
+ */
+function transactionFields(outcome: IntakeOutcome, seconds: number, size: number, account: string, recipients: number): Record<string, unknown> {
+  const fields: Record<string, unknown> = { account, recipients, size, durationMs: Math.round(seconds * 10_000) / 10, outcome: outcome.kind };
+  if (outcome.kind === 'refused') return { ...fields, reason: outcome.violation.kind };
+  if (outcome.kind !== 'deferred') fields.trackingId = outcome.trackingId;
+  const checks: Record<string, number> = {};
+  for (const o of outcome.verdict.outcomes) checks[o.check] = Math.round(o.durationMs * 10) / 10;
+  return { ...fields, reason: outcome.verdict.reason, action: outcome.verdict.action, checksMs: checks };
+}
+
 export class SmtpSessionHandlers {
   private readonly perAddress = new Map<string, number>();
 
@@ -51,11 +67,13 @@ export class SmtpSessionHandlers {
     }
     this.perAddress.set(address, count);
     (session as SMTPServerSession & { docgateCounted?: boolean }).docgateCounted = true;
+    this.deps.metrics?.smtpOpened();
     callback();
   }
 
   onClose(session: SMTPServerSession): void {
     if (!(session as SMTPServerSession & { docgateCounted?: boolean }).docgateCounted) return;
+    this.deps.metrics?.smtpClosed();
     const address = session.remoteAddress;
     const count = (this.perAddress.get(address) ?? 1) - 1;
     if (count <= 0) this.perAddress.delete(address);
@@ -118,6 +136,7 @@ export class SmtpSessionHandlers {
         throw reasonError('auth-required', undefined, { code: 530, enhanced: '5.7.0' });
       }
       const cipher = session.tlsOptions || undefined;
+      const started = performance.now();
       const outcome = await this.deps.intake.receive(stream, {
         account: user.email,
         agency,
@@ -128,6 +147,9 @@ export class SmtpSessionHandlers {
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() : '',
         rcptTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
       });
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.metrics?.intakeDone(outcome, seconds);
+      this.deps.log.info('smtp transaction', transactionFields(outcome, seconds, stream.byteLength, user.email, session.envelope.rcptTo.length));
       switch (outcome.kind) {
         case 'accepted': {
           const reply = acceptedReply(
@@ -151,6 +173,7 @@ export class SmtpSessionHandlers {
     })().catch(async (err) => {
       // The stream must be consumed even when intake failed before reading it all.
       await drain(stream).catch(() => undefined);
+      if (!(err instanceof SmtpError)) this.deps.metrics?.intakeFailed();
       this.fail(err, callback, 'data');
     });
   }

@@ -32,6 +32,11 @@ export class MailboxRepository {
 
   /** Creates the standard folders an agency lacks (idempotent). */
   async ensureAgencyFolders(t: Transaction, agencyId: string, now: Date): Promise<void> {
+    // Processes starting together on one PostgreSQL database would both find the folders missing and
+    // collide on the unique name: one at a time (the lock ends with the transaction).
+    if (this.sequelize.getDialect() === 'postgres') {
+      await execute(this.sequelize, "SELECT pg_advisory_xact_lock(hashtext('docgate.agency-folders'), hashtext(:agencyId))", { agencyId }, t);
+    }
     const existing = await query<{ name: unknown }>(this.sequelize, 'SELECT name FROM mailboxes WHERE agency_id = :agencyId', { agencyId }, t);
     const names = new Set(existing.map((m) => String(m.name)));
     let validity = Math.floor(now.getTime() / 1000);

@@ -4,7 +4,8 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import { toNumber } from '../models.js';
-import { insertValues, query } from '../sql.js';
+import { execute, insertValues, query } from '../sql.js';
+import { JOBS_CHANNEL } from '../change-feed.js';
 
 export type JobStatus = 'queued' | 'sending' | 'delivered' | 'failed' | 'dropped';
 
@@ -74,6 +75,9 @@ export async function enqueueJobs(sequelize: Sequelize, t: Transaction, jobs: Ne
     ['kind', 'document_id', 'agency_id', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at'],
     jobs.map((j) => [j.kind, j.documentId, j.agencyId, JSON.stringify(j.payload), 'queued', 0, j.at, j.at]),
   );
+  // Workers in other processes wake at commit instead of at their next poll (storage/change-feed.ts).
+  if (jobs.length > 0 && sequelize.getDialect() === 'postgres')
+    await execute(sequelize, 'SELECT pg_notify(:channel, :kind)', { channel: JOBS_CHANNEL, kind: jobs[0].kind }, t);
 }
 
 export class QueueRepository {
@@ -186,5 +190,15 @@ export class QueueRepository {
       { kind },
     );
     return date(rows[0]?.at);
+  }
+
+  /** Unfinished jobs by kind and status, with the creation time of the oldest (monitoring). */
+  async depth(): Promise<{ kind: string; status: JobStatus; count: number; oldest: Date | null }[]> {
+    const rows = await query<{ kind: unknown; status: unknown; n: unknown; oldest: unknown }>(
+      this.sequelize,
+      "SELECT kind, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs WHERE status IN ('queued', 'sending') GROUP BY kind, status",
+      {},
+    );
+    return rows.map((r) => ({ kind: String(r.kind), status: String(r.status) as JobStatus, count: toNumber(r.n), oldest: date(r.oldest) }));
   }
 }

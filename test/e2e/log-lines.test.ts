@@ -1,5 +1,7 @@
 // Logs an administrator reads: a client's failed TLS handshake is one info line with its error code (no
-// stack), and one YAML indentation slip is one message with its file, line and column, in both languages.
+// stack), an SMTP transaction is one info line with its tracking id, verdict, sizes and timings (never
+// the password or the content), and one YAML indentation slip is one message with its file, line and
+// column, in both languages.
 
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
@@ -9,7 +11,8 @@ import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../config/log.js';
 import { startGateway, type Gateway } from '../../gateway/server.js';
 import { runCli } from '../helpers/child.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { AGENCIES, createTestEnv, type TestEnv } from '../helpers/env.js';
+import { addClerk, TEST_PASSWORD, transport } from '../helpers/gateway.js';
 
 describe('log lines', function () {
   this.timeout(60_000);
@@ -46,6 +49,58 @@ describe('log lines', function () {
       expect(logged[0].code).to.be.a('string');
       expect(logged[0].reason).to.be.a('string').and.not.match(/\n/);
       expect(JSON.stringify(logged[0])).to.not.match(/stack|\\n/);
+    });
+  });
+
+  describe('an SMTP transaction', function () {
+    let env: TestEnv;
+    let gateway: Gateway;
+    const lines: string[] = [];
+    before(async () => {
+      env = createTestEnv();
+      // debug: even the most verbose level never carries a secret or the content.
+      const log = createLogger('debug', { write: (line: string) => lines.push(...line.split('\n').filter(Boolean)) });
+      gateway = await startGateway({ config: loadConfig({ configDir: env.configDir, dataDir: env.dataDir }), log });
+      await addClerk(gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
+    });
+    after(async () => {
+      await gateway.close();
+      env.cleanup();
+    });
+
+    it('is one info line with tracking id, verdict, reason, sizes and timings; no password, no content', async () => {
+      const port = gateway.smtp.find((l) => l.listener.tls === 'starttls')!.port;
+      const before = lines.length;
+      const client = transport(port, AGENCIES.ubnd.address);
+      const info = await client.sendMail({
+        from: AGENCIES.ubnd.address,
+        to: [AGENCIES.snv.address, AGENCIES.stttt.address],
+        subject: 'Trich yeu bi mat QX7Subject',
+        text: 'Số ký hiệu: 12/UBND-VP\nNoi dung bi mat QX7Body\n',
+      });
+      client.close();
+      const trackingId = /(DG\d{8}-[A-Z2-9]{10})/.exec(info.response)![1];
+      const records = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const transactions = records.filter((r) => r.msg === 'smtp transaction');
+      expect(transactions, JSON.stringify(transactions)).to.have.length(1);
+      const t = transactions[0];
+      expect(t).to.include({ level: 'info', trackingId, outcome: 'accepted', action: 'accept', reason: 'ok', account: AGENCIES.ubnd.address, recipients: 2 });
+      expect(t.size).to.be.a('number').and.greaterThan(0);
+      expect(t.durationMs).to.be.a('number');
+      expect(Object.keys(t.checksMs as object)).to.deep.equal(['sender-header']);
+      const all = lines.slice(before).join('\n');
+      expect(all).to.not.include(TEST_PASSWORD);
+      expect(all).to.not.include(Buffer.from(`\0${AGENCIES.ubnd.address}\0${TEST_PASSWORD}`).toString('base64'));
+      expect(all).to.not.include('QX7Subject');
+      expect(all).to.not.include('QX7Body');
+    });
+
+    it('redacts a secret a caller logs by mistake', () => {
+      const captured: string[] = [];
+      const log = createLogger('info', { write: (line: string) => captured.push(line) }).child({ component: 'test' });
+      log.warn('login', { user: 'a', password: 'hunter2-secret', auth: { pass: 'hunter3-secret' } });
+      expect(captured.join('')).to.not.match(/hunter[23]-secret/);
+      expect(JSON.parse(captured[0])).to.deep.include({ level: 'warn', msg: 'login', component: 'test', user: 'a', password: '[redacted]' });
     });
   });
 

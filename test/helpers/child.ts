@@ -47,6 +47,8 @@ export interface ServeProcess {
   /** IMAP ports (0 when the configuration has no IMAP listener). */
   imapTlsPort: number;
   imapStarttlsPort: number;
+  /** The admin listener (metrics, healthz, readyz; 0 when disabled). */
+  adminPort: number;
   output(): string;
 }
 
@@ -103,6 +105,7 @@ export function startServe(
           tlsPort: Number(tls?.[1] ?? 0),
           imapTlsPort: port(/IMAP TLS: [\d.]+:(\d+)/),
           imapStarttlsPort: port(/IMAP STARTTLS: [\d.]+:(\d+)/),
+          adminPort: port(/Admin \(metrics, healthz, readyz\): http:\/\/[\d.]+:(\d+)/),
           output: () => out,
         });
       }

@@ -87,6 +87,8 @@ export function testDocgateYaml(over: Record<string, unknown> = {}): Record<stri
         idleTimeout: '30s',
       },
       imap: { listeners: [] },
+      // Many gateways run side by side in tests: the metrics listener on an ephemeral port too.
+      admin: { port: 0 },
       auth: { maxFailures: 5, failureWindow: '15m', lockDuration: '15m', minPasswordLength: 10 },
       demo: { seedAccounts: false },
     },

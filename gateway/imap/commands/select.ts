@@ -43,7 +43,9 @@ async function open(ctx: CommandContext, name: string, params: SelectParam[] | u
   const recent = readOnly ? deps.recent.peek(info.id, uids) : deps.recent.claim(info.id, uids);
   const selected = new SelectedMailbox(info, readOnly, states, recent);
   const unsubscribe = deps.events.subscribe((change) => {
-    if (change.mailboxId !== info.id) return;
+    if (change.kind !== 'resync' && change.mailboxId !== info.id) return;
+    // A feed notice of a change this session has already seen (its own, echoed back) needs no re-read.
+    if (change.kind === 'remote' && change.modseq <= selected.highestModseq) return;
     selected.dirty = true;
     session.idleWake?.();
   });
