@@ -176,7 +176,7 @@ export async function run(): Promise<BenchTable> {
     title: `${SESSIONS} concurrent sessions, implicit TLS, fsync durability, SQLite (latency: end of DATA to 250)`,
     rows,
     notes: [
-      'smtp-server waits a fixed 100 ms before every greeting (early-talker check): with a new connection per message a session cannot exceed ~10 msg/s.',
+      'submission listeners greet at once (greetDelay 0): before, smtp-server waited a fixed 100 ms per connection, ~10 msg/s per session with a connection per message.',
       'Client and gateway share the 2 cores of this machine.',
     ],
   };
