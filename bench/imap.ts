@@ -85,7 +85,7 @@ export async function run(): Promise<BenchTable> {
     notes.push(
       `composed ${DOCUMENTS} messages in ${round(composeMs / 1000, 1)} s; seeded docgate (blobs + rows) in ${round((performance.now() - seedStart) / 1000, 1)} s`,
     );
-    server = await startServe(env.configDir, env.dataDir);
+    server = await startServe(env.configDir, env.dataDir, 120_000);
     const tg = server;
     const smtp = transport(tg.starttlsPort, AGENCIES.ubnd.address);
     try {

@@ -26,7 +26,7 @@ export function printTable(name: string, table: BenchTable): void {
   const widths = columns.map((c) => Math.max(c.length, ...table.rows.map((r) => String(r[c] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ');
   process.stdout.write(`\n== ${name}: ${table.title}\n`);
-  process.stdout.write(line(columns) + '\n');
+  if (table.rows.length > 0) process.stdout.write(line(columns) + '\n');
   for (const row of table.rows) process.stdout.write(line(columns.map((c) => String(row[c] ?? ''))) + '\n');
   for (const note of table.notes ?? []) process.stdout.write(`  * ${note}\n`);
 }

@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   imap: () => import('./imap.js'),
   policy: () => import('./policy.js'),
   relay: () => import('./relay.js'),
+  race: () => import('./race.js'),
   'register-search': () => import('./register-search.js'),
 };
 

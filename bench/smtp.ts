@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import tls from 'node:tls';
 import { AGENCIES, createTestEnv, REPO_ROOT } from '../test/helpers/env.js';
 import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
+import { drive, type LoadResult } from './race-client.js';
 import { percentile, round, type BenchRow, type BenchTable } from './report.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
@@ -36,7 +36,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 /** A PDF of about `size` bytes: real structure (objects, xref, trailer), filled with a binary stream. */
-function paddedPdf(size: number): Buffer {
+export function paddedPdf(size: number): Buffer {
   const noise = Buffer.alloc(Math.max(0, size - 400));
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
   const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
@@ -104,68 +104,7 @@ export function messageSize(size: number): number {
   return messageFactory(size)(0).length;
 }
 
-class Session {
-  private buffer = '';
-  private wake: (() => void) | null = null;
-  private constructor(private readonly socket: tls.TLSSocket) {
-    socket.on('data', (d: Buffer) => {
-      this.buffer += d.toString('latin1');
-      this.wake?.();
-    });
-    socket.on('error', () => undefined);
-  }
-
-  static async open(port: number): Promise<Session> {
-    // Mail clients disable Nagle's algorithm; without it the final ".\r\n" waits for a delayed ACK.
-    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
-    socket.setNoDelay(true);
-    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
-    const s = new Session(socket);
-    await s.replies(1);
-    s.socket.write('EHLO bench.test\r\n');
-    await s.replies(1);
-    s.socket.write(`AUTH PLAIN ${Buffer.from(`\0${AGENCIES.ubnd.address}\0${PASSWORD}`).toString('base64')}\r\n`);
-    const [auth] = await s.replies(1);
-    if (!auth.startsWith('235')) throw new Error(`AUTH failed: ${auth}`);
-    return s;
-  }
-
-  /** Reads `count` complete replies (multi-line replies count once). */
-  async replies(count: number): Promise<string[]> {
-    const out: string[] = [];
-    while (out.length < count) {
-      const match = /^(?:\d{3}-[^\n]*\n)*\d{3}(?: [^\n]*)?\r?\n/.exec(this.buffer);
-      if (match) {
-        this.buffer = this.buffer.slice(match[0].length);
-        out.push(match[0].trim());
-        continue;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
-    }
-    return out;
-  }
-
-  /** One pipelined transaction; returns milliseconds from the end of DATA to the 250. */
-  async send(message: Buffer): Promise<number> {
-    this.socket.write(`MAIL FROM:<${AGENCIES.ubnd.address}>\r\nRCPT TO:<${AGENCIES.snv.address}>\r\nDATA\r\n`);
-    const envelope = await this.replies(3);
-    if (!envelope[2].startsWith('354')) throw new Error(`DATA refused: ${envelope.join(' | ')}`);
-    this.socket.write(message);
-    this.socket.write('.\r\n');
-    const start = performance.now();
-    const [reply] = await this.replies(1);
-    if (!reply.startsWith('250')) throw new Error(`refused: ${reply}`);
-    return performance.now() - start;
-  }
-
-  close(): void {
-    this.socket.end('QUIT\r\n');
-    this.socket.destroy();
-  }
-}
-
-function peakRss(pid: number): number {
+export function peakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : NaN;
@@ -193,44 +132,26 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
     `${PASSWORD}\n`,
   );
   const server = await startServe(env.configDir, env.dataDir);
-  const latencies: number[] = [];
-  let sent = 0;
-  let errors = 0;
-  let firstError = '';
-  const nextMessage = messageFactory(scenario.size);
-  const deadline = Date.now() + scenario.maxSeconds * 1000;
-  const started = performance.now();
-  let elapsed: number;
+  let result: LoadResult;
   let rss: number;
   try {
-    await Promise.all(
-      Array.from({ length: SESSIONS }, async () => {
-        let session: Session | null = null;
-        while (sent < scenario.maxMessages && Date.now() < deadline) {
-          const n = sent++;
-          try {
-            session ??= await Session.open(server.tlsPort);
-            latencies.push(await session.send(nextMessage(n)));
-            if (!scenario.persistent) {
-              session.close();
-              session = null;
-            }
-          } catch (err) {
-            if (errors++ === 0) firstError = (err as Error).message.slice(0, 160);
-            session?.close();
-            session = null;
-          }
-        }
-        session?.close();
-      }),
+    result = await drive(
+      { port: server.tlsPort, tls: true, auth: { user: AGENCIES.ubnd.address, pass: PASSWORD } },
+      {
+        sessions: SESSIONS,
+        persistent: scenario.persistent,
+        maxMessages: scenario.maxMessages,
+        maxSeconds: scenario.maxSeconds,
+        envelope: { from: AGENCIES.ubnd.address, to: AGENCIES.snv.address },
+        message: messageFactory(scenario.size),
+      },
     );
   } finally {
-    elapsed = (performance.now() - started) / 1000;
     rss = peakRss(server.child.pid!);
     await stopProcess(server.child, 'SIGTERM');
     env.cleanup();
   }
-  latencies.sort((a, b) => a - b);
+  const { latencies, errors, firstError, elapsed } = result;
   return {
     scenario: scenario.label,
     'bytes/msg': messageSize(scenario.size),
@@ -255,7 +176,7 @@ export async function run(): Promise<BenchTable> {
     title: `${SESSIONS} concurrent sessions, implicit TLS, fsync durability, SQLite (latency: end of DATA to 250)`,
     rows,
     notes: [
-      'smtp-server waits a fixed 100 ms before every greeting (early-talker check): with a new connection per message a session cannot exceed ~10 msg/s.',
+      'submission listeners greet at once (greetDelay 0): before, smtp-server waited a fixed 100 ms per connection, ~10 msg/s per session with a connection per message.',
       'Client and gateway share the 2 cores of this machine.',
     ],
   };

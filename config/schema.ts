@@ -14,6 +14,15 @@ const listener = z.strictObject({
   tls: z.enum(['starttls', 'implicit']),
 });
 
+const smtpListener = listener.extend({
+  /**
+   * Early-talker detection: wait this long before the 220 greeting and refuse (421) a client that talks
+   * first. It matters on a port-25 style listener that takes mail from other servers; every docgate
+   * listener today is authenticated submission, where it only slows down each connection, hence 0.
+   */
+  greetDelay: duration.default(0),
+});
+
 const databaseUrl = z
   .string()
   .refine(
@@ -61,7 +70,7 @@ export const docgateSchema = z.strictObject({
     .prefault({}),
   smtp: z
     .strictObject({
-      listeners: z.array(listener).min(1),
+      listeners: z.array(smtpListener).min(1),
       maxMessageSize: size.default(25 * 1024 * 1024),
       maxRecipients: z.number().int().min(1).max(10_000).default(100),
       maxLineLength: z.number().int().min(78).max(1_000_000).default(998),
@@ -266,5 +275,6 @@ export const agenciesSchema = z.strictObject({ agencies: z.array(agency).min(1) 
 
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;
+export type SmtpListener = z.output<typeof smtpListener>;
 export type Agency = z.output<typeof agency>;
 export type RelayTarget = z.output<typeof relay>;

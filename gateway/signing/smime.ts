@@ -15,10 +15,12 @@ export function signDetached(identity: SigningIdentity, content: Buffer, signing
     key: identity.key,
     certificate: identity.certificate,
     digestAlgorithm: forge.pki.oids.sha256,
+    // In DER order (RFC 5652 5.4: the signature covers the DER SET OF, sorted by encoding, which is what
+    // a strict verifier such as policies/smime re-encodes): node-forge writes them in the order given.
     authenticatedAttributes: [
       { type: forge.pki.oids.contentType, value: forge.pki.oids.data },
-      { type: forge.pki.oids.messageDigest },
       { type: forge.pki.oids.signingTime, value: signingTime as unknown as string },
+      { type: forge.pki.oids.messageDigest },
     ],
   });
   p7.sign({ detached: true });

@@ -10,7 +10,11 @@
 //    bare LF / bare CR in a command line before smtp-server splits it (bare-newline.ts).
 // 4. An over-long command line: smtp-server answers 421 (temporary) with a permanent problem; docgate
 //    answers 500 5.5.2 and closes, since the parser is dead after its error.
-// test/e2e/smtp-wire.test.ts pins the resulting bytes.
+// 5. init(): smtp-server waits a hard-coded 100 ms before every greeting (early-talker detection), which
+//    caps a client with a connection per message at 10 messages/s per session. The wait is the
+//    listener's `greetDelay` instead (0 on submission listeners: no timer, the greeting goes out as soon
+//    as the connection is set up; a client that talks before it is still refused).
+// test/e2e/smtp-wire.test.ts pins the resulting bytes, test/e2e/smtp-greeting.test.ts the greeting.
 
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { guardParser, type CommandParser } from './bare-newline.js';
@@ -19,13 +23,24 @@ import { BUILTIN_REPLIES, formatReply, reasonReply } from './reply.js';
 const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
 const PATCHED = Symbol.for('docgate.smtp-server.patched');
 
+/** Options docgate adds to smtp-server's, read by the patched methods. */
+export interface DocgateServerOptions {
+  maxCommands: number;
+  /** Milliseconds before the greeting during which a client that talks is refused. */
+  greetDelay: number;
+}
+
 interface PatchableConnection {
   secure: boolean;
+  name: string;
+  init(): void;
+  connectionReady(): void;
+  _setListeners(ready: () => void): void;
   send(code: number, data?: unknown, context?: unknown): void;
   _onCommand(command: Buffer, callback?: () => void): void;
   _createParser(): CommandParser;
   close(): void;
-  _server: { options: { maxCommands?: number } };
+  _server: { options: Partial<DocgateServerOptions> & { maxClients?: number }; connections: Set<unknown> };
   __docgateCommands?: number;
 }
 
@@ -75,6 +90,18 @@ export function patchSmtpServer(): void {
       return;
     }
     return onCommand.call(this, command, callback);
+  };
+
+  // The original body, with the listener's delay in place of its fixed 100 ms.
+  proto.init = function (this: PatchableConnection) {
+    this._setListeners(() => {
+      const { maxClients, greetDelay = 100 } = this._server.options;
+      if (maxClients && this._server.connections.size > maxClients) {
+        return this.send(421, this.name + ' Too many connected clients, try again in a moment', false);
+      }
+      if (greetDelay <= 0) return this.connectionReady();
+      setTimeout(() => this.connectionReady(), greetDelay).unref();
+    });
   };
 
   const createParser = proto._createParser;

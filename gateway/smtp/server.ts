@@ -4,22 +4,22 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../config/load.js';
-import type { Listener } from '../../config/schema.js';
+import type { SmtpListener } from '../../config/schema.js';
 import type { Logger } from '../../config/log.js';
 import { logSmtpServerError } from './errors.js';
 import { TLS_PROFILE, type TlsMaterial } from '../tls.js';
-import { patchSmtpServer } from './patches.js';
+import { patchSmtpServer, type DocgateServerOptions } from './patches.js';
 import { formatReply } from './reply.js';
 import type { SmtpSessionHandlers } from './session.js';
 
 export interface RunningSmtpListener {
-  listener: Listener;
+  listener: SmtpListener;
   server: SMTPServer;
   port: number;
   close(): Promise<void>;
 }
 
-function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, handlers: SmtpSessionHandlers): SMTPServerOptions & { maxCommands: number } {
+function serverOptions(config: Config, listener: SmtpListener, tls: TlsMaterial, handlers: SmtpSessionHandlers): SMTPServerOptions & DocgateServerOptions {
   const smtp = config.docgate.smtp;
   return {
     secure: listener.tls === 'implicit',
@@ -42,6 +42,7 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
     maxCommandLength: smtp.maxCommandLength,
     maxAllowedUnauthenticatedCommands: smtp.maxUnauthenticatedCommands,
     maxCommands: smtp.maxCommands,
+    greetDelay: listener.greetDelay,
     socketTimeout: smtp.idleTimeout,
     closeTimeout: 5_000,
     logger: false,
@@ -56,7 +57,7 @@ function serverOptions(config: Config, listener: Listener, tls: TlsMaterial, han
 
 export async function startSmtpListener(
   config: Config,
-  listener: Listener,
+  listener: SmtpListener,
   tls: TlsMaterial,
   handlers: SmtpSessionHandlers,
   log: Logger,

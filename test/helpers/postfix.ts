@@ -18,6 +18,8 @@ export interface PostfixPeer {
   port: number;
   dir: string;
   ca: TestCa;
+  /** Messages in Postfix's queue (incoming, active, deferred, hold, maildrop), counted by their files. */
+  queued(): number;
   /** Files delivered to `localPart@domain`'s Maildir (new/), oldest first. */
   delivered(address: string): Buffer[];
   stop(): Promise<void>;
@@ -30,8 +32,8 @@ function requirePostfix(): void {
   if (process.getuid?.() !== 0) throw new Error('the Postfix relay peer needs root (its master process); run the tests as root');
 }
 
-const MASTER_CF = (port: number) => `
-127.0.0.1:${port} inet n - n - - smtpd
+const MASTER_CF = (port: number, implicitTls: boolean) => `
+127.0.0.1:${port} inet n - n - - smtpd${implicitTls ? '\n  -o smtpd_tls_wrappermode=yes' : ''}
 cleanup   unix  n - n - 0 cleanup
 qmgr      unix  n - n 300 1 qmgr
 tlsmgr    unix  - - n 1000? 1 tlsmgr
@@ -57,9 +59,13 @@ postlog   unix-dgram n - n - 1 postlogd
 
 /**
  * `addresses`: the mailboxes Postfix accepts (any other address at their domains gets 550 5.1.1 at RCPT);
- * `relayTo`: forward mail for other domains to 127.0.0.1:relayTo.
+ * `relayTo`: forward mail for other domains to 127.0.0.1:relayTo; `implicitTls`: the listener speaks TLS
+ * from the first byte (like port 465); `certificate`: serve this certificate and key instead of the test CA's.
  */
-export async function startPostfix(addresses: string[], options: { relayTo?: number } = {}): Promise<PostfixPeer> {
+export async function startPostfix(
+  addresses: string[],
+  options: { relayTo?: number; implicitTls?: boolean; certificate?: { certFile: string; keyFile: string } } = {},
+): Promise<PostfixPeer> {
   const domains = [...new Set(addresses.map((a) => a.split('@')[1]))];
   requirePostfix();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'docgate-postfix-'));
@@ -97,8 +103,8 @@ export async function startPostfix(addresses: string[], options: { relayTo?: num
       `virtual_gid_maps = static:${gid}`,
       'virtual_minimum_uid = 1',
       'smtpd_tls_security_level = may',
-      `smtpd_tls_cert_file = ${ca.certFile}`,
-      `smtpd_tls_key_file = ${ca.keyFile}`,
+      `smtpd_tls_cert_file = ${(options.certificate ?? ca).certFile}`,
+      `smtpd_tls_key_file = ${(options.certificate ?? ca).keyFile}`,
       'smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination',
       'message_size_limit = 52428800',
       'virtual_mailbox_limit = 0',
@@ -117,7 +123,7 @@ export async function startPostfix(addresses: string[], options: { relayTo?: num
       'biff = no',
     ].join('\n') + '\n',
   );
-  writeFileSync(path.join(dir, 'master.cf'), MASTER_CF(port));
+  writeFileSync(path.join(dir, 'master.cf'), MASTER_CF(port, options.implicitTls ?? false));
   try {
     await run('/usr/sbin/postfix', ['-c', dir, 'start'], { env: { ...process.env, MAIL_CONFIG: dir } });
   } catch (err) {
@@ -139,6 +145,11 @@ export async function startPostfix(addresses: string[], options: { relayTo?: num
     port,
     dir,
     ca,
+    queued() {
+      const count = (d: string): number =>
+        existsSync(d) ? readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(d, e.name)) : 1), 0) : 0;
+      return ['incoming', 'active', 'deferred', 'hold', 'maildrop'].reduce((n, q) => n + count(path.join(dir, 'queue', q)), 0);
+    },
     delivered(address) {
       const [local, domain] = address.split('@');
       const box = path.join(mail, domain, local, 'new');

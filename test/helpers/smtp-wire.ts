@@ -65,6 +65,11 @@ export class WireClient {
     }
   }
 
+  /** What arrived and was not read as a reply yet. */
+  unread(): string {
+    return this.buffer;
+  }
+
   write(data: string | Buffer): void {
     this.socket.write(data);
   }

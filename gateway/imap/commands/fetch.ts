@@ -94,8 +94,56 @@ async function rendered(ctx: CommandContext, view: MessageView, kind: 'ENVELOPE'
   return bytes;
 }
 
+const INDEX_ITEMS = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ']);
+
 function needsContent(items: FetchItem[]): boolean {
-  return items.some((i) => !['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ'].includes(i.kind));
+  return items.some((i) => !INDEX_ITEMS.has(i.kind));
+}
+
+/** A response from the mailbox index alone (no content item): built synchronously, no per-message await. */
+function indexLine(ctx: CommandContext, meta: MessageMeta, items: FetchItem[], showFlags: boolean, seq: number): string {
+  const selected = ctx.session.selected!;
+  let line = `${seq} FETCH (UID ${meta.uid}`;
+  if (showFlags) line += ` FLAGS (${formatFlags(meta.flags, selected.recent.has(meta.uid))})`;
+  if (ctx.session.condstore) line += ` MODSEQ (${meta.modseq})`;
+  for (const item of items) {
+    if (item.kind === 'INTERNALDATE') line += ` INTERNALDATE "${formatDateTime(meta.internalDate)}"`;
+    else if (item.kind === 'RFC822.SIZE') line += ` RFC822.SIZE ${meta.size}`;
+  }
+  return line + ')';
+}
+
+/**
+ * FETCH of index items only (a client's flag resync, `UID FETCH 1:* (UID FLAGS)`): one lookup in the
+ * shared mailbox index for the whole set and the lines written a few hundred KiB at a time, like
+ * Dovecot answering from its index.
+ */
+async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchItem[], since: number | undefined): Promise<void> {
+  const selected = ctx.session.selected!;
+  let metas = await ctx.deps.store.metas(selected.info.id, uids);
+  if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
+  const wantsFlags = items.some((i) => i.kind === 'FLAGS');
+  if (wantsFlags)
+    await selected.announceKeywords(
+      metas.flatMap((m) => m.flags),
+      (line) => ctx.untagged(line),
+    );
+  let lines: Chunk[][] = [];
+  let pending = 0;
+  for (const meta of metas) {
+    const seq = selected.seqOf(meta.uid);
+    if (!seq) continue;
+    if (wantsFlags) selected.noteAnnounced(meta.uid, meta.modseq);
+    const line = indexLine(ctx, meta, items, wantsFlags, seq);
+    lines.push([line]);
+    pending += line.length;
+    if (pending >= FLUSH_BYTES) {
+      await ctx.untaggedLines(lines);
+      lines = [];
+      pending = 0;
+    }
+  }
+  await ctx.untaggedLines(lines);
 }
 
 async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: MessageView | null, items: FetchItem[], showFlags: boolean): Promise<Chunk[]> {
@@ -184,6 +232,10 @@ export const fetch = defineCommand({
       !selected.readOnly && items.some((i) => ((i.kind === 'section' || i.kind === 'binary') && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
     const wantsFlags = items.some((i) => i.kind === 'FLAGS');
     const contentNeeded = needsContent(items);
+    if (!contentNeeded && !setsSeen) {
+      await fetchFromIndex(ctx, uids, items, since);
+      return ok(bilingual('Hoan tat', 'FETCH completed'));
+    }
     for (let i = 0; i < uids.length; i += BATCH) {
       let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
       if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
