@@ -20,6 +20,9 @@ import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import { RelayWorker } from './relay/worker.js';
+import { AlertWorker } from './notify/alert-worker.js';
+import { ReminderWorker } from './notify/reminder-worker.js';
+import { alertJobsAfterRelay } from './notify/follow-ups.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -51,6 +54,10 @@ export interface Gateway {
   imap: RunningImapListener[];
   /** Sends queued relay jobs to agencies' own servers. */
   relay: RelayWorker;
+  /** Sends urgent alerts (SMS webhook, e-mail) to recipients' leaders. */
+  alerts: AlertWorker;
+  /** Reminds recipients (and tells senders) of documents not filed in time. */
+  reminders: ReminderWorker;
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
   /** Whether this start is the demo (config/demo-mode.ts). */
@@ -103,6 +110,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const imap: RunningImapListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
   let relay: RelayWorker | null = null;
+  let alerts: AlertWorker | null = null;
+  let reminders: ReminderWorker | null = null;
   try {
     await cleanSpool(storage, log);
     sweeper = startOrphanSweeper(storage, {
@@ -133,15 +142,42 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
     const policy = new PolicyEngine(initialPolicy, { timeZone: config.docgate.timezone, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
-    relay = new RelayWorker({ config, storage, agencies, events, log: log.child({ component: 'relay' }), now });
+    const alerter = new AlertWorker({ config, storage, agencies, log: log.child({ component: 'alerts' }), now });
+    alerts = alerter;
+    const reminder = new ReminderWorker({ config, storage, agencies, events, log: log.child({ component: 'reminders' }), now });
+    reminders = reminder;
+    relay = new RelayWorker({
+      config,
+      storage,
+      agencies,
+      events,
+      log: log.child({ component: 'relay' }),
+      now,
+      afterDelivery: { jobs: (doc, agencyId) => alertJobsAfterRelay(config, agencies, doc, agencyId), wake: () => alerter.wake() },
+    });
     const worker = relay;
-    const intake = new IntakeService({ config, agencies, storage, policy, events, log, now, onRelayQueued: () => worker.wake() });
+    const intake = new IntakeService({
+      config,
+      agencies,
+      storage,
+      policy,
+      events,
+      log,
+      now,
+      onRelayQueued: () => worker.wake(),
+      onJobsQueued: () => {
+        alerter.wake();
+        reminder.wake();
+      },
+    });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });
     for (const listener of config.docgate.smtp.listeners) {
       listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
     }
     imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
     relay.start();
+    alerter.start();
+    reminder.start();
     return {
       config,
       storage,
@@ -153,6 +189,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       smtp: listeners,
       imap,
       relay,
+      alerts: alerter,
+      reminders: reminder,
       demoCredentials,
       demo: decision.demo,
       reloadPolicy() {
@@ -198,6 +236,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
         await worker.close();
+        await alerter.close();
+        await reminder.close();
         await sweeper?.stop();
         await storage.close();
       },
@@ -205,6 +245,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
     await relay?.close();
+    await alerts?.close();
+    await reminders?.close();
     await sweeper?.stop();
     await storage.close().catch(() => undefined);
     throw err;

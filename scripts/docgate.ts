@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
+import { registerAlertCommands } from './commands/alert.js';
 import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerQuarantineCommands(program);
   registerQueueCommands(program);
+  registerAlertCommands(program);
   registerRegisterCommands(program);
   registerStoreCommands(program);
   return program;

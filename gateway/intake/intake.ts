@@ -22,6 +22,7 @@ import { readHeaderBlock } from './header-block.js';
 import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 import { relayJobsFor } from '../relay/jobs.js';
+import { followUpJobs } from '../notify/follow-ups.js';
 
 export interface SessionFacts {
   account: string;
@@ -51,6 +52,8 @@ export interface IntakeDeps {
   now: () => Date;
   /** Called after a commit that queued relay jobs (wakes the relay worker). */
   onRelayQueued?: () => void;
+  /** Called after a commit that queued alert or reminder jobs (wakes their workers). */
+  onJobsQueued?: () => void;
 }
 
 export class IntakeService {
@@ -117,6 +120,7 @@ export class IntakeService {
       });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
+      if (record.jobs?.length && status === 'accepted') this.deps.onJobsQueued?.();
       log.info('submission recorded', {
         trackingId,
         status,
@@ -183,6 +187,7 @@ export class IntakeService {
       role: position === message.mainDocument ? ('main' as const) : ('attachment' as const),
     }));
     const m = message.metadata;
+    const relay = relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo);
     return {
       trackingId: message.trackingId,
       receivedAt: message.receivedAt,
@@ -211,7 +216,8 @@ export class IntakeService {
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,
-      ...relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo),
+      ...relay,
+      jobs: followUpJobs(this.deps.config, m.urgency, message.recipientAgencies, relay.relayOnly ?? [], message.receivedAt),
       note: status === 'accepted' ? (neutralised > 0 ? `neutralised ${neutralised} X-Docgate header(s)` : null) : `${verdict.reason}: ${verdict.message.vi}`,
     };
   }

@@ -224,6 +224,13 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
       (s.relay ?? []).map((r) => ({ kind: 'relay', documentId: s.trackingId, agencyId: r.agencyId, payload: r.payload, at: s.receivedAt })),
     ),
   );
+  await enqueueJobs(
+    ctx.sequelize,
+    t,
+    accepted.flatMap(({ s }) =>
+      (s.jobs ?? []).map((j) => ({ kind: j.kind, documentId: s.trackingId, agencyId: j.agencyId, payload: j.payload, at: j.at ?? s.receivedAt })),
+    ),
+  );
   const results: RecordedSubmission[] = subs.map((s, i) => ({
     trackingId: s.trackingId,
     messageRowId: messageRowIds[i],
