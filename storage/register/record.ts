@@ -228,7 +228,14 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     ctx.sequelize,
     t,
     accepted.flatMap(({ s }) =>
-      (s.jobs ?? []).map((j) => ({ kind: j.kind, documentId: s.trackingId, agencyId: j.agencyId, payload: j.payload, at: j.at ?? s.receivedAt })),
+      (s.jobs ?? []).map((j) => ({
+        kind: j.kind,
+        documentId: s.trackingId,
+        agencyId: j.agencyId,
+        payload: j.payload,
+        at: j.at ?? s.receivedAt,
+        createdAt: s.receivedAt,
+      })),
     ),
   );
   const results: RecordedSubmission[] = subs.map((s, i) => ({
