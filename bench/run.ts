@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   imap: () => import('./imap.js'),
   policy: () => import('./policy.js'),
   relay: () => import('./relay.js'),
+  alerts: () => import('./alerts.js'),
   'register-search': () => import('./register-search.js'),
 };
 

@@ -73,6 +73,7 @@ export function alertsConfig(o: {
   webhookPort: number;
   smtpPort?: number;
   encoding?: 'gsm7' | 'ucs2';
+  timeout?: string;
   over?: Record<string, unknown>;
 }): Record<string, unknown> {
   return {
@@ -84,7 +85,7 @@ export function alertsConfig(o: {
         secretFile: 'secrets/sms-token',
         body: { phone: '{phone}', message: '{text}', brandname: 'UBND-HATINH', ref: '{soKyHieu}', agency: '{agency}', trackingId: '{documentId}' },
         encoding: o.encoding ?? 'gsm7',
-        timeout: '400ms',
+        timeout: o.timeout ?? '400ms',
       },
       ...(o.smtpPort ? { email: { url: `smtp://127.0.0.1:${o.smtpPort}?tls=none`, from: 'docgate <canhbao@docgate.test>', timeout: '5s' } } : {}),
       schedule: ['100ms'],
