@@ -23,6 +23,7 @@ import { RelayWorker } from './relay/worker.js';
 import { AlertWorker } from './notify/alert-worker.js';
 import { ReminderWorker } from './notify/reminder-worker.js';
 import { alertJobsAfterRelay } from './notify/follow-ups.js';
+import { RecallService } from './notify/recall.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -174,7 +175,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     for (const listener of config.docgate.smtp.listeners) {
       listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
     }
-    imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
+    const recall = new RecallService({ config, storage, agencies, events, log: log.child({ component: 'recall' }), now });
+    imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now, recall })));
     relay.start();
     alerter.start();
     reminder.start();
