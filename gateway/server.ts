@@ -137,7 +137,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Built once: every check of every submission shares this budget, register view and clamd client.
     const services: PolicyServices = {
       memoryBudget: injected.memoryBudget ?? new ByteBudget(config.docgate.inspection.memoryBudget),
-      register: injected.register ?? { findDuplicate: (q) => storage.register.findDuplicate(q) },
+      register: injected.register ?? {
+        findDuplicate: (q) => storage.register.findDuplicate(q),
+        findByNumber: async (agencyId, number) => {
+          const doc = await storage.register.latestByNumber(agencyId, number);
+          return doc ? { trackingId: doc.id } : null;
+        },
+      },
       trust,
       clamd: injected.clamd ?? { scan: scanStream },
     };

@@ -111,6 +111,7 @@ export class IntakeService {
       const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
       const header = await readHeaderBlock(spooled.path, mime.root.bodyStart);
       const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders, header);
+      record.supersedes = await this.superseded(message);
       const syncDirs = await storage.blobs.adopt(spooled.path, spooled.sha256);
       adopted = true;
       const recorded = await storage.writes.submit({
@@ -138,6 +139,15 @@ export class IntakeService {
       await mime.dispose();
       if (!adopted) await unlink(spooled.path).catch(() => undefined);
     }
+  }
+
+  /** The earlier document a replacement or update names (the document-reference check refuses an unknown one). */
+  private async superseded(message: InboundMessage): Promise<SubmissionRecord['supersedes']> {
+    const m = message.metadata;
+    const named = m.replaces ?? m.updates;
+    if (named === null) return undefined;
+    const old = await this.deps.storage.register.latestByNumber(message.sender.agency.id, named.normalize('NFC').trim());
+    return old ? { documentId: old.id, kind: m.replaces !== null ? 'replace' : 'update' } : undefined;
   }
 
   private recipientAgencies(rcptTo: string[]): Agency[] {

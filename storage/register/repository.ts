@@ -138,6 +138,16 @@ export class RegisterRepository {
     return findDuplicate(this.writer.sequelize, q);
   }
 
+  /** The latest accepted document of an agency with this số ký hiệu (a replacement's or update's target). */
+  async latestByNumber(senderAgencyId: string, documentNumber: string): Promise<DocumentRow | null> {
+    const [row] = await this.rows<DocumentRow>(
+      this.models.Document,
+      "SELECT * FROM documents WHERE sender_agency_id = :senderAgencyId AND document_number = :documentNumber AND status = 'accepted' ORDER BY received_at DESC, id DESC LIMIT 1",
+      { senderAgencyId, documentNumber },
+    );
+    return row ?? null;
+  }
+
   async findDocument(trackingId: string): Promise<DocumentRow | null> {
     const [row] = await this.rows<DocumentRow>(this.models.Document, 'SELECT * FROM documents WHERE id = :trackingId', { trackingId });
     return row ?? null;

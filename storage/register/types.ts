@@ -31,6 +31,8 @@ export interface SubmissionRecord {
   relayOnly?: string[];
   /** Other jobs to queue with the acceptance (urgent alerts, reminders): none when the document is not accepted. */
   jobs?: JobInput[];
+  /** An earlier document of the same agency this one replaces or updates (form line "Thay thế / Cập nhật văn bản"). */
+  supersedes?: { documentId: string; kind: 'replace' | 'update' };
 }
 
 /** A job of any kind (storage/queue) for this document, due at `at` (the acceptance time when not given). */
