@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   policy: () => import('./policy.js'),
   relay: () => import('./relay.js'),
   race: () => import('./race.js'),
+  alerts: () => import('./alerts.js'),
   'register-search': () => import('./register-search.js'),
 };
 

@@ -30,6 +30,34 @@ const databaseUrl = z
     bilingual('phải bắt đầu bằng sqlite: hoặc postgres://', 'must start with sqlite: or postgres://'),
   );
 
+const urgency = z.enum(['normal', 'urgent', 'very-urgent', 'flash']);
+
+// An HTTP webhook of an SMS gateway: the body is a JSON template whose strings may hold {phone} {text}
+// {agency} {soKyHieu} {documentId} {leader} {secret}; header values may hold {secret}, read from
+// secretFile (relative to the config directory), never written in docgate.yaml.
+const smsWebhook = z.strictObject({
+  url: z.string().regex(/^https?:\/\/\S+$/, bilingual('URL phải là http:// hoặc https://', 'URL must be http:// or https://')),
+  method: z.enum(['POST', 'PUT']).default('POST'),
+  headers: z.record(z.string(), z.string()).default({}),
+  secretFile: z.string().optional(),
+  body: z.record(z.string(), z.unknown()).default({ to: '{phone}', text: '{text}' }),
+  /** gsm7: one 160-character part without diacritics; ucs2: Vietnamese with diacritics, up to 3 parts of 67. */
+  encoding: z.enum(['gsm7', 'ucs2']).default('gsm7'),
+  timeout: duration.default(10_000),
+  /** HTTP statuses that mean "sent" (default: any 2xx). */
+  okStatuses: z.array(z.number().int().min(100).max(599)).optional(),
+});
+
+// The alert e-mail goes through an SMTP server, as a relay target (credentials in a file).
+const alertMail = z.strictObject({
+  url: z.string().regex(/^(smtp|smtps|lmtp):\/\/[^\s/]+/, bilingual('URL phải là smtp://, smtps:// hoặc lmtp://', 'URL must be smtp://, smtps:// or lmtp://')),
+  from: z.string().min(3),
+  username: z.string().optional(),
+  passwordFile: z.string().optional(),
+  caFile: z.string().optional(),
+  timeout: duration.default(30_000),
+});
+
 export const docgateSchema = z.strictObject({
   hostname: z.string().min(1).default('docgate.localhost'),
   timezone: z
@@ -165,6 +193,41 @@ export const docgateSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64).default(4),
     })
     .prefault({}),
+  // Urgent alerts to recipients' leaders (Điều 8.5, gateway/notify): an SMS through an HTTP webhook
+  // (a brand-name SMS gateway's API) and an e-mail through an SMTP server, each a durable job retried on
+  // this schedule up to maxAttempts.
+  alerts: z
+    .strictObject({
+      urgencies: z.array(urgency).default(['very-urgent', 'flash']),
+      sms: smsWebhook.nullable().default(null),
+      email: alertMail.nullable().default(null),
+      schedule: z
+        .array(duration)
+        .min(1)
+        .default([10_000, 30_000, 60_000, 5 * 60_000, 15 * 60_000]),
+      maxAttempts: z.number().int().min(1).max(100).default(6),
+      pollInterval: duration.default(1_000),
+      lease: duration.default(2 * 60_000),
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .prefault({}),
+  // A recipient that neither files (03) nor returns (02) a document in time gets a reminder in its INBOX,
+  // and the sender a notice. Default: the end of the next working day (Mon–Fri) in the register's time zone.
+  reminders: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** 'next-working-day', or a duration after arrival. */
+      deadline: z.union([z.literal('next-working-day'), duration]).default('next-working-day'),
+      /** When the working day ends (HH:MM, register time zone). */
+      workdayEnd: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, bilingual('giờ phải có dạng HH:MM', 'time must look like HH:MM'))
+        .default('17:00'),
+      /** Shorter deadlines per urgency (a duration after arrival). */
+      byUrgency: z.partialRecord(urgency, duration).default({ flash: 2 * 3600_000 }),
+      pollInterval: duration.default(5_000),
+    })
+    .prefault({}),
 });
 
 const agencyId = z
@@ -278,3 +341,4 @@ export type Listener = z.output<typeof listener>;
 export type SmtpListener = z.output<typeof smtpListener>;
 export type Agency = z.output<typeof agency>;
 export type RelayTarget = z.output<typeof relay>;
+export type SmsWebhook = z.output<typeof smsWebhook>;

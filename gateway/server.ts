@@ -20,6 +20,10 @@ import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import { RelayWorker } from './relay/worker.js';
+import { AlertWorker } from './notify/alert-worker.js';
+import { ReminderWorker } from './notify/reminder-worker.js';
+import { alertJobsAfterRelay } from './notify/follow-ups.js';
+import { RecallService } from './notify/recall.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -63,6 +67,10 @@ export interface Gateway {
   imap: RunningImapListener[];
   /** Sends queued relay jobs to agencies' own servers. */
   relay: RelayWorker;
+  /** Sends urgent alerts (SMS webhook, e-mail) to recipients' leaders. */
+  alerts: AlertWorker;
+  /** Reminds recipients (and tells senders) of documents not filed in time. */
+  reminders: ReminderWorker;
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
   /** Whether this start is the demo (config/demo-mode.ts). */
@@ -124,6 +132,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let relay: RelayWorker | null = null;
   let feed: ChangeFeed | null = null;
   let admin: RunningAdmin | null = null;
+  let alerts: AlertWorker | null = null;
+  let reminders: ReminderWorker | null = null;
   try {
     await cleanSpool(storage, log);
     if (roles.has('worker')) {
@@ -150,14 +160,37 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Built once: every check of every submission shares this budget, register view and clamd client.
     const services: PolicyServices = {
       memoryBudget: injected.memoryBudget ?? new ByteBudget(config.docgate.inspection.memoryBudget),
-      register: injected.register ?? { findDuplicate: (q) => storage.register.findDuplicate(q) },
+      register: injected.register ?? {
+        findDuplicate: (q) => storage.register.findDuplicate(q),
+        findByNumber: async (agencyId, number) => {
+          const doc = await storage.register.latestByNumber(agencyId, number);
+          return doc ? { trackingId: doc.id } : null;
+        },
+      },
       trust,
       clamd: injected.clamd ?? { scan: scanStream },
     };
     const policy = new PolicyEngine(initialPolicy, { timeZone: config.docgate.timezone, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
-    relay = new RelayWorker({ config, storage, agencies, events, log: log.child({ component: 'relay' }), now });
+    const alerter = new AlertWorker({ config, storage, agencies, log: log.child({ component: 'alerts' }), now });
+    alerts = alerter;
+    const reminder = new ReminderWorker({ config, storage, agencies, events, log: log.child({ component: 'reminders' }), now });
+    reminders = reminder;
+    relay = new RelayWorker({
+      config,
+      storage,
+      agencies,
+      events,
+      log: log.child({ component: 'relay' }),
+      now,
+      afterDelivery: { jobs: (doc, agencyId) => alertJobsAfterRelay(config, agencies, doc, agencyId), wake: () => alerter.wake() },
+    });
     const worker = relay;
+    const wakeWorkers = () => {
+      worker.wake();
+      alerter.wake();
+      reminder.wake();
+    };
     const relayHere = roles.has('worker');
     const metrics = new GatewayMetrics();
     registerGatewayGauges(metrics, storage, () => imap.reduce((n, l) => n + l.connections(), 0));
@@ -168,11 +201,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         {
           mailbox: (n) => events.publish({ kind: 'remote', mailboxId: n.mailboxId, modseq: n.modseq }),
           jobs: () => {
-            if (relayHere) worker.wake();
+            if (relayHere) wakeWorkers();
           },
           resync: () => {
             events.publish({ kind: 'resync' });
-            if (relayHere) worker.wake();
+            if (relayHere) wakeWorkers();
           },
         },
         log.child({ component: 'change-feed' }),
@@ -189,6 +222,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       onRelayQueued: () => {
         if (relayHere) worker.wake();
       },
+      onJobsQueued: () => {
+        if (relayHere) {
+          alerter.wake();
+          reminder.wake();
+        }
+      },
     });
     if (roles.has('smtp')) {
       const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log, metrics });
@@ -196,10 +235,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
       }
     }
-    if (roles.has('imap')) imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now, metrics })));
+    const recall = new RecallService({ config, storage, agencies, events, log: log.child({ component: 'recall' }), now });
+    if (roles.has('imap')) imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now, metrics, recall })));
     // The portal is not part of this build: a process asked for it says so instead of failing.
     if (roles.has('web') && roles.size < ALL_ROLES.size) log.info('role web: no web listener in this build, ignored / vai tro web: chua co cong web, bo qua');
-    if (relayHere) relay.start();
+    if (relayHere) {
+      relay.start();
+      alerter.start();
+      reminder.start();
+    }
     const readiness = () => readinessProblems((ms) => storage.db.ping(ms), config.dataDir);
     const adminConfig = config.docgate.admin;
     if (adminConfig.enabled && options.adminListener !== false) {
@@ -231,6 +275,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       smtp: listeners,
       imap,
       relay,
+      alerts: alerter,
+      reminders: reminder,
       demoCredentials,
       demo: decision.demo,
       roles,
@@ -281,6 +327,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
         await admin?.close();
         await worker.close();
+        await alerter.close();
+        await reminder.close();
         await sweeper?.stop();
         await feed?.close();
         await storage.close();
@@ -290,6 +338,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
     await (admin as RunningAdmin | null)?.close();
     await relay?.close();
+    await alerts?.close();
+    await reminders?.close();
     await sweeper?.stop();
     await feed?.close();
     await storage.close().catch(() => undefined);

@@ -96,6 +96,12 @@ export const REASONS = {
     'Địa chỉ có ký tự ngoài ASCII cần tham số SMTPUTF8: {subject}',
     'Non-ASCII address requires the SMTPUTF8 parameter: {subject}',
   ),
+  'reference-unknown': reason(
+    550,
+    '5.7.1',
+    'Không có văn bản đã gửi của cơ quan mang số ký hiệu được thay thế / cập nhật: {subject}',
+    'No sent document of the agency has the number to replace / update: {subject}',
+  ),
 } as const satisfies Record<string, ReasonDefinition>;
 
 export type ReasonCode = keyof typeof REASONS;

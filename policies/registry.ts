@@ -15,6 +15,7 @@ import { legacyEncodingCheck } from './checks/legacy-encoding.js';
 import { metadataCheck } from './checks/metadata.js';
 import { classificationCheck } from './checks/classification.js';
 import { duplicateCheck } from './checks/duplicate.js';
+import { documentReferenceCheck } from './checks/document-reference.js';
 
 /** Erases a check's option and service types: policy-file.ts validates options by the check's own schema, the engine provides its `needs`. */
 function define<O, N extends ServiceName>(check: CheckDefinition<O, N>): RegisteredCheck {
@@ -34,4 +35,5 @@ export const CHECK_DEFINITIONS: Readonly<Record<string, RegisteredCheck>> = Obje
   [metadataCheck.id]: define(metadataCheck),
   [classificationCheck.id]: define(classificationCheck),
   [duplicateCheck.id]: define(duplicateCheck),
+  [documentReferenceCheck.id]: define(documentReferenceCheck),
 });

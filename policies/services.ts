@@ -25,6 +25,8 @@ export interface DuplicateMatch {
 /** Read-only look-ups in the register, so checks never import storage. */
 interface RegisterLookup {
   findDuplicate(query: DuplicateQuery): Promise<DuplicateMatch | null>;
+  /** The latest accepted document of the agency with this số ký hiệu (what a replacement or update names). */
+  findByNumber?(senderAgencyId: string, documentNumber: string): Promise<{ trackingId: string } | null>;
 }
 
 /** Memory shared by all submissions (policies/files/budget.ts ByteBudget): reserve before holding a whole file. */

@@ -4,6 +4,8 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
+import { registerAlertCommands } from './commands/alert.js';
+import { registerDocumentCommands } from './commands/document.js';
 import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerQuarantineCommands(program);
   registerQueueCommands(program);
+  registerAlertCommands(program);
+  registerDocumentCommands(program);
   registerRegisterCommands(program);
   registerStoreCommands(program);
   return program;

@@ -98,9 +98,16 @@ export type RegisterBook = 'outgoing' | 'incoming';
  * '03' registered, '04' assigned, '05' in progress, '06' done, '13' recall requested, '15' recall
  * accepted, '16' recall refused. Outgoing entries: 'sent', 'returned' (refused by policy), 'held'.
  */
-export type RegisterStatus = '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus;
+export type RegisterStatus =
+  '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus | FollowUpEventStatus;
 /** Relay attempts (gateway/relay): delivered to the agency's server, deferred (4xx / unreachable), failed, delayed-warning sent. */
 export type RelayEventStatus = 'relayed' | 'relay-deferred' | 'relay-failed' | 'relay-delayed';
+/**
+ * Follow-ups of a delivered document (gateway/notify): an urgent alert attempt sent or failed, a reminder
+ * of a missed deadline, and the links of a replacement or update (on the old document: replaced/updated
+ * by, on the new one: replaces/updates; the note names the other tracking id).
+ */
+type FollowUpEventStatus = 'alert-sent' | 'alert-failed' | 'reminder' | 'replaces' | 'replaced' | 'updates' | 'updated';
 
 export interface RegisterEntryRow {
   id: number;

@@ -13,6 +13,7 @@ import type { HeaderCache } from './fetch/header-cache.js';
 import type { DecodedFieldCache } from './search/field-cache.js';
 import type { Lru } from '../../storage/lru.js';
 import type { FilingService } from './filing/filing.js';
+import type { RecallService } from '../notify/recall.js';
 import type { ArgParser, Cursor, ParseContext } from './protocol/args.js';
 import type { Chunk } from './protocol/response.js';
 import type { ConnectionLimits, RecentTracker } from './limits.js';
@@ -39,6 +40,8 @@ export interface ImapDeps {
   events: MailboxEvents;
   /** Only plan() is used: over a store without a register (memory), nothing is ever filed. */
   filing: Pick<FilingService, 'plan'>;
+  /** The recall workflow's folders (gateway/notify/recall.ts), run after a COPY/MOVE committed. */
+  recall?: Pick<RecallService, 'afterTransfer'>;
   limits: ConnectionLimits;
   recent: RecentTracker;
   log: Logger;

@@ -15,6 +15,7 @@ import { HeaderCache } from './fetch/header-cache.js';
 import { DecodedFieldCache } from './search/field-cache.js';
 import { Lru } from '../../storage/lru.js';
 import { FilingService } from './filing/filing.js';
+import type { RecallService } from '../notify/recall.js';
 import { ConnectionLimits, RecentTracker } from './limits.js';
 import { startImapListener, type RunningImapListener } from './server.js';
 
@@ -30,6 +31,7 @@ export interface ImapStartOptions {
   log: Logger;
   now: () => Date;
   metrics?: GatewayMetrics;
+  recall?: RecallService;
 }
 
 function imapDeps(o: ImapStartOptions): ImapDeps {
@@ -41,6 +43,7 @@ function imapDeps(o: ImapStartOptions): ImapDeps {
     store: mailboxStoreOf(storage),
     authenticator: o.authenticator,
     events: o.events,
+    ...(o.recall ? { recall: o.recall } : {}),
     filing: new FilingService({ config, agencies: o.agencies, register: storage.register, blobs: storage.blobs, spoolDir: storage.spoolDir, log, now }),
     limits: new ConnectionLimits({ connections: imap.maxConnections, perAddress: imap.maxConnectionsPerAddress, perAccount: imap.maxConnectionsPerAccount }),
     recent: new RecentTracker(),

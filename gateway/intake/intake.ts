@@ -22,6 +22,7 @@ import { readHeaderBlock } from './header-block.js';
 import { unwrapOpaqueSignature } from './unwrap.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 import { relayJobsFor } from '../relay/jobs.js';
+import { followUpJobs } from '../notify/follow-ups.js';
 
 export interface SessionFacts {
   account: string;
@@ -51,6 +52,8 @@ export interface IntakeDeps {
   now: () => Date;
   /** Called after a commit that queued relay jobs (wakes the relay worker). */
   onRelayQueued?: () => void;
+  /** Called after a commit that queued alert or reminder jobs (wakes their workers). */
+  onJobsQueued?: () => void;
 }
 
 export class IntakeService {
@@ -108,6 +111,7 @@ export class IntakeService {
       const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
       const header = await readHeaderBlock(spooled.path, mime.root.bodyStart);
       const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders, header);
+      record.supersedes = await this.superseded(message);
       const syncDirs = await storage.blobs.adopt(spooled.path, spooled.sha256);
       adopted = true;
       const recorded = await storage.writes.submit({
@@ -117,6 +121,7 @@ export class IntakeService {
       });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
+      if (record.jobs?.length && status === 'accepted') this.deps.onJobsQueued?.();
       // The transaction's info line is gateway/smtp/session.ts's ('smtp transaction', with timings).
       log.debug('submission recorded', {
         trackingId,
@@ -135,6 +140,15 @@ export class IntakeService {
       await mime.dispose();
       if (!adopted) await unlink(spooled.path).catch(() => undefined);
     }
+  }
+
+  /** The earlier document a replacement or update names (the document-reference check refuses an unknown one). */
+  private async superseded(message: InboundMessage): Promise<SubmissionRecord['supersedes']> {
+    const m = message.metadata;
+    const named = m.replaces ?? m.updates;
+    if (named === null) return undefined;
+    const old = await this.deps.storage.register.latestByNumber(message.sender.agency.id, named.normalize('NFC').trim());
+    return old ? { documentId: old.id, kind: m.replaces !== null ? 'replace' : 'update' } : undefined;
   }
 
   private recipientAgencies(rcptTo: string[]): Agency[] {
@@ -184,6 +198,7 @@ export class IntakeService {
       role: position === message.mainDocument ? ('main' as const) : ('attachment' as const),
     }));
     const m = message.metadata;
+    const relay = relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo);
     return {
       trackingId: message.trackingId,
       receivedAt: message.receivedAt,
@@ -212,7 +227,8 @@ export class IntakeService {
       signatureJson: signature ? JSON.stringify(signature) : null,
       paperCopyRequired: warnings.includes('paper-copy-required'),
       files,
-      ...relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo),
+      ...relay,
+      jobs: followUpJobs(this.deps.config, m.urgency, message.recipientAgencies, relay.relayOnly ?? [], message.receivedAt),
       note: status === 'accepted' ? (neutralised > 0 ? `neutralised ${neutralised} X-Docgate header(s)` : null) : `${verdict.reason}: ${verdict.message.vi}`,
     };
   }

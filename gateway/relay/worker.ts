@@ -15,6 +15,7 @@ import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { storeBlob } from '../../storage/mailbox/spool-file.js';
 import type { JobRow } from '../../storage/queue/repository.js';
 import type { DocumentRow, RelayEventStatus } from '../../storage/rows.js';
+import type { JobInput } from '../../storage/register/types.js';
 import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
 import { composeDsn } from './dsn.js';
@@ -33,6 +34,8 @@ export interface RelayWorkerDeps {
   events: MailboxEvents;
   log: Logger;
   now: () => Date;
+  /** Jobs a delivery owes (urgent alerts of a relay-only agency), queued with the outcome; wake() after the commit. */
+  afterDelivery?: { jobs(doc: DocumentRow, agencyId: string): JobInput[]; wake(): void };
 }
 
 interface RelayPayload {
@@ -159,6 +162,7 @@ export class RelayWorker {
     const decision = decide(job, outcome, now, config.docgate.relay);
     const remote = typeof target === 'string' ? 'unknown' : target.display;
     const dsn = doc ? await this.prepareDsn(job, doc, payload, outcome, decision, now, target, raw) : null;
+    let followUps = false;
     const delivered = await storage.writes.submit({
       syncDirs: dsn?.blob.syncDirs ?? [],
       run: async (t) => {
@@ -179,6 +183,14 @@ export class RelayWorker {
         await storage.register.appendEvents(t, [
           { documentId: job.documentId, entryId: entry?.id ?? null, agencyId: job.agencyId, status, actor: `relay:${this.id}`, note, at: now },
         ]);
+        const owed = decision.status === 'delivered' && doc ? (this.deps.afterDelivery?.jobs(doc, job.agencyId) ?? []) : [];
+        if (owed.length > 0) {
+          await storage.queue.enqueue(
+            t,
+            owed.map((j) => ({ kind: j.kind, documentId: job.documentId, agencyId: j.agencyId, payload: j.payload, at: j.at ?? now })),
+          );
+          followUps = true;
+        }
         if (!dsn || !doc) return null;
         if (dsn.action === 'delayed') {
           await storage.register.appendEvents(t, [
@@ -206,6 +218,7 @@ export class RelayWorker {
       },
     });
     if (delivered) this.deps.events.publish({ ...delivered, kind: 'exists' });
+    if (followUps) this.deps.afterDelivery?.wake();
     log.info('relay attempt', {
       job: job.id,
       document: job.documentId,

@@ -22,6 +22,8 @@ const FIELD_LABELS: Record<MetadataField, string> = {
   confidentiality: 'Độ mật',
   deadline: 'Hạn xử lý',
   mainFile: 'Văn bản chính',
+  replaces: 'Thay thế văn bản',
+  updates: 'Cập nhật văn bản',
 };
 
 /** C0 controls other than TAB, and DEL: never part of a form value (a QP "=00" decodes to NUL). */

@@ -28,13 +28,18 @@ export interface DocumentMetadata {
   deadline: string | null;
   /** "Văn bản chính: <file name>": names the main document among the attachments. */
   mainFile: string | null;
+  /** "Thay thế văn bản: <số ký hiệu>": this document replaces an earlier one of the same agency (edXML business type 3). */
+  replaces: string | null;
+  /** "Cập nhật văn bản: <số ký hiệu>": this document updates an earlier one (business type 2). */
+  updates: string | null;
   /** Where each field came from. */
   sources: Partial<Record<MetadataField, 'form' | 'subject'>>;
   /** Fields given more than once (the first one counts). */
   repeated: MetadataField[];
 }
 
-export type MetadataField = 'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality' | 'deadline' | 'mainFile';
+export type MetadataField =
+  'documentNumber' | 'signedDate' | 'signer' | 'documentType' | 'summary' | 'urgency' | 'confidentiality' | 'deadline' | 'mainFile' | 'replaces' | 'updates';
 
 const LABELS: Record<string, MetadataField> = {
   'so ky hieu': 'documentNumber',
@@ -48,6 +53,10 @@ const LABELS: Record<string, MetadataField> = {
   'han xu ly': 'deadline',
   'van ban chinh': 'mainFile',
   'tep chinh': 'mainFile',
+  'thay the van ban': 'replaces',
+  'thay the': 'replaces',
+  'cap nhat van ban': 'updates',
+  'cap nhat': 'updates',
 };
 
 const URGENCY: Record<string, Urgency> = {
@@ -114,6 +123,8 @@ export function parseFormMetadata(textBody: string | null, subject: string | nul
     confidentiality: values.confidentiality ?? null,
     deadline: values.deadline ?? null,
     mainFile: values.mainFile ?? null,
+    replaces: values.replaces ?? null,
+    updates: values.updates ?? null,
     sources,
     repeated,
   };

@@ -10,6 +10,7 @@ import { registerYear } from '../../policies/text/dates.js';
 import { QuarantineStateError } from '../../storage/register/repository.js';
 import type { DocumentRow } from '../../storage/rows.js';
 import { relayJobsFor } from '../../gateway/relay/jobs.js';
+import { followUpJobs } from '../../gateway/notify/follow-ups.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from './context.js';
 
@@ -32,11 +33,12 @@ function recipientAgencies(config: Config, doc: DocumentRow): string[] {
   return ids;
 }
 
-/** The relay jobs the released document needs, from its envelope (as intake computes them). */
-function releasedRelayJobs(config: Config, doc: DocumentRow) {
+/** The relay, alert and reminder jobs the released document needs, from its envelope (as intake computes them). */
+function releasedJobs(config: Config, doc: DocumentRow, at: Date) {
   const directory = new AgencyDirectory(config.agencies);
   const agencies = recipientAgencies(config, doc).map((id) => directory.get(id)!);
-  return relayJobsFor(directory, agencies, doc.envelopeFrom, JSON.parse(doc.recipients) as string[]);
+  const relay = relayJobsFor(directory, agencies, doc.envelopeFrom, JSON.parse(doc.recipients) as string[]);
+  return { ...relay, jobs: followUpJobs(config, doc.urgency, agencies, relay.relayOnly ?? [], at) };
 }
 
 function line(doc: DocumentRow): string {
@@ -122,7 +124,7 @@ export function registerQuarantineCommands(program: Command): void {
               note: opts.note ?? null,
               recipientAgencyIds: recipientAgencies(config, doc),
               year: registerYear(at, config.docgate.timezone),
-              ...releasedRelayJobs(config, doc),
+              ...releasedJobs(config, doc, at),
             }),
           )
           .catch(translate),

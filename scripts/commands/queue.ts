@@ -50,13 +50,14 @@ export function registerQueueCommands(program: Command): void {
     .description('Liệt kê công việc chuyển tiếp / list relay jobs')
     .option('--status <list>', `trạng thái, cách nhau bởi dấu phẩy / statuses, comma-separated (${STATUSES.join(',')})`)
     .option('--document <trackingId>', 'chỉ văn bản này / only this document')
+    .option('--kind <kind>', 'loại công việc: relay, alert, reminder / job kind', 'relay')
     .option('--json', 'xuất JSON / JSON output')
-    .action(async (opts: { status?: string; document?: string; json?: boolean }) => {
+    .action(async (opts: { status?: string; document?: string; kind: string; json?: boolean }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const status = opts.status ? (opts.status.split(',').map((s) => s.trim()) as JobStatus[]) : undefined;
       const bad = status?.find((s) => !STATUSES.includes(s));
       if (bad) throw new CliError(`Trạng thái không hợp lệ: ${bad} / Unknown status: ${bad} (${STATUSES.join(', ')})`, 2);
-      const jobs = await withStorage(config, (storage) => storage.queue.list({ status, documentId: opts.document }));
+      const jobs = await withStorage(config, (storage) => storage.queue.list({ kind: opts.kind, status, documentId: opts.document }));
       if (opts.json) {
         process.stdout.write(JSON.stringify(jobs.map(json), null, 2) + '\n');
         return;

@@ -32,7 +32,10 @@ export interface NewJob {
   documentId: string;
   agencyId: string;
   payload: unknown;
+  /** When the job is first due. */
   at: Date;
+  /** When it was queued, if earlier than `at` (a reminder queued at acceptance, due at the deadline). */
+  createdAt?: Date;
 }
 
 function date(value: unknown): Date | null {
@@ -73,7 +76,7 @@ export async function enqueueJobs(sequelize: Sequelize, t: Transaction, jobs: Ne
     t,
     'jobs',
     ['kind', 'document_id', 'agency_id', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at'],
-    jobs.map((j) => [j.kind, j.documentId, j.agencyId, JSON.stringify(j.payload), 'queued', 0, j.at, j.at]),
+    jobs.map((j) => [j.kind, j.documentId, j.agencyId, JSON.stringify(j.payload), 'queued', 0, j.at, j.createdAt ?? j.at]),
   );
   // Workers in other processes wake at commit instead of at their next poll (storage/change-feed.ts).
   if (jobs.length > 0 && sequelize.getDialect() === 'postgres')

@@ -8,7 +8,8 @@ import type { DeliveryInput, MailboxRepository } from '../mailbox/repository.js'
 import { FOLDERS } from '../mailbox/folders.js';
 import { toNumber, type Models } from '../models.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBook, RegisterEntryRow, RegisterStatus } from '../rows.js';
-import { execute, insertRows } from '../sql.js';
+import { execute, insertRows, query } from '../sql.js';
+import { flagDocumentCopies } from './recall.js';
 import { enqueueJobs } from '../queue/repository.js';
 import { reserveRegisterNumbers } from './counters.js';
 import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
@@ -137,6 +138,45 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
 }
 
 /**
+ * A replacement or update: an event on each document naming the other (replaces/replaced, updates/updated),
+ * and every recipient's copies of the earlier document flagged $ThayThe / $CapNhat.
+ */
+async function linkSuperseded(ctx: RecordContext, t: Transaction, accepted: SubmissionRecord[]): Promise<void> {
+  for (const s of accepted) {
+    if (!s.supersedes) continue;
+    const { documentId: old, kind } = s.supersedes;
+    const replace = kind === 'replace';
+    await insertEvents(ctx, t, [
+      {
+        documentId: s.trackingId,
+        entryId: null,
+        agencyId: s.senderAgencyId,
+        status: replace ? 'replaces' : 'updates',
+        actor: s.senderAccount,
+        note: old,
+        at: s.receivedAt,
+      },
+      {
+        documentId: old,
+        entryId: null,
+        agencyId: s.senderAgencyId,
+        status: replace ? 'replaced' : 'updated',
+        actor: s.senderAccount,
+        note: s.trackingId,
+        at: s.receivedAt,
+      },
+    ]);
+    const recipients = await query<{ agency_id: unknown }>(
+      ctx.sequelize,
+      "SELECT DISTINCT agency_id FROM register_entries WHERE document_id = :old AND book = 'incoming'",
+      { old },
+      t,
+    );
+    for (const r of recipients) await flagDocumentCopies(ctx.sequelize, t, old, String(r.agency_id), replace ? '$ThayThe' : '$CapNhat');
+  }
+}
+
+/**
  * The messages rows of a batch. Each trace prefix carries its tracking id, so RETURNING rows map back to
  * submissions whatever order the database returns them in; without distinct prefixes, one row at a time.
  */
@@ -223,6 +263,25 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
     accepted.flatMap(({ s }) =>
       (s.relay ?? []).map((r) => ({ kind: 'relay', documentId: s.trackingId, agencyId: r.agencyId, payload: r.payload, at: s.receivedAt })),
     ),
+  );
+  await enqueueJobs(
+    ctx.sequelize,
+    t,
+    accepted.flatMap(({ s }) =>
+      (s.jobs ?? []).map((j) => ({
+        kind: j.kind,
+        documentId: s.trackingId,
+        agencyId: j.agencyId,
+        payload: j.payload,
+        at: j.at ?? s.receivedAt,
+        createdAt: s.receivedAt,
+      })),
+    ),
+  );
+  await linkSuperseded(
+    ctx,
+    t,
+    accepted.map(({ s }) => s),
   );
   const results: RecordedSubmission[] = subs.map((s, i) => ({
     trackingId: s.trackingId,

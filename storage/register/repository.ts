@@ -11,7 +11,7 @@ import { findDuplicate } from './duplicates.js';
 import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 import { enqueueJobs } from '../queue/repository.js';
-import type { NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
+import type { JobInput, NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
 
 export interface QuarantineDecision {
   trackingId: string;
@@ -65,7 +65,7 @@ export class RegisterRepository {
    */
   async releaseQuarantined(
     t: Transaction,
-    r: QuarantineDecision & { recipientAgencyIds: string[]; year: number; relay?: RelayJobInput[]; relayOnly?: string[] },
+    r: QuarantineDecision & { recipientAgencyIds: string[]; year: number; relay?: RelayJobInput[]; relayOnly?: string[]; jobs?: JobInput[] },
   ): Promise<RecordedSubmission> {
     const { doc, outgoing } = await this.heldDocument(t, r.trackingId);
     await execute(this.writer.sequelize, "UPDATE documents SET status = 'accepted' WHERE id = :id", { id: r.trackingId }, t);
@@ -85,11 +85,10 @@ export class RegisterRepository {
       outgoing.id,
     );
     // A released document is relayed like an accepted one, its jobs in this same transaction.
-    await enqueueJobs(
-      this.writer.sequelize,
-      t,
-      (r.relay ?? []).map((j) => ({ kind: 'relay', documentId: r.trackingId, agencyId: j.agencyId, payload: j.payload, at: r.at })),
-    );
+    await enqueueJobs(this.writer.sequelize, t, [
+      ...(r.relay ?? []).map((j) => ({ kind: 'relay', documentId: r.trackingId, agencyId: j.agencyId, payload: j.payload, at: r.at })),
+      ...(r.jobs ?? []).map((j) => ({ kind: j.kind, documentId: r.trackingId, agencyId: j.agencyId, payload: j.payload, at: j.at ?? r.at, createdAt: r.at })),
+    ]);
     return { trackingId: r.trackingId, messageRowId: doc.messageRowId!, ...numbered };
   }
 
@@ -137,6 +136,16 @@ export class RegisterRepository {
   /** A registered (accepted) document with the same Message-ID, or the same số ký hiệu of the same agency and year. */
   async findDuplicate(q: DuplicateQuery): Promise<DuplicateMatch | null> {
     return findDuplicate(this.writer.sequelize, q);
+  }
+
+  /** The latest accepted document of an agency with this số ký hiệu (a replacement's or update's target). */
+  async latestByNumber(senderAgencyId: string, documentNumber: string): Promise<DocumentRow | null> {
+    const [row] = await this.rows<DocumentRow>(
+      this.models.Document,
+      "SELECT * FROM documents WHERE sender_agency_id = :senderAgencyId AND document_number = :documentNumber AND status = 'accepted' ORDER BY received_at DESC, id DESC LIMIT 1",
+      { senderAgencyId, documentNumber },
+    );
+    return row ?? null;
   }
 
   async findDocument(trackingId: string): Promise<DocumentRow | null> {

@@ -29,6 +29,18 @@ export interface SubmissionRecord {
   relay?: RelayJobInput[];
   /** Recipient agencies served only by their relay: numbered in their sổ đến but not put in an INBOX here. */
   relayOnly?: string[];
+  /** Other jobs to queue with the acceptance (urgent alerts, reminders): none when the document is not accepted. */
+  jobs?: JobInput[];
+  /** An earlier document of the same agency this one replaces or updates (form line "Thay thế / Cập nhật văn bản"). */
+  supersedes?: { documentId: string; kind: 'replace' | 'update' };
+}
+
+/** A job of any kind (storage/queue) for this document, due at `at` (the acceptance time when not given). */
+export interface JobInput {
+  kind: string;
+  agencyId: string;
+  payload: unknown;
+  at?: Date;
 }
 
 export interface RelayJobInput {

@@ -17,7 +17,7 @@ import { query } from '../../storage/sql.js';
 const TEXT = ['Số ký hiệu: 12/UBND-VP', 'Ngày ký: 20/11/2026', 'Trích yếu: V/v chuyển tiếp văn bản', '', 'Kính gửi Sở Nội vụ.'].join('\n');
 
 async function jobsOf(tg: TestGateway, documentId: string): Promise<JobRow[]> {
-  return tg.gateway.storage.queue.list({ documentId });
+  return tg.gateway.storage.queue.list({ kind: 'relay', documentId });
 }
 
 async function inboxCount(tg: TestGateway, agencyId: string, documentId: string): Promise<number> {

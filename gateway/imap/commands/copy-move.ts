@@ -22,6 +22,7 @@ async function transfer(ctx: CommandContext, set: SeqRange[], targetName: string
   for (const uid of result.targetUids)
     deps.events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid, modseq: result.targetModseq, kind: 'exists' });
   for (const f of result.filed) deps.events.publish({ ...f.notice, kind: 'exists' });
+  if (result.sourceUids.length > 0) await deps.recall?.afterTransfer(session.user!.email, selected.info, target, metas);
   if (result.filed.length > 0)
     deps.log.info('documents filed through IMAP', {
       by: session.user!.email,
