@@ -20,6 +20,8 @@ import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import { RelayWorker } from './relay/worker.js';
+import { NoticeWorker } from './notify/worker.js';
+import { loadSigningIdentity } from './signing/identity.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -51,6 +53,8 @@ export interface Gateway {
   imap: RunningImapListener[];
   /** Sends queued relay jobs to agencies' own servers. */
   relay: RelayWorker;
+  /** Makes the receipts and status notices owed to senders (notice jobs). */
+  notices: NoticeWorker;
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
   /** Whether this start is the demo (config/demo-mode.ts). */
@@ -103,6 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const imap: RunningImapListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
   let relay: RelayWorker | null = null;
+  let notices: NoticeWorker | null = null;
   try {
     await cleanSpool(storage, log);
     sweeper = startOrphanSweeper(storage, {
@@ -133,15 +138,29 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
     const policy = new PolicyEngine(initialPolicy, { timeZone: config.docgate.timezone, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
-    relay = new RelayWorker({ config, storage, agencies, events, log: log.child({ component: 'relay' }), now });
+    const identity = config.docgate.notices.receipts ? loadSigningIdentity(config, log) : null;
+    notices = new NoticeWorker({ config, storage, agencies, events, log: log.child({ component: 'notices' }), now, identity });
+    const noticeWorker = notices;
+    relay = new RelayWorker({ config, storage, agencies, events, log: log.child({ component: 'relay' }), now, onNoticesQueued: () => noticeWorker.wake() });
     const worker = relay;
-    const intake = new IntakeService({ config, agencies, storage, policy, events, log, now, onRelayQueued: () => worker.wake() });
+    const intake = new IntakeService({
+      config,
+      agencies,
+      storage,
+      policy,
+      events,
+      log,
+      now,
+      onRelayQueued: () => worker.wake(),
+      onNoticesQueued: () => noticeWorker.wake(),
+    });
     const handlers = new SmtpSessionHandlers({ config, agencies, authenticator, intake, log });
     for (const listener of config.docgate.smtp.listeners) {
       listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
     }
     imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
     relay.start();
+    notices.start();
     return {
       config,
       storage,
@@ -153,6 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       smtp: listeners,
       imap,
       relay,
+      notices,
       demoCredentials,
       demo: decision.demo,
       reloadPolicy() {
@@ -198,6 +218,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
         await worker.close();
+        await noticeWorker.close();
         await sweeper?.stop();
         await storage.close();
       },
@@ -205,6 +226,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
     await relay?.close();
+    await notices?.close();
     await sweeper?.stop();
     await storage.close().catch(() => undefined);
     throw err;

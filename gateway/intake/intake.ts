@@ -51,6 +51,8 @@ export interface IntakeDeps {
   now: () => Date;
   /** Called after a commit that queued relay jobs (wakes the relay worker). */
   onRelayQueued?: () => void;
+  /** Called after a commit that queued notice jobs: receipts and 01 notices (wakes the notice worker). */
+  onNoticesQueued?: () => void;
 }
 
 export class IntakeService {
@@ -117,6 +119,7 @@ export class IntakeService {
       });
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
+      if (status === 'accepted') this.deps.onNoticesQueued?.();
       log.info('submission recorded', {
         trackingId,
         status,
