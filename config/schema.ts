@@ -156,7 +156,8 @@ export const docgateSchema = z.strictObject({
     .strictObject({
       receipts: z.boolean().default(true),
       pollInterval: duration.default(2_000),
-      lease: duration.default(5 * 60_000),
+      /** A job claimed by a process killed mid-job is made again after this (a minute: signing takes milliseconds). */
+      lease: duration.default(60_000),
     })
     .prefault({}),
 });

@@ -56,7 +56,7 @@ export function registerQueueCommands(program: Command): void {
       const status = opts.status ? (opts.status.split(',').map((s) => s.trim()) as JobStatus[]) : undefined;
       const bad = status?.find((s) => !STATUSES.includes(s));
       if (bad) throw new CliError(`Trạng thái không hợp lệ: ${bad} / Unknown status: ${bad} (${STATUSES.join(', ')})`, 2);
-      const jobs = await withStorage(config, (storage) => storage.queue.list({ status, documentId: opts.document }));
+      const jobs = await withStorage(config, (storage) => storage.queue.list({ kind: 'relay', status, documentId: opts.document }));
       if (opts.json) {
         process.stdout.write(JSON.stringify(jobs.map(json), null, 2) + '\n');
         return;
