@@ -214,7 +214,7 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
     ],
     `${PASSWORD}\n`,
   );
-  const server = await startServe(env.configDir, env.dataDir);
+  const server = await startServe(env.configDir, env.dataDir, 90_000);
   const latencies: number[] = [];
   let sent = 0;
   let errors = 0;

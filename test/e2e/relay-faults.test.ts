@@ -10,7 +10,8 @@ import { samplePolicy, submit } from '../helpers/policy-e2e.js';
 import { fixture } from '../helpers/policy.js';
 import { CLERKS, deliver, startImapGateway } from '../helpers/imap.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { agenciesWithRelay, faultPeer, fastRelay, noticesOf, waitFor, type FaultPeer } from '../helpers/relay.js';
+import { agenciesWithRelay, everythingIn, faultPeer, fastRelay, noticesOf, waitFor, type FaultPeer } from '../helpers/relay.js';
+import { noticesSettled } from '../helpers/notices.js';
 import type { JobRow } from '../../storage/queue/repository.js';
 import { query } from '../../storage/sql.js';
 import { parseMimeBuffer, walk } from '../../policies/mime/parser.js';
@@ -182,6 +183,18 @@ describe('relay: faults at the peer', function () {
     expect(await inboxCount(tg, AGENCIES.snv.id, doc.trackingId)).to.equal(0);
     const entry = await tg.gateway.storage.register.incomingEntry(AGENCIES.snv.id, doc.trackingId);
     expect(entry?.status).to.equal('01');
+    // The sender: acceptance receipt at the 250; 01 and a delivery receipt naming the peer at its 250.
+    await noticesSettled(tg, doc.trackingId);
+    const statuses = (await everythingIn(tg, AGENCIES.ubnd.id)).map((m) => /^X-Docgate-Status: (.*)\r$/m.exec(m.toString('latin1'))![1]);
+    expect(statuses).to.deep.equal(['receipt-accepted', '01', 'receipt-delivered']);
+    const receipt = (await everythingIn(tg, AGENCIES.ubnd.id))[2].toString('latin1');
+    expect(receipt).to.contain(`127.0.0.1:${peer.port}`);
+    const [sent] = await query<{ flags: string }>(
+      tg.gateway.storage.db.sequelize,
+      "SELECT mm.flags FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id WHERE b.agency_id = :a AND b.name = 'Văn bản đi' AND mm.document_id = :d",
+      { a: AGENCIES.ubnd.id, d: doc.trackingId },
+    );
+    expect(JSON.parse(sent.flags)).to.include('$TrangThai-01');
   });
 
   it('a quarantined document is relayed only when released (its jobs queued by the release)', async () => {

@@ -108,7 +108,8 @@ export async function noticesOf(tg: TestGateway, agencyId: string): Promise<Buff
   return (await everythingIn(tg, agencyId)).filter((m) => /^X-Docgate-Status: relay-/m.test(m.subarray(0, 400).toString('latin1')));
 }
 
-async function everythingIn(tg: TestGateway, agencyId: string): Promise<Buffer[]> {
+/** Everything in an agency's Thông báo, in UID order. */
+export async function everythingIn(tg: TestGateway, agencyId: string): Promise<Buffer[]> {
   const rows = await query<{ prefix: string; blob_sha256: string }>(
     tg.gateway.storage.db.sequelize,
     `SELECT m.prefix, m.blob_sha256 FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id JOIN messages m ON m.id = mm.message_id
