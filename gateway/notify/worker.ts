@@ -98,7 +98,15 @@ export class NoticeWorker {
           storage.queue.claim(t, { kind: NOTICE_JOB, worker: this.id, now: this.deps.now(), leaseMs: config.docgate.notices.lease, limit: BATCH }),
         );
         if (jobs.length === 0) break;
-        for (const job of jobs) await this.process(job);
+        // Documents side by side (their blobs written in parallel, their transactions in one group
+        // commit); one document's jobs in order, so its acceptance receipt comes before later notices.
+        const byDocument = new Map<string, JobRow[]>();
+        for (const job of jobs) byDocument.set(job.documentId, [...(byDocument.get(job.documentId) ?? []), job]);
+        await Promise.all(
+          [...byDocument.values()].map(async (own) => {
+            for (const job of own) await this.process(job);
+          }),
+        );
       }
     } catch (err) {
       this.deps.log.error('notice worker pass failed', { err });
