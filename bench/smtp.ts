@@ -10,6 +10,10 @@ import { AGENCIES, createTestEnv, REPO_ROOT } from '../test/helpers/env.js';
 import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
 import { drive, type LoadResult } from './race-client.js';
 import { percentile, round, type BenchRow, type BenchTable } from './report.js';
+import { loadConfig } from '../config/load.js';
+import { silentLogger } from '../config/log.js';
+import { openStorage } from '../storage/index.js';
+import { query } from '../storage/sql.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 20);
 const PASSWORD = 'Mat-khau-do-hieu-nang-1';
@@ -22,11 +26,15 @@ interface Scenario {
   maxSeconds: number;
   /** The shipped config/policy.yaml (every check), instead of the intake slice alone (sender-header). */
   samplePolicy?: boolean;
+  /** notices.receipts (default on): off compares intake without the background signing of receipts. */
+  receipts?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
   { label: '5 KB persistent', size: 5 * 1024, persistent: true, maxMessages: 4000, maxSeconds: 12 },
+  { label: '5 KB persistent, receipts off', size: 5 * 1024, persistent: true, maxMessages: 4000, maxSeconds: 12, receipts: false },
   { label: '100 KB persistent', size: 100 * 1024, persistent: true, maxMessages: 3000, maxSeconds: 12 },
+  { label: '100 KB persistent, receipts off', size: 100 * 1024, persistent: true, maxMessages: 3000, maxSeconds: 12, receipts: false },
   { label: '1 MB persistent', size: 1024 * 1024, persistent: true, maxMessages: 400, maxSeconds: 15 },
   { label: '100 KB persistent, sample policy', size: 100 * 1024, persistent: true, maxMessages: 3000, maxSeconds: 12, samplePolicy: true },
   { label: '1 MB persistent, sample policy', size: 1024 * 1024, persistent: true, maxMessages: 400, maxSeconds: 15, samplePolicy: true },
@@ -110,9 +118,23 @@ export function peakRss(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
+/** Acceptance receipts the gateway made while the scenario ran (they are signed after the 250, in the background). */
+async function receiptsIn(env: { configDir: string; dataDir: string }): Promise<number> {
+  const storage = await openStorage(loadConfig(env), silentLogger);
+  try {
+    const rows = await query<{ n: unknown }>(storage.db.sequelize, "SELECT COUNT(*) AS n FROM register_events WHERE status = 'receipt-accepted'", {});
+    return Number(rows[0].n);
+  } finally {
+    await storage.close();
+  }
+}
+
 async function runScenario(scenario: Scenario): Promise<BenchRow> {
   const env = createTestEnv({
-    docgate: { smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 } },
+    docgate: {
+      smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 },
+      notices: { receipts: scenario.receipts ?? true },
+    },
     ...(scenario.samplePolicy ? { policy: parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) } : {}),
   });
   await runCli(
@@ -131,9 +153,10 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
     ],
     `${PASSWORD}\n`,
   );
-  const server = await startServe(env.configDir, env.dataDir);
+  const server = await startServe(env.configDir, env.dataDir, 90_000);
   let result: LoadResult;
   let rss: number;
+  let receiptsMade: number;
   try {
     result = await drive(
       { port: server.tlsPort, tls: true, auth: { user: AGENCIES.ubnd.address, pass: PASSWORD } },
@@ -149,6 +172,7 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
   } finally {
     rss = peakRss(server.child.pid!);
     await stopProcess(server.child, 'SIGTERM');
+    receiptsMade = await receiptsIn(env);
     env.cleanup();
   }
   const { latencies, errors, firstError, elapsed } = result;
@@ -161,6 +185,7 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
     'p50 ms': round(percentile(latencies, 50), 1),
     'p99 ms': round(percentile(latencies, 99), 1),
     'peak RSS MB': round(rss, 0),
+    'receipts signed by the end': receiptsMade,
     ...(firstError ? { 'first error': firstError } : {}),
   };
 }

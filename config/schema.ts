@@ -228,6 +228,18 @@ export const docgateSchema = z.strictObject({
       pollInterval: duration.default(5_000),
     })
     .prefault({}),
+  // Notices and signed receipts to the sender (gateway/notify): written as jobs with the acceptance and
+  // made in the background. receipts: false keeps the status notices (01/02/03) and drops the signed
+  // acceptance and delivery receipts. pollInterval: how often jobs written by another process (the
+  // quarantine CLI) are looked for; a commit in this process wakes the worker at once.
+  notices: z
+    .strictObject({
+      receipts: z.boolean().default(true),
+      pollInterval: duration.default(2_000),
+      /** A job claimed by a process killed mid-job is made again after this (a minute: signing takes milliseconds). */
+      lease: duration.default(60_000),
+    })
+    .prefault({}),
 });
 
 const agencyId = z

@@ -24,6 +24,8 @@ import { AlertWorker } from './notify/alert-worker.js';
 import { ReminderWorker } from './notify/reminder-worker.js';
 import { alertJobsAfterRelay } from './notify/follow-ups.js';
 import { RecallService } from './notify/recall.js';
+import { NoticeWorker } from './notify/worker.js';
+import { loadSigningIdentity } from './signing/identity.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -71,6 +73,8 @@ export interface Gateway {
   alerts: AlertWorker;
   /** Reminds recipients (and tells senders) of documents not filed in time. */
   reminders: ReminderWorker;
+  /** Makes the receipts and status notices owed to senders (notice jobs). */
+  notices: NoticeWorker;
   /** Text of the demo credentials when this start created them. */
   demoCredentials: string | null;
   /** Whether this start is the demo (config/demo-mode.ts). */
@@ -134,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let admin: RunningAdmin | null = null;
   let alerts: AlertWorker | null = null;
   let reminders: ReminderWorker | null = null;
+  let notices: NoticeWorker | null = null;
   try {
     await cleanSpool(storage, log);
     if (roles.has('worker')) {
@@ -172,6 +177,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
     const policy = new PolicyEngine(initialPolicy, { timeZone: config.docgate.timezone, agencies, log, now, services });
     const authenticator = new Authenticator({ config, accounts: storage.accounts, writes: storage.writes, log, now });
+    const identity = config.docgate.notices.receipts ? loadSigningIdentity(config, log) : null;
+    notices = new NoticeWorker({ config, storage, agencies, events, log: log.child({ component: 'notices' }), now, identity });
+    const noticeWorker = notices;
     const alerter = new AlertWorker({ config, storage, agencies, log: log.child({ component: 'alerts' }), now });
     alerts = alerter;
     const reminder = new ReminderWorker({ config, storage, agencies, events, log: log.child({ component: 'reminders' }), now });
@@ -184,12 +192,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log: log.child({ component: 'relay' }),
       now,
       afterDelivery: { jobs: (doc, agencyId) => alertJobsAfterRelay(config, agencies, doc, agencyId), wake: () => alerter.wake() },
+      onNoticesQueued: () => noticeWorker.wake(),
     });
     const worker = relay;
     const wakeWorkers = () => {
       worker.wake();
       alerter.wake();
       reminder.wake();
+      noticeWorker.wake();
     };
     const relayHere = roles.has('worker');
     const metrics = new GatewayMetrics();
@@ -222,6 +232,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       onRelayQueued: () => {
         if (relayHere) worker.wake();
       },
+      onNoticesQueued: () => {
+        if (relayHere) noticeWorker.wake();
+      },
       onJobsQueued: () => {
         if (relayHere) {
           alerter.wake();
@@ -243,6 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       relay.start();
       alerter.start();
       reminder.start();
+      noticeWorker.start();
     }
     const readiness = () => readinessProblems((ms) => storage.db.ping(ms), config.dataDir);
     const adminConfig = config.docgate.admin;
@@ -277,6 +291,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       relay,
       alerts: alerter,
       reminders: reminder,
+      notices,
       demoCredentials,
       demo: decision.demo,
       roles,
@@ -329,6 +344,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await worker.close();
         await alerter.close();
         await reminder.close();
+        await noticeWorker.close();
         await sweeper?.stop();
         await feed?.close();
         await storage.close();
@@ -340,6 +356,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await relay?.close();
     await alerts?.close();
     await reminders?.close();
+    await notices?.close();
     await sweeper?.stop();
     await feed?.close();
     await storage.close().catch(() => undefined);

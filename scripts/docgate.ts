@@ -10,6 +10,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerQueueCommands } from './commands/queue.js';
+import { registerReceiptCommands } from './commands/receipt.js';
 import { registerRegisterCommands } from './commands/register.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerQueueCommands(program);
   registerAlertCommands(program);
   registerDocumentCommands(program);
+  registerReceiptCommands(program);
   registerRegisterCommands(program);
   registerStoreCommands(program);
   return program;

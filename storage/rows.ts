@@ -99,7 +99,9 @@ export type RegisterBook = 'outgoing' | 'incoming';
  * accepted, '16' recall refused. Outgoing entries: 'sent', 'returned' (refused by policy), 'held'.
  */
 export type RegisterStatus =
-  '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus | FollowUpEventStatus;
+  '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus | FollowUpEventStatus | ReceiptEventStatus;
+/** Signed receipts issued to the sender (gateway/notify): acceptance by docgate, delivery to one recipient. */
+type ReceiptEventStatus = 'receipt-accepted' | 'receipt-delivered';
 /** Relay attempts (gateway/relay): delivered to the agency's server, deferred (4xx / unreachable), failed, delayed-warning sent. */
 export type RelayEventStatus = 'relayed' | 'relay-deferred' | 'relay-failed' | 'relay-delayed';
 /**

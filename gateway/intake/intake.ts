@@ -54,6 +54,8 @@ export interface IntakeDeps {
   onRelayQueued?: () => void;
   /** Called after a commit that queued alert or reminder jobs (wakes their workers). */
   onJobsQueued?: () => void;
+  /** Called after a commit that queued notice jobs: receipts and 01 notices (wakes the notice worker). */
+  onNoticesQueued?: () => void;
 }
 
 export class IntakeService {
@@ -122,6 +124,7 @@ export class IntakeService {
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
       if (record.jobs?.length && status === 'accepted') this.deps.onJobsQueued?.();
+      if (status === 'accepted') this.deps.onNoticesQueued?.();
       // The transaction's info line is gateway/smtp/session.ts's ('smtp transaction', with timings).
       log.debug('submission recorded', {
         trackingId,

@@ -7,11 +7,15 @@ import { randomBytes } from 'node:crypto';
 import type { DocumentRow } from '../../storage/rows.js';
 import { rfc5322Date } from '../intake/trace.js';
 import { zonedParts } from '../../policies/text/dates.js';
+import { noticeEntity } from '../notify/compose.js';
+import { baseFacts, type NamedAgency, type NoticeFacts } from '../notify/facts.js';
 
 export interface DsnInput {
   hostname: string;
   timeZone: string;
   document: DocumentRow;
+  sender: NamedAgency;
+  agencyId: string;
   /** The recipient agency's name and where docgate tried to deliver. */
   agencyName: string;
   remoteHost: string;
@@ -40,14 +44,6 @@ export function statusOf(input: Pick<DsnInput, 'reply' | 'action' | 'expired'>):
 function localTime(at: Date, timeZone: string): string {
   const p = zonedParts(at, timeZone);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
-}
-
-function base64Lines(text: string): string {
-  return (
-    Buffer.from(text, 'utf8')
-      .toString('base64')
-      .match(/.{1,76}/g) ?? []
-  ).join('\r\n');
 }
 
 /** An RFC 2047 encoded-word header value (the subject carries Vietnamese). */
@@ -113,6 +109,28 @@ export function composeDsn(input: DsnInput): Buffer {
     ].join('\r\n'),
   );
   const header = input.originalHeader.toString('latin1').replace(/(\r\n)*$/, '\r\n');
+  // The human-readable first part (RFC 6522 allows any type) carries the text and the machine parts
+  // every notice has, so the report itself stays the three-part RFC 3464 form mail tools expect.
+  const facts: NoticeFacts = {
+    ...baseFacts('delivery-status', doc, input.sender, input.at, input.timeZone),
+    status: failed ? 'relay-failed' : 'relay-delayed',
+    statusText: failed ? { vi: 'không chuyển được', en: 'undeliverable' } : { vi: 'chậm chuyển', en: 'delayed' },
+    agency: { id: input.agencyId, name: input.agencyName },
+    actor: `relay:${input.hostname}`,
+    delivery: { agency: { id: input.agencyId, name: input.agencyName }, via: 'relay', where: input.remoteHost, reply: input.reply },
+  };
+  const human = noticeEntity({
+    hostname: input.hostname,
+    timeZone: input.timeZone,
+    at: input.at,
+    document: doc,
+    statusHeader: failed ? 'relay-failed' : 'relay-delayed',
+    fromLocal: 'MAILER-DAEMON',
+    subject: '',
+    text: { vi, en },
+    facts,
+    edxml: true,
+  }).toString('latin1');
   const lines = [
     // docgate's own fields first, as in the status notices.
     `X-Docgate-Tracking-Id: ${doc.id}`,
@@ -128,10 +146,7 @@ export function composeDsn(input: DsnInput): Buffer {
     `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
     '',
     `--${boundary}`,
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64Lines([...vi, '', '---', '', ...en, ''].join('\r\n')),
+    human.replace(/\r\n$/, ''),
     `--${boundary}`,
     'Content-Type: message/delivery-status',
     '',

@@ -14,8 +14,9 @@ import type { Storage } from '../../storage/index.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { storeBlob } from '../../storage/mailbox/spool-file.js';
 import type { JobRow } from '../../storage/queue/repository.js';
-import type { DocumentRow, RelayEventStatus } from '../../storage/rows.js';
+import type { DeliveredRow, DocumentRow, RelayEventStatus } from '../../storage/rows.js';
 import type { JobInput } from '../../storage/register/types.js';
+import { noticeJob } from '../../storage/notices/jobs.js';
 import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
 import { composeDsn } from './dsn.js';
@@ -36,6 +37,8 @@ export interface RelayWorkerDeps {
   now: () => Date;
   /** Jobs a delivery owes (urgent alerts of a relay-only agency), queued with the outcome; wake() after the commit. */
   afterDelivery?: { jobs(doc: DocumentRow, agencyId: string): JobInput[]; wake(): void };
+  /** Called after a commit that queued notice jobs (wakes the notice worker). */
+  onNoticesQueued?: () => void;
 }
 
 interface RelayPayload {
@@ -191,7 +194,21 @@ export class RelayWorker {
           );
           followUps = true;
         }
-        if (!dsn || !doc) return null;
+        let keywords: DeliveredRow[] = [];
+        if (decision.status === 'delivered' && doc) {
+          // The sender's delivery receipt (and 01 when this is the arrival), made by the notice worker.
+          const firstArrival = this.deps.agencies.get(job.agencyId)?.relay?.keepMailbox === false;
+          await storage.queue.enqueue(t, [
+            noticeJob(
+              doc.id,
+              doc.senderAgencyId,
+              { event: 'relayed', agencyId: job.agencyId, remote, reply: outcome.reply, firstArrival, at: now.toISOString() },
+              now,
+            ),
+          ]);
+          keywords = await storage.register.refreshStatusKeywords(t, doc.id);
+        }
+        if (!dsn || !doc) return { dsn: null, keywords };
         if (dsn.action === 'delayed') {
           await storage.register.appendEvents(t, [
             {
@@ -205,7 +222,7 @@ export class RelayWorker {
             },
           ]);
         }
-        return storage.register.recordNotice(t, {
+        const delivered = await storage.register.recordNotice(t, {
           documentId: job.documentId,
           agencyId: doc.senderAgencyId,
           folder: FOLDERS.notices.name,
@@ -215,9 +232,12 @@ export class RelayWorker {
           header: dsn.header,
           at: now,
         });
+        return { dsn: delivered, keywords };
       },
     });
-    if (delivered) this.deps.events.publish({ ...delivered, kind: 'exists' });
+    if (delivered?.dsn) this.deps.events.publish({ ...delivered.dsn, kind: 'exists' });
+    for (const copy of delivered?.keywords ?? []) this.deps.events.publish({ ...copy, kind: 'flags' });
+    if (decision.status === 'delivered') this.deps.onNoticesQueued?.();
     if (followUps) this.deps.afterDelivery?.wake();
     log.info('relay attempt', {
       job: job.id,
@@ -252,6 +272,8 @@ export class RelayWorker {
       hostname: config.docgate.hostname,
       timeZone: config.docgate.timezone,
       document: doc,
+      sender: { id: doc.senderAgencyId, name: this.deps.agencies.get(doc.senderAgencyId)?.name ?? doc.senderAgencyId },
+      agencyId: job.agencyId,
       agencyName: this.deps.agencies.get(job.agencyId)?.name ?? job.agencyId,
       remoteHost: typeof target === 'string' ? 'unknown' : `${target.host}:${target.port}`,
       diagnosticType: typeof target !== 'string' && target.scheme.startsWith('imap') ? 'x-imap' : 'smtp',

@@ -3,6 +3,7 @@
 // (the default) a local CA and a gateway certificate issued by it are made at first start, like the
 // TLS pair, and kept, so receipts issued earlier stay verifiable against the same CA file.
 
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -26,6 +27,15 @@ export interface SigningIdentity {
 
 const utf8 = (name: string, value: string): forge.pki.CertificateField => ({ name, value, valueTagClass: asn1.Type.UTF8 as unknown as forge.asn1.Class });
 
+/** RSA-2048 from Node's crypto (native, ~0.1 s) instead of forge's JavaScript key generation (~1 s each). */
+function rsaKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey } {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  return {
+    publicKey: pki.publicKeyFromPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    privateKey: pki.privateKeyFromPem(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
+  };
+}
+
 function serial(): string {
   return '1' + forge.util.bytesToHex(forge.random.getBytesSync(15));
 }
@@ -37,7 +47,7 @@ function writeFile(file: string, data: string, mode: number): void {
 
 /** A local CA and a gateway certificate it issued (digitalSignature + nonRepudiation, emailProtection). */
 export function makeSelfSignedIdentity(hostname: string, now = new Date()): { caPem: string; certificatePem: string; keyPem: string } {
-  const caKeys = pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const caKeys = rsaKeyPair();
   const ca = pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serial();
@@ -53,7 +63,7 @@ export function makeSelfSignedIdentity(hostname: string, now = new Date()): { ca
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const keys = pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const keys = rsaKeyPair();
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();

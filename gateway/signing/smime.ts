@@ -2,9 +2,33 @@
 // signing time) and S/MIME multipart/signed messages around them (RFC 8551), which anyone verifies
 // with `openssl cms -verify -CAfile <signing CA>`.
 
-import { randomBytes } from 'node:crypto';
+import { constants, createPrivateKey, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import type { SigningIdentity } from './identity.js';
+
+/** DER DigestInfo prefix of SHA-256 (RFC 8017 9.2): what RSASSA-PKCS1-v1_5 signs around the hash. */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+const nodeKeys = new WeakMap<SigningIdentity, KeyObject>();
+
+/**
+ * The RSA operation in Node's crypto instead of forge's JavaScript (~1 ms instead of ~20 ms or far more
+ * on a busy machine): forge builds the CMS structure and hands its key only the digest to sign.
+ */
+function nativeSigner(identity: SigningIdentity): forge.pki.rsa.PrivateKey {
+  let key = nodeKeys.get(identity);
+  if (!key) {
+    key = createPrivateKey(forge.pki.privateKeyToPem(identity.key));
+    nodeKeys.set(identity, key);
+  }
+  const nodeKey = key;
+  return {
+    ...identity.key,
+    sign(md: forge.md.MessageDigest) {
+      const digest = Buffer.from(md.digest().getBytes(), 'binary');
+      return privateEncrypt({ key: nodeKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest])).toString('binary');
+    },
+  };
+}
 
 /** A detached CMS SignedData (DER) over `content`, with the gateway certificate included. */
 export function signDetached(identity: SigningIdentity, content: Buffer, signingTime = new Date()): Buffer {
@@ -12,11 +36,11 @@ export function signDetached(identity: SigningIdentity, content: Buffer, signing
   p7.content = forge.util.createBuffer(content.toString('binary'));
   p7.addCertificate(identity.certificate);
   p7.addSigner({
-    key: identity.key,
+    key: nativeSigner(identity),
     certificate: identity.certificate,
     digestAlgorithm: forge.pki.oids.sha256,
-    // In DER order (RFC 5652 5.4: the signature covers the DER SET OF, sorted by encoding, which is what
-    // a strict verifier such as policies/smime re-encodes): node-forge writes them in the order given.
+    // In DER order (SET OF sorts by encoding: the 0x18-, 0x1c- and 0x2f-byte attributes): forge encodes
+    // them as given, and a verifier that re-encodes the SET canonically (policies/smime) must get these bytes.
     authenticatedAttributes: [
       { type: forge.pki.oids.contentType, value: forge.pki.oids.data },
       { type: forge.pki.oids.signingTime, value: signingTime as unknown as string },

@@ -64,7 +64,10 @@ export function blocksOf(data: Buffer): { label: string | null; der: Buffer }[] 
   return data.length > 0 && data[0] === 0x30 ? [{ label: null, der: data }] : [];
 }
 
+/** The files of a directory, or the file itself when the path names one (a single CA file, e.g. receipts'). */
 async function listFiles(dir: string): Promise<{ file: string; signature: string }[]> {
+  const self = await stat(dir).catch(() => null);
+  if (self?.isFile()) return [{ file: dir, signature: `${dir}:${self.size}:${self.mtimeMs}:${self.ino}` }];
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();

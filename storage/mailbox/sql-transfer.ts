@@ -86,7 +86,7 @@ async function file(deps: SqlMailboxStoreDeps, t: Transaction, plan: FilingPlan,
       header: doc.notice.header,
       at: plan.at,
     });
-    filed.push({ documentId, status: plan.status, notice });
+    filed.push({ documentId, status: plan.status, notice, keywords: await deps.register.refreshStatusKeywords(t, documentId) });
   }
   return filed;
 }

@@ -78,6 +78,8 @@ export interface FiledDocument {
   status: '02' | '03';
   /** The sender's notice delivery. */
   notice: DeliveredRow;
+  /** The sender's copies whose $TrangThai-NN keywords changed (announced as flag changes). */
+  keywords: DeliveredRow[];
 }
 
 export interface TransferResult {

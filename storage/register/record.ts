@@ -16,6 +16,8 @@ import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
 import { indexDocuments } from './search-index.js';
 import { insertRecipientCopies, soDenKeyword } from './recipient-copy.js';
 import type { NumberingInput, RecordedSubmission, SubmissionRecord } from './types.js';
+import { statusKeyword } from './status-keyword.js';
+import { noticeJob } from '../notices/jobs.js';
 
 export interface RecordContext {
   sequelize: Sequelize;
@@ -126,9 +128,25 @@ export async function numberAndDeliverMany(ctx: RecordContext, t: Transaction, d
       flags: [soDenKeyword(n.number)],
       internalDate: d.at,
     })),
-    { agencyId: d.senderAgencyId, folder: FOLDERS.sent.name, messageRowId: d.messageRowId, documentId: d.trackingId, flags: ['\\Seen'], internalDate: d.at },
+    {
+      agencyId: d.senderAgencyId,
+      folder: FOLDERS.sent.name,
+      messageRowId: d.messageRowId,
+      documentId: d.trackingId,
+      // The recipients whose INBOX has it are at 01 now (status-keyword.ts; relayed ones follow at their 250).
+      flags: mailboxed[i].length > 0 ? ['\\Seen', statusKeyword('01')] : ['\\Seen'],
+      internalDate: d.at,
+    },
   ]);
   const delivered = await ctx.mailboxes.deliverMany(t, deliveries.flat());
+  // Receipts and 01 notices are made after commit, from these rows: a 250 always has them, whatever happens next.
+  await enqueueJobs(
+    ctx.sequelize,
+    t,
+    docs.map((d, i) =>
+      noticeJob(d.trackingId, d.senderAgencyId, { event: 'accepted', mailboxed: mailboxed[i].map((n) => n.agencyId), at: d.at.toISOString() }, d.at),
+    ),
+  );
   let at = 0;
   return numbered.map((n, i) => {
     const mine: DeliveredRow[] = delivered.slice(at, at + deliveries[i].length);

@@ -11,6 +11,8 @@ import { findDuplicate } from './duplicates.js';
 import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
 import { enqueueJobs } from '../queue/repository.js';
+import { noticeJob } from '../notices/jobs.js';
+import { refreshStatusKeywords } from './status-keyword.js';
 import type { JobInput, NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
 
 export interface QuarantineDecision {
@@ -113,6 +115,15 @@ export class RegisterRepository {
         at: r.at,
       },
     ]);
+    // The sender hears of it through its Thông báo folder, made by the gateway's notice worker.
+    await enqueueJobs(this.writer.sequelize, t, [
+      noticeJob(r.trackingId, doc.senderAgencyId, { event: 'quarantine-rejected', actor: r.actor, note: r.note, at: r.at.toISOString() }, r.at),
+    ]);
+  }
+
+  /** Brings the $TrangThai-NN keywords of the sender's copies up to date (status-keyword.ts); returns the copies changed. */
+  refreshStatusKeywords(t: Transaction, documentId: string): Promise<DeliveredRow[]> {
+    return refreshStatusKeywords(this.writer.sequelize, t, documentId);
   }
 
   private async heldDocument(t: Transaction, trackingId: string): Promise<{ doc: DocumentRow; outgoing: RegisterEntryRow }> {

@@ -14,6 +14,7 @@ import { RegisterRepository } from '../../storage/register/repository.js';
 import { WriteQueue } from '../../storage/write-queue.js';
 import { submissionRecord } from '../helpers/submission.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres.js';
+import { query } from '../../storage/sql.js';
 
 const A = '000.00.00.H27';
 const B = '000.01.00.H27';
@@ -64,7 +65,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         metadata: { documentNumber: '1/UBND' },
       });
       await writes[0].run((t) => register.record(t, { ...record, receivedAt: at, relay: [{ agencyId: B, payload: { from: 'a@x.vn', to: ['b@y.vn'] } }] }));
-      const jobs = await queues[0].list({ documentId: record.trackingId });
+      const jobs = await queues[0].list({ documentId: record.trackingId, kind: 'relay' });
       expect(jobs).to.have.length(1);
       expect(jobs[0]).to.include({ kind: 'relay', agencyId: B, status: 'queued', attempts: 0 });
       expect(JSON.parse(jobs[0].payload)).to.deep.equal({ from: 'a@x.vn', to: ['b@y.vn'] });
@@ -82,6 +83,38 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         })
         .catch(() => undefined);
       expect(await queues[0].list({ documentId: failing.trackingId })).to.have.length(0);
+    });
+
+    it('the notice job commits with the acceptance; $TrangThai keywords follow the register', async () => {
+      const at = new Date('2026-12-01T02:00:00Z');
+      const record = submissionRecord({
+        trackingId: 'DG20261201-QUEUE00003',
+        status: 'accepted',
+        senderAgencyId: A,
+        recipientAgencyIds: [B],
+        rfc822MessageId: '<q3@test>',
+        metadata: { documentNumber: '3/UBND' },
+      });
+      await writes[0].run((t) => register.record(t, { ...record, receivedAt: at }));
+      const [job] = await queues[0].list({ documentId: record.trackingId, kind: 'notice' });
+      expect(job).to.include({ agencyId: A, status: 'queued' });
+      expect(JSON.parse(job.payload)).to.deep.equal({ event: 'accepted', mailboxed: [B], at: at.toISOString() });
+      const flags = async () => {
+        const [row] = await query<{ flags: string }>(
+          dbs[0].sequelize,
+          "SELECT mm.flags FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id WHERE b.agency_id = :a AND b.name = 'Văn bản đi' AND mm.document_id = :d",
+          { a: A, d: record.trackingId },
+        );
+        return JSON.parse(row.flags) as string[];
+      };
+      expect(await flags()).to.deep.equal(['\\Seen', '$TrangThai-01']);
+      const changed = await writes[0].run(async (t) => {
+        await register.changeIncomingStatus(t, { agencyId: B, documentId: record.trackingId, from: ['01'], to: '03', actor: 'x', note: null, at });
+        return register.refreshStatusKeywords(t, record.trackingId);
+      });
+      expect(changed).to.have.length(1);
+      expect(await flags()).to.deep.equal(['\\Seen', '$TrangThai-03']);
+      expect(await writes[0].run((t) => register.refreshStatusKeywords(t, record.trackingId))).to.have.length(0);
     });
 
     it('concurrent claims never take the same job; an expired lease makes it due again', async () => {

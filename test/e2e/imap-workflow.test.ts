@@ -101,7 +101,7 @@ describe('IMAP filing workflow: register status and sender notices', function ()
 
     const sender = await loggedIn(tg, CLERKS.ubnd);
     await sender.command(`EXAMINE "${NOTICES}"`);
-    const found = await sender.command(`SEARCH HEADER X-Docgate-Tracking-Id ${doc.trackingId}`);
+    const found = await sender.command(`SEARCH HEADER X-Docgate-Tracking-Id ${doc.trackingId} HEADER X-Docgate-Status 02`);
     const seq = found.lines[0].split(' ')[2];
     const text = decodeQp(literalAfter((await sender.command(`FETCH ${seq} BODY.PEEK[TEXT]`)).raw, 'BODY[TEXT] ').toString('latin1'));
     expect(text).to.contain('đã bị Sở Nội vụ tỉnh Hà Tĩnh trả lại (trạng thái 02)');

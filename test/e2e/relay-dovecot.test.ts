@@ -39,7 +39,7 @@ describe('relay to a real Dovecot (LMTP, IMAP APPEND)', function () {
     const before = dovecot.files(CLERKS.snv).length;
     const { tg, doc } = await relayed({ url: `lmtp://127.0.0.1:${dovecot.lmtpPort}?tls=none` }, 'Chuyển tiếp qua LMTP');
     const [job] = await waitFor('delivered', async () => {
-      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId });
+      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId, kind: 'relay' });
       return jobs[0]?.status === 'delivered' ? jobs : null;
     });
     expect(job.lastReply).to.match(/^250 2\.0\.0 <vanthu@snv\.hatinh\.gov\.vn> /);
@@ -62,7 +62,7 @@ describe('relay to a real Dovecot (LMTP, IMAP APPEND)', function () {
       'Chuyển tiếp qua IMAP',
     );
     const [job] = await waitFor('delivered', async () => {
-      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId });
+      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId, kind: 'relay' });
       return jobs[0]?.status === 'delivered' ? jobs : null;
     });
     expect(job.lastReply).to.match(/^OK APPEND Docgate uid \d+/);
@@ -83,7 +83,7 @@ describe('relay to a real Dovecot (LMTP, IMAP APPEND)', function () {
       'Sai mật khẩu',
     );
     const job = await waitFor('two refused attempts', async () => {
-      const [j] = await tg.gateway.storage.queue.list({ documentId: doc.trackingId });
+      const [j] = await tg.gateway.storage.queue.list({ documentId: doc.trackingId, kind: 'relay' });
       return j && j.attempts >= 2 && j.status === 'queued' ? j : null;
     });
     expect(job.lastReply).to.match(/auth|credentials|NO/i);

@@ -10,9 +10,11 @@ import { samplePolicy, submit } from '../helpers/policy-e2e.js';
 import { fixture } from '../helpers/policy.js';
 import { CLERKS, deliver, startImapGateway } from '../helpers/imap.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { agenciesWithRelay, faultPeer, fastRelay, noticesOf, waitFor, type FaultPeer } from '../helpers/relay.js';
+import { agenciesWithRelay, everythingIn, faultPeer, fastRelay, noticesOf, waitFor, type FaultPeer } from '../helpers/relay.js';
+import { noticesSettled } from '../helpers/notices.js';
 import type { JobRow } from '../../storage/queue/repository.js';
 import { query } from '../../storage/sql.js';
+import { parseMimeBuffer, walk } from '../../policies/mime/parser.js';
 
 const TEXT = ['Số ký hiệu: 12/UBND-VP', 'Ngày ký: 20/11/2026', 'Trích yếu: V/v chuyển tiếp văn bản', '', 'Kính gửi Sở Nội vụ.'].join('\n');
 
@@ -29,17 +31,18 @@ async function inboxCount(tg: TestGateway, agencyId: string, documentId: string)
   return Number(rows[0].n);
 }
 
-/** The decoded human part and the delivery-status part of a DSN. */
-function dsnParts(dsn: Buffer): { header: string; human: string; status: string } {
+/** The decoded text of the human part and the delivery-status part of a DSN. */
+async function dsnParts(dsn: Buffer): Promise<{ header: string; human: string; status: string }> {
   const text = dsn.toString('latin1');
   const boundary = /boundary="([^"]+)"/.exec(text)![1];
   const parts = text.split(`--${boundary}`);
-  const human = parts[1].split('\r\n\r\n');
-  return {
-    header: parts[0],
-    human: Buffer.from(human.slice(1).join('').replace(/\s+/g, ''), 'base64').toString('utf8'),
-    status: parts[2],
-  };
+  const parsed = await parseMimeBuffer(dsn);
+  try {
+    const plain = [...walk(parsed.root)].find((n) => n.contentType.value === 'text/plain');
+    return { header: parts[0], human: (await plain!.content!.buffer()).toString('utf8'), status: parts[2] };
+  } finally {
+    await parsed.dispose();
+  }
 }
 
 describe('relay: faults at the peer', function () {
@@ -122,7 +125,7 @@ describe('relay: faults at the peer', function () {
     expect(job.lastReply).to.match(/^550 5\.1\.1/);
     const notices = await noticesOf(tg, AGENCIES.ubnd.id);
     expect(notices).to.have.length(1);
-    const { header, human, status } = dsnParts(notices[0]);
+    const { header, human, status } = await dsnParts(notices[0]);
     expect(header).to.match(/^Content-Type: multipart\/report; report-type=delivery-status; boundary=/m);
     expect(header).to.match(new RegExp(`^X-Docgate-Tracking-Id: ${doc.trackingId}\r$`, 'm'));
     expect(header).to.match(/^Auto-Submitted: auto-replied\r$/m);
@@ -156,12 +159,12 @@ describe('relay: faults at the peer', function () {
     expect(job.finishedAt!.getTime() - job.createdAt.getTime()).to.be.at.least(1500);
     const notices = await noticesOf(tg, AGENCIES.ubnd.id);
     expect(notices).to.have.length(2);
-    const warning = dsnParts(notices[0]);
+    const warning = await dsnParts(notices[0]);
     expect(warning.status).to.match(/^Action: delayed\r$/m);
     expect(warning.status).to.match(/^Status: 4\.4\.2\r$/m);
     expect(warning.status).to.match(/^Will-Retry-Until: /m);
     expect(warning.human).to.contain('vẫn tiếp tục thử lại');
-    const final = dsnParts(notices[1]);
+    const final = await dsnParts(notices[1]);
     expect(final.status).to.match(/^Action: failed\r$/m);
     expect(final.status).to.match(/^Status: 4\.4\.7\r$/m);
     expect(final.status).to.match(/^Diagnostic-Code: smtp; 421 4\.4\.2 Qua tai \/ overloaded\r$/m);
@@ -180,6 +183,18 @@ describe('relay: faults at the peer', function () {
     expect(await inboxCount(tg, AGENCIES.snv.id, doc.trackingId)).to.equal(0);
     const entry = await tg.gateway.storage.register.incomingEntry(AGENCIES.snv.id, doc.trackingId);
     expect(entry?.status).to.equal('01');
+    // The sender: acceptance receipt at the 250; 01 and a delivery receipt naming the peer at its 250.
+    await noticesSettled(tg, doc.trackingId);
+    const statuses = (await everythingIn(tg, AGENCIES.ubnd.id)).map((m) => /^X-Docgate-Status: (.*)\r$/m.exec(m.toString('latin1'))![1]);
+    expect(statuses).to.deep.equal(['receipt-accepted', '01', 'receipt-delivered']);
+    const receipt = (await everythingIn(tg, AGENCIES.ubnd.id))[2].toString('latin1');
+    expect(receipt).to.contain(`127.0.0.1:${peer.port}`);
+    const [sent] = await query<{ flags: string }>(
+      tg.gateway.storage.db.sequelize,
+      "SELECT mm.flags FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id WHERE b.agency_id = :a AND b.name = 'Văn bản đi' AND mm.document_id = :d",
+      { a: AGENCIES.ubnd.id, d: doc.trackingId },
+    );
+    expect(JSON.parse(sent.flags)).to.include('$TrangThai-01');
   });
 
   it('a quarantined document is relayed only when released (its jobs queued by the release)', async () => {

@@ -63,7 +63,7 @@ describe('relay to a real Postfix', function () {
     const before = postfix.delivered(CLERKS.snv).length;
     const doc = await deliver(tg, { subject: 'Chuyển tiếp qua Postfix', text: TEXT });
     const [job] = await waitFor('delivered', async () => {
-      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId });
+      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId, kind: 'relay' });
       return jobs[0]?.status === 'delivered' ? jobs : null;
     });
     expect(job.lastReply).to.match(/^250 2\.0\.0 Ok: queued as /);
@@ -104,7 +104,7 @@ describe('relay to a real Postfix', function () {
     const before = postfix.delivered(CLERKS.snv).length;
     const doc = await deliver(tg, { subject: 'Chứng thư không tin cậy', text: TEXT });
     const job = await waitFor('a refused attempt', async () => {
-      const [j] = await tg.gateway.storage.queue.list({ documentId: doc.trackingId });
+      const [j] = await tg.gateway.storage.queue.list({ documentId: doc.trackingId, kind: 'relay' });
       return j && j.attempts >= 1 && j.status === 'queued' ? j : null;
     });
     expect(job.lastReply).to.match(/certificate|self[- ]signed|issuer/i);
@@ -116,7 +116,7 @@ describe('relay to a real Postfix', function () {
     const before = postfix.delivered(CLERKS.snv).length;
     const doc = await deliver(tg, { subject: 'Một người nhận không tồn tại', text: TEXT, to: [CLERKS.snv, CLERKS.snv2] });
     const [job] = await waitFor('finished', async () => {
-      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId });
+      const jobs = await tg.gateway.storage.queue.list({ documentId: doc.trackingId, kind: 'relay' });
       return jobs[0] && ['delivered', 'failed'].includes(jobs[0].status) ? jobs : null;
     });
     expect(job.status).to.equal('delivered');

@@ -7,6 +7,7 @@ import { AGENCIES } from './env.js';
 import { addClerk, startTestGateway, transport, TEST_PASSWORD, type TestGateway } from './gateway.js';
 import { ImapWire } from './imap-wire.js';
 import { storedMessage } from './submit.js';
+import { noticesSettled } from './notices.js';
 import type { TestEnvOptions } from './env.js';
 
 export const CLERKS = {
@@ -67,6 +68,8 @@ export async function deliver(
   if (!trackingId) throw new Error(`not accepted: ${info.response}`);
   // The first recipient's own copy: its trace block carries its số đến.
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
+  // Receipts and 01 notices land in the sender's Thông báo after the 250: let them settle first.
+  await noticesSettled(tg, trackingId);
   const agency = Object.values(AGENCIES).find((a) => to[0].toLowerCase().endsWith(`@${a.domain}`));
   return { trackingId, submitted, served: await storedMessage(tg, doc!, agency?.id) };
 }

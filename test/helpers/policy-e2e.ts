@@ -9,6 +9,8 @@ import type { PolicyServices } from '../../policies/services.js';
 import { AGENCIES, REPO_ROOT } from './env.js';
 import { addClerk, startTestGateway, transport, type TestGateway } from './gateway.js';
 import { composeRaw, FORM_LINES, TEST_NOW } from './policy.js';
+import { query } from '../../storage/sql.js';
+import { FOLDERS } from '../../storage/mailbox/folders.js';
 
 export function samplePolicy(): { checks: { id: string; options?: Record<string, unknown> }[]; actions: Record<string, string> } {
   return parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) as ReturnType<typeof samplePolicy>;
@@ -68,12 +70,18 @@ export async function submit(tg: TestGateway, options: Mail.Options | Buffer): P
 
 /** What the register and mailboxes hold for a submission (found by its Message-ID). */
 export async function registered(tg: TestGateway, messageId: string) {
-  const { Document, RegisterEntry, MailboxMessage } = tg.gateway.storage.db.models;
+  const { Document, RegisterEntry } = tg.gateway.storage.db.models;
   const docs = await Document.findAll({ where: { rfc822MessageId: messageId }, order: [['receivedAt', 'DESC']] });
   const doc = docs[0]?.get({ plain: true }) as import('../../storage/rows.js').DocumentRow | undefined;
   if (!doc) return null;
   const entries = (await RegisterEntry.findAll({ where: { documentId: doc.id } })).map((r) => r.get({ plain: true }));
-  const mailboxRows = await MailboxMessage.count({ where: { documentId: doc.id } });
+  // The document's own copies; the receipts and notices about it in the sender's Thông báo are not counted.
+  const [{ n }] = await query<{ n: unknown }>(
+    tg.gateway.storage.db.sequelize,
+    'SELECT COUNT(*) AS n FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id WHERE mm.document_id = :id AND b.name <> :notices',
+    { id: doc.id, notices: FOLDERS.notices.name },
+  );
+  const mailboxRows = Number(n);
   return {
     doc,
     incoming: entries.filter((e) => e.book === 'incoming'),

@@ -103,7 +103,13 @@ export function fastRelay(over: Record<string, unknown> = {}): Record<string, un
 }
 
 /** The bytes of every message in an agency's "Thông báo" folder, oldest first. */
+/** The DSNs in an agency's Thông báo (receipts and status notices are there too). */
 export async function noticesOf(tg: TestGateway, agencyId: string): Promise<Buffer[]> {
+  return (await everythingIn(tg, agencyId)).filter((m) => /^X-Docgate-Status: relay-/m.test(m.subarray(0, 400).toString('latin1')));
+}
+
+/** Everything in an agency's Thông báo, in UID order. */
+export async function everythingIn(tg: TestGateway, agencyId: string): Promise<Buffer[]> {
   const rows = await query<{ prefix: string; blob_sha256: string }>(
     tg.gateway.storage.db.sequelize,
     `SELECT m.prefix, m.blob_sha256 FROM mailbox_messages mm JOIN mailboxes b ON b.id = mm.mailbox_id JOIN messages m ON m.id = mm.message_id

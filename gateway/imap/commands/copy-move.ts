@@ -21,7 +21,10 @@ async function transfer(ctx: CommandContext, set: SeqRange[], targetName: string
   const result = await deps.store.transfer({ sourceId: selected.info.id, targetId: target.id, uids, move, filing });
   for (const uid of result.targetUids)
     deps.events.publish({ mailboxId: target.id, agencyId: target.agencyId, uid, modseq: result.targetModseq, kind: 'exists' });
-  for (const f of result.filed) deps.events.publish({ ...f.notice, kind: 'exists' });
+  for (const f of result.filed) {
+    deps.events.publish({ ...f.notice, kind: 'exists' });
+    for (const copy of f.keywords) deps.events.publish({ ...copy, kind: 'flags' });
+  }
   if (result.sourceUids.length > 0) await deps.recall?.afterTransfer(session.user!.email, selected.info, target, metas);
   if (result.filed.length > 0)
     deps.log.info('documents filed through IMAP', {

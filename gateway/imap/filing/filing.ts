@@ -58,11 +58,12 @@ export class FilingService {
       const reasons = status === '02' ? reasonsFromFlags(message.flags) : [];
       const reason =
         status === '02' ? (reasons.length > 0 ? { vi: reasons.map((r) => r.vi).join('; '), en: reasons.map((r) => r.en).join('; ') } : NO_REASON) : null;
-      const bytes = await composeStatusNotice({
+      const bytes = composeStatusNotice({
         hostname: this.deps.config.docgate.hostname,
         timeZone: this.deps.config.docgate.timezone,
         document,
-        recipient: agency,
+        sender: { id: document.senderAgencyId, name: this.deps.agencies.get(document.senderAgencyId)?.name ?? document.senderAgencyId },
+        recipient: { id: agency.id, name: agency.name },
         status,
         incomingNumber: entry.number,
         actor,

@@ -1,0 +1,253 @@
+// The notice worker: claims notice jobs (written in the transaction of the event they report, so a
+// kill -9 right after a 250 loses none), makes the receipts and status notices each job owes, stores
+// them as blobs, and in one transaction delivers them to the sender's "Thông báo" folder, records each
+// receipt as a register event and marks the job done. Signing happens here, after the 250, never on
+// the SMTP path. A job that fails is tried again a minute later; a process killed mid-job leaves it
+// claimed until its lease runs out, then another pass makes it again (its unused blobs are swept).
+
+import os from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import type { AgencyDirectory } from '../../config/agencies.js';
+import type { Config } from '../../config/load.js';
+import type { Logger } from '../../config/log.js';
+import { parseMimeBuffer, structureOf } from '../../policies/mime/parser.js';
+import type { Storage } from '../../storage/index.js';
+import { FOLDERS } from '../../storage/mailbox/folders.js';
+import { mailboxStoreOf, type SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
+import { storeBlob } from '../../storage/mailbox/spool-file.js';
+import { NOTICE_JOB, type NoticePayload } from '../../storage/notices/jobs.js';
+import type { JobRow } from '../../storage/queue/repository.js';
+import type { NewRegisterEvent } from '../../storage/register/events.js';
+import type { DocumentRow, RegisterEntryRow } from '../../storage/rows.js';
+import type { MailboxEvents } from '../events.js';
+import { headerBlockOf } from '../intake/header-block.js';
+import type { SigningIdentity } from '../signing/identity.js';
+import type { DeliveryFacts, NamedAgency } from './facts.js';
+import { composeReceipt } from './receipt.js';
+import { composeStatusNotice } from './status-notice.js';
+
+const RETRY_MS = 60_000;
+const BATCH = 8;
+
+export interface NoticeWorkerDeps {
+  config: Config;
+  storage: Storage;
+  agencies: AgencyDirectory;
+  events: MailboxEvents;
+  log: Logger;
+  now: () => Date;
+  /** The gateway's signing identity; receipts are made only with one (and notices.receipts on). */
+  identity: SigningIdentity | null;
+}
+
+/** One message a job owes, and the register event that records it (receipts). */
+interface Owed {
+  bytes: Buffer;
+  event: Omit<NewRegisterEvent, 'note'> | null;
+}
+
+export class NoticeWorker {
+  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private readonly messages: SqlMailboxStore;
+
+  constructor(private readonly deps: NoticeWorkerDeps) {
+    this.messages = mailboxStoreOf(deps.storage);
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** A commit in this process queued notice jobs: look now instead of at the next poll. */
+  wake(): void {
+    if (this.closed) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.loop().finally(() => {
+        this.running = null;
+        this.schedule(this.again ? 0 : this.deps.config.docgate.notices.pollInterval);
+        this.again = false;
+      });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private async loop(): Promise<void> {
+    const { storage, config } = this.deps;
+    try {
+      while (!this.closed) {
+        const jobs = await storage.writes.run((t) =>
+          storage.queue.claim(t, { kind: NOTICE_JOB, worker: this.id, now: this.deps.now(), leaseMs: config.docgate.notices.lease, limit: BATCH }),
+        );
+        if (jobs.length === 0) break;
+        // Documents side by side (their blobs written in parallel, their transactions in one group
+        // commit); one document's jobs in order, so its acceptance receipt comes before later notices.
+        const byDocument = new Map<string, JobRow[]>();
+        for (const job of jobs) byDocument.set(job.documentId, [...(byDocument.get(job.documentId) ?? []), job]);
+        await Promise.all(
+          [...byDocument.values()].map(async (own) => {
+            for (const job of own) await this.process(job);
+          }),
+        );
+      }
+    } catch (err) {
+      this.deps.log.error('notice worker pass failed', { err });
+    }
+  }
+
+  private async process(job: JobRow): Promise<void> {
+    const { storage, log } = this.deps;
+    try {
+      const doc = await storage.register.findDocument(job.documentId);
+      const owed = doc ? await this.owed(JSON.parse(job.payload) as NoticePayload, doc) : [];
+      const stored = await Promise.all(owed.map((o) => this.store(o)));
+      const delivered = await storage.writes.submit({
+        syncDirs: stored.flatMap((s) => s.blob.syncDirs),
+        run: async (t) => {
+          const now = this.deps.now();
+          const owned = await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'delivered', reply: `${stored.length} message(s)`, at: now });
+          if (!owned) return [];
+          const rows = [];
+          for (const s of stored) {
+            rows.push(
+              await storage.register.recordNotice(t, {
+                documentId: job.documentId,
+                agencyId: job.agencyId,
+                folder: FOLDERS.notices.name,
+                blobSha256: s.blob.sha256,
+                blobSize: s.blob.size,
+                structure: s.structure,
+                header: s.header,
+                at: now,
+              }),
+            );
+          }
+          await storage.register.appendEvents(
+            t,
+            stored.flatMap((s) => (s.event ? [{ ...s.event, note: `receipt sha256 ${s.blob.sha256}` }] : [])),
+          );
+          return rows;
+        },
+      });
+      for (const row of delivered) this.deps.events.publish({ ...row, kind: 'exists' });
+      log.info('notices delivered', { job: job.id, document: job.documentId, messages: delivered.length });
+    } catch (err) {
+      log.error('notice job failed, retrying later', { job: job.id, document: job.documentId, err });
+      await storage.writes
+        .run((t) =>
+          storage.queue.finish(t, {
+            id: job.id,
+            worker: this.id,
+            status: 'queued',
+            reply: String((err as Error).message ?? err).slice(0, 2000),
+            at: this.deps.now(),
+            nextAttemptAt: new Date(this.deps.now().getTime() + RETRY_MS),
+          }),
+        )
+        .catch(() => undefined);
+    }
+  }
+
+  private async store(o: Owed) {
+    const parsed = await parseMimeBuffer(o.bytes, { decode: false });
+    const blob = await storeBlob(this.deps.storage.blobs, this.deps.storage.spoolDir, 'notice', o.bytes);
+    return { blob, event: o.event, structure: JSON.stringify(structureOf(parsed.root)), header: headerBlockOf(o.bytes, parsed.root.bodyStart) };
+  }
+
+  private named(agencyId: string): NamedAgency {
+    return { id: agencyId, name: this.deps.agencies.get(agencyId)?.name ?? agencyId };
+  }
+
+  /** SHA-256 and size of the stored bytes, and SHA-256 of the sender's copy as IMAP serves it. */
+  private async digests(doc: DocumentRow): Promise<{ sha256: string; size: number; servedSha256: string }> {
+    const content = await this.messages.content(doc.messageRowId!);
+    const served = createHash('sha256');
+    for await (const chunk of this.messages.stream(content, 0, content.size)) served.update(chunk as Buffer);
+    return { sha256: content.blobSha256, size: content.size - content.prefix.length, servedSha256: served.digest('hex') };
+  }
+
+  private receiptsOn(): boolean {
+    return this.deps.identity !== null && this.deps.config.docgate.notices.receipts;
+  }
+
+  private async owed(payload: NoticePayload, doc: DocumentRow): Promise<Owed[]> {
+    const { config } = this.deps;
+    const common = { hostname: config.docgate.hostname, timeZone: config.docgate.timezone, document: doc, sender: this.named(doc.senderAgencyId) };
+    const at = new Date(payload.at);
+    const entries = await this.deps.storage.register.entriesOf(doc.id);
+    const incoming = (agencyId: string): RegisterEntryRow | undefined => entries.find((e) => e.book === 'incoming' && e.agencyId === agencyId);
+    if (payload.event === 'quarantine-rejected') {
+      const note = payload.note ?? null;
+      const reason = note ? { vi: note, en: note } : { vi: 'Không ghi lý do', en: 'No reason given' };
+      return [
+        { bytes: composeStatusNotice({ ...common, recipient: null, status: '02', incomingNumber: null, actor: payload.actor, at, reason }), event: null },
+      ];
+    }
+    const receipts = this.receiptsOn();
+    const digests = receipts ? await this.digests(doc) : null;
+    const owed: Owed[] = [];
+    const receipt = (delivery: DeliveryFacts | null, entry: RegisterEntryRow | undefined): Owed => ({
+      bytes: composeReceipt(this.deps.identity!, {
+        ...common,
+        at,
+        signedAt: this.deps.now(),
+        message: digests!,
+        delivery,
+        incomingNumber: entry?.number ?? null,
+      }).bytes,
+      event: {
+        documentId: doc.id,
+        entryId: entry?.id ?? null,
+        agencyId: delivery?.agency.id ?? doc.senderAgencyId,
+        status: delivery ? 'receipt-delivered' : 'receipt-accepted',
+        actor: 'docgate',
+        at,
+      },
+    });
+    const arrived = (delivery: DeliveryFacts, entry: RegisterEntryRow | undefined): Owed => ({
+      bytes: composeStatusNotice({
+        ...common,
+        recipient: delivery.agency,
+        status: '01',
+        incomingNumber: entry?.number ?? null,
+        actor: null,
+        at,
+        reason: null,
+        delivery,
+      }),
+      event: null,
+    });
+    if (payload.event === 'accepted') {
+      const outgoing = entries.find((e) => e.book === 'outgoing');
+      if (receipts) owed.push(receipt(null, outgoing));
+      for (const agencyId of payload.mailboxed) {
+        const delivery: DeliveryFacts = { agency: this.named(agencyId), via: 'mailbox', where: FOLDERS.inbox.name, reply: null };
+        owed.push(arrived(delivery, incoming(agencyId)));
+        if (receipts) owed.push(receipt(delivery, incoming(agencyId)));
+      }
+      return owed;
+    }
+    const delivery: DeliveryFacts = { agency: this.named(payload.agencyId), via: 'relay', where: payload.remote, reply: payload.reply };
+    if (payload.firstArrival) owed.push(arrived(delivery, incoming(payload.agencyId)));
+    if (receipts) owed.push(receipt(delivery, incoming(payload.agencyId)));
+    return owed;
+  }
+}
