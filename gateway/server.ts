@@ -20,6 +20,7 @@ import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
 import { RelayWorker } from './relay/worker.js';
+import { startDailyAnchor } from './register/anchor-schedule.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -103,6 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const imap: RunningImapListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
   let relay: RelayWorker | null = null;
+  let anchor: { stop(): Promise<void> } | null = null;
   try {
     await cleanSpool(storage, log);
     sweeper = startOrphanSweeper(storage, {
@@ -142,6 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
     relay.start();
+    anchor = startDailyAnchor({ config, storage, log: log.child({ component: 'register-anchor' }), now });
+    const dailyAnchor = anchor;
     return {
       config,
       storage,
@@ -198,6 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       async close() {
         await Promise.all([...listeners, ...imap].map((l) => l.close()));
         await worker.close();
+        await dailyAnchor.stop();
         await sweeper?.stop();
         await storage.close();
       },
@@ -205,6 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   } catch (err) {
     await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
     await relay?.close();
+    await anchor?.stop();
     await sweeper?.stop();
     await storage.close().catch(() => undefined);
     throw err;

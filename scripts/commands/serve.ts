@@ -8,6 +8,7 @@ import { CONFIG_FILES } from '../../config/load.js';
 import { PreflightError } from '../../gateway/preflight.js';
 import { trustPathsOf } from '../../policies/smime/trust-store.js';
 import { startGateway, type Gateway } from '../../gateway/server.js';
+import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
 import { CliError, cliLogger, loadConfigAndPolicyOrExit, type GlobalOptions } from './context.js';
 
 export function registerServeCommand(program: Command): void {
@@ -48,6 +49,10 @@ export function registerServeCommand(program: Command): void {
         reloadPolicy();
         reloadAgencies();
         reloadTrust();
+        // Who sent the signal is not known: the event names the gateway's own OS user.
+        recordAdminAction(gateway.storage, { actor: adminActor(), action: 'config-reload', subject: 'SIGHUP', note: 'policy, agencies, trust' }).catch(
+          (err: Error) => log.error('config reload event not recorded', { err: err.message }),
+        );
       });
       const watchers = [
         watch(config.configDir, (_event, file) => {
