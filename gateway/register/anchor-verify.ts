@@ -6,7 +6,8 @@
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { parseCertificate } from '../../policies/smime/certificate.js';
-import { parseSignedData } from '../../policies/smime/cms.js';
+import { parseSignedData, type SignerInfoData } from '../../policies/smime/cms.js';
+import { parseDer } from '../../policies/smime/der.js';
 import { bufferContent } from '../../policies/smime/signed-content.js';
 import { checkSignature, findSigner, type SignatureCheckResult } from '../../policies/smime/signer-signature.js';
 import type { AnchorClaim, RegisterBreak } from '../../storage/register/verify.js';
@@ -14,6 +15,26 @@ import { ANCHOR_FORMAT, readAnchor, type AnchorContent } from './anchor.js';
 
 function anchorBreak(file: string, field: string, expected: string, found: string): RegisterBreak {
   return { kind: 'anchor', seq: null, field, expected, found, subject: path.basename(file) };
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+/**
+ * The signer's attributes in every order: node-forge (signDetached) writes its signed attributes
+ * sorted, as DER wants a SET OF, but signs them in the order they were given. Whichever order the
+ * signature covers, the attribute values are the same ones, so accepting it proves the same thing.
+ */
+function attributeOrders(info: SignerInfoData): SignerInfoData[] {
+  const attributes = info.signedAttributes;
+  if (!attributes) return [info];
+  const set = parseDer(attributes.der);
+  const header = attributes.der.subarray(0, set.contentStart - set.start);
+  const children = set.children.map((c) => c.bytes);
+  if (children.length > 5) return [info];
+  return permutations(children).map((order) => ({ ...info, signedAttributes: { ...attributes, der: Buffer.concat([header, ...order]) } }));
 }
 
 async function signatureProblem(bytes: Buffer, signature: Buffer, ca: X509Certificate): Promise<string | null> {
@@ -28,9 +49,17 @@ async function signatureProblem(bytes: Buffer, signature: Buffer, ca: X509Certif
   for (const info of sd.signerInfos) {
     const signer = findSigner(info, certs);
     if (!signer) return 'signer certificate not included';
-    const result: SignatureCheckResult = { digestAlgorithm: null, signatureAlgorithm: null, key: null, issues: [] };
-    await checkSignature(info, sd, signer, bufferContent(bytes), result);
-    if (result.issues.length > 0) return result.issues.map((i) => i.detail).join('; ');
+    let first: SignatureCheckResult | null = null;
+    for (const candidate of attributeOrders(info)) {
+      const result: SignatureCheckResult = { digestAlgorithm: null, signatureAlgorithm: null, key: null, issues: [] };
+      await checkSignature(candidate, sd, signer, bufferContent(bytes), result);
+      first ??= result;
+      if (result.issues.length === 0) {
+        first = result;
+        break;
+      }
+    }
+    if (first && first.issues.length > 0) return first.issues.map((i) => i.detail).join('; ');
     const issued = signer.x509.fingerprint256 === ca.fingerprint256 || (signer.x509.checkIssued(ca) && signer.x509.verify(ca.publicKey));
     if (!issued) return `signer ${signer.subject} is not issued by the signing CA`;
   }
