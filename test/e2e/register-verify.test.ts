@@ -59,7 +59,7 @@ function contentOf(r: Record<string, unknown>): ChainedContent {
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`docgate register verify (${dialect})`, function () {
-    this.timeout(240_000);
+    this.timeout(480_000);
     let tg: TestGateway;
     let temp: TempDatabase | null = null;
     let decision: string;
