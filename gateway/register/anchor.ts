@@ -36,7 +36,7 @@ export interface WrittenAnchor {
   mailedTo: string[];
 }
 
-export function anchorsDir(config: Config): string {
+function anchorsDir(config: Config): string {
   return path.join(config.dataDir, 'anchors');
 }
 

@@ -33,24 +33,7 @@ export interface ChainedContent {
   documentSha256: string;
 }
 
-/** The hashed fields in encoding order (a verifier names the one that differs). */
-export const CONTENT_FIELDS = [
-  'seq',
-  'kind',
-  'documentId',
-  'entryId',
-  'agencyId',
-  'status',
-  'actor',
-  'note',
-  'subject',
-  'at',
-  'entryState',
-  'documentState',
-  'documentSha256',
-] as const;
-
-export function encodeContent(c: ChainedContent): string {
+function encodeContent(c: ChainedContent): string {
   return JSON.stringify([
     ENCODING,
     c.seq,

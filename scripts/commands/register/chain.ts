@@ -18,7 +18,7 @@ import { withStorage } from '../account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from '../context.js';
 import { parseDay, startOfDay } from './dates.js';
 
-export const VERIFY_EXIT: Record<BreakKind, number> = { chain: 4, row: 5, blob: 6, anchor: 7 };
+const VERIFY_EXIT: Record<BreakKind, number> = { chain: 4, row: 5, blob: 6, anchor: 7 };
 
 const KIND_TEXT: Record<BreakKind, string> = {
   chain: 'chuỗi sự kiện bị phá vỡ / the event chain is broken',
