@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   race: () => import('./race.js'),
   alerts: () => import('./alerts.js'),
   'register-search': () => import('./register-search.js'),
+  'register-chain': () => import('./register-chain.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -57,6 +57,10 @@ const alertMail = z.strictObject({
   caFile: z.string().optional(),
   timeout: duration.default(30_000),
 });
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, bilingual('giờ phải có dạng HH:MM', 'time must look like HH:MM'));
+const plainAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, bilingual('địa chỉ thư không hợp lệ', 'invalid e-mail address'));
+/** Whole years a book keeps a document (from its registration); null keeps it for good. */
+const retentionYears = z.number().int().min(1).max(200).nullable().default(null);
 
 export const docgateSchema = z.strictObject({
   hostname: z.string().min(1).default('docgate.localhost'),
@@ -238,6 +242,32 @@ export const docgateSchema = z.strictObject({
       pollInterval: duration.default(2_000),
       /** A job claimed by a process killed mid-job is made again after this (a minute: signing takes milliseconds). */
       lease: duration.default(60_000),
+    })
+    .prefault({}),
+  // The register as evidence (storage/register/chain.ts): the daily anchor of the event chain's head,
+  // signed with the gateway key into data/anchors/ at `at` (register time zone; null: only on demand)
+  // and mailed to `mailTo` (an inspector's mailbox outside the system) through `smtp`; and how long each
+  // book keeps a document (NĐ 30's limits; the default keeps everything; `docgate register purge`).
+  register: z
+    .strictObject({
+      anchor: z
+        .strictObject({
+          at: clock.nullable().default('00:05'),
+          mailTo: z.array(plainAddress).default([]),
+          smtp: z
+            .string()
+            .regex(/^smtps?:\/\/[^\s/]+/, bilingual('phải là smtp:// hoặc smtps://', 'must be smtp:// or smtps://'))
+            .nullable()
+            .default(null),
+          /** Sender of the anchor mail (default postmaster@<hostname>). */
+          from: plainAddress.nullable().default(null),
+        })
+        .refine((a) => a.mailTo.length === 0 || a.smtp !== null, {
+          ...bilingual('mailTo cần smtp (máy chủ gửi thư)', 'mailTo needs smtp (the server to send through)'),
+          path: ['smtp'],
+        })
+        .prefault({}),
+      retention: z.strictObject({ outgoing: retentionYears, incoming: retentionYears }).prefault({}),
     })
     .prefault({}),
 });

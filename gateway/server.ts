@@ -26,6 +26,7 @@ import { alertJobsAfterRelay } from './notify/follow-ups.js';
 import { RecallService } from './notify/recall.js';
 import { NoticeWorker } from './notify/worker.js';
 import { loadSigningIdentity } from './signing/identity.js';
+import { startDailyAnchor } from './register/anchor-schedule.js';
 import type { Logger } from '../config/log.js';
 import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
@@ -139,6 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let alerts: AlertWorker | null = null;
   let reminders: ReminderWorker | null = null;
   let notices: NoticeWorker | null = null;
+  let anchor: { stop(): Promise<void> } | null = null;
   try {
     await cleanSpool(storage, log);
     if (roles.has('worker')) {
@@ -278,6 +280,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         });
       }
     }
+    anchor = startDailyAnchor({ config, storage, log: log.child({ component: 'register-anchor' }), now });
+    const dailyAnchor = anchor;
     return {
       config,
       storage,
@@ -345,6 +349,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await alerter.close();
         await reminder.close();
         await noticeWorker.close();
+        await dailyAnchor.stop();
         await sweeper?.stop();
         await feed?.close();
         await storage.close();
@@ -357,6 +362,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await alerts?.close();
     await reminders?.close();
     await notices?.close();
+    await anchor?.stop();
     await sweeper?.stop();
     await feed?.close();
     await storage.close().catch(() => undefined);

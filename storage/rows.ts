@@ -125,16 +125,50 @@ export interface RegisterEntryRow {
   note: string | null;
 }
 
+/**
+ * One entry of the hash-chained event log (storage/register/chain.ts): never updated or deleted.
+ * `kind` document: a register event of `documentId`; admin: an administrator's action on `subject`
+ * (`status` names the action); deleted: a retention deletion of `documentId`, keeping its hashes.
+ */
 export interface RegisterEventRow {
   id: number;
-  documentId: string;
+  /** Position in the chain, from 1, gap-free. */
+  seq: number;
+  kind: 'document' | 'admin' | 'deleted';
+  documentId: string | null;
   entryId: number | null;
-  agencyId: string;
-  status: RegisterStatus;
+  agencyId: string | null;
+  status: RegisterStatus | AdminAction | 'deleted';
   actor: string | null;
   note: string | null;
+  /** What an administrator's action concerns (an account, a job id, a tracking id, a file). */
+  subject: string | null;
   at: Date;
+  /** Canonical JSON of the register entry / the document and its files as this event left them. */
+  entryState: string | null;
+  documentState: string | null;
+  /** The document's raw SHA-256 when the event was appended ('' for none). */
+  documentSha256: string;
+  prevHash: string;
+  hash: string;
 }
+
+/** What an administrator did (kind admin). Other commands add theirs (paper registration, export). */
+export type AdminAction =
+  | 'account-add'
+  | 'account-passwd'
+  | 'account-lock'
+  | 'account-unlock'
+  | 'account-remove'
+  | 'quarantine-release'
+  | 'quarantine-reject'
+  | 'queue-retry'
+  | 'queue-drop'
+  | 'config-reload'
+  | 'register-anchor'
+  | 'register-purge'
+  | 'register-add-paper'
+  | 'export';
 
 export interface MailboxRow {
   id: number;

@@ -10,6 +10,7 @@ import { checkNewPassword, generateAcceptablePassword } from '../../storage/acco
 import { openStorage, type Storage } from '../../storage/index.js';
 import { ANY_ACCOUNT, type ActiveLock } from '../../storage/accounts/repository.js';
 import type { AccountRow } from '../../storage/rows.js';
+import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
 import { CliError, cliLogger, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';
 
 export async function withStorage<T>(config: Config, work: (storage: Storage) => Promise<T>): Promise<T> {
@@ -20,6 +21,9 @@ export async function withStorage<T>(config: Config, work: (storage: Storage) =>
     await storage.close();
   }
 }
+
+/** Administrators' actions are register events naming who acted (storage/register/admin.ts). */
+const ACTOR_HELP = 'người thực hiện, ghi vào sổ / who acts, for the register (default admin:<OS user>)';
 
 async function passwordFromStdin(): Promise<string> {
   const text = await readStdin();
@@ -49,7 +53,8 @@ export function registerAccountCommands(program: Command): void {
     .requiredOption('--agency <id>', 'mã định danh cơ quan / agency identifier')
     .option('--password-stdin', 'đọc mật khẩu từ stdin / read the password from stdin')
     .option('--permanent', 'không bắt đổi mật khẩu lần đầu (cho script cấp phát) / skip the forced change (provisioning)')
-    .action(async (emailArg: string, opts: { agency: string; passwordStdin?: boolean; permanent?: boolean }) => {
+    .option('--actor <name>', ACTOR_HELP)
+    .action(async (emailArg: string, opts: { agency: string; passwordStdin?: boolean; permanent?: boolean; actor?: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const email = normalizeEmail(emailArg);
       const directory = new AgencyDirectory(config.agencies);
@@ -64,9 +69,14 @@ export function registerAccountCommands(program: Command): void {
       const passwordHash = await hashPassword(password);
       await withStorage(config, async (storage) => {
         if (await storage.accounts.find(email)) throw new CliError(`Tài khoản đã tồn tại: ${email} / Account already exists: ${email}`);
-        await storage.writes.run((t) =>
-          storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date() }),
-        );
+        await storage.writes.run(async (t) => {
+          await storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date() });
+          await recordAdminAction(
+            storage,
+            { actor: adminActor(opts.actor), action: 'account-add', subject: email, agencyId: agency.id, note: opts.permanent ? 'permanent password' : null },
+            t,
+          );
+        });
       });
       say(`Đã tạo tài khoản ${email} (${agency.id})`, `Account created: ${email} (${agency.id})`);
       if (generated) say(`Mật khẩu tạm thời: ${password}`, `Temporary password: ${password}`);
@@ -79,7 +89,8 @@ export function registerAccountCommands(program: Command): void {
     .description('Đổi mật khẩu / change a password')
     .option('--password-stdin', 'đọc mật khẩu mới từ stdin / read the new password from stdin')
     .option('--temporary', 'đặt lại mật khẩu tạm thời (bắt đổi lần sau) / reset to a temporary password')
-    .action(async (emailArg: string, opts: { passwordStdin?: boolean; temporary?: boolean }) => {
+    .option('--actor <name>', ACTOR_HELP)
+    .action(async (emailArg: string, opts: { passwordStdin?: boolean; temporary?: boolean; actor?: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const email = normalizeEmail(emailArg);
       if (!opts.passwordStdin && !opts.temporary) {
@@ -95,7 +106,11 @@ export function registerAccountCommands(program: Command): void {
         // The current (or temporary) password is compared with the stored hash: "changing" to it is no change.
         await validatePassword(config, email, password, existing.passwordHash);
         const passwordHash = await hashPassword(password);
-        await storage.writes.run((t) => storage.accounts.setPassword(t, email, passwordHash, mustChange, new Date()));
+        await storage.writes.run(async (t) => {
+          await storage.accounts.setPassword(t, email, passwordHash, mustChange, new Date());
+          const note = mustChange ? 'temporary password set' : 'password changed';
+          await recordAdminAction(storage, { actor: adminActor(opts.actor), action: 'account-passwd', subject: email, agencyId: existing.agencyId, note }, t);
+        });
       });
       say(`Đã đổi mật khẩu cho ${email}`, `Password changed for ${email}`);
       if (generated) say(`Mật khẩu tạm thời: ${password}`, `Temporary password: ${password}`);
@@ -110,13 +125,21 @@ export function registerAccountCommands(program: Command): void {
       .description(
         disabled ? 'Khóa tài khoản / lock an account' : 'Mở khóa tài khoản (xóa cả khóa do đăng nhập sai) / unlock an account (clears failure locks too)',
       )
-      .action(async (emailArg: string) => {
+      .option('--actor <name>', ACTOR_HELP)
+      .action(async (emailArg: string, opts: { actor?: string }) => {
         const config = loadConfigOrExit(program.opts<GlobalOptions>());
         const email = normalizeEmail(emailArg);
         const changed = await withStorage(config, async (storage) => {
           const existing = await storage.accounts.find(email);
           if (existing?.removedAt) throw new CliError(`Tài khoản ${email} đã bị xóa / Account ${email} was removed`);
-          return storage.writes.run((t) => storage.accounts.setDisabled(t, email, disabled, new Date()));
+          return storage.writes.run(async (t) => {
+            const done = await storage.accounts.setDisabled(t, email, disabled, new Date());
+            if (done) {
+              const action = disabled ? 'account-lock' : 'account-unlock';
+              await recordAdminAction(storage, { actor: adminActor(opts.actor), action, subject: email, agencyId: existing?.agencyId ?? null }, t);
+            }
+            return done;
+          });
         });
         if (!changed) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
         cliLogger('info').info(disabled ? 'account locked by administrator' : 'account unlocked by administrator (temporary locks cleared)', { user: email });
@@ -128,10 +151,17 @@ export function registerAccountCommands(program: Command): void {
   account
     .command('remove <email>')
     .description('Xóa tài khoản: không đăng nhập được nữa, giữ lịch sử và sổ / remove an account: no login any more, history and register kept')
-    .action(async (emailArg: string) => {
+    .option('--actor <name>', ACTOR_HELP)
+    .action(async (emailArg: string, opts: { actor?: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const email = normalizeEmail(emailArg);
-      const changed = await withStorage(config, (storage) => storage.writes.run((t) => storage.accounts.remove(t, email, new Date())));
+      const changed = await withStorage(config, (storage) =>
+        storage.writes.run(async (t) => {
+          const done = await storage.accounts.remove(t, email, new Date());
+          if (done) await recordAdminAction(storage, { actor: adminActor(opts.actor), action: 'account-remove', subject: email }, t);
+          return done;
+        }),
+      );
       if (!changed) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
       cliLogger('info').info('account removed by administrator', { user: email });
       say(

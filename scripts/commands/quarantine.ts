@@ -2,12 +2,12 @@
 // release numbers and delivers the document exactly as an accepted submission (register repository
 // releaseQuarantined); reject records it as returned. Both leave a register event naming the actor.
 
-import os from 'node:os';
 import type { Command } from 'commander';
 import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { registerYear } from '../../policies/text/dates.js';
 import { QuarantineStateError } from '../../storage/register/repository.js';
+import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
 import type { DocumentRow } from '../../storage/rows.js';
 import { relayJobsFor } from '../../gateway/relay/jobs.js';
 import { followUpJobs } from '../../gateway/notify/follow-ups.js';
@@ -20,7 +20,7 @@ interface DecisionOptions {
 }
 
 function actorOf(opts: DecisionOptions): string {
-  return opts.actor ?? `admin:${os.userInfo().username}`;
+  return adminActor(opts.actor);
 }
 
 function recipientAgencies(config: Config, doc: DocumentRow): string[] {
@@ -116,8 +116,8 @@ export function registerQuarantineCommands(program: Command): void {
       const at = new Date();
       const recorded = await withStorage(config, (storage) =>
         storage.writes
-          .run((t) =>
-            storage.register.releaseQuarantined(t, {
+          .run(async (t) => {
+            const released = await storage.register.releaseQuarantined(t, {
               trackingId,
               at,
               actor: actorOf(opts),
@@ -125,8 +125,11 @@ export function registerQuarantineCommands(program: Command): void {
               recipientAgencyIds: recipientAgencies(config, doc),
               year: registerYear(at, config.docgate.timezone),
               ...releasedJobs(config, doc, at),
-            }),
-          )
+            });
+            const action = { actor: actorOf(opts), action: 'quarantine-release' as const, subject: trackingId, documentId: trackingId, note: opts.note, at };
+            await recordAdminAction(storage, { ...action, agencyId: doc.senderAgencyId }, t);
+            return released;
+          })
           .catch(translate),
       );
       const incoming = recorded.incoming.map((i) => `${i.agencyId} #${i.number}`).join(', ');
@@ -146,7 +149,12 @@ export function registerQuarantineCommands(program: Command): void {
       await heldOrFail(config, trackingId);
       await withStorage(config, (storage) =>
         storage.writes
-          .run((t) => storage.register.rejectQuarantined(t, { trackingId, at: new Date(), actor: actorOf(opts), note: opts.note ?? null }))
+          .run(async (t) => {
+            const at = new Date();
+            await storage.register.rejectQuarantined(t, { trackingId, at, actor: actorOf(opts), note: opts.note ?? null });
+            const action = { actor: actorOf(opts), action: 'quarantine-reject' as const, subject: trackingId, documentId: trackingId, note: opts.note, at };
+            await recordAdminAction(storage, action, t);
+          })
           .catch(translate),
       );
       say(`Đã trả lại ${trackingId}`, `Returned ${trackingId}`);

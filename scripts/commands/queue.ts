@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import type { JobRow, JobStatus } from '../../storage/queue/repository.js';
+import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from './context.js';
 
@@ -102,9 +103,19 @@ export function registerQueueCommands(program: Command): void {
   queue
     .command('retry <id>')
     .description('Thử lại ngay (kể cả công việc đã thất bại hoặc đã hủy) / retry now (failed or dropped jobs too)')
-    .action(async (id: string) => {
+    .option('--actor <name>', 'người thực hiện, ghi vào sổ / who acts, for the register (default admin:<OS user>)')
+    .action(async (id: string, opts: { actor?: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
-      const job = await withStorage(config, (storage) => storage.writes.run((t) => storage.queue.retry(t, jobId(id), new Date())));
+      const job = await withStorage(config, (storage) =>
+        storage.writes.run(async (t) => {
+          const changed = await storage.queue.retry(t, jobId(id), new Date());
+          if (changed) {
+            const action = { actor: adminActor(opts.actor), action: 'queue-retry' as const, subject: `job ${id}`, documentId: changed.documentId };
+            await recordAdminAction(storage, { ...action, agencyId: changed.agencyId, note: `${changed.kind} → ${changed.agencyId}` }, t);
+          }
+          return changed;
+        }),
+      );
       if (!job) throw new CliError(`Không thể thử lại ${id}: không có hoặc đã chuyển xong / Cannot retry ${id}: no such job, or already delivered`, 1);
       say(`Công việc ${id} sẽ được gửi lại ngay`, `Job ${id} will be sent again now`);
     });
@@ -112,9 +123,19 @@ export function registerQueueCommands(program: Command): void {
   queue
     .command('drop <id>')
     .description('Hủy công việc, không gửi nữa, không gửi DSN / give up on a job (no further attempts, no DSN)')
-    .action(async (id: string) => {
+    .option('--actor <name>', 'người thực hiện, ghi vào sổ / who acts, for the register (default admin:<OS user>)')
+    .action(async (id: string, opts: { actor?: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
-      const job = await withStorage(config, (storage) => storage.writes.run((t) => storage.queue.drop(t, jobId(id), new Date())));
+      const job = await withStorage(config, (storage) =>
+        storage.writes.run(async (t) => {
+          const changed = await storage.queue.drop(t, jobId(id), new Date());
+          if (changed) {
+            const action = { actor: adminActor(opts.actor), action: 'queue-drop' as const, subject: `job ${id}`, documentId: changed.documentId };
+            await recordAdminAction(storage, { ...action, agencyId: changed.agencyId, note: `${changed.kind} → ${changed.agencyId}` }, t);
+          }
+          return changed;
+        }),
+      );
       if (!job) throw new CliError(`Không thể hủy ${id}: không có hoặc đã chuyển xong / Cannot drop ${id}: no such job, or already delivered`, 1);
       say(`Đã hủy công việc ${id}`, `Dropped job ${id}`);
     });

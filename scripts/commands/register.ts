@@ -12,6 +12,7 @@ import { urgencyLabel } from './register/labels.js';
 import { csv, json, table, type Column } from './register/output.js';
 import { bookOf, knownAgency, queryOf, yearOf, type QueryOptions } from './register/query.js';
 import { detailsJson, detailsText, loadDetails } from './register/show.js';
+import { registerChainCommands } from './register/chain.js';
 
 /** Exit code of a search with no result and of `show` of an unknown document. */
 const EXIT_NOT_FOUND = 3;
@@ -126,4 +127,6 @@ export function registerRegisterCommands(program: Command): void {
       }
       process.stdout.write(opts.json ? JSON.stringify(detailsJson(config, details), null, 2) + '\n' : detailsText(config, details));
     });
+
+  registerChainCommands(register, program);
 }

@@ -14,6 +14,7 @@ import { parseRoles, type Role } from '../../gateway/roles.js';
 import { joinCluster, startClusterPrimary, workersRefusal } from '../../gateway/cluster.js';
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
+import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
 import { CliError, cliLogger, loadConfigAndPolicyOrExit, type GlobalOptions } from './context.js';
 
 export function registerServeCommand(program: Command): void {
@@ -65,6 +66,10 @@ export function registerServeCommand(program: Command): void {
         reloadPolicy();
         reloadAgencies();
         reloadTrust();
+        // Who sent the signal is not known: the event names the gateway's own OS user.
+        recordAdminAction(gateway.storage, { actor: adminActor(), action: 'config-reload', subject: 'SIGHUP', note: 'policy, agencies, trust' }).catch(
+          (err: Error) => log.error('config reload event not recorded', { err: err.message }),
+        );
       });
       const watchers = [
         watch(config.configDir, (_event, file) => {

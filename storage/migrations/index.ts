@@ -13,6 +13,7 @@ import { accountRemovedSchema } from './007-account-removed.js';
 import { messageOriginSchema } from './008-message-origin.js';
 import { jobsSchema } from './009-jobs.js';
 import { registerSearchSchema } from './010-register-search.js';
+import { registerChainSchema } from './011-register-chain.js';
 import { recallSchema } from './013-recall.js';
 import { withLockFile } from './lock-file.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   messageOriginSchema,
   jobsSchema,
   registerSearchSchema,
+  registerChainSchema,
   recallSchema,
 ];
 

@@ -6,7 +6,9 @@ import type { RegisterEventRow, RegisterStatus } from '../rows.js';
 import { toDate, toNumber } from '../models.js';
 import { query } from '../sql.js';
 
-export interface EventWithDocument extends RegisterEventRow {
+export interface EventWithDocument extends Pick<RegisterEventRow, 'id' | 'entryId' | 'status' | 'actor' | 'note' | 'at'> {
+  documentId: string;
+  agencyId: string;
   documentNumber: string | null;
   urgency: string | null;
   senderAgencyId: string;

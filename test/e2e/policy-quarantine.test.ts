@@ -57,7 +57,7 @@ describe('quarantine over SMTP and the quarantine CLI', function () {
     expect(r!.outgoing[0].number).to.be.a('number');
     expect(r!.incoming.map((e) => e.status)).to.deep.equal(['01']);
     expect(r!.mailboxRows).to.equal(2);
-    const events = await tg.gateway.storage.db.models.RegisterEvent.findAll({ where: { documentId: trackingId, actor: 'admin:test' } });
+    const events = await tg.gateway.storage.db.models.RegisterEvent.findAll({ where: { documentId: trackingId, actor: 'admin:test', kind: 'document' } });
     expect(events.map((e) => [e.get('status'), e.get('note')])).to.deep.equal([['sent', 'đã kiểm tra']]);
     const again = await cli('release', trackingId).then(
       () => null,
@@ -75,8 +75,11 @@ describe('quarantine over SMTP and the quarantine CLI', function () {
     expect(r!.outgoing.map((e) => [e.status, e.number])).to.deep.equal([['returned', null]]);
     expect(r!.incoming).to.have.length(0);
     expect(r!.mailboxRows).to.equal(0);
-    const events = await tg.gateway.storage.db.models.RegisterEvent.findAll({ where: { documentId: trackingId, actor: 'admin:test' } });
+    const events = await tg.gateway.storage.db.models.RegisterEvent.findAll({ where: { documentId: trackingId, actor: 'admin:test', kind: 'document' } });
     expect(events.map((e) => e.get('status'))).to.deep.equal(['returned']);
+    // The administrator's decision is also an admin event of the chain.
+    const admin = await tg.gateway.storage.db.models.RegisterEvent.findAll({ where: { documentId: trackingId, kind: 'admin' } });
+    expect(admin.map((e) => [e.get('status'), e.get('actor')])).to.deep.equal([['quarantine-reject', 'admin:test']]);
     expect((await cli('list')).stdout).to.not.contain(trackingId);
   });
 });
