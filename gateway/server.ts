@@ -25,6 +25,9 @@ import { startSmtpListener, type RunningSmtpListener } from './smtp/server.js';
 import { startImapListeners, type RunningImapListener } from './imap/start.js';
 import { SmtpSessionHandlers } from './smtp/session.js';
 import { loadTlsMaterial } from './tls.js';
+import { preflightProblems } from './preflight.js';
+import { startWebListeners, type RunningWebListener } from './web/server.js';
+import { mailEndpoints } from './web/autoconfig/endpoints.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -49,6 +52,8 @@ export interface Gateway {
   authenticator: Authenticator;
   smtp: RunningSmtpListener[];
   imap: RunningImapListener[];
+  /** The web portal's HTTPS listeners (gateway/web). */
+  web: RunningWebListener[];
   /** Sends queued relay jobs to agencies' own servers. */
   relay: RelayWorker;
   /** Text of the demo credentials when this start created them. */
@@ -101,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const storage = await openStorage(config, log);
   const listeners: RunningSmtpListener[] = [];
   const imap: RunningImapListener[] = [];
+  const web: RunningWebListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
   let relay: RelayWorker | null = null;
   try {
@@ -141,6 +147,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       listeners.push(await startSmtpListener(config, listener, tls, handlers, log));
     }
     imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now })));
+    web.push(
+      ...(await startWebListeners(
+        {
+          config,
+          storage,
+          agencies,
+          authenticator,
+          log: log.child({ component: 'web' }),
+          now,
+          mailEndpoints: () => mailEndpoints(config, { smtp: listeners, imap }),
+          policy: () => policy.current,
+          configCheck: () => preflightProblems(config, { ports: false }),
+        },
+        tls,
+      )),
+    );
     relay.start();
     return {
       config,
@@ -152,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       authenticator,
       smtp: listeners,
       imap,
+      web,
       relay,
       demoCredentials,
       demo: decision.demo,
@@ -196,14 +219,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
       },
       async close() {
-        await Promise.all([...listeners, ...imap].map((l) => l.close()));
+        await Promise.all([...listeners, ...imap, ...web].map((l) => l.close()));
         await worker.close();
         await sweeper?.stop();
         await storage.close();
       },
     };
   } catch (err) {
-    await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
+    await Promise.all([...listeners, ...imap, ...web].map((l) => l.close().catch(() => undefined)));
     await relay?.close();
     await sweeper?.stop();
     await storage.close().catch(() => undefined);

@@ -13,7 +13,8 @@ import type { Logger } from '../../config/log.js';
 
 export type AuthFailure = 'invalid' | 'locked' | 'disabled' | 'must-change';
 
-export type AuthResult = { ok: true; account: AccountRow } | { ok: false; failure: AuthFailure; retryAfterMs?: number };
+/** `account` comes with `must-change` (the password was right): the web portal lets it change the password. */
+export type AuthResult = { ok: true; account: AccountRow } | { ok: false; failure: AuthFailure; retryAfterMs?: number; account?: AccountRow };
 
 /** Reply texts: Vietnamese (ASCII, for SMTP and IMAP) then English. */
 export const AUTH_FAILURE_TEXT: Record<AuthFailure, { vi: string; en: string }> = {
@@ -128,7 +129,7 @@ export class Authenticator {
     // The address budget is not reset by a success: one valid account must not let a sprayer go on.
     if (failure) await this.deps.writes.run((t) => this.deps.accounts.clearFailures(t, email, remoteAddress));
     if (account.disabled) return { ok: false, failure: 'disabled' };
-    if (account.mustChangePassword) return { ok: false, failure: 'must-change' };
+    if (account.mustChangePassword) return { ok: false, failure: 'must-change', account };
     return { ok: true, account };
   }
 }

@@ -4,12 +4,10 @@
 
 import os from 'node:os';
 import type { Command } from 'commander';
-import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
-import { registerYear } from '../../policies/text/dates.js';
 import { QuarantineStateError } from '../../storage/register/repository.js';
 import type { DocumentRow } from '../../storage/rows.js';
-import { relayJobsFor } from '../../gateway/relay/jobs.js';
+import { rejectHeld, releaseHeld } from '../../gateway/admin/quarantine.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from './context.js';
 
@@ -20,23 +18,6 @@ interface DecisionOptions {
 
 function actorOf(opts: DecisionOptions): string {
   return opts.actor ?? `admin:${os.userInfo().username}`;
-}
-
-function recipientAgencies(config: Config, doc: DocumentRow): string[] {
-  const directory = new AgencyDirectory(config.agencies);
-  const ids: string[] = [];
-  for (const address of JSON.parse(doc.recipients) as string[]) {
-    const agency = directory.ownerOf(address);
-    if (agency && !ids.includes(agency.id)) ids.push(agency.id);
-  }
-  return ids;
-}
-
-/** The relay jobs the released document needs, from its envelope (as intake computes them). */
-function releasedRelayJobs(config: Config, doc: DocumentRow) {
-  const directory = new AgencyDirectory(config.agencies);
-  const agencies = recipientAgencies(config, doc).map((id) => directory.get(id)!);
-  return relayJobsFor(directory, agencies, doc.envelopeFrom, JSON.parse(doc.recipients) as string[]);
 }
 
 function line(doc: DocumentRow): string {
@@ -113,19 +94,7 @@ export function registerQuarantineCommands(program: Command): void {
       const doc = await heldOrFail(config, trackingId);
       const at = new Date();
       const recorded = await withStorage(config, (storage) =>
-        storage.writes
-          .run((t) =>
-            storage.register.releaseQuarantined(t, {
-              trackingId,
-              at,
-              actor: actorOf(opts),
-              note: opts.note ?? null,
-              recipientAgencyIds: recipientAgencies(config, doc),
-              year: registerYear(at, config.docgate.timezone),
-              ...releasedRelayJobs(config, doc),
-            }),
-          )
-          .catch(translate),
+        releaseHeld(config, storage, doc, { trackingId, at, actor: actorOf(opts), note: opts.note ?? null }).catch(translate),
       );
       const incoming = recorded.incoming.map((i) => `${i.agencyId} #${i.number}`).join(', ');
       say(
@@ -143,9 +112,7 @@ export function registerQuarantineCommands(program: Command): void {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       await heldOrFail(config, trackingId);
       await withStorage(config, (storage) =>
-        storage.writes
-          .run((t) => storage.register.rejectQuarantined(t, { trackingId, at: new Date(), actor: actorOf(opts), note: opts.note ?? null }))
-          .catch(translate),
+        rejectHeld(storage, { trackingId, at: new Date(), actor: actorOf(opts), note: opts.note ?? null }).catch(translate),
       );
       say(`Đã trả lại ${trackingId}`, `Returned ${trackingId}`);
     });

@@ -77,6 +77,9 @@ export function registerServeCommand(program: Command): void {
       for (const l of gateway.imap) {
         process.stdout.write(`IMAP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}\n`);
       }
+      for (const l of gateway.web) {
+        process.stdout.write(`Web: https://${l.listener.host.includes(':') ? `[${l.listener.host}]` : l.listener.host}:${l.port}/\n`);
+      }
       process.stdout.write('docgate đang chạy / docgate is running\n');
 
       let stopping = false;

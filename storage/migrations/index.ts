@@ -13,6 +13,7 @@ import { accountRemovedSchema } from './007-account-removed.js';
 import { messageOriginSchema } from './008-message-origin.js';
 import { jobsSchema } from './009-jobs.js';
 import { registerSearchSchema } from './010-register-search.js';
+import { portalSchema } from './014-portal.js';
 import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   messageOriginSchema,
   jobsSchema,
   registerSearchSchema,
+  portalSchema,
 ];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
