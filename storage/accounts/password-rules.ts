@@ -128,11 +128,10 @@ export async function checkNewPassword(input: {
   }
   for (const hash of input.previousHashes ?? []) {
     if (await verifyPassword(input.password, hash)) {
-      const n = (input.previousHashes ?? []).length + 1;
       return {
         rule: 'history',
-        vi: `mật khẩu mới không được trùng một trong ${n} mật khẩu gần nhất`,
-        en: `the new password may not be one of the last ${n} passwords`,
+        vi: 'mật khẩu mới không được trùng một mật khẩu đã dùng gần đây',
+        en: 'the new password may not be one of the recently used passwords',
       };
     }
   }
