@@ -105,14 +105,7 @@ export type RegisterBook = 'outgoing' | 'incoming';
 export type RegisterStatus = '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus | AdminEventStatus;
 /** Administrators' actions (gateway/admin/events.ts); at most 20 characters (the column). */
 export type AdminEventStatus =
-  | 'account-created'
-  | 'account-locked'
-  | 'account-unlocked'
-  | 'password-reset'
-  | 'password-changed'
-  | 'role-changed'
-  | 'relay-retry'
-  | 'relay-drop';
+  'account-created' | 'account-locked' | 'account-unlocked' | 'password-reset' | 'password-changed' | 'role-changed' | 'relay-retry' | 'relay-drop';
 /** Relay attempts (gateway/relay): delivered to the agency's server, deferred (4xx / unreachable), failed, delayed-warning sent. */
 export type RelayEventStatus = 'relayed' | 'relay-deferred' | 'relay-failed' | 'relay-delayed';
 

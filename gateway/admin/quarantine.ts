@@ -10,7 +10,7 @@ import type { RecordedSubmission } from '../../storage/register/types.js';
 import type { DocumentRow } from '../../storage/rows.js';
 import { relayJobsFor } from '../relay/jobs.js';
 
-export function recipientAgencies(config: Config, doc: DocumentRow): string[] {
+function recipientAgencies(config: Config, doc: DocumentRow): string[] {
   const directory = new AgencyDirectory(config.agencies);
   const ids: string[] = [];
   for (const address of JSON.parse(doc.recipients) as string[]) {

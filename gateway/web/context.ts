@@ -34,7 +34,7 @@ export interface PortalUser {
   account: AccountRow;
 }
 
-export interface PortalRequestState {
+interface PortalRequestState {
   lang: Lang;
   t: Translate;
   nonce: string;

@@ -3,11 +3,6 @@
 import { zonedParts } from '../../policies/text/dates.js';
 import type { Translate } from './i18n.js';
 
-export function day(at: Date, timeZone: string): string {
-  const p = zonedParts(at, timeZone);
-  return `${p.day}/${p.month}/${p.year}`;
-}
-
 export function dateTime(at: Date, timeZone: string): string {
   const p = zonedParts(at, timeZone);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;

@@ -1,6 +1,6 @@
 // Server-rendered HTML: a tagged template whose interpolations are escaped unless they are SafeHtml
-// (the result of another html`` or of trusted(), which is for constant markup only). Trích yếu, sender
-// names and file names are hostile input: escaping is the default, never a choice made per page.
+// (the result of another html``); there is no way to mark request or database text as safe. Trích
+// yếu, sender names and file names are hostile input: escaping is the default, never a per-page choice.
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -13,7 +13,7 @@ export type HtmlValue = SafeHtml | string | number | boolean | null | undefined 
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
 }
 
@@ -28,9 +28,4 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   let out = strings[0];
   for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];
   return new SafeHtml(out);
-}
-
-/** Markup written by docgate itself (never text from a request, a message or the database). */
-export function trusted(markup: string): SafeHtml {
-  return new SafeHtml(markup);
 }

@@ -44,7 +44,7 @@ function staticRoot(): string {
 
 const CSRF_EXEMPT = /^\/autodiscover\//i;
 
-export async function buildPortal(deps: PortalDeps, tls: TlsMaterial): Promise<FastifyInstance> {
+async function buildPortal(deps: PortalDeps, tls: TlsMaterial): Promise<FastifyInstance> {
   const app = Fastify({
     https: { key: tls.key, cert: tls.cert, ...TLS_PROFILE },
     logger: false,

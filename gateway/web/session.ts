@@ -8,11 +8,11 @@ import { sessionIdHash, type SessionLimits } from '../../storage/accounts/web-se
 import type { AccountRow } from '../../storage/rows.js';
 import type { PortalDeps, PortalUser } from './context.js';
 
-export const SESSION_COOKIE = '__Host-dg_session';
+const SESSION_COOKIE = '__Host-dg_session';
 
-export const SECURE_COOKIE = { path: '/', httpOnly: true, secure: true, sameSite: 'strict' } as const;
+const SECURE_COOKIE = { path: '/', httpOnly: true, secure: true, sameSite: 'strict' } as const;
 
-export function sessionLimits(deps: PortalDeps): SessionLimits {
+function sessionLimits(deps: PortalDeps): SessionLimits {
   return { idleMs: deps.config.docgate.web.idleTimeout, absoluteMs: deps.config.docgate.web.absoluteTimeout };
 }
 

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Browser, Page } from 'playwright-core';
+import { ACCOUNT_EVENTS } from '../../gateway/admin/events.js';
 import { addClerk, TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { AGENCIES } from '../helpers/env.js';
 import { launchChromium, startPortalGateway, type PortalGateway } from '../helpers/portal.js';
@@ -142,7 +143,7 @@ describe('web portal in Chromium', function () {
     expect(imapError).to.be.instanceOf(Error);
 
     // The lock is a register event naming the administrator.
-    const events = await pg.gateway.storage.register.eventsOf('admin:accounts');
+    const events = await pg.gateway.storage.register.eventsOf(ACCOUNT_EVENTS);
     expect(events.map((e) => [e.status, e.actor, e.note])).to.deep.include(['account-locked', ADMIN, NEW_CLERK]);
     await context.close();
   });

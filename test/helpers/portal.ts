@@ -97,7 +97,7 @@ export class PortalClient {
   }
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 /** Headless Debian Chromium driven by playwright-core; a clear failure when the package is missing. */
 export async function launchChromium(): Promise<Browser> {

@@ -22,7 +22,7 @@ const WILDCARD = new Set(['0.0.0.0', '::', '[::]', '']);
 export function mailEndpoints(config: Config, running: { smtp: readonly Running[]; imap: readonly Running[] }): MailEndpoint[] {
   const web = config.docgate.web;
   const endpoint = (protocol: 'imap' | 'smtp', r: Running): MailEndpoint => {
-    const key = `${protocol}${r.listener.tls === 'implicit' ? 'Implicit' : 'Starttls'}` as keyof typeof web.publicPorts;
+    const key: keyof typeof web.publicPorts = `${protocol}${r.listener.tls === 'implicit' ? 'Implicit' : 'Starttls'}`;
     return {
       protocol,
       host: web.publicHost ?? (WILDCARD.has(r.listener.host) ? config.docgate.hostname : r.listener.host),
