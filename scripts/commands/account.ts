@@ -81,7 +81,8 @@ export function registerAccountCommands(program: Command): void {
           storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date(), role }),
         );
       });
-      say(`Đã tạo tài khoản ${email} (${agency.id}, ${role})`, `Account created: ${email} (${agency.id}, ${role})`);
+      say(`Đã tạo tài khoản ${email} (${agency.id})`, `Account created: ${email} (${agency.id})`);
+      if (role === 'admin') say('Vai trò: quản trị (cổng web)', 'Role: administrator (web portal)');
       if (generated) say(`Mật khẩu tạm thời: ${password}`, `Temporary password: ${password}`);
       if (!opts.permanent)
         say('Phải đổi mật khẩu trước khi gửi: docgate account passwd', 'The password must be changed before sending: docgate account passwd');
