@@ -25,8 +25,8 @@ export const AUTH_FAILURE_TEXT: Record<AuthFailure, { vi: string; en: string }> 
   },
   disabled: { vi: 'Tai khoan da bi khoa boi quan tri vien', en: 'Account locked by the administrator' },
   'must-change': {
-    vi: 'Mat khau tam thoi phai duoc doi truoc khi su dung (docgate account passwd)',
-    en: 'The temporary password must be changed before use (docgate account passwd)',
+    vi: 'Mat khau tam thoi phai duoc doi tren cong web truoc khi su dung',
+    en: 'The temporary password must be changed on the web portal before use',
   },
 };
 

@@ -154,3 +154,25 @@ describe('web portal: access control and security headers', function () {
     expect(wrong.status).to.equal(400);
   });
 });
+
+describe('web portal: login rate limit', function () {
+  this.timeout(60_000);
+  let pg: PortalGateway;
+
+  before(async () => {
+    pg = await startPortalGateway({ docgate: { web: { listeners: [{ host: '127.0.0.1', port: 0 }], loginRateLimit: 3 } } });
+  });
+
+  after(async () => {
+    await pg?.stop();
+  });
+
+  it('answers 429 past web.loginRateLimit attempts a minute from one address', async () => {
+    const client = new PortalClient(pg.baseUrl);
+    const form = await client.get('/login');
+    const token = PortalClient.csrfOf(form);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await client.post('/login', { _csrf: token, email: CLERKS.snv, password: `wrong-${i}` })).status);
+    expect(statuses).to.deep.equal([401, 401, 401, 429]);
+  });
+});
