@@ -12,7 +12,7 @@ export interface PortalGateway extends TestGateway {
   baseUrl: string;
 }
 
-export async function startPortalGateway(options: TestEnvOptions = {}): Promise<PortalGateway> {
+export async function startPortalGateway(options: TestEnvOptions & { now?: () => Date } = {}): Promise<PortalGateway> {
   const tg = await startTestGateway({
     imap: true,
     ...options,
