@@ -9,8 +9,9 @@ import { langOf } from '../../../../gateway/web/i18n.js';
 describe('portal html``', () => {
   it('escapes interpolated text, attributes and arrays, and keeps nested html`` as markup', () => {
     const hostile = `<script>alert(1)</script>" onmouseover='x' \`y\` &amp;`;
+    const nested = [hostile, html`<b>${hostile}</b>`];
     const out = html`<p title="${hostile}">${hostile}</p>
-      ${[hostile, html`<b>${hostile}</b>`]}`.value;
+      ${nested}`.value;
     expect(out).not.to.contain('<script>');
     expect(out).to.equal(
       '<p title="&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&#39;x&#39; &#96;y&#96; &amp;amp;">' +
