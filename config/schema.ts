@@ -22,6 +22,7 @@ const smtpListener = listener.extend({
    */
   greetDelay: duration.default(0),
 });
+const webListener = z.strictObject({ host: host.default('127.0.0.1'), port });
 
 const databaseUrl = z
   .string()
@@ -154,6 +155,28 @@ export const docgateSchema = z.strictObject({
       failureWindow: duration.default(15 * 60_000),
       lockDuration: duration.default(15 * 60_000),
       minPasswordLength: z.number().int().min(8).default(10),
+      /** A new password may not be one of the account's last N (the current one included). */
+      passwordHistory: z.number().int().min(0).max(50).default(5),
+    })
+    .prefault({}),
+  // The web portal (gateway/web): HTTPS only, with the TLS material of SMTP and IMAP.
+  web: z
+    .strictObject({
+      listeners: z.array(webListener).default([]),
+      /** A session unused this long ends (the clerk logs in again). */
+      idleTimeout: duration.default(30 * 60_000),
+      /** A session ends this long after its login, however busy. */
+      absoluteTimeout: duration.default(12 * 3600_000),
+      /** Login attempts per client address per minute (beside the shared lockout of auth:). */
+      loginRateLimit: z.number().int().min(1).default(10),
+      /**
+       * What mail-client autoconfiguration announces: the public host name (default: the listener's
+       * address, or `hostname` for a wildcard one) and ports (default: the listeners' own).
+       */
+      publicHost: host.optional(),
+      publicPorts: z
+        .strictObject({ smtpImplicit: port.optional(), smtpStarttls: port.optional(), imapImplicit: port.optional(), imapStarttls: port.optional() })
+        .prefault({}),
     })
     .prefault({}),
   mime: z
@@ -381,6 +404,7 @@ export const agenciesSchema = z.strictObject({ agencies: z.array(agency).min(1) 
 export type DocgateConfigFile = z.output<typeof docgateSchema>;
 export type Listener = z.output<typeof listener>;
 export type SmtpListener = z.output<typeof smtpListener>;
+export type WebListener = z.output<typeof webListener>;
 export type Agency = z.output<typeof agency>;
 export type RelayTarget = z.output<typeof relay>;
 export type SmsWebhook = z.output<typeof smsWebhook>;

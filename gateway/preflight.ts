@@ -136,6 +136,7 @@ async function checkPorts(config: Config, problems: PreflightProblem[]): Promise
   const listeners = [
     ...config.docgate.smtp.listeners.map((l, i) => ({ ...l, field: `smtp.listeners[${i}]` })),
     ...config.docgate.imap.listeners.map((l, i) => ({ ...l, field: `imap.listeners[${i}]` })),
+    ...config.docgate.web.listeners.map((l, i) => ({ ...l, field: `web.listeners[${i}]` })),
   ];
   const seen = new Map<string, string>();
   for (const l of listeners) {

@@ -37,6 +37,9 @@ import { ALL_ROLES, type Role } from './roles.js';
 import { GatewayMetrics } from './metrics/metrics.js';
 import { registerGatewayGauges } from './metrics/gauges.js';
 import { readinessProblems, startAdminListener, type RunningAdmin } from './metrics/admin.js';
+import { preflightProblems } from './preflight.js';
+import { startWebListeners, type RunningWebListener } from './web/server.js';
+import { mailEndpoints } from './web/autoconfig/endpoints.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -68,6 +71,8 @@ export interface Gateway {
   authenticator: Authenticator;
   smtp: RunningSmtpListener[];
   imap: RunningImapListener[];
+  /** The web portal's HTTPS listeners (gateway/web). */
+  web: RunningWebListener[];
   /** Sends queued relay jobs to agencies' own servers. */
   relay: RelayWorker;
   /** Sends urgent alerts (SMS webhook, e-mail) to recipients' leaders. */
@@ -133,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const roles = options.roles ?? ALL_ROLES;
   const listeners: RunningSmtpListener[] = [];
   const imap: RunningImapListener[] = [];
+  const web: RunningWebListener[] = [];
   let sweeper: { stop(): Promise<void> } | null = null;
   let relay: RelayWorker | null = null;
   let feed: ChangeFeed | null = null;
@@ -252,8 +258,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const recall = new RecallService({ config, storage, agencies, events, log: log.child({ component: 'recall' }), now });
     if (roles.has('imap')) imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now, metrics, recall })));
-    // The portal is not part of this build: a process asked for it says so instead of failing.
-    if (roles.has('web') && roles.size < ALL_ROLES.size) log.info('role web: no web listener in this build, ignored / vai tro web: chua co cong web, bo qua');
+    if (roles.has('web'))
+    web.push(
+      ...(await startWebListeners(
+        {
+          config,
+          storage,
+          agencies,
+          authenticator,
+          log: log.child({ component: 'web' }),
+          now,
+          mailEndpoints: () => mailEndpoints(config, { smtp: listeners, imap }),
+          policy: () => policy.current,
+          configCheck: () => preflightProblems(config, { ports: false }),
+        },
+        tls,
+      )),
+    );
     if (relayHere) {
       relay.start();
       alerter.start();
@@ -292,6 +313,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       authenticator,
       smtp: listeners,
       imap,
+      web,
       relay,
       alerts: alerter,
       reminders: reminder,
@@ -343,7 +365,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
       },
       async close() {
-        await Promise.all([...listeners, ...imap].map((l) => l.close()));
+        await Promise.all([...listeners, ...imap, ...web].map((l) => l.close()));
         await admin?.close();
         await worker.close();
         await alerter.close();
@@ -356,7 +378,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
     };
   } catch (err) {
-    await Promise.all([...listeners, ...imap].map((l) => l.close().catch(() => undefined)));
+    await Promise.all([...listeners, ...imap, ...web].map((l) => l.close().catch(() => undefined)));
     await (admin as RunningAdmin | null)?.close();
     await relay?.close();
     await alerts?.close();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../config/log.js';
 import { AccountRepository } from './accounts/repository.js';
+import { WebSessionRepository } from './accounts/web-sessions.js';
 import { BlobStore } from './blobs.js';
 import { openDatabase, type Database } from './db.js';
 import { MailboxRepository } from './mailbox/repository.js';
@@ -26,6 +27,8 @@ export interface Storage {
   blobs: BlobStore;
   writes: WriteQueue;
   accounts: AccountRepository;
+  /** Web portal sessions (gateway/web). */
+  webSessions: WebSessionRepository;
   mailboxes: MailboxRepository;
   register: RegisterRepository;
   /** Durable jobs (relay) written with the acceptance and claimed by workers. */
@@ -59,6 +62,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
     blobs,
     writes,
     accounts: new AccountRepository(db.sequelize, db.models),
+    webSessions: new WebSessionRepository(db.sequelize),
     mailboxes,
     register,
     queue: new QueueRepository(db.sequelize),

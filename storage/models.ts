@@ -18,7 +18,7 @@ import type {
 type RowModel<Row extends object, Auto extends keyof Row = never> = ModelStatic<Model<Row, Optional<Row, Auto>>>;
 
 export interface Models {
-  Account: RowModel<AccountRow, 'id' | 'passwordChangedAt' | 'removedAt'>;
+  Account: RowModel<AccountRow, 'id' | 'passwordChangedAt' | 'removedAt' | 'role'>;
   AuthFailure: RowModel<AuthFailureRow>;
   Message: RowModel<MessageRow, 'id' | 'header' | 'origin'>;
   Document: RowModel<DocumentRow>;
@@ -72,6 +72,7 @@ export function defineModels(sequelize: Sequelize): Models {
         disabled: bool(),
         passwordChangedAt: date(true),
         removedAt: date(true),
+        role: { type: DataTypes.STRING, allowNull: false, defaultValue: 'clerk' },
         createdAt: date(),
         updatedAt: date(),
       },

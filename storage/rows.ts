@@ -10,9 +10,13 @@ export interface AccountRow {
   passwordChangedAt: Date | null;
   /** Set by `docgate account remove`: disabled for good, rows kept. */
   removedAt: Date | null;
+  /** What the web portal lets the account do (migration 014). */
+  role: AccountRole;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type AccountRole = 'clerk' | 'admin';
 
 /** Who a logged-in SMTP or IMAP session acts for. */
 export type SessionUser = Pick<AccountRow, 'email' | 'agencyId'>;
@@ -102,6 +106,9 @@ export type RegisterStatus =
   '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus | FollowUpEventStatus | ReceiptEventStatus;
 /** Signed receipts issued to the sender (gateway/notify): acceptance by docgate, delivery to one recipient. */
 type ReceiptEventStatus = 'receipt-accepted' | 'receipt-delivered';
+/** Administrators' actions in the portal (gateway/admin/events.ts); at most 20 characters (the column). */
+export type AdminEventStatus =
+  'account-created' | 'account-locked' | 'account-unlocked' | 'password-reset' | 'password-changed' | 'role-changed' | 'relay-retry' | 'relay-drop';
 /** Relay attempts (gateway/relay): delivered to the agency's server, deferred (4xx / unreachable), failed, delayed-warning sent. */
 export type RelayEventStatus = 'relayed' | 'relay-deferred' | 'relay-failed' | 'relay-delayed';
 /**
@@ -168,7 +175,8 @@ export type AdminAction =
   | 'register-anchor'
   | 'register-purge'
   | 'register-add-paper'
-  | 'export';
+  | 'export'
+  | AdminEventStatus;
 
 export interface MailboxRow {
   id: number;

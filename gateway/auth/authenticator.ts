@@ -13,7 +13,8 @@ import type { Logger } from '../../config/log.js';
 
 export type AuthFailure = 'invalid' | 'locked' | 'disabled' | 'must-change';
 
-export type AuthResult = { ok: true; account: AccountRow } | { ok: false; failure: AuthFailure; retryAfterMs?: number };
+/** `account` comes with `must-change` (the password was right): the web portal lets it change the password. */
+export type AuthResult = { ok: true; account: AccountRow } | { ok: false; failure: AuthFailure; retryAfterMs?: number; account?: AccountRow };
 
 /** Reply texts: Vietnamese (ASCII, for SMTP and IMAP) then English. */
 export const AUTH_FAILURE_TEXT: Record<AuthFailure, { vi: string; en: string }> = {
@@ -24,8 +25,8 @@ export const AUTH_FAILURE_TEXT: Record<AuthFailure, { vi: string; en: string }> 
   },
   disabled: { vi: 'Tai khoan da bi khoa boi quan tri vien', en: 'Account locked by the administrator' },
   'must-change': {
-    vi: 'Mat khau tam thoi phai duoc doi truoc khi su dung (docgate account passwd)',
-    en: 'The temporary password must be changed before use (docgate account passwd)',
+    vi: 'Mat khau tam thoi phai duoc doi tren cong web truoc khi su dung',
+    en: 'The temporary password must be changed on the web portal before use',
   },
 };
 
@@ -128,7 +129,7 @@ export class Authenticator {
     // The address budget is not reset by a success: one valid account must not let a sprayer go on.
     if (failure) await this.deps.writes.run((t) => this.deps.accounts.clearFailures(t, email, remoteAddress));
     if (account.disabled) return { ok: false, failure: 'disabled' };
-    if (account.mustChangePassword) return { ok: false, failure: 'must-change' };
+    if (account.mustChangePassword) return { ok: false, failure: 'must-change', account };
     return { ok: true, account };
   }
 }

@@ -9,7 +9,7 @@ import { hashPassword } from '../../storage/accounts/password.js';
 import { checkNewPassword, generateAcceptablePassword } from '../../storage/accounts/password-rules.js';
 import { openStorage, type Storage } from '../../storage/index.js';
 import { ANY_ACCOUNT, type ActiveLock } from '../../storage/accounts/repository.js';
-import type { AccountRow } from '../../storage/rows.js';
+import type { AccountRole, AccountRow } from '../../storage/rows.js';
 import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
 import { CliError, cliLogger, loadConfigOrExit, readStdin, say, type GlobalOptions } from './context.js';
 
@@ -33,9 +33,20 @@ async function passwordFromStdin(): Promise<string> {
 }
 
 /** The shared rule set (storage/accounts/password-rules.ts); `currentHash` refuses keeping the same password. */
-async function validatePassword(config: Config, email: string, password: string, currentHash: string | null = null): Promise<void> {
-  const problem = await checkNewPassword({ email, password, minLength: config.docgate.auth.minPasswordLength, currentHash });
+async function validatePassword(
+  config: Config,
+  email: string,
+  password: string,
+  currentHash: string | null = null,
+  previousHashes: string[] = [],
+): Promise<void> {
+  const problem = await checkNewPassword({ email, password, minLength: config.docgate.auth.minPasswordLength, currentHash, previousHashes });
   if (problem) throw new CliError(`Mật khẩu không hợp lệ: ${problem.vi} / Password refused: ${problem.en}`, 2);
+}
+
+function roleOf(text: string): AccountRole {
+  if (text === 'clerk' || text === 'admin') return text;
+  throw new CliError(`Vai trò không hợp lệ: ${text} (clerk, admin) / Unknown role: ${text} (clerk, admin)`, 2);
 }
 
 function normalizeEmail(email: string): string {
@@ -53,10 +64,12 @@ export function registerAccountCommands(program: Command): void {
     .requiredOption('--agency <id>', 'mã định danh cơ quan / agency identifier')
     .option('--password-stdin', 'đọc mật khẩu từ stdin / read the password from stdin')
     .option('--permanent', 'không bắt đổi mật khẩu lần đầu (cho script cấp phát) / skip the forced change (provisioning)')
+    .option('--role <role>', 'vai trò trên cổng web: clerk (văn thư) hoặc admin (quản trị) / portal role: clerk or admin', 'clerk')
     .option('--actor <name>', ACTOR_HELP)
-    .action(async (emailArg: string, opts: { agency: string; passwordStdin?: boolean; permanent?: boolean; actor?: string }) => {
+    .action(async (emailArg: string, opts: { agency: string; passwordStdin?: boolean; permanent?: boolean; actor?: string; role: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const email = normalizeEmail(emailArg);
+      const role = roleOf(opts.role);
       const directory = new AgencyDirectory(config.agencies);
       const agency = directory.get(opts.agency);
       if (!agency) throw new CliError(`Không có cơ quan ${opts.agency} / No agency ${opts.agency}`, 2);
@@ -70,7 +83,7 @@ export function registerAccountCommands(program: Command): void {
       await withStorage(config, async (storage) => {
         if (await storage.accounts.find(email)) throw new CliError(`Tài khoản đã tồn tại: ${email} / Account already exists: ${email}`);
         await storage.writes.run(async (t) => {
-          await storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date() });
+          await storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: !opts.permanent, now: new Date(), role });
           await recordAdminAction(
             storage,
             { actor: adminActor(opts.actor), action: 'account-add', subject: email, agencyId: agency.id, note: opts.permanent ? 'permanent password' : null },
@@ -79,6 +92,7 @@ export function registerAccountCommands(program: Command): void {
         });
       });
       say(`Đã tạo tài khoản ${email} (${agency.id})`, `Account created: ${email} (${agency.id})`);
+      if (role === 'admin') say('Vai trò: quản trị (cổng web)', 'Role: administrator (web portal)');
       if (generated) say(`Mật khẩu tạm thời: ${password}`, `Temporary password: ${password}`);
       if (!opts.permanent)
         say('Phải đổi mật khẩu trước khi gửi: docgate account passwd', 'The password must be changed before sending: docgate account passwd');
@@ -104,7 +118,8 @@ export function registerAccountCommands(program: Command): void {
         if (!existing) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
         if (existing.removedAt) throw new CliError(`Tài khoản ${email} đã bị xóa / Account ${email} was removed`);
         // The current (or temporary) password is compared with the stored hash: "changing" to it is no change.
-        await validatePassword(config, email, password, existing.passwordHash);
+        const history = await storage.accounts.previousPasswordHashes(existing.id, config.docgate.auth.passwordHistory - 1);
+        await validatePassword(config, email, password, existing.passwordHash, history);
         const passwordHash = await hashPassword(password);
         await storage.writes.run(async (t) => {
           await storage.accounts.setPassword(t, email, passwordHash, mustChange, new Date());
@@ -149,6 +164,19 @@ export function registerAccountCommands(program: Command): void {
   }
 
   account
+    .command('role <email> <role>')
+    .description('Vai trò trên cổng web: clerk (văn thư) hoặc admin (quản trị) / portal role: clerk or admin')
+    .action(async (emailArg: string, roleArg: string) => {
+      const config = loadConfigOrExit(program.opts<GlobalOptions>());
+      const email = normalizeEmail(emailArg);
+      const role = roleOf(roleArg);
+      const changed = await withStorage(config, (storage) => storage.writes.run((t) => storage.accounts.setRole(t, email, role, new Date())));
+      if (!changed) throw new CliError(`Không có tài khoản ${email} / No account ${email}`);
+      cliLogger('info').info('account role changed by administrator', { user: email, role });
+      say(`${email}: vai trò ${role}`, `${email}: role ${role}`);
+    });
+
+  account
     .command('remove <email>')
     .description('Xóa tài khoản: không đăng nhập được nữa, giữ lịch sử và sổ / remove an account: no login any more, history and register kept')
     .option('--actor <name>', ACTOR_HELP)
@@ -188,6 +216,7 @@ export function registerAccountCommands(program: Command): void {
               return {
                 email: r.email,
                 agency: r.agencyId,
+                role: r.role,
                 mustChangePassword: r.mustChangePassword,
                 locked: r.disabled,
                 removed: r.removedAt !== null,
@@ -204,7 +233,7 @@ export function registerAccountCommands(program: Command): void {
         return;
       }
       process.stdout.write('EMAIL\tCƠ QUAN/AGENCY\tTRẠNG THÁI/STATE\n');
-      for (const r of rows) process.stdout.write(`${r.email}\t${r.agencyId}\t${stateOf(r, lockOf(r.email))}\n`);
+      for (const r of rows) process.stdout.write(`${r.email}\t${r.agencyId}\t${stateOf(r, lockOf(r.email))}${r.role === 'admin' ? ' (admin)' : ''}\n`);
       const addressLocks = locks.filter((l) => l.email === ANY_ACCOUNT);
       for (const l of addressLocks) {
         process.stdout.write(

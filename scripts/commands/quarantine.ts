@@ -3,14 +3,11 @@
 // releaseQuarantined); reject records it as returned. Both leave a register event naming the actor.
 
 import type { Command } from 'commander';
-import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
-import { registerYear } from '../../policies/text/dates.js';
 import { QuarantineStateError } from '../../storage/register/repository.js';
-import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
+import { adminActor } from '../../storage/register/admin.js';
 import type { DocumentRow } from '../../storage/rows.js';
-import { relayJobsFor } from '../../gateway/relay/jobs.js';
-import { followUpJobs } from '../../gateway/notify/follow-ups.js';
+import { rejectHeld, releaseHeld } from '../../gateway/admin/quarantine.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from './context.js';
 
@@ -21,24 +18,6 @@ interface DecisionOptions {
 
 function actorOf(opts: DecisionOptions): string {
   return adminActor(opts.actor);
-}
-
-function recipientAgencies(config: Config, doc: DocumentRow): string[] {
-  const directory = new AgencyDirectory(config.agencies);
-  const ids: string[] = [];
-  for (const address of JSON.parse(doc.recipients) as string[]) {
-    const agency = directory.ownerOf(address);
-    if (agency && !ids.includes(agency.id)) ids.push(agency.id);
-  }
-  return ids;
-}
-
-/** The relay, alert and reminder jobs the released document needs, from its envelope (as intake computes them). */
-function releasedJobs(config: Config, doc: DocumentRow, at: Date) {
-  const directory = new AgencyDirectory(config.agencies);
-  const agencies = recipientAgencies(config, doc).map((id) => directory.get(id)!);
-  const relay = relayJobsFor(directory, agencies, doc.envelopeFrom, JSON.parse(doc.recipients) as string[]);
-  return { ...relay, jobs: followUpJobs(config, doc.urgency, agencies, relay.relayOnly ?? [], at) };
 }
 
 function line(doc: DocumentRow): string {
@@ -115,22 +94,7 @@ export function registerQuarantineCommands(program: Command): void {
       const doc = await heldOrFail(config, trackingId);
       const at = new Date();
       const recorded = await withStorage(config, (storage) =>
-        storage.writes
-          .run(async (t) => {
-            const released = await storage.register.releaseQuarantined(t, {
-              trackingId,
-              at,
-              actor: actorOf(opts),
-              note: opts.note ?? null,
-              recipientAgencyIds: recipientAgencies(config, doc),
-              year: registerYear(at, config.docgate.timezone),
-              ...releasedJobs(config, doc, at),
-            });
-            const action = { actor: actorOf(opts), action: 'quarantine-release' as const, subject: trackingId, documentId: trackingId, note: opts.note, at };
-            await recordAdminAction(storage, { ...action, agencyId: doc.senderAgencyId }, t);
-            return released;
-          })
-          .catch(translate),
+        releaseHeld(config, storage, doc, { trackingId, at, actor: actorOf(opts), note: opts.note ?? null }).catch(translate),
       );
       const incoming = recorded.incoming.map((i) => `${i.agencyId} #${i.number}`).join(', ');
       say(
@@ -148,14 +112,7 @@ export function registerQuarantineCommands(program: Command): void {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       await heldOrFail(config, trackingId);
       await withStorage(config, (storage) =>
-        storage.writes
-          .run(async (t) => {
-            const at = new Date();
-            await storage.register.rejectQuarantined(t, { trackingId, at, actor: actorOf(opts), note: opts.note ?? null });
-            const action = { actor: actorOf(opts), action: 'quarantine-reject' as const, subject: trackingId, documentId: trackingId, note: opts.note, at };
-            await recordAdminAction(storage, action, t);
-          })
-          .catch(translate),
+        rejectHeld(storage, { trackingId, at: new Date(), actor: actorOf(opts), note: opts.note ?? null }).catch(translate),
       );
       say(`Đã trả lại ${trackingId}`, `Returned ${trackingId}`);
     });

@@ -118,6 +118,7 @@ function listenerLines(gateway: Gateway): string[] {
   return [
     ...gateway.smtp.map((l) => `SMTP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}`),
     ...gateway.imap.map((l) => `IMAP ${l.listener.tls === 'implicit' ? 'TLS' : 'STARTTLS'}: ${l.listener.host}:${l.port}`),
+    ...gateway.web.map((l) => `Web: https://${l.listener.host.includes(':') ? `[${l.listener.host}]` : l.listener.host}:${l.port}/`),
   ];
 }
 

@@ -20,6 +20,7 @@ REQUIREMENTS=(
   "dovecot-lmtpd|test -x /usr/lib/dovecot/lmtp"
   "dovecot-imapd|test -x /usr/lib/dovecot/imap"
   "postfix|test -x /usr/sbin/postfix && test -x /usr/sbin/smtp-sink"
+  "chromium|test -x /usr/bin/chromium"
 )
 missing=()
 for entry in "${REQUIREMENTS[@]}"; do

@@ -7,7 +7,7 @@ import { removeDiacritics } from '../../policies/text/vietnamese.js';
 import { COMMON_PASSWORDS_TEXT } from './common-passwords.js';
 import { generatePassword, verifyPassword } from './password.js';
 
-type PasswordRule = 'length' | 'control' | 'whitespace' | 'user-name' | 'user-name-part' | 'pattern' | 'common' | 'unchanged';
+type PasswordRule = 'length' | 'control' | 'whitespace' | 'user-name' | 'user-name-part' | 'pattern' | 'common' | 'unchanged' | 'history';
 
 export interface PasswordProblem {
   rule: PasswordRule;
@@ -106,12 +106,16 @@ export function passwordProblem(email: string, password: string, minLength: numb
   return null;
 }
 
-/** All rules, including "not the current or temporary password" when the account exists (its stored hash). */
+/**
+ * All rules, including "not the current or temporary password" when the account exists (its stored
+ * hash) and "not one of the last N" (`previousHashes`, the account's password history).
+ */
 export async function checkNewPassword(input: {
   email: string;
   password: string;
   minLength: number;
   currentHash?: string | null;
+  previousHashes?: readonly string[];
 }): Promise<PasswordProblem | null> {
   const problem = passwordProblem(input.email, input.password, input.minLength);
   if (problem) return problem;
@@ -121,6 +125,15 @@ export async function checkNewPassword(input: {
       vi: 'mật khẩu mới phải khác mật khẩu hiện tại hoặc mật khẩu tạm thời',
       en: 'the new password must differ from the current or temporary password',
     };
+  }
+  for (const hash of input.previousHashes ?? []) {
+    if (await verifyPassword(input.password, hash)) {
+      return {
+        rule: 'history',
+        vi: 'mật khẩu mới không được trùng một mật khẩu đã dùng gần đây',
+        en: 'the new password may not be one of the recently used passwords',
+      };
+    }
   }
   return null;
 }

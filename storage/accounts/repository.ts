@@ -3,7 +3,8 @@
 
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Models } from '../models.js';
-import type { AccountRow, AuthFailureRow } from '../rows.js';
+import type { AccountRole, AccountRow, AuthFailureRow } from '../rows.js';
+import { toDate } from '../models.js';
 import { execute, insertRows, query, rowOf } from '../sql.js';
 
 /** The auth_failures email of an address's budget across accounts (never a valid address). */
@@ -28,6 +29,11 @@ export class AccountRepository {
     return row ? rowOf<AccountRow>(this.models.Account, row) : null;
   }
 
+  async findById(id: number): Promise<AccountRow | null> {
+    const [row] = await query(this.sequelize, 'SELECT * FROM accounts WHERE id = :id', { id });
+    return row ? rowOf<AccountRow>(this.models.Account, row) : null;
+  }
+
   async list(agencyId?: string): Promise<AccountRow[]> {
     const rows = agencyId
       ? await query(this.sequelize, 'SELECT * FROM accounts WHERE agency_id = :agencyId ORDER BY agency_id ASC, email ASC', { agencyId })
@@ -40,7 +46,10 @@ export class AccountRepository {
     return Number(row.n);
   }
 
-  async create(t: Transaction, input: { email: string; agencyId: string; passwordHash: string; mustChangePassword: boolean; now: Date }): Promise<AccountRow> {
+  async create(
+    t: Transaction,
+    input: { email: string; agencyId: string; passwordHash: string; mustChangePassword: boolean; now: Date; role?: AccountRole },
+  ): Promise<AccountRow> {
     const account: Omit<AccountRow, 'id'> = {
       email: input.email.toLowerCase(),
       agencyId: input.agencyId,
@@ -48,6 +57,7 @@ export class AccountRepository {
       mustChangePassword: input.mustChangePassword,
       disabled: false,
       removedAt: null,
+      role: input.role ?? 'clerk',
       passwordChangedAt: input.mustChangePassword ? null : input.now,
       createdAt: input.now,
       updatedAt: input.now,
@@ -56,11 +66,47 @@ export class AccountRepository {
     return { id: Number(row.id), ...account };
   }
 
+  /** Sets a new password; the one it replaces joins the account's password history. */
   async setPassword(t: Transaction, email: string, passwordHash: string, mustChangePassword: boolean, now: Date): Promise<boolean> {
+    const previous = await query<{ id: unknown; password_hash: string }>(
+      this.sequelize,
+      'SELECT id, password_hash FROM accounts WHERE email = :email',
+      { email: email.toLowerCase() },
+      t,
+    );
+    if (previous.length > 0) {
+      await execute(
+        this.sequelize,
+        'INSERT INTO password_history (account_id, password_hash, replaced_at) VALUES (:accountId, :hash, :now)',
+        { accountId: Number(previous[0].id), hash: previous[0].password_hash, now },
+        t,
+      );
+    }
     const changed = await query(
       this.sequelize,
       'UPDATE accounts SET password_hash = :passwordHash, must_change_password = :mustChangePassword, password_changed_at = :changedAt, updated_at = :now WHERE email = :email RETURNING id',
       { passwordHash, mustChangePassword, changedAt: mustChangePassword ? null : now, now, email: email.toLowerCase() },
+      t,
+    );
+    return changed.length > 0;
+  }
+
+  /** The hashes of the account's last `count` replaced passwords, newest first. */
+  async previousPasswordHashes(accountId: number, count: number): Promise<string[]> {
+    if (count <= 0) return [];
+    const rows = await query<{ password_hash: string; replaced_at: unknown }>(
+      this.sequelize,
+      'SELECT password_hash, replaced_at FROM password_history WHERE account_id = :accountId ORDER BY replaced_at DESC, id DESC LIMIT :count',
+      { accountId, count },
+    );
+    return rows.sort((a, b) => toDate(b.replaced_at).getTime() - toDate(a.replaced_at).getTime()).map((r) => r.password_hash);
+  }
+
+  async setRole(t: Transaction, email: string, role: AccountRole, now: Date): Promise<boolean> {
+    const changed = await query(
+      this.sequelize,
+      'UPDATE accounts SET role = :role, updated_at = :now WHERE email = :email RETURNING id',
+      { role, now, email: email.toLowerCase() },
       t,
     );
     return changed.length > 0;

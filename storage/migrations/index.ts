@@ -15,6 +15,7 @@ import { jobsSchema } from './009-jobs.js';
 import { registerSearchSchema } from './010-register-search.js';
 import { registerChainSchema } from './011-register-chain.js';
 import { recallSchema } from './013-recall.js';
+import { portalSchema } from './014-portal.js';
 import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   registerSearchSchema,
   registerChainSchema,
   recallSchema,
+  portalSchema,
 ];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */

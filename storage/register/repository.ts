@@ -164,6 +164,16 @@ export class RegisterRepository {
     return row ?? null;
   }
 
+  /** The stored bytes' blob and MIME structure (JSON) of a document's message row. */
+  async storedMessage(messageRowId: number): Promise<{ blobSha256: string; blobSize: number; structure: string | null } | null> {
+    const [row] = await query<{ blob_sha256: string; blob_size: unknown; structure: string | null }>(
+      this.writer.sequelize,
+      'SELECT blob_sha256, blob_size, structure FROM messages WHERE id = :messageRowId',
+      { messageRowId },
+    );
+    return row ? { blobSha256: row.blob_sha256, blobSize: toNumber(row.blob_size), structure: row.structure ?? null } : null;
+  }
+
   async entriesOf(trackingId: string): Promise<RegisterEntryRow[]> {
     return this.rows<RegisterEntryRow>(this.models.RegisterEntry, 'SELECT * FROM register_entries WHERE document_id = :trackingId ORDER BY id ASC', {
       trackingId,

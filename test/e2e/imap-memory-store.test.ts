@@ -40,6 +40,7 @@ const authenticator = {
         passwordHash: '',
         mustChangePassword: false,
         disabled: false,
+        role: 'clerk',
         removedAt: null,
         passwordChangedAt: null,
         createdAt: at,

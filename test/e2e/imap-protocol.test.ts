@@ -78,7 +78,7 @@ describe('IMAP protocol: states, authentication, mailboxes, literals', function 
     const w = await ImapWire.connect(tg.imapTlsPort, { tls: true });
     await w.greeting();
     expect((await w.login(temp, TEST_PASSWORD)).tagged).to.equal(
-      'A001 NO [EXPIRED] Mat khau tam thoi phai duoc doi truoc khi su dung (docgate account passwd) / The temporary password must be changed before use (docgate account passwd)',
+      'A001 NO [EXPIRED] Mat khau tam thoi phai duoc doi tren cong web truoc khi su dung / The temporary password must be changed on the web portal before use',
     );
     expect((await w.login(locked, TEST_PASSWORD)).tagged).to.equal(
       'A002 NO [CONTACTADMIN] Tai khoan da bi khoa boi quan tri vien / Account locked by the administrator',

@@ -84,7 +84,7 @@ describe('SMTP hostile input', function () {
     await c.command('EHLO x.test');
     const temp = await c.login('tam@snv.hatinh.gov.vn', TEST_PASSWORD);
     expect(temp.text).to.equal(
-      '535 5.7.8 [auth-required] Mat khau tam thoi phai duoc doi truoc khi su dung (docgate account passwd) / The temporary password must be changed before use (docgate account passwd)',
+      '535 5.7.8 [auth-required] Mat khau tam thoi phai duoc doi tren cong web truoc khi su dung / The temporary password must be changed on the web portal before use',
     );
     const locked = await c.login('khoa@snv.hatinh.gov.vn', TEST_PASSWORD);
     expect(locked.text).to.equal('535 5.7.8 [auth-required] Tai khoan da bi khoa boi quan tri vien / Account locked by the administrator');
