@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerExportCommands } from './commands/export.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerQueueCommands } from './commands/queue.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerQueueCommands(program);
   registerRegisterCommands(program);
   registerStoreCommands(program);
+  registerExportCommands(program);
   return program;
 }
 

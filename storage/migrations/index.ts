@@ -13,6 +13,7 @@ import { accountRemovedSchema } from './007-account-removed.js';
 import { messageOriginSchema } from './008-message-origin.js';
 import { jobsSchema } from './009-jobs.js';
 import { registerSearchSchema } from './010-register-search.js';
+import { documentOriginSchema } from './015-document-origin.js';
 import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   messageOriginSchema,
   jobsSchema,
   registerSearchSchema,
+  documentOriginSchema,
 ];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */
