@@ -204,7 +204,7 @@ describe('docgate export and register add-paper', function () {
     expect(hostile[3]).to.match(/^(Dài)+\.pdf$/);
     for (const n of names) {
       expect(n.split('/')).to.not.include('..');
-       
+
       expect(n).to.not.match(/[\\\u0000-\u001f]/);
     }
     const xml = entries.find((e) => e.name.startsWith('in/000003_') && e.name.endsWith('document.xml'))!.data.toString('utf8');

@@ -8,7 +8,6 @@ import type { ManifestDocument } from './manifest.js';
 const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 const DOCGATE_NS = 'urn:docgate:register:1';
 
- 
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function xmlText(value: string): string {
