@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   alerts: () => import('./alerts.js'),
   'register-search': () => import('./register-search.js'),
   'register-chain': () => import('./register-chain.js'),
+  export: () => import('./export.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

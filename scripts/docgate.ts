@@ -7,6 +7,7 @@ import { registerAccountCommands } from './commands/account.js';
 import { registerAlertCommands } from './commands/alert.js';
 import { registerDocumentCommands } from './commands/document.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerExportCommands } from './commands/export.js';
 import { CliError } from './commands/context.js';
 import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerQueueCommands } from './commands/queue.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerReceiptCommands(program);
   registerRegisterCommands(program);
   registerStoreCommands(program);
+  registerExportCommands(program);
   return program;
 }
 

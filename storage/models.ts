@@ -21,7 +21,7 @@ export interface Models {
   Account: RowModel<AccountRow, 'id' | 'passwordChangedAt' | 'removedAt' | 'role'>;
   AuthFailure: RowModel<AuthFailureRow>;
   Message: RowModel<MessageRow, 'id' | 'header' | 'origin'>;
-  Document: RowModel<DocumentRow>;
+  Document: RowModel<DocumentRow, 'origin'>;
   DocumentFile: RowModel<DocumentFileRow, 'id'>;
   RegisterEntry: RowModel<RegisterEntryRow, 'id'>;
   RegisterEvent: RowModel<RegisterEventRow, 'id'>;
@@ -129,6 +129,7 @@ export function defineModels(sequelize: Sequelize): Models {
         signature: text(),
         paperCopyRequired: bool(),
         receivedAt: date(),
+        origin: str(),
       },
       opts('documents'),
     ),

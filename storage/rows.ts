@@ -78,7 +78,11 @@ export interface DocumentRow {
   signature: string | null;
   paperCopyRequired: boolean;
   receivedAt: Date;
+  /** NULL: submitted over SMTP; 'paper': registered from paper with its scan (register add-paper). */
+  origin: DocumentOrigin | null;
 }
+
+type DocumentOrigin = 'paper';
 
 type FileRole = 'main' | 'attachment';
 

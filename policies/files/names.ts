@@ -86,7 +86,9 @@ const DANGEROUS_EXTENSIONS = new Set([
 ]);
 
 /** Unicode bidi controls, zero-width and other format characters, C0/C1 controls, NUL. */
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/u;
+export const FORBIDDEN_NAME_CHARS =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb';
+const FORBIDDEN_CHARS = new RegExp(`[${FORBIDDEN_NAME_CHARS}]`, 'u');
 
 export type NameProblem =
   | { kind: 'unnamed' }

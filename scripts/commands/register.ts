@@ -13,6 +13,7 @@ import { csv, json, table, type Column } from './register/output.js';
 import { bookOf, knownAgency, queryOf, yearOf, type QueryOptions } from './register/query.js';
 import { detailsJson, detailsText, loadDetails } from './register/show.js';
 import { registerChainCommands } from './register/chain.js';
+import { registerAddPaperCommand } from './register/add-paper.js';
 
 /** Exit code of a search with no result and of `show` of an unknown document. */
 const EXIT_NOT_FOUND = 3;
@@ -42,6 +43,7 @@ function columns(config: Config): Column<RegisterHit>[] {
       value: (h) => (h.book === 'incoming' ? h.senderAgencyId : (h.counterpartAgencyId ?? '')),
     },
     { vi: 'Trạng thái', en: 'Status', key: 'status', value: (h) => h.status },
+    { vi: 'Nguồn', en: 'Origin', key: 'origin', value: (h) => h.origin ?? 'smtp', display: (h) => (h.origin === 'paper' ? 'giấy/paper' : 'mail') },
     { vi: 'Mã theo dõi', en: 'Tracking id', key: 'trackingId', value: (h) => h.trackingId },
     { vi: 'Tên cơ quan', en: 'Agency name', key: 'agencyName', value: (h) => dir.get(h.agencyId)?.name ?? null, max: 0 },
   ];
@@ -102,6 +104,8 @@ export function registerRegisterCommands(program: Command): void {
   ).action(async (words: string[], opts: QueryOptions & FormatOptions) => {
     await runQuery(program, (config) => queryOf(config, opts, words.join(' ')), opts);
   });
+
+  registerAddPaperCommand(register, program);
 
   register
     .command('show <ref...>')

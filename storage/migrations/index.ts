@@ -16,6 +16,7 @@ import { registerSearchSchema } from './010-register-search.js';
 import { registerChainSchema } from './011-register-chain.js';
 import { recallSchema } from './013-recall.js';
 import { portalSchema } from './014-portal.js';
+import { documentOriginSchema } from './015-document-origin.js';
 import { withLockFile } from './lock-file.js';
 
 export const MIGRATIONS = [
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   registerChainSchema,
   recallSchema,
   portalSchema,
+  documentOriginSchema,
 ];
 
 /** Arbitrary constant naming docgate's migration lock among PostgreSQL advisory locks. */

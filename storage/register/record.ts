@@ -244,6 +244,7 @@ export async function recordSubmissions(ctx: RecordContext, t: Transaction, subs
       signature: s.signatureJson,
       paperCopyRequired: s.paperCopyRequired,
       receivedAt: s.receivedAt,
+      origin: null,
     })),
   );
   await insertRows(

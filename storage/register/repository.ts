@@ -10,6 +10,7 @@ import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js'
 import { findDuplicate } from './duplicates.js';
 import { appendRegisterEvents, type NewRegisterEvent } from './events.js';
 import { numberAndDeliverMany, recordSubmissions, type RecordContext } from './record.js';
+import { recordPaperDocument, type PaperRecord, type RecordedPaper } from './paper.js';
 import { enqueueJobs } from '../queue/repository.js';
 import { noticeJob } from '../notices/jobs.js';
 import { refreshStatusKeywords } from './status-keyword.js';
@@ -54,6 +55,11 @@ export class RegisterRepository {
   /** Numbers one document in its books and delivers it (`heldOutgoingId`: a released held entry). */
   async numberAndDeliver(t: Transaction, d: NumberingInput, heldOutgoingId?: number): Promise<Omit<RecordedSubmission, 'trackingId' | 'messageRowId'>> {
     return (await numberAndDeliverMany(this.writer, t, [d], [heldOutgoingId]))[0];
+  }
+
+  /** Registers a document that arrived on paper, numbered in the agency's sổ đến (paper.ts). */
+  recordPaper(t: Transaction, p: PaperRecord): Promise<RecordedPaper> {
+    return recordPaperDocument(this.writer, t, p);
   }
 
   /** Documents held by a `quarantine` action, oldest first. */

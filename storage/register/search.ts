@@ -56,6 +56,8 @@ export interface RegisterHit {
   subject: string | null;
   urgency: string | null;
   signer: string | null;
+  /** null: submitted over SMTP; 'paper': registered from paper (register add-paper). */
+  origin: string | null;
 }
 
 function asDate(value: unknown): Date {
@@ -104,7 +106,7 @@ function whereOf(dialect: string, q: RegisterQuery): { where: string; params: Na
 
 const SELECT =
   'SELECT e.id AS entry_id, e.agency_id, e.book, e.year, e.number, e.status, e.registered_at, e.counterpart_agency_id, e.note, ' +
-  'd.id AS tracking_id, d.sender_agency_id, d.sender_account, d.document_number, d.signed_date, d.document_type, d.summary, d.subject, d.urgency, d.signer ' +
+  'd.id AS tracking_id, d.sender_agency_id, d.sender_account, d.document_number, d.signed_date, d.document_type, d.summary, d.subject, d.urgency, d.signer, d.origin ' +
   'FROM register_entries e JOIN documents d ON d.id = e.document_id LEFT JOIN document_search s ON s.document_id = d.id';
 
 export async function searchRegister(sequelize: Sequelize, q: RegisterQuery): Promise<RegisterHit[]> {
@@ -133,6 +135,7 @@ export async function searchRegister(sequelize: Sequelize, q: RegisterQuery): Pr
     subject: (r.subject as string | null) ?? null,
     urgency: (r.urgency as string | null) ?? null,
     signer: (r.signer as string | null) ?? null,
+    origin: (r.origin as string | null) ?? null,
   }));
 }
 

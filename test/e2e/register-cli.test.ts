@@ -150,7 +150,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(c.code, c.stderr).to.equal(0);
       const rows = c.stdout.trimEnd().split('\r\n');
       expect(rows[0]).to.equal(
-        'book,agencyId,number,registeredAt,documentNumber,signedDate,documentType,summary,urgency,counterpart,status,trackingId,agencyName',
+        'book,agencyId,number,registeredAt,documentNumber,signedDate,documentType,summary,urgency,counterpart,status,origin,trackingId,agencyName',
       );
       expect(rows).to.have.length(3);
       expect(rows[2]).to.contain(`incoming,${AGENCIES.snv.id},1/${y},`);

@@ -34,7 +34,7 @@ export function table<T>(columns: Column<T>[], rows: T[]): string {
   return [line(heads), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 
-function csvField(v: string | number | null): string {
+export function csvField(v: string | number | null): string {
   const text = v === null ? '' : String(v);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

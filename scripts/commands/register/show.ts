@@ -55,6 +55,7 @@ export function detailsJson(config: Config, d: DocumentDetails): Record<string, 
     trackingId: doc.id,
     status: doc.status,
     reason: doc.reason,
+    origin: doc.origin ?? 'smtp',
     receivedAt: doc.receivedAt.toISOString(),
     sender: { agencyId: doc.senderAgencyId, account: doc.senderAccount },
     recipients: JSON.parse(doc.recipients) as string[],
@@ -101,6 +102,7 @@ export function detailsText(config: Config, d: DocumentDetails): string {
   const field = (vi: string, en: string, value: string | number | null | undefined) => out.push(`${`${vi} / ${en}:`.padEnd(44)} ${value ?? ''}`);
   field('Mã theo dõi', 'Tracking id', doc.id);
   field('Trạng thái văn bản', 'Document status', `${doc.status} [${doc.reason}]`);
+  field('Nguồn', 'Origin', doc.origin === 'paper' ? 'văn bản giấy, bản quét / paper document, scanned' : 'thư điện tử / mail');
   field('Tác giả / cơ quan ban hành', 'Issuing agency', agencyName(dir, doc.senderAgencyId));
   field('Người gửi', 'Sent by', doc.senderAccount);
   field('Số ký hiệu', 'Number and notation', doc.documentNumber);
