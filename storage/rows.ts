@@ -98,9 +98,11 @@ export type RegisterBook = 'outgoing' | 'incoming';
  * '03' registered, '04' assigned, '05' in progress, '06' done, '13' recall requested, '15' recall
  * accepted, '16' recall refused. Outgoing entries: 'sent', 'returned' (refused by policy), 'held'.
  */
-export type RegisterStatus = '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus;
+export type RegisterStatus = '01' | '02' | '03' | '04' | '05' | '06' | '13' | '15' | '16' | 'sent' | 'returned' | 'held' | RelayEventStatus | AlertEventStatus;
 /** Relay attempts (gateway/relay): delivered to the agency's server, deferred (4xx / unreachable), failed, delayed-warning sent. */
 export type RelayEventStatus = 'relayed' | 'relay-deferred' | 'relay-failed' | 'relay-delayed';
+/** Urgent (Hỏa tốc) alert outcomes to an agency's leaders: sent, or failed for good (reports count both). */
+export type AlertEventStatus = 'alert-sent' | 'alert-failed';
 
 export interface RegisterEntryRow {
   id: number;
