@@ -234,6 +234,8 @@ export interface SeedOptions {
   outcomes?: boolean;
   year?: number;
   spacingMs?: number;
+  /** Changes a submission before it is written (with `outcomes`), e.g. a test's hostile trích yếu. */
+  edit?: (seeded: { doc: SubmissionRecord; outcome: SeedOutcome }) => void;
 }
 
 /** Writes documents [from, from + count) in batches (one transaction each, as the group commit does). */
@@ -252,6 +254,7 @@ export async function seedRegister(db: Database, from: number, count: number, op
       continue;
     }
     const subs = indexes.map((i) => seedSubmission(i, options.year, options.spacingMs));
+    for (const sub of subs) options.edit?.(sub);
     await db.sequelize.transaction(async (t) => {
       await register.recordMany(
         t,

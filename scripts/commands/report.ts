@@ -77,6 +77,7 @@ export function registerReportCommands(program: Command): void {
       }
       const bytes = await render(buildReport(data, window, period.label, agency, directory, new Date()), format);
       if (opts.out) writeFileSync(opts.out, bytes);
-      else process.stdout.write(bytes);
+      // docgate exits right after the command: wait until a large report is handed to the pipe.
+      else await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));
     });
 }

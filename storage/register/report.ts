@@ -12,11 +12,11 @@ import { dialectOf, instant, pdfVerified, secondsBetween, smimeVerified } from '
 import type { ReportBucket, ReportWindow } from './report-window.js';
 
 /** Hỏa tốc and Thượng khẩn (stored urgency codes, policies/metadata/form.ts). */
-export const URGENT_LEVELS = ['flash', 'very-urgent'] as const;
+const URGENT_LEVELS = ['flash', 'very-urgent'] as const;
 /** Alert outcomes written as register events by the urgent-alert sender. */
 const ALERT_STATUSES: readonly AlertEventStatus[] = ['alert-sent', 'alert-failed'];
 /** At most this many urgent documents are listed one by one. */
-export const URGENT_LIST_LIMIT = 1000;
+const URGENT_LIST_LIMIT = 1000;
 
 export interface AgencyFigures {
   agencyId: string;
@@ -65,14 +65,14 @@ export interface MonthFigures {
   refused: number;
 }
 
-export interface ReasonCount {
+interface ReasonCount {
   agencyId: string;
   /** The gateway's reason code (refusals) or the stored return note (returns). */
   reason: string | null;
   count: number;
 }
 
-export interface UrgentDocument {
+interface UrgentDocument {
   agencyId: string;
   book: 'outgoing' | 'incoming';
   trackingId: string;

@@ -7,7 +7,7 @@ const vnInteger = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
 const vnPercent = new Intl.NumberFormat('vi-VN', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** "2 ngày 3 giờ", "4 giờ 5 phút", "12 phút", "40 giây". */
-export function durationVi(seconds: number): string {
+function durationVi(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
   const h = Math.floor((seconds % 86_400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);

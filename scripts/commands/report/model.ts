@@ -23,7 +23,7 @@ export interface ReportAgency extends AgencyFigures {
   sentOnSigningDayShare: number | null;
 }
 
-export interface ReportUrgentDocument {
+interface ReportUrgentDocument {
   agencyId: string;
   book: 'outgoing' | 'incoming';
   trackingId: string;

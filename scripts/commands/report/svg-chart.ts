@@ -86,7 +86,7 @@ export function barChart(title: string, categories: string[], values: number[], 
   }
   categories.forEach((c, i) => {
     const cy = m.top + i * rowH;
-    const text = c.length > 44 ? `${c.slice(0, 43)}…` : c;
+    const text = c.length > 38 ? `${c.slice(0, 37)}…` : c;
     parts.push(`<text x="${m.left - 8}" y="${cy + rowH / 2 + 4}" font-size="12" text-anchor="end" ${FONT}>${escapeXml(text)}</text>`);
     parts.push(
       `<rect x="${m.left}" y="${cy + 4}" width="${(x(values[i]) - m.left).toFixed(1)}" height="${rowH - 8}" fill="${COLOURS[0]}"><title>${escapeXml(`${c}: ${number.format(values[i])}`)}</title></rect>`,

@@ -15,7 +15,7 @@ export interface TableColumn {
   width: number;
 }
 
-export interface ChartSpec {
+interface ChartSpec {
   kind: 'column' | 'bar';
   title: { vi: string; en: string };
   /** Column index of the categories and of each series (one series per column). */

@@ -46,7 +46,7 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Column letters of a 0-based index (0 → A, 26 → AA). */
-export function columnLetters(index: number): string {
+function columnLetters(index: number): string {
   let n = index + 1;
   let out = '';
   while (n > 0) {
@@ -58,9 +58,9 @@ export function columnLetters(index: number): string {
 }
 
 /** An absolute reference to a column's rows on a sheet: 'Theo tháng'!$B$3:$B$14. */
-export function rangeRef(sheet: string, column: number, firstRow: number, lastRow = firstRow): string {
+function rangeRef(sheet: string, column: number, firstRow: number, lastRow?: number): string {
   const c = columnLetters(column);
-  const cells = firstRow === lastRow ? `$${c}$${firstRow}` : `$${c}$${firstRow}:$${c}$${lastRow}`;
+  const cells = lastRow === undefined ? `$${c}$${firstRow}` : `$${c}$${firstRow}:$${c}$${lastRow}`;
   return `'${sheet.replace(/'/g, "''")}'!${cells}`;
 }
 
@@ -79,7 +79,7 @@ function richText(text: string, size = 1200, bold = true): string {
 }
 
 /** The chart part: a clustered bar chart (vertical columns or horizontal bars) with a legend and both axes. */
-export function chartXml(chart: SheetChart): string {
+function chartXml(chart: SheetChart): string {
   const series = chart.series
     .map(
       (s, i) =>

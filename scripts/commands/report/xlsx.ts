@@ -10,7 +10,7 @@ import { heading } from './tables.js';
 import { vnMonth } from './format.js';
 
 /** Rows above the data: the title, then the headings. */
-export const HEADER_ROWS = 2;
+const HEADER_ROWS = 2;
 
 const FORMATS: Partial<Record<CellKind, string>> = {
   int: '#,##0',
