@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   policy: () => import('./policy.js'),
   relay: () => import('./relay.js'),
   'register-search': () => import('./register-search.js'),
+  'register-report': () => import('./register-report.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,5 +1,7 @@
 // The few SQL fragments of the register report that differ between SQLite and PostgreSQL: reading a
-// JSON field, the seconds between two stored instants, and a bound instant inside a VALUES list.
+// JSON field, the seconds between two stored instants, and the local calendar day of an instant.
+
+import type { NamedParams } from '../sql.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -28,7 +30,26 @@ export function secondsBetween(dialect: Dialect, from: string, to: string): stri
   return dialect === 'postgres' ? `EXTRACT(EPOCH FROM (${to} - ${from}))` : `((julianday(${to}) - julianday(${from})) * 86400.0)`;
 }
 
-/** A bound instant in a VALUES row (PostgreSQL types VALUES parameters as text otherwise). */
-export function instant(dialect: Dialect, placeholder: string): string {
-  return dialect === 'postgres' ? `CAST(${placeholder} AS timestamptz)` : placeholder;
+/**
+ * The register-time-zone calendar day (yyyy-mm-dd) of a stored instant. PostgreSQL knows the zone;
+ * SQLite gets the window's UTC offsets (one, or one per daylight-saving segment) as bound modifiers.
+ */
+export function localDay(
+  dialect: Dialect,
+  column: string,
+  w: { timeZone: string; offsets: { from: Date; minutes: number }[] },
+): { sql: string; params: NamedParams } {
+  if (dialect === 'postgres') return { sql: `to_char(timezone(:tz, ${column}), 'YYYY-MM-DD')`, params: { tz: w.timeZone } };
+  const params: NamedParams = {};
+  const modifier = (i: number) => {
+    const m = w.offsets[i].minutes;
+    params[`off${i}`] = `${m < 0 ? '-' : '+'}${Math.abs(m)} minutes`;
+    return `date(${column}, :off${i})`;
+  };
+  if (w.offsets.length === 1) return { sql: modifier(0), params };
+  const whens = w.offsets.slice(1).map((o, i) => {
+    params[`until${i}`] = o.from;
+    return `WHEN ${column} < :until${i} THEN ${modifier(i)}`;
+  });
+  return { sql: `(CASE ${whens.join(' ')} ELSE ${modifier(w.offsets.length - 1)} END)`, params };
 }

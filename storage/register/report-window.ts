@@ -21,6 +21,8 @@ export interface ReportWindow {
   to: Date;
   months: ReportBucket[];
   days: ReportBucket[];
+  /** The zone's UTC offset through the window: from each instant on (the first at `from`), until the next. */
+  offsets: { from: Date; minutes: number }[];
 }
 
 function offsetMinutes(at: Date, timeZone: string): number {
@@ -61,5 +63,22 @@ export function reportWindow(firstDay: string, lastDay: string, timeZone: string
     months.push({ label: isoOf(m).slice(0, 7), from: midnight(from), to: midnight(end) });
     m = next;
   }
-  return { firstDay, lastDay, timeZone, from: days[0].from, to: days[days.length - 1].to, months, days };
+  return { firstDay, lastDay, timeZone, from: days[0].from, to: days[days.length - 1].to, months, days, offsets: offsetsOf(days, timeZone) };
+}
+
+/** Where the offset changes (daylight saving), found to the minute between the day starts that differ. */
+function offsetsOf(days: ReportBucket[], timeZone: string): { from: Date; minutes: number }[] {
+  const out = [{ from: days[0].from, minutes: offsetMinutes(days[0].from, timeZone) }];
+  for (const d of days) {
+    const end = offsetMinutes(d.to, timeZone);
+    if (end === out[out.length - 1].minutes) continue;
+    let [lo, hi] = [d.from.getTime(), d.to.getTime()];
+    while (hi - lo > 60_000) {
+      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+      if (offsetMinutes(new Date(mid), timeZone) === end) hi = mid;
+      else lo = mid;
+    }
+    out.push({ from: new Date(hi), minutes: end });
+  }
+  return out;
 }

@@ -7,9 +7,9 @@
 import type { Sequelize } from 'sequelize';
 import { toDate, toNumber } from '../models.js';
 import type { AlertEventStatus } from '../rows.js';
-import { query, type NamedParams, type SqlValue } from '../sql.js';
-import { dialectOf, instant, pdfVerified, secondsBetween, smimeVerified } from './report-sql.js';
-import type { ReportBucket, ReportWindow } from './report-window.js';
+import { query, type NamedParams } from '../sql.js';
+import { dialectOf, localDay, pdfVerified, secondsBetween, smimeVerified } from './report-sql.js';
+import type { ReportWindow } from './report-window.js';
 
 /** Hỏa tốc and Thượng khẩn (stored urgency codes, policies/metadata/form.ts). */
 const URGENT_LEVELS = ['flash', 'very-urgent'] as const;
@@ -102,72 +102,97 @@ interface Scope {
   params: NamedParams;
   /** `AND e.agency_id IN (…)` or ''. */
   agencyFilter: (alias: string) => string;
+  /** The local calendar day of e.registered_at, with its parameters. */
+  day: { sql: string; params: NamedParams };
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : toNumber(v));
-
-/** A VALUES list of buckets (label, from, to) with its parameters. */
-function bucketValues(scope: Scope, prefix: string, buckets: ReportBucket[]): { sql: string; params: NamedParams } {
-  const params: Record<string, SqlValue> = {};
-  const rows = buckets.map((b, i) => {
-    params[`${prefix}l${i}`] = b.label;
-    params[`${prefix}f${i}`] = b.from;
-    params[`${prefix}t${i}`] = b.to;
-    return `(:${prefix}l${i}, ${instant(scope.dialect, `:${prefix}f${i}`)}, ${instant(scope.dialect, `:${prefix}t${i}`)})`;
-  });
-  return { sql: `(VALUES ${rows.join(', ')})`, params };
-}
-
+const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 const inWindow = (alias: string) => `${alias}.registered_at >= :from AND ${alias}.registered_at < :to`;
 
-async function outgoingFigures(sequelize: Sequelize, s: Scope): Promise<Map<string, Record<string, number>>> {
+type Tally = Map<string, Record<string, number>>;
+
+function add(tally: Tally, key: string, row: Record<string, unknown>, fields: string[]): void {
+  const t = tally.get(key) ?? {};
+  for (const f of fields) t[f] = (t[f] ?? 0) + num(row[f]);
+  tally.set(key, t);
+}
+
+interface BookPass {
+  agencies: Tally;
+  /** yyyy-mm → sent / received / refused of the agencies. */
+  months: Tally;
+}
+
+/** The same reason of the same agency counted once (the pass groups by month too). */
+function mergeReasons(list: ReasonCount[]): ReasonCount[] {
+  const out = new Map<string, ReasonCount>();
+  for (const r of list) {
+    const key = `${r.agencyId}\u0000${r.reason}`;
+    const current = out.get(key) ?? { ...r, count: 0 };
+    current.count += r.count;
+    out.set(key, current);
+  }
+  return [...out.values()];
+}
+
+/**
+ * One pass over the agencies' sổ đi entries in the window, grouped by agency, local month, status and
+ * reason: what was sent, held, refused (and why), signed, sent on its ngày ký, urgent, paper copies.
+ */
+async function outgoingPass(sequelize: Sequelize, s: Scope): Promise<BookPass & { refusals: ReasonCount[] }> {
   const sent = "e.status = 'sent'";
-  const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+  const sums = ['signed_smime', 'signed_pdf', 'signed', 'signed_date_known', 'same_day', 'paper', 'flash', 'very_urgent'];
   const rows = await query(
     sequelize,
-    `SELECT e.agency_id AS agency, ${count(sent)} AS sent, ${count("e.status = 'held'")} AS held, ${count("e.status = 'returned'")} AS refused,
+    `SELECT e.agency_id AS agency, substr(${s.day.sql}, 1, 7) AS month, e.status AS status, d.reason AS reason, COUNT(*) AS n,
        ${count(`${sent} AND ${smimeVerified(s.dialect, 'd')}`)} AS signed_smime,
        ${count(`${sent} AND ${pdfVerified(s.dialect, 'd')}`)} AS signed_pdf,
        ${count(`${sent} AND (${smimeVerified(s.dialect, 'd')} OR ${pdfVerified(s.dialect, 'd')})`)} AS signed,
        ${count(`${sent} AND d.signed_date IS NOT NULL`)} AS signed_date_known,
+       ${count(`${sent} AND d.signed_date = ${s.day.sql}`)} AS same_day,
        ${count(`${sent} AND d.paper_copy_required = :yes`)} AS paper,
        ${count(`${sent} AND d.urgency = 'flash'`)} AS flash,
        ${count(`${sent} AND d.urgency = 'very-urgent'`)} AS very_urgent
      FROM register_entries e JOIN documents d ON d.id = e.document_id
      WHERE e.book = 'outgoing' AND ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY e.agency_id`,
-    { ...s.params, yes: true },
+     GROUP BY e.agency_id, substr(${s.day.sql}, 1, 7), e.status, d.reason`,
+    { ...s.params, ...s.day.params, yes: true },
   );
-  return new Map(rows.map((r) => [String(r.agency), Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)]))]));
+  const agencies: Tally = new Map();
+  const months: Tally = new Map();
+  const refusals: ReasonCount[] = [];
+  for (const r of rows) {
+    const agency = String(r.agency);
+    const column = ({ sent: 'sent', held: 'held', returned: 'refused' } as Record<string, string>)[String(r.status)];
+    if (!column) continue;
+    add(agencies, agency, { ...r, [column]: r.n }, [column, ...sums]);
+    if (column !== 'held') add(months, String(r.month), { [column]: r.n }, [column]);
+    if (column === 'refused') refusals.push({ agencyId: agency, reason: String(r.reason), count: num(r.n) });
+  }
+  return { agencies, months, refusals: mergeReasons(refusals) };
 }
 
-/** Sent documents accepted on their ngày ký: the signing day's local span, from a VALUES list of the window's days. */
-async function onSigningDay(sequelize: Sequelize, s: Scope, w: ReportWindow): Promise<Map<string, number>> {
-  const days = bucketValues(s, 'd', w.days);
+/** One pass over the agencies' sổ đến entries in the window, grouped by agency and local month. */
+async function incomingPass(sequelize: Sequelize, s: Scope): Promise<BookPass> {
+  const fields = ['received', 'pending', 'returned', 'registered', 'flash', 'very_urgent'];
   const rows = await query(
     sequelize,
-    `SELECT e.agency_id AS agency, COUNT(*) AS n
-     FROM register_entries e JOIN documents d ON d.id = e.document_id
-     JOIN ${days.sql} AS days ON days.column1 = d.signed_date AND e.registered_at >= days.column2 AND e.registered_at < days.column3
-     WHERE e.book = 'outgoing' AND e.status = 'sent' AND ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY e.agency_id`,
-    { ...s.params, ...days.params },
-  );
-  return new Map(rows.map((r) => [String(r.agency), num(r.n)]));
-}
-
-async function incomingFigures(sequelize: Sequelize, s: Scope): Promise<Map<string, Record<string, number>>> {
-  const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
-  const rows = await query(
-    sequelize,
-    `SELECT e.agency_id AS agency, COUNT(*) AS received, ${count("e.status = '01'")} AS pending, ${count("e.status = '02'")} AS returned,
-       ${count("e.status NOT IN ('01', '02')")} AS registered, ${count("d.urgency = 'flash'")} AS flash, ${count("d.urgency = 'very-urgent'")} AS very_urgent
+    `SELECT e.agency_id AS agency, substr(${s.day.sql}, 1, 7) AS month, COUNT(*) AS received, ${count("e.status = '01'")} AS pending,
+       ${count("e.status = '02'")} AS returned, ${count("e.status NOT IN ('01', '02')")} AS registered,
+       ${count("d.urgency = 'flash'")} AS flash, ${count("d.urgency = 'very-urgent'")} AS very_urgent
      FROM register_entries e JOIN documents d ON d.id = e.document_id
      WHERE e.book = 'incoming' AND ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY e.agency_id`,
-    s.params,
+     GROUP BY e.agency_id, substr(${s.day.sql}, 1, 7)`,
+    { ...s.params, ...s.day.params },
   );
-  return new Map(rows.map((r) => [String(r.agency), Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)]))]));
+  const agencies: Tally = new Map();
+  const months: Tally = new Map();
+  for (const r of rows) {
+    add(agencies, String(r.agency), r, fields);
+    add(months, String(r.month), r, ['received']);
+  }
+  return { agencies, months };
 }
 
 /** Received entries with their registration (03) event: the join both filing queries share. */
@@ -228,39 +253,6 @@ async function returnsByNote(sequelize: Sequelize, s: Scope): Promise<ReasonCoun
   return rows.map((r) => ({ agencyId: String(r.agency), reason: (r.note as string | null) ?? null, count: num(r.n) }));
 }
 
-async function refusalsByReason(sequelize: Sequelize, s: Scope): Promise<ReasonCount[]> {
-  const rows = await query(
-    sequelize,
-    `SELECT e.agency_id AS agency, d.reason AS reason, COUNT(*) AS n
-     FROM register_entries e JOIN documents d ON d.id = e.document_id
-     WHERE e.book = 'outgoing' AND e.status = 'returned' AND ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY e.agency_id, d.reason`,
-    s.params,
-  );
-  return rows.map((r) => ({ agencyId: String(r.agency), reason: String(r.reason), count: num(r.n) }));
-}
-
-async function perMonth(sequelize: Sequelize, s: Scope, w: ReportWindow): Promise<MonthFigures[]> {
-  const months = bucketValues(s, 'm', w.months);
-  const rows = await query(
-    sequelize,
-    `SELECT m.column1 AS month, e.book AS book, e.status AS status, COUNT(*) AS n
-     FROM register_entries e JOIN ${months.sql} AS m ON e.registered_at >= m.column2 AND e.registered_at < m.column3
-     WHERE ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY m.column1, e.book, e.status`,
-    { ...s.params, ...months.params },
-  );
-  const byMonth = new Map(w.months.map((m) => [m.label, { month: m.label, sent: 0, received: 0, refused: 0 }]));
-  for (const r of rows) {
-    const m = byMonth.get(String(r.month));
-    if (!m) continue;
-    if (r.book === 'incoming') m.received += num(r.n);
-    else if (r.status === 'sent') m.sent += num(r.n);
-    else if (r.status === 'returned') m.refused += num(r.n);
-  }
-  return [...byMonth.values()];
-}
-
 async function urgentDocuments(sequelize: Sequelize, s: Scope): Promise<UrgentDocument[]> {
   const alerts = (status: string) =>
     `(SELECT COUNT(*) FROM register_events ev WHERE ev.document_id = e.document_id AND ev.agency_id = e.agency_id AND ev.status = '${status}')`;
@@ -299,29 +291,30 @@ export interface ReportScope {
 /** The report's figures for the window and agencies; agencies in the register come first, ordered by id. */
 export async function registerReport(sequelize: Sequelize, w: ReportWindow, scopeOf: ReportScope = {}): Promise<RegisterReportData> {
   const agencyIds = scopeOf.only ?? null;
+  const dialect = dialectOf(sequelize.getDialect());
   const scope: Scope = {
-    dialect: dialectOf(sequelize.getDialect()),
+    dialect,
     params: { from: w.from, to: w.to, ...(agencyIds ? { agencies: agencyIds } : {}) },
     agencyFilter: (alias) => (agencyIds ? `AND ${alias}.agency_id IN (:agencies)` : ''),
+    day: localDay(dialect, 'e.registered_at', w),
   };
-  const [outgoing, sameDay, incoming, filing, alerts, returns, refusals, months, urgent] = [
-    await outgoingFigures(sequelize, scope),
-    await onSigningDay(sequelize, scope, w),
-    await incomingFigures(sequelize, scope),
-    await filingDelays(sequelize, scope),
-    await alertCounts(sequelize, scope),
-    await returnsByNote(sequelize, scope),
-    await refusalsByReason(sequelize, scope),
-    await perMonth(sequelize, scope, w),
-    await urgentDocuments(sequelize, scope),
-  ];
-  const found = [...new Set([...outgoing.keys(), ...incoming.keys()])].sort();
+  const outgoing = await outgoingPass(sequelize, scope);
+  const incoming = await incomingPass(sequelize, scope);
+  const filing = await filingDelays(sequelize, scope);
+  const alerts = await alertCounts(sequelize, scope);
+  const returns = await returnsByNote(sequelize, scope);
+  const urgent = await urgentDocuments(sequelize, scope);
+  const months = w.months.map((m): MonthFigures => {
+    const o = outgoing.months.get(m.label) ?? {};
+    return { month: m.label, sent: o.sent ?? 0, received: incoming.months.get(m.label)?.received ?? 0, refused: o.refused ?? 0 };
+  });
+  const found = [...new Set([...outgoing.agencies.keys(), ...incoming.agencies.keys()])].sort();
   const ids = agencyIds ?? [...found, ...(scopeOf.include ?? []).filter((id) => !found.includes(id))];
   const returnedTo = new Map<string, number>();
   for (const r of returns) returnedTo.set(r.agencyId, (returnedTo.get(r.agencyId) ?? 0) + r.count);
   const agencies = ids.map((agencyId): AgencyFigures => {
-    const o = outgoing.get(agencyId) ?? {};
-    const i = incoming.get(agencyId) ?? {};
+    const o = outgoing.agencies.get(agencyId) ?? {};
+    const i = incoming.agencies.get(agencyId) ?? {};
     const f = filing.get(agencyId);
     const a = alerts.get(agencyId);
     return {
@@ -333,7 +326,7 @@ export async function registerReport(sequelize: Sequelize, w: ReportWindow, scop
       signedPdf: o.signed_pdf ?? 0,
       signed: o.signed ?? 0,
       signedDateKnown: o.signed_date_known ?? 0,
-      sentOnSigningDay: sameDay.get(agencyId) ?? 0,
+      sentOnSigningDay: o.same_day ?? 0,
       paperCopyRequired: o.paper ?? 0,
       sentFlash: o.flash ?? 0,
       sentVeryUrgent: o.very_urgent ?? 0,
@@ -354,7 +347,8 @@ export async function registerReport(sequelize: Sequelize, w: ReportWindow, scop
   return {
     agencies,
     months,
-    refusals,
+    refusals: outgoing.refusals,
+
     returns,
     urgent: urgent.slice(0, URGENT_LIST_LIMIT),
     urgentTruncated: urgent.length > URGENT_LIST_LIMIT,
