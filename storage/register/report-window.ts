@@ -4,7 +4,7 @@
 
 import { zonedParts } from '../../policies/text/dates.js';
 
-export interface ReportBucket {
+interface ReportBucket {
   /** yyyy-mm (month) or yyyy-mm-dd (day). */
   label: string;
   from: Date;
