@@ -145,6 +145,7 @@ async function outgoingPass(sequelize: Sequelize, s: Scope): Promise<BookPass & 
   const sums = ['signed_smime', 'signed_pdf', 'signed', 'signed_date_known', 'same_day', 'paper', 'flash', 'very_urgent'];
   const rows = await query(
     sequelize,
+    // GROUP BY by position: PostgreSQL does not see two copies of the day expression (other parameter numbers) as one.
     `SELECT e.agency_id AS agency, substr(${s.day.sql}, 1, 7) AS month, e.status AS status, d.reason AS reason, COUNT(*) AS n,
        ${count(`${sent} AND ${smimeVerified(s.dialect, 'd')}`)} AS signed_smime,
        ${count(`${sent} AND ${pdfVerified(s.dialect, 'd')}`)} AS signed_pdf,
@@ -156,7 +157,7 @@ async function outgoingPass(sequelize: Sequelize, s: Scope): Promise<BookPass & 
        ${count(`${sent} AND d.urgency = 'very-urgent'`)} AS very_urgent
      FROM register_entries e JOIN documents d ON d.id = e.document_id
      WHERE e.book = 'outgoing' AND ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY e.agency_id, substr(${s.day.sql}, 1, 7), e.status, d.reason`,
+     GROUP BY 1, 2, 3, 4`,
     { ...s.params, ...s.day.params, yes: true },
   );
   const agencies: Tally = new Map();
@@ -183,7 +184,7 @@ async function incomingPass(sequelize: Sequelize, s: Scope): Promise<BookPass> {
        ${count("d.urgency = 'flash'")} AS flash, ${count("d.urgency = 'very-urgent'")} AS very_urgent
      FROM register_entries e JOIN documents d ON d.id = e.document_id
      WHERE e.book = 'incoming' AND ${inWindow('e')} ${s.agencyFilter('e')}
-     GROUP BY e.agency_id, substr(${s.day.sql}, 1, 7)`,
+     GROUP BY 1, 2`,
     { ...s.params, ...s.day.params },
   );
   const agencies: Tally = new Map();
