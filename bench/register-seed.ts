@@ -1,11 +1,20 @@
 // Seeds a register with N synthetic documents through the real write path (RegisterRepository.recordMany
 // in group-commit-sized batches: register rows, search index, recipient copies, mailbox rows), for the
-// register benchmarks and later report/export work. Deterministic: the same N gives the same register.
+// register benchmarks and the report tests. Deterministic: the same N gives the same register. With
+// `outcomes`, each document also gets what the report counts (seedOutcome): refusals by reason, S/MIME
+// and PDF signatures, ngày ký on or before the sending day, paper copies, and per recipient a
+// registration (03) after a known delay, a return (02) with reasons, or nothing; alerts for Hỏa tốc.
 
+import type { Transaction } from 'sequelize';
+import { reasonsFromFlags, returnNote, returnReasonKeywords } from '../gateway/imap/filing/reasons.js';
+import { localDate } from '../policies/text/dates.js';
 import type { Database } from '../storage/db.js';
 import { MailboxRepository } from '../storage/mailbox/repository.js';
+import { toNumber } from '../storage/models.js';
+import type { NewRegisterEvent } from '../storage/register/events.js';
 import { RegisterRepository } from '../storage/register/repository.js';
 import type { SubmissionRecord } from '../storage/register/types.js';
+import { execute, query } from '../storage/sql.js';
 
 /** 20 agencies of Hà Tĩnh: the UBND and departments 01..19. */
 export const SEED_AGENCIES = Array.from({ length: 20 }, (_, i) => `000.${String(i).padStart(2, '0')}.00.H27`);
@@ -52,8 +61,11 @@ export interface SeededDocument {
   summary: string;
 }
 
+/** Time between two seeded documents' arrivals (50 s: 1.2 documents a minute), unless spread otherwise. */
+const DEFAULT_SPACING_MS = 50_000;
+
 /** The i-th synthetic document (0-based). */
-export function seedDocument(i: number, year = 2026): SubmissionRecord {
+export function seedDocument(i: number, year = 2026, spacingMs = DEFAULT_SPACING_MS): SubmissionRecord {
   const r = prng(i + 1);
   const pick = <T>(list: T[]) => list[Math.floor(r() * list.length)];
   const sender = SEED_AGENCIES[i % SEED_AGENCIES.length];
@@ -64,7 +76,7 @@ export function seedDocument(i: number, year = 2026): SubmissionRecord {
   const unit = `S${sender.slice(4, 6)}`;
   const documentNumber = `${i + 1}/${abbr ? `${abbr}-` : ''}${unit}`;
   const summary = `V/v ${pick(TOPICS)} ${pick(TOPICS)} ${pick(OBJECTS)}`;
-  const receivedAt = new Date(Date.UTC(year, 0, 1, 1) + (Math.floor((i / 1.2) * 60_000) % (360 * 86_400_000)));
+  const receivedAt = new Date(Date.UTC(year, 0, 1, 1) + ((i * spacingMs) % (360 * 86_400_000)));
   const trackingId = `DG${year}0101-S${String(i).padStart(9, '0')}`;
   const day = receivedAt.toISOString().slice(0, 10);
   return {
@@ -102,15 +114,153 @@ export function seedDocument(i: number, year = 2026): SubmissionRecord {
   };
 }
 
-/** Writes documents [from, from + count) in batches of `batch` (one transaction each, as the group commit does). */
-export async function seedRegister(db: Database, from: number, count: number, batch = 200): Promise<void> {
+/** The register's time zone the seeded dates are meant in (the sample docgate.yaml's). */
+export const SEED_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+/** Refusal reason codes of the seeded refused submissions. */
+export const SEED_REFUSALS = ['legacy-encoding', 'attachment-type', 'metadata-invalid', 'signature-invalid', 'malware'] as const;
+/** Registration delays (seconds) a recipient may take, from ten minutes to three days. */
+const FILING_DELAYS = [600, 1800, 3600, 7200, 4 * 3600, 8 * 3600, 86_400, 3 * 86_400];
+/** Return reason sets ($TraLai-* keywords) a recipient may give; the empty set is "no reason given". */
+const RETURN_SETS: string[][] = [[0], [1], [2], [3, 1], []].map((set) => set.map((k) => returnReasonKeywords()[k]));
+
+export type RecipientFate = { kind: 'filed'; delaySeconds: number } | { kind: 'returned'; keywords: string[] } | { kind: 'arrived' };
+
+export interface SeedOutcome {
+  /** A refusal code, or null when accepted. */
+  refused: (typeof SEED_REFUSALS)[number] | null;
+  signature: 'smime' | 'pdf' | 'smime-failed' | null;
+  /** ngày ký this many local days before the arrival day (0: signed and sent the same day). */
+  signedDaysBefore: number;
+  paperCopyRequired: boolean;
+  /** One per recipient agency, in recipientAgencyIds order. */
+  recipients: RecipientFate[];
+  /** Per recipient of a Hỏa tốc document: whether its alert went out. */
+  alerts: ('alert-sent' | 'alert-failed')[];
+}
+
+/** What happens to the i-th document, from its own random stream (seedDocument's picks are unchanged). */
+export function seedOutcome(i: number, doc: SubmissionRecord = seedDocument(i)): SeedOutcome {
+  const r = prng(i * 31 + 7_777_777);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
+  const refused = r() < 0.06 ? pick(SEED_REFUSALS) : null;
+  const s = r();
+  const signature = s < 0.3 ? 'smime' : s < 0.5 ? 'pdf' : s < 0.55 ? 'smime-failed' : null;
+  const signedDaysBefore = r() < 0.6 ? 0 : 1 + Math.floor(r() * 5);
+  const paperCopyRequired = r() < 0.1;
+  const recipients = doc.recipientAgencyIds.map((): RecipientFate => {
+    const f = r();
+    if (f < 0.6) return { kind: 'filed', delaySeconds: pick(FILING_DELAYS) };
+    if (f < 0.72) return { kind: 'returned', keywords: pick(RETURN_SETS) };
+    return { kind: 'arrived' };
+  });
+  const alerts = doc.metadata.urgency === 'flash' ? doc.recipientAgencyIds.map(() => (r() < 0.8 ? ('alert-sent' as const) : ('alert-failed' as const))) : [];
+  return { refused, signature, signedDaysBefore, paperCopyRequired, recipients, alerts };
+}
+
+/** The document as submitted under its outcome: refused or accepted, signed, dated, with a paper-copy warning. */
+export function seedSubmission(i: number, year = 2026, spacingMs = DEFAULT_SPACING_MS): { doc: SubmissionRecord; outcome: SeedOutcome } {
+  const doc = seedDocument(i, year, spacingMs);
+  const outcome = seedOutcome(i, doc);
+  const signedDate = localDate(new Date(doc.receivedAt.getTime() - outcome.signedDaysBefore * 86_400_000), SEED_TIME_ZONE);
+  const pdfVerdict = { outcomes: [{ check: 'pdf-signature', findings: [], data: { status: 'verified', signatures: [] }, durationMs: 1 }] };
+  return {
+    outcome,
+    doc: {
+      ...doc,
+      status: outcome.refused ? 'returned' : 'accepted',
+      reason: outcome.refused ?? 'ok',
+      metadata: { ...doc.metadata, signedDate },
+      signatureJson:
+        outcome.signature === 'smime'
+          ? JSON.stringify({ signed: true, status: 'verified' })
+          : outcome.signature === 'smime-failed'
+            ? JSON.stringify({ signed: true, status: 'failed' })
+            : null,
+      verdictJson: outcome.signature === 'pdf' ? JSON.stringify(pdfVerdict) : '{"outcomes":[]}',
+      paperCopyRequired: outcome.paperCopyRequired,
+      note: outcome.refused ? `${outcome.refused}: seeded refusal` : null,
+    },
+  };
+}
+
+/** The recipients' registrations, returns and alerts of an accepted batch, as the filing workflow and alert sender write them. */
+async function applyOutcomes(
+  db: Database,
+  register: RegisterRepository,
+  t: Transaction,
+  batch: { doc: SubmissionRecord; outcome: SeedOutcome }[],
+): Promise<void> {
+  const accepted = batch.filter((b) => !b.outcome.refused);
+  if (accepted.length === 0) return;
+  const rows = await query(
+    db.sequelize,
+    "SELECT id, agency_id, document_id FROM register_entries WHERE book = 'incoming' AND document_id IN (:ids)",
+    { ids: accepted.map((b) => b.doc.trackingId) },
+    t,
+  );
+  const entryOf = new Map(rows.map((r) => [`${String(r.document_id)} ${String(r.agency_id)}`, toNumber(r.id)]));
+  const events: NewRegisterEvent[] = [];
+  const byStatus = new Map<string, number[]>();
+  for (const { doc, outcome } of accepted) {
+    doc.recipientAgencyIds.forEach((agencyId, k) => {
+      const entryId = entryOf.get(`${doc.trackingId} ${agencyId}`)!;
+      const fate = outcome.recipients[k];
+      const actor = `vanthu@s${agencyId.slice(4, 6)}.hatinh.gov.vn`;
+      if (fate.kind === 'filed') {
+        byStatus.set('03', [...(byStatus.get('03') ?? []), entryId]);
+        const at = new Date(doc.receivedAt.getTime() + fate.delaySeconds * 1000);
+        events.push({ documentId: doc.trackingId, entryId, agencyId, status: '03', actor, note: null, at });
+      } else if (fate.kind === 'returned') {
+        const note = returnNote(reasonsFromFlags(fate.keywords));
+        byStatus.set(`02\u0000${note}`, [...(byStatus.get(`02\u0000${note}`) ?? []), entryId]);
+        events.push({ documentId: doc.trackingId, entryId, agencyId, status: '02', actor, note, at: new Date(doc.receivedAt.getTime() + 3_600_000) });
+      }
+      const alert = outcome.alerts[k];
+      if (alert)
+        events.push({ documentId: doc.trackingId, entryId, agencyId, status: alert, actor: null, note: null, at: new Date(doc.receivedAt.getTime() + 5_000) });
+    });
+  }
+  for (const [key, ids] of byStatus) {
+    const [status, note] = key.split('\u0000');
+    await execute(db.sequelize, 'UPDATE register_entries SET status = :status, note = :note WHERE id IN (:ids)', { status, note: note ?? null, ids }, t);
+  }
+  await register.appendEvents(t, events);
+}
+
+export interface SeedOptions {
+  /** Documents per transaction, as the group commit batches them. */
+  batch?: number;
+  /** Also write seedOutcome's refusals, signatures, registrations, returns and alerts. */
+  outcomes?: boolean;
+  year?: number;
+  spacingMs?: number;
+  /** Changes a submission before it is written (with `outcomes`), e.g. a test's hostile trích yếu. */
+  edit?: (seeded: { doc: SubmissionRecord; outcome: SeedOutcome }) => void;
+}
+
+/** Writes documents [from, from + count) in batches (one transaction each, as the group commit does). */
+export async function seedRegister(db: Database, from: number, count: number, options: SeedOptions = {}): Promise<void> {
+  const batch = options.batch ?? 200;
   const mailboxes = new MailboxRepository(db.sequelize, db.models);
   const register = new RegisterRepository(db.sequelize, db.models, mailboxes);
   await db.sequelize.transaction(async (t) => {
     for (const agency of SEED_AGENCIES) await mailboxes.ensureAgencyFolders(t, agency, new Date());
   });
   for (let at = from; at < from + count; at += batch) {
-    const docs = Array.from({ length: Math.min(batch, from + count - at) }, (_, k) => seedDocument(at + k));
-    await db.sequelize.transaction((t) => register.recordMany(t, docs));
+    const indexes = Array.from({ length: Math.min(batch, from + count - at) }, (_, k) => at + k);
+    if (!options.outcomes) {
+      const docs = indexes.map((i) => seedDocument(i, options.year, options.spacingMs));
+      await db.sequelize.transaction((t) => register.recordMany(t, docs));
+      continue;
+    }
+    const subs = indexes.map((i) => seedSubmission(i, options.year, options.spacingMs));
+    for (const sub of subs) options.edit?.(sub);
+    await db.sequelize.transaction(async (t) => {
+      await register.recordMany(
+        t,
+        subs.map((s) => s.doc),
+      );
+      await applyOutcomes(db, register, t, subs);
+    });
   }
 }

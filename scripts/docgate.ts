@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The docgate command line: serve, config check, account management, quarantine, register, store check.
-// Exit codes: 0 ok, 1 failure, 2 bad configuration or usage, 3 nothing found (register list/search/show).
+// The docgate command line: serve, config check, account management, quarantine, register, report, store check.
+// Exit codes: 0 ok, 1 failure, 2 bad configuration or usage, 3 nothing found (register list/search/show, report).
 
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
@@ -13,6 +13,7 @@ import { registerQuarantineCommands } from './commands/quarantine.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerReceiptCommands } from './commands/receipt.js';
 import { registerRegisterCommands } from './commands/register.js';
+import { registerReportCommands } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
 import { DATA_UMASK } from '../storage/data-permissions.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDocumentCommands(program);
   registerReceiptCommands(program);
   registerRegisterCommands(program);
+  registerReportCommands(program);
   registerStoreCommands(program);
   registerExportCommands(program);
   return program;

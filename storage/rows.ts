@@ -120,7 +120,9 @@ export type RelayEventStatus = 'relayed' | 'relay-deferred' | 'relay-failed' | '
  * of a missed deadline, and the links of a replacement or update (on the old document: replaced/updated
  * by, on the new one: replaces/updates; the note names the other tracking id).
  */
-type FollowUpEventStatus = 'alert-sent' | 'alert-failed' | 'reminder' | 'replaces' | 'replaced' | 'updates' | 'updated';
+type FollowUpEventStatus = AlertEventStatus | 'reminder' | 'replaces' | 'replaced' | 'updates' | 'updated';
+/** Urgent (Hỏa tốc) alert outcomes to an agency's leaders: sent, or failed for good (reports count both). */
+export type AlertEventStatus = 'alert-sent' | 'alert-failed';
 
 export interface RegisterEntryRow {
   id: number;

@@ -20,6 +20,7 @@ REQUIREMENTS=(
   "dovecot-lmtpd|test -x /usr/lib/dovecot/lmtp"
   "dovecot-imapd|test -x /usr/lib/dovecot/imap"
   "postfix|test -x /usr/sbin/postfix && test -x /usr/sbin/smtp-sink"
+  "libreoffice-calc-nogui|test -x /usr/bin/soffice"
   "chromium|test -x /usr/bin/chromium"
 )
 missing=()

@@ -16,7 +16,7 @@ import { FOLDERS, HIERARCHY_DELIMITER } from '../../../storage/mailbox/folders.j
 import { storeBlob } from '../../../storage/mailbox/spool-file.js';
 import type { FilingPlan, MailboxInfo, MessageMeta } from '../../../storage/mailbox/store.js';
 import type { RegisterRepository } from '../../../storage/register/repository.js';
-import { NO_REASON, reasonsFromFlags } from './reasons.js';
+import { NO_REASON, reasonsFromFlags, returnNote } from './reasons.js';
 
 export interface FilingDeps {
   config: Config;
@@ -73,7 +73,7 @@ export class FilingService {
       const parsed = await parseMimeBuffer(bytes, { decode: false });
       const blob = await storeBlob(this.deps.blobs, this.deps.spoolDir, 'notice', bytes);
       documents.set(documentId, {
-        note: reason ? `${reason.vi} / ${reason.en}` : null,
+        note: status === '02' ? returnNote(reasons) : null,
         notice: { blob, structure: structureOf(parsed.root), header: headerBlockOf(bytes, parsed.root.bodyStart) },
         senderAgencyId: document.senderAgencyId,
         noticeFolder: FOLDERS.notices.name,

@@ -23,6 +23,26 @@ export function returnReasonKeywords(): string[] {
   return RETURN_REASONS.map((r) => r.keyword);
 }
 
+/** The register note of a return: the reasons' Vietnamese texts, then the English ones (filing.ts writes it). */
+export function returnNote(reasons: readonly ReturnReason[]): string {
+  const r = reasons.length > 0 ? { vi: reasons.map((x) => x.vi).join('; '), en: reasons.map((x) => x.en).join('; ') } : NO_REASON;
+  return `${r.vi} / ${r.en}`;
+}
+
+/** Code of a reason in reports: its keyword without `$TraLai-` (`SaiNoiNhan`); `KhongGhiLyDo` for none. */
+export const NO_REASON_CODE = 'KhongGhiLyDo';
+export const reasonCode = (r: ReturnReason): string => r.keyword.replace(/^\$TraLai-/, '');
+
+/**
+ * The reasons a stored return note names (the inverse of returnNote): reports count returns by reason.
+ * A note written otherwise (by hand, by an older version) names none of them and is reported as is.
+ */
+export function reasonsOfNote(note: string | null): { reasons: ReturnReason[]; none: boolean } {
+  if (note === null || note === `${NO_REASON.vi} / ${NO_REASON.en}`) return { reasons: [], none: true };
+  const vi = note.split(' / ')[0].split('; ');
+  return { reasons: RETURN_REASONS.filter((r) => vi.includes(r.vi)), none: false };
+}
+
 /** The reasons named by a message's keywords (case-insensitive), in catalogue order. */
 export function reasonsFromFlags(flags: string[]): ReturnReason[] {
   const set = new Set(flags.map((f) => f.toLowerCase()));
