@@ -259,22 +259,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const recall = new RecallService({ config, storage, agencies, events, log: log.child({ component: 'recall' }), now });
     if (roles.has('imap')) imap.push(...(await startImapListeners({ config, storage, agencies, authenticator, events, tls, log, now, metrics, recall })));
     if (roles.has('web'))
-    web.push(
-      ...(await startWebListeners(
-        {
-          config,
-          storage,
-          agencies,
-          authenticator,
-          log: log.child({ component: 'web' }),
-          now,
-          mailEndpoints: () => mailEndpoints(config, { smtp: listeners, imap }),
-          policy: () => policy.current,
-          configCheck: () => preflightProblems(config, { ports: false }),
-        },
-        tls,
-      )),
-    );
+      web.push(
+        ...(await startWebListeners(
+          {
+            config,
+            storage,
+            agencies,
+            authenticator,
+            log: log.child({ component: 'web' }),
+            now,
+            mailEndpoints: () => mailEndpoints(config, { smtp: listeners, imap }),
+            policy: () => policy.current,
+            configCheck: () => preflightProblems(config, { ports: false }),
+          },
+          tls,
+        )),
+      );
     if (relayHere) {
       relay.start();
       alerter.start();
@@ -379,7 +379,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   } catch (err) {
     await Promise.all([...listeners, ...imap, ...web].map((l) => l.close().catch(() => undefined)));
-    await (admin as RunningAdmin | null)?.close();
+    await (admin)?.close();
     await relay?.close();
     await alerts?.close();
     await reminders?.close();

@@ -23,7 +23,15 @@ export interface AdminAction {
 export async function recordAdminAction(storage: Storage, t: Transaction, a: AdminAction): Promise<void> {
   await appendAdminAction(
     storage,
-    { actor: a.actor, action: a.action, subject: a.target ?? a.documentId ?? null, note: a.note ?? null, agencyId: a.agencyId, documentId: a.documentId ?? null, at: a.at },
+    {
+      actor: a.actor,
+      action: a.action,
+      subject: a.target ?? a.documentId ?? null,
+      note: a.note ?? null,
+      agencyId: a.agencyId,
+      documentId: a.documentId ?? null,
+      at: a.at,
+    },
     t,
   );
 }

@@ -58,6 +58,10 @@ export async function releaseHeld(config: Config, storage: Storage, doc: Documen
 export async function rejectHeld(storage: Storage, d: Decision): Promise<void> {
   await storage.writes.run(async (t) => {
     await storage.register.rejectQuarantined(t, { trackingId: d.trackingId, at: d.at, actor: d.actor, note: d.note });
-    await recordAdminAction(storage, { actor: d.actor, action: 'quarantine-reject', subject: d.trackingId, documentId: d.trackingId, note: d.note, at: d.at }, t);
+    await recordAdminAction(
+      storage,
+      { actor: d.actor, action: 'quarantine-reject', subject: d.trackingId, documentId: d.trackingId, note: d.note, at: d.at },
+      t,
+    );
   });
 }

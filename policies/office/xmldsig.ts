@@ -36,7 +36,7 @@ const UNSIGNED_PARTS = [
 const MAX_SIGNATURES = 10;
 const MAX_REFERENCES = 2000;
 
-export interface OfficeSignatureProblem {
+interface OfficeSignatureProblem {
   code: 'signature-invalid' | 'signature-partial' | 'signature-weak-algorithm';
   detail: string;
 }

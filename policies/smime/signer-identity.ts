@@ -11,7 +11,7 @@ import type { SignerIssue, SignerResult } from './verify.js';
 /** Certificates fit for signing documents: document signing (RFC 9336, Microsoft, Adobe) or e-mail protection. */
 export const DOCUMENT_SIGNING_USAGES = [OID.documentSigning, OID.msDocumentSigning, OID.adobeAuthenticDocuments, OID.emailProtection];
 
-export function attribute(subject: string | null, key: string): string | null {
+function attribute(subject: string | null, key: string): string | null {
   if (!subject) return null;
   for (const part of subject.split(/,\s*(?=[A-Za-z.0-9]+=)/)) {
     const at = part.indexOf('=');
@@ -20,7 +20,7 @@ export function attribute(subject: string | null, key: string): string | null {
   return null;
 }
 
-export function roleOf(subject: string | null): 'person' | 'organisation' {
+function roleOf(subject: string | null): 'person' | 'organisation' {
   const cn = attribute(subject, 'CN');
   const org = [attribute(subject, 'O'), attribute(subject, 'OU')].filter((v): v is string => v !== null).map(foldKey);
   return cn === null || org.includes(foldKey(cn)) ? 'organisation' : 'person';

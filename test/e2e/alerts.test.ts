@@ -122,7 +122,9 @@ describe('urgent alerts to the recipient agency leaders', function () {
     sms.fallback = 503;
     const doc = await deliver(tg, { subject: 'Hỏa tốc', text: URGENT_TEXT('Hỏa tốc', '18/CĐ-UBND') });
     const jobs = await waitFor('SMS jobs failed', async () => {
-      const j = (await tg.gateway.storage.queue.list({ kind: 'alert', documentId: doc.trackingId })).filter((x) => (JSON.parse(x.payload) as { channel: string }).channel === 'sms');
+      const j = (await tg.gateway.storage.queue.list({ kind: 'alert', documentId: doc.trackingId })).filter(
+        (x) => (JSON.parse(x.payload) as { channel: string }).channel === 'sms',
+      );
       return j.every((x) => x.status === 'failed') ? j : null;
     });
     expect(jobs.map((j) => j.attempts)).to.deep.equal([4, 4]);

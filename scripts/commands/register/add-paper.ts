@@ -41,7 +41,7 @@ function fieldsOf(pairs: string[]): { issuer: string; fields: Partial<Record<Pap
     if (!known.includes(key)) throw new CliError(`Trường không hợp lệ: "${key}" (${known.join(', ')}) / Unknown field: "${key}"`, 2);
     if (key in out) throw new CliError(`Trường ${key} được cho hai lần / Field ${key} given twice`, 2);
     // A line break would smuggle in another form line.
-     
+
     if (value === '' || /[\u0000-\u001f\u007f\u2028\u2029]/.test(value))
       throw new CliError(`Giá trị không hợp lệ cho ${key} (trống hoặc có ký tự điều khiển) / Invalid value for ${key} (empty or control characters)`, 2);
     out[key] = value;
