@@ -29,7 +29,7 @@ import { readHeaderBlock } from '../intake/header-block.js';
 import { newTrackingId, rfc5322Date } from '../intake/trace.js';
 
 /** Checks that judge an electronic sender, not a document: not run on a paper document's scan. */
-const SENDER_CHECKS = new Set(['sender-header', 'smime-signature', 'pdf-signature', 'classification']);
+const SENDER_CHECKS = new Set(['sender-header', 'smime-signature', 'pdf-signature', 'office-signature', 'classification']);
 
 /** The form lines a paper document's fields become (the labels intake reads). */
 export const PAPER_FIELDS = {

@@ -73,7 +73,8 @@ function broken(kind: BreakKind, seq: number | null, field: string, expected: st
 
 const textOrNull = columnText;
 
-function contentOf(r: Record<string, unknown>): ChainedContent {
+/** The hashed content of an event row as the database (or an export's events.jsonl) gives it. */
+export function contentOf(r: Record<string, unknown>): ChainedContent {
   return {
     seq: Number(r.seq),
     kind: String(r.kind) as EventKind,

@@ -4,6 +4,7 @@
 // documents numbered gap-free in the same sổ đến as mailed ones (also concurrently), refused like mailed
 // ones; clear CLI errors with register's exit codes.
 
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -267,6 +268,39 @@ describe('docgate export and register add-paper', function () {
     const r3 = await cli(['export', 'verify', jsonEdited]);
     expect(r3.code).to.equal(1);
     expect(r3.stderr).to.include(`expected: ${'0'.repeat(64)}`);
+
+    // A rewritten event with every manifest hash recomputed, as someone who holds the archive could do:
+    // the hashes agree, the chain does not.
+    const entries = await readZip(out);
+    const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+    const events = entries.find((e) => e.name === 'events.jsonl')!.data;
+    const lines = events.toString('utf8').split('\n');
+    const first = JSON.parse(lines[0]) as Record<string, unknown>;
+    lines[0] = JSON.stringify({ ...first, note: 'sửa lại / rewritten' });
+    const newEvents = Buffer.from(lines.join('\n'));
+    const csvOld = entries.find((e) => e.name === 'manifest.csv')!.data;
+    const csvNew = Buffer.from(
+      csvOld
+        .toString('utf8')
+        .split('\n')
+        .map((l) => (l.includes(sha(events)) ? l.replace(sha(events), sha(newEvents)).replace(`,${events.length},`, `,${newEvents.length},`) : l))
+        .join('\n'),
+    );
+    const chainEdited = path.join(work, 'chain-edited.zip');
+    await rewriteZip(out, chainEdited, (name, data) => {
+      if (name === 'events.jsonl') return newEvents;
+      if (name === 'manifest.csv') return csvNew;
+      if (name !== 'manifest.json') return data;
+      const m = JSON.parse(data.toString('utf8')) as { files: { path: string; sha256: string; size: number }[] };
+      for (const f of m.files) {
+        if (f.path === 'events.jsonl') Object.assign(f, { sha256: sha(newEvents), size: newEvents.length });
+        if (f.path === 'manifest.csv') Object.assign(f, { sha256: sha(csvNew), size: csvNew.length });
+      }
+      return Buffer.from(JSON.stringify(m));
+    });
+    const r4 = await cli(['export', 'verify', chainEdited]);
+    expect(r4.code, r4.stderr).to.equal(1);
+    expect(r4.stderr).to.match(/events\.jsonl: event seq \d+: hash/);
 
     const extra = path.join(work, 'extra.zip');
     await rewriteZip(out, extra, (_name, data) => data);
