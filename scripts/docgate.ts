@@ -3,45 +3,50 @@
 // Exit codes: 0 ok, 1 failure, 2 bad configuration or usage, 3 nothing found (register list/search/show, report).
 
 import { Command, CommanderError } from 'commander';
-import { registerAccountCommands } from './commands/account.js';
-import { registerAlertCommands } from './commands/alert.js';
-import { registerDocumentCommands } from './commands/document.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerExportCommands } from './commands/export.js';
 import { CliError } from './commands/context.js';
-import { registerQuarantineCommands } from './commands/quarantine.js';
-import { registerQueueCommands } from './commands/queue.js';
-import { registerReceiptCommands } from './commands/receipt.js';
-import { registerRegisterCommands } from './commands/register.js';
-import { registerReportCommands } from './commands/report.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerStoreCommands } from './commands/store.js';
 import { DATA_UMASK } from '../storage/data-permissions.js';
 
-export function buildProgram(): Command {
+type Registrar = (program: Command) => void;
+
+/**
+ * Each top-level command and how to load it. A run loads only the command it names (a `report` does not
+ * load the web portal, a `queue list` not the policy engine); help and unknown names load them all.
+ */
+const COMMANDS: [string, () => Promise<Registrar>][] = [
+  ['serve', async () => (await import('./commands/serve.js')).registerServeCommand],
+  ['config', async () => (await import('./commands/config.js')).registerConfigCommands],
+  ['account', async () => (await import('./commands/account.js')).registerAccountCommands],
+  ['quarantine', async () => (await import('./commands/quarantine.js')).registerQuarantineCommands],
+  ['queue', async () => (await import('./commands/queue.js')).registerQueueCommands],
+  ['alert', async () => (await import('./commands/alert.js')).registerAlertCommands],
+  ['document', async () => (await import('./commands/document.js')).registerDocumentCommands],
+  ['receipt', async () => (await import('./commands/receipt.js')).registerReceiptCommands],
+  ['register', async () => (await import('./commands/register.js')).registerRegisterCommands],
+  ['report', async () => (await import('./commands/report.js')).registerReportCommands],
+  ['store', async () => (await import('./commands/store.js')).registerStoreCommands],
+  ['export', async () => (await import('./commands/export.js')).registerExportCommands],
+];
+
+/** The command a command line names (global options such as --config may come before it). */
+function commandName(argv: string[]): string | undefined {
+  return argv.slice(2).find((a, i, all) => !a.startsWith('-') && !['--config', '--data'].includes(all[i - 1] ?? ''));
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('docgate')
     .description('docgate - cổng trao đổi văn bản điện tử / official electronic document gateway')
     .option('--config <dir>', 'thư mục cấu hình / configuration directory (DOCGATE_CONFIG, ./config)')
     .option('--data <dir>', 'thư mục dữ liệu / data directory (DOCGATE_DATA, ./data)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerServeCommand(program);
-  registerConfigCommands(program);
-  registerAccountCommands(program);
-  registerQuarantineCommands(program);
-  registerQueueCommands(program);
-  registerAlertCommands(program);
-  registerDocumentCommands(program);
-  registerReceiptCommands(program);
-  registerRegisterCommands(program);
-  registerReportCommands(program);
-  registerStoreCommands(program);
-  registerExportCommands(program);
+  const named = commandName(argv);
+  const wanted = COMMANDS.filter(([name]) => name === named);
+  for (const [, load] of wanted.length > 0 ? wanted : COMMANDS) (await load())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -67,6 +72,6 @@ if (invokedDirectly) {
   const code = await main(process.argv);
   // serve keeps running; other commands end here.
   // (global options such as --config may come before the command name)
-  const serving = process.argv.slice(2).find((a, i, all) => !a.startsWith('-') && !['--config', '--data'].includes(all[i - 1] ?? '')) === 'serve';
+  const serving = commandName(process.argv) === 'serve';
   if (!serving || code !== 0) process.exit(code);
 }
