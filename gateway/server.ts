@@ -379,7 +379,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   } catch (err) {
     await Promise.all([...listeners, ...imap, ...web].map((l) => l.close().catch(() => undefined)));
-    await (admin)?.close();
+    await admin?.close();
     await relay?.close();
     await alerts?.close();
     await reminders?.close();

@@ -10,7 +10,7 @@ import { cliFor } from '../helpers/child.js';
 import { AGENCIES } from '../helpers/env.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { CLERKS, deliver, imapflowClient, startImapGateway } from '../helpers/imap.js';
-import { noticesOf, waitFor } from '../helpers/relay.js';
+import { everythingIn, waitFor } from '../helpers/relay.js';
 
 async function withClient<T>(tg: TestGateway, user: string, work: (c: ImapFlow) => Promise<T>): Promise<T> {
   const c = imapflowClient(tg, user);
@@ -92,7 +92,7 @@ describe('recall over IMAP: request, $ThuHoi, answers 15 / 16 to the sender', fu
     });
 
     const answers = await waitFor('both answers in the sender’s Thông báo', async () => {
-      const n = (await noticesOf(tg, AGENCIES.ubnd.id)).map((b) => b.toString('latin1')).filter((s) => has(doc.trackingId)({ source: s }));
+      const n = (await everythingIn(tg, AGENCIES.ubnd.id)).map((b) => b.toString('latin1')).filter((s) => has(doc.trackingId)({ source: s }));
       const a = n.filter((s) => /X-Docgate-Status: 1[56]\r\n/.test(s));
       return a.length === 2 ? a : null;
     });

@@ -68,7 +68,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       if (dialect === 'postgres') temp = await createTempDatabase();
-      tg = await startTestGateway({ docgate: { ...(temp ? { database: { url: temp.url } } : {}), register: { anchor: { at: null } } } });
+      tg = await startTestGateway({
+        docgate: { ...(temp ? { database: { url: temp.url } } : {}), register: { anchor: { at: null } }, notices: { receipts: false } },
+      });
       await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
       await addClerk(tg.gateway, AGENCIES.snv.address, AGENCIES.snv.id);
       decision = await send(

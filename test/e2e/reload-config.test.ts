@@ -126,7 +126,11 @@ describe('reloading agencies.yaml and the trust directories', function () {
     copyFileSync(path.join(SMIME_TRUST, 'anchors/root.pem'), path.join(env.configDir, 'trust/anchors/root.pem'));
     server.child.kill('SIGHUP');
     await until(
-      () => /"msg":"trust store loaded".*"anchors":1/.test(server!.output()),
+      () =>
+        server!
+          .output()
+          .split('\n')
+          .some((l) => l.includes('"msg":"trust store loaded"') && l.includes('"anchors":1')),
       10_000,
       () => server!.output(),
     );

@@ -7,7 +7,7 @@ import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { AGENCIES } from '../helpers/env.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { CLERKS, deliver, imapflowClient, startImapGateway } from '../helpers/imap.js';
-import { noticesOf, waitFor } from '../helpers/relay.js';
+import { everythingIn, waitFor } from '../helpers/relay.js';
 
 describe('reminders of documents not filed in time', function () {
   this.timeout(60_000);
@@ -76,7 +76,7 @@ describe('reminders of documents not filed in time', function () {
       await clerk.logout();
     }
     // The sender's notice.
-    const notices = (await noticesOf(tg, AGENCIES.ubnd.id)).map((b) => b.toString('latin1'));
+    const notices = (await everythingIn(tg, AGENCIES.ubnd.id)).map((b) => b.toString('latin1'));
     const notice = notices.find((n) => n.includes(`X-Docgate-Reminder: ${AGENCIES.snv.id}`) && n.includes(late.trackingId));
     expect(notice, 'sender notice').to.not.equal(undefined);
     expect(notices.some((n) => n.includes(`X-Docgate-Reminder`) && n.includes(filed.trackingId))).to.equal(false);

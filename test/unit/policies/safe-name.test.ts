@@ -46,7 +46,7 @@ describe('safeFileName', () => {
         const out = safeFileName(input, 'fallback');
         expect(out).to.not.match(/[/\\]/);
         expect(out).to.not.include('..');
-         
+
         expect(out).to.not.match(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
         expect(Buffer.byteLength(out)).to.be.at.most(150);
         expect(out.length).to.be.greaterThan(0);
