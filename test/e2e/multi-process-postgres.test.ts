@@ -143,7 +143,7 @@ describe('Two gateway processes on one PostgreSQL database, one killed mid-run',
       await waitFor(
         'relay jobs delivered',
         async () => {
-          const [row] = await query<{ n: unknown }>(sequelize, "SELECT COUNT(*) AS n FROM jobs WHERE status = 'delivered'", {});
+          const [row] = await query<{ n: unknown }>(sequelize, "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'relay' AND status = 'delivered'", {});
           return Number(row.n) >= relayed.length;
         },
         60_000,
