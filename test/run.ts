@@ -73,8 +73,8 @@ async function runFile(file: string, grep: string | undefined): Promise<FileResu
     if (done) process.nextTick(done);
     return true;
   };
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
   const failures: Failure[] = [];
   try {
     const mocha = new Mocha({ timeout: 30_000, reporter: 'spec', ...(grep ? { grep } : {}) });
@@ -87,7 +87,15 @@ async function runFile(file: string, grep: string | undefined): Promise<FileResu
     return { file, output, ...stats, failures, ms: Date.now() - started, cpuMs: cpuMs() - cpuStarted };
   } catch (err) {
     const error = (err as Error)?.stack ?? String(err);
-    return { file, output: `${output}\n${error}\n`, passed: 0, failed: 1, failures: [{ title: 'loading the file', error }], ms: Date.now() - started, cpuMs: cpuMs() - cpuStarted };
+    return {
+      file,
+      output: `${output}\n${error}\n`,
+      passed: 0,
+      failed: 1,
+      failures: [{ title: 'loading the file', error }],
+      ms: Date.now() - started,
+      cpuMs: cpuMs() - cpuStarted,
+    };
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
@@ -144,15 +152,21 @@ async function runQueue(files: string[], count: number): Promise<void> {
   const started = Date.now();
 
   const print = (r: FileResult, runner: number) => {
-    process.stdout.write(`\n===== ${rel(r.file)} (runner ${runner}, ${(r.ms / 1000).toFixed(1)} s wall, ${(r.cpuMs / 1000).toFixed(1)} s CPU, ${r.passed} passed, ${r.failed} failed) =====\n${r.output}`);
+    process.stdout.write(
+      `\n===== ${rel(r.file)} (runner ${runner}, ${(r.ms / 1000).toFixed(1)} s wall, ${(r.cpuMs / 1000).toFixed(1)} s CPU, ${r.passed} passed, ${r.failed} failed) =====\n${r.output}`,
+    );
   };
 
   const runnerLoop = (k: number) =>
     new Promise<void>((done) => {
-      const child: ChildProcess = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--worker', ...(grep ? ['--grep', grep] : [])], {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        env: { ...process.env, DOCGATE_TEST_SHARDS: '1' },
-      });
+      const child: ChildProcess = spawn(
+        process.execPath,
+        [...process.execArgv, fileURLToPath(import.meta.url), '--worker', ...(grep ? ['--grep', grep] : [])],
+        {
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          env: { ...process.env, DOCGATE_TEST_SHARDS: '1' },
+        },
+      );
       let current: { file: string; since: number; timer: NodeJS.Timeout } | null = null;
       // What the runner wrote outside a file's capture (a child process's inherited output, a crash).
       let stray = '';
@@ -186,7 +200,15 @@ async function runQueue(files: string[], count: number): Promise<void> {
           // Died in the middle of a file: that file fails, a fresh runner takes the rest.
           clearTimeout(current.timer);
           const error = `runner ${k} exited (code ${code}, signal ${signal}) while running ${rel(current.file)}`;
-          const r: FileResult = { file: current.file, output: `${stray}\n${error}\n`, passed: 0, failed: 1, failures: [{ title: rel(current.file), error }], ms: Date.now() - current.since, cpuMs: 0 };
+          const r: FileResult = {
+            file: current.file,
+            output: `${stray}\n${error}\n`,
+            passed: 0,
+            failed: 1,
+            failures: [{ title: rel(current.file), error }],
+            ms: Date.now() - current.since,
+            cpuMs: 0,
+          };
           results.push(r);
           print(r, k);
           current = null;
@@ -201,7 +223,8 @@ async function runQueue(files: string[], count: number): Promise<void> {
   await Promise.all(Array.from({ length: count }, (_, k) => runnerLoop(k + 1)));
   // A file that never ran (every runner died at start) must not pass silently.
   const ran = new Set(results.map((r) => r.file));
-  for (const file of files.filter((f) => !ran.has(f))) results.push({ file, output: '', passed: 0, failed: 1, failures: [{ title: rel(file), error: 'never ran' }], ms: 0, cpuMs: 0 });
+  for (const file of files.filter((f) => !ran.has(f)))
+    results.push({ file, output: '', passed: 0, failed: 1, failures: [{ title: rel(file), error: 'never ran' }], ms: 0, cpuMs: 0 });
 
   const failures = results.flatMap((r) => r.failures.map((f) => ({ file: rel(r.file), ...f })));
   if (failures.length > 0) {
@@ -213,10 +236,14 @@ async function runQueue(files: string[], count: number): Promise<void> {
     `\nslowest files (wall s): ${slowest.map((r) => `${rel(r.file)} ${(r.ms / 1000).toFixed(1)}`).join(', ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s with ${count} runners\n`,
   );
   if (process.env.DOCGATE_TEST_TIMINGS_OUT) {
-    const times = Object.fromEntries(results.map((r) => [rel(r.file), r.ms]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    const times: Record<string, number> = {};
+    for (const r of [...results].sort((a, b) => a.file.localeCompare(b.file))) times[rel(r.file)] = r.ms;
     writeFileSync(process.env.DOCGATE_TEST_TIMINGS_OUT, `${JSON.stringify(times, null, 2)}\n`);
     // Beside it, wall and CPU milliseconds per file, for comparing runs.
-    writeFileSync(`${process.env.DOCGATE_TEST_TIMINGS_OUT}.tsv`, results.map((r) => `${rel(r.file)}\t${r.ms}\t${r.cpuMs}\t${r.passed}\t${r.failed}\n`).join(''));
+    writeFileSync(
+      `${process.env.DOCGATE_TEST_TIMINGS_OUT}.tsv`,
+      results.map((r) => `${rel(r.file)}\t${r.ms}\t${r.cpuMs}\t${r.passed}\t${r.failed}\n`).join(''),
+    );
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
