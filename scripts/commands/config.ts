@@ -3,7 +3,8 @@
 
 import type { Command } from 'commander';
 import { formatPreflightProblem, preflightProblems } from '../../gateway/preflight.js';
-import { CliError, loadConfigAndPolicyOrExit, say, type GlobalOptions } from './context.js';
+import { CliError, say, type GlobalOptions } from './context.js';
+import { loadConfigAndPolicyOrExit } from './policy-context.js';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Cấu hình / configuration');

@@ -1,10 +1,10 @@
 // What every command needs: the configuration directory and data directory (flags, then environment,
-// then ./config and ./data), the loaded configuration, and bilingual output helpers.
+// then ./config and ./data), the loaded configuration, and bilingual output helpers. It does not load the
+// policy engine (policy-context.ts does): commands such as `account list` start without the checks' libraries.
 
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../../config/load.js';
 import { createLogger, logLevelFromEnv, type Logger } from '../../config/log.js';
-import { loadPolicy, type PolicyConfig } from '../../policies/policy-file.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -20,7 +20,7 @@ export class CliError extends Error {
   }
 }
 
-function resolveDirs(options: GlobalOptions): { configDir: string; dataDir: string } {
+export function resolveDirs(options: GlobalOptions): { configDir: string; dataDir: string } {
   return {
     configDir: path.resolve(options.config ?? process.env.DOCGATE_CONFIG ?? './config'),
     dataDir: path.resolve(options.data ?? process.env.DOCGATE_DATA ?? './data'),
@@ -36,28 +36,6 @@ export function loadConfigOrExit(options: GlobalOptions): Config {
     }
     throw err;
   }
-}
-
-/** docgate.yaml, agencies.yaml and policy.yaml, every problem of all three reported at once. */
-export function loadConfigAndPolicyOrExit(options: GlobalOptions): { config: Config; policy: PolicyConfig } {
-  const dirs = resolveDirs(options);
-  const problems: ConfigError['problems'] = [];
-  let config: Config | null = null;
-  let policy: PolicyConfig | null = null;
-  try {
-    config = loadConfig(dirs);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    problems.push(...err.problems);
-  }
-  try {
-    policy = loadPolicy(dirs.configDir);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    problems.push(...err.problems);
-  }
-  if (!config || !policy) throw new CliError(`Cấu hình không hợp lệ / Invalid configuration:\n${new ConfigError(problems).message}`, 2);
-  return { config, policy };
 }
 
 export function cliLogger(fallback: 'info' | 'warn' = 'warn'): Logger {

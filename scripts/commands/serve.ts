@@ -15,7 +15,8 @@ import { joinCluster, startClusterPrimary, workersRefusal } from '../../gateway/
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
 import { adminActor, recordAdminAction } from '../../storage/register/admin.js';
-import { CliError, cliLogger, loadConfigAndPolicyOrExit, type GlobalOptions } from './context.js';
+import { CliError, cliLogger, type GlobalOptions } from './context.js';
+import { loadConfigAndPolicyOrExit } from './policy-context.js';
 
 export function registerServeCommand(program: Command): void {
   program

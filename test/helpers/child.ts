@@ -2,7 +2,7 @@
 // exactly as `npm start` runs them; rebuilt first when a source file is newer than the build.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './env.js';
 
@@ -26,17 +26,34 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ when it is missing or older than the sources (npm test builds first anyway). */
+const BUILD_INFO = path.join(REPO_ROOT, 'dist/.tsbuildinfo');
+const BUILD_STAMP = path.join(REPO_ROOT, 'dist/.test-build-stamp');
+
+function mtimeOr0(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Builds dist/ when it is missing or older than the sources (npm test builds first anyway). Incremental
+ * tsc rewrites only what changed, so the build's time is the newest of the CLI, tsc's .tsbuildinfo
+ * (rewritten by every build that changed something) and a stamp written after a build made here (a
+ * source touched without a change makes tsc write nothing).
+ */
 export function ensureBuilt(): void {
   if (built) return;
-  let buildTime: number;
-  try {
-    buildTime = statSync(CLI).mtimeMs;
-  } catch {
-    buildTime = 0;
-  }
+  const buildTime = mtimeOr0(CLI) === 0 ? 0 : Math.max(mtimeOr0(CLI), mtimeOr0(BUILD_INFO), mtimeOr0(BUILD_STAMP));
   const newest = Math.max(...SOURCE_DIRS.map((d) => newestSource(path.join(REPO_ROOT, d))));
-  if (newest > buildTime) execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (newest > buildTime) {
+    const startedAt = Date.now();
+    execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    writeFileSync(BUILD_STAMP, '');
+    // Sources edited while tsc ran are newer than the stamp: the next process builds again.
+    utimesSync(BUILD_STAMP, new Date(startedAt), new Date(startedAt));
+  }
   built = true;
 }
 

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { makeSelfSignedIdentity } from '../../gateway/signing/identity.js';
+import { makeSelfSignedCertificate } from '../../gateway/tls.js';
 
 /** The repository: the nearest folder above this file with a package.json (also from the build in dist/). */
 export const REPO_ROOT = (() => {
@@ -58,6 +60,11 @@ export interface TestEnvOptions {
   trustFrom?: string;
   /** Start the IMAP listeners (implicit TLS and STARTTLS) on ephemeral ports. */
   imap?: boolean;
+  /**
+   * Leave the data directory empty, so the gateway makes its TLS pair and signing identity itself
+   * (otherwise copies made once per test process are written there, see seedSelfSigned).
+   */
+  firstStart?: boolean;
 }
 
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -96,6 +103,53 @@ export function testDocgateYaml(over: Record<string, unknown> = {}): Record<stri
   );
 }
 
+interface SelfSignedMaterial {
+  madeAt: number;
+  tls: { cert: string; key: string };
+  signing: { caPem: string; certificatePem: string; keyPem: string };
+}
+
+const selfSigned = new Map<string, SelfSignedMaterial>();
+
+/**
+ * The TLS pair and signing identity `serve` would make at first start with selfSigned (three RSA-2048
+ * keys, ~0.3 s of CPU each), made once per test process and hostname by the same functions and written
+ * into each new data directory, as the gateway writes them. Made again when the clock (fake timers) moved
+ * more than an hour away, so certificates are always valid at the test's "now".
+ */
+function selfSignedFor(hostname: string): SelfSignedMaterial {
+  const cached = selfSigned.get(hostname);
+  if (cached && Math.abs(Date.now() - cached.madeAt) < 3600_000) return cached;
+  const made = { madeAt: Date.now(), tls: makeSelfSignedCertificate(hostname), signing: makeSelfSignedIdentity(hostname) };
+  selfSigned.set(hostname, made);
+  return made;
+}
+
+/** Writes the first-start material when the configuration uses the default, self-signed paths under the data directory. */
+function seedSelfSigned(dataDir: string, docgate: Record<string, unknown>): void {
+  const tls = (docgate.tls ?? {}) as Record<string, unknown>;
+  const signing = (docgate.signing ?? {}) as Record<string, unknown>;
+  const defaultTls = tls.cert === 'tls/cert.pem' && tls.key === 'tls/key.pem' && tls.selfSigned !== false;
+  const defaultSigning =
+    (signing.cert ?? 'signing/gateway.crt') === 'signing/gateway.crt' &&
+    (signing.key ?? 'signing/gateway.key') === 'signing/gateway.key' &&
+    (signing.ca ?? 'signing/ca.crt') === 'signing/ca.crt' &&
+    signing.selfSigned !== false;
+  if (!defaultTls && !defaultSigning) return;
+  const material = selfSignedFor(String(docgate.hostname));
+  if (defaultTls) {
+    mkdirSync(path.join(dataDir, 'tls'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'tls/key.pem'), material.tls.key, { mode: 0o600 });
+    writeFileSync(path.join(dataDir, 'tls/cert.pem'), material.tls.cert, { mode: 0o600 });
+  }
+  if (defaultSigning) {
+    mkdirSync(path.join(dataDir, 'signing'), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(dataDir, 'signing/gateway.key'), material.signing.keyPem, { mode: 0o600 });
+    writeFileSync(path.join(dataDir, 'signing/gateway.crt'), material.signing.certificatePem, { mode: 0o644 });
+    writeFileSync(path.join(dataDir, 'signing/ca.crt'), material.signing.caPem, { mode: 0o644 });
+  }
+}
+
 export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
   const root = mkdtempSync(path.join(os.tmpdir(), 'docgate-test-'));
   const configDir = path.join(root, 'config');
@@ -112,7 +166,9 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
         },
       }
     : {};
-  writeFileSync(path.join(configDir, 'docgate.yaml'), stringify(testDocgateYaml(merge(imap, options.docgate ?? {}))));
+  const docgate = testDocgateYaml(merge(imap, options.docgate ?? {}));
+  writeFileSync(path.join(configDir, 'docgate.yaml'), stringify(docgate));
+  if (options.firstStart !== true) seedSelfSigned(dataDir, docgate);
   writeFileSync(path.join(configDir, 'agencies.yaml'), stringify(options.agencies ?? TEST_AGENCIES_YAML));
   writeFileSync(path.join(configDir, 'policy.yaml'), stringify(options.policy ?? { checks: [{ id: 'sender-header' }], actions: {} }));
   if (options.trustFrom) cpSync(options.trustFrom, path.join(configDir, 'trust'), { recursive: true });

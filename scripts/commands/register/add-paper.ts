@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { AgencyDirectory } from '../../../config/agencies.js';
 import { PAPER_FIELDS, registerPaperDocument, type PaperField } from '../../../gateway/paper/paper-intake.js';
 import { withStorage } from '../account.js';
-import { CliError, cliLogger, loadConfigAndPolicyOrExit, say, type GlobalOptions } from '../context.js';
+import { CliError, cliLogger, say, type GlobalOptions } from '../context.js';
+import { loadConfigAndPolicyOrExit } from '../policy-context.js';
 import { knownAgency } from './query.js';
 
 interface AddPaperOptions {
