@@ -11,12 +11,12 @@ import { reportWindow } from '../../storage/register/report-window.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, type GlobalOptions } from './context.js';
 import { knownAgency } from './register/query.js';
+import { buildReport, type Report } from '../../gateway/report/model.js';
+import { parsePeriod, PeriodError, type ReportPeriod } from '../../gateway/report/period.js';
+import { reportTables } from '../../gateway/report/tables.js';
+import { reportXlsx, reportXlsxTitle } from '../../gateway/report/xlsx.js';
 import { reportCsv } from './report/csv.js';
 import { reportHtml } from './report/html.js';
-import { buildReport, type Report } from './report/model.js';
-import { parsePeriod } from './report/period.js';
-import { reportTables } from './report/tables.js';
-import { reportXlsx } from './report/xlsx.js';
 
 const FORMATS = ['xlsx', 'csv', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -43,7 +43,16 @@ async function render(report: Report, format: Format): Promise<Buffer> {
   if (format === 'json') return Buffer.from(JSON.stringify(report, null, 2) + '\n');
   if (format === 'csv') return Buffer.from(reportCsv(tables, tz));
   if (format === 'html') return Buffer.from(reportHtml(report, tables));
-  return reportXlsx(tables, tz, `Báo cáo sử dụng văn bản điện tử ${report.period.label}`);
+  return reportXlsx(tables, tz, reportXlsxTitle(report));
+}
+
+function periodOf(text: string): ReportPeriod {
+  try {
+    return parsePeriod(text);
+  } catch (err) {
+    if (err instanceof PeriodError) throw new CliError(err.message, 2);
+    throw err;
+  }
 }
 
 export function registerReportCommands(program: Command): void {
@@ -57,7 +66,7 @@ export function registerReportCommands(program: Command): void {
     .action(async (opts: ReportOptions) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       if (opts.period === undefined) throw new CliError('Thiếu --period (ví dụ 2026) / Missing --period (e.g. 2026)', 2);
-      const period = parsePeriod(opts.period);
+      const period = periodOf(opts.period);
       const format = formatOf(opts.format);
       const agency = opts.agency === undefined ? null : knownAgency(config, opts.agency);
       if (format === 'xlsx' && !opts.out && process.stdout.isTTY) {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { searchRegister, type RegisterQuery } from '../../../storage/register/search.js';
 import type { DocumentRow, RegisterEventRow } from '../../../storage/rows.js';
 import { sendPage, userOf, type PortalDeps } from '../context.js';
-import { parseDayField, startOfDay } from '../format.js';
+import { parseCalendarDay, startOfDay } from '../../../policies/text/calendar.js';
 import { csrfToken, requireUser } from '../guards.js';
 import { page } from '../layout.js';
 import { notFound } from '../not-found.js';
@@ -46,7 +46,7 @@ function queryOf(deps: PortalDeps, agencyId: string, book: 'incoming' | 'outgoin
     ['to', 1],
   ] as const) {
     if (!f[key]?.trim()) continue;
-    const d = parseDayField(f[key]);
+    const d = parseCalendarDay(f[key]);
     if (!d) error = true;
     else if (key === 'from') q.receivedFrom = startOfDay(d, tz, plus);
     else q.receivedTo = startOfDay(d, tz, plus);
