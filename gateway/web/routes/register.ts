@@ -33,7 +33,7 @@ function receiptsOf(events: RegisterEventRow[]): { event: RegisterEventRow; sha2
 }
 
 /** The document if the agency sent or received it; null otherwise (the caller answers 404). */
-async function visibleDocument(deps: PortalDeps, agencyId: string, trackingId: string) {
+export async function visibleDocument(deps: PortalDeps, agencyId: string, trackingId: string) {
   if (!TRACKING_ID.test(trackingId)) return null;
   const document = await deps.storage.register.findDocument(trackingId);
   if (!document) return null;
