@@ -184,6 +184,13 @@ export function registerRegisterRoutes(app: FastifyInstance, deps: PortalDeps): 
     return download(reply, `${hit.found.document.id}-${kind}-${hit.receipt.event.id}.eml`, 'message/rfc822', hit.bytes);
   });
 
+  // The result page's URL, fetched again by GET (the language switch, a reload): back to the document.
+  app.get('/documents/:id/receipts/:eventId/verify', guard, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (!TRACKING_ID.test(id)) return notFound(deps, req, reply);
+    return reply.redirect(`/documents/${encodeURIComponent(id)}`, 303);
+  });
+
   app.post('/documents/:id/receipts/:eventId/verify', guard, async (req, reply) => {
     const hit = await visibleReceipt(req);
     if (!hit) return notFound(deps, req, reply);
