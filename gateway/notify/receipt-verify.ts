@@ -107,9 +107,7 @@ export function signingCaFile(config: Config): string {
 
 /** One line of a check's result, the same for `docgate receipt verify` and the portal's button. */
 export type ReceiptLine =
-  | { tone: 'ok' | 'bad'; vi: string; en: string }
-  | { tone: 'fact'; vi: string; en: string; value?: string }
-  | { tone: 'problem'; text: string };
+  { tone: 'ok' | 'bad'; vi: string; en: string } | { tone: 'fact'; vi: string; en: string; value?: string } | { tone: 'problem'; text: string };
 
 /** valid: signature valid (and the original, if given, matches); mismatch: valid but the original differs. */
 export function receiptVerdict(check: ReceiptCheck): 'valid' | 'invalid' | 'mismatch' {
@@ -131,7 +129,11 @@ export function receiptCheckLines(check: ReceiptCheck, caFile: string): ReceiptL
     ];
   }
   const lines: ReceiptLine[] = [
-    { tone: 'ok', vi: `Chữ ký hợp lệ: ký bởi ${check.signer?.subject ?? '?'} lúc ${check.signingTime ?? '?'}`, en: `Signature valid: signed by ${check.signer?.subject ?? '?'}` },
+    {
+      tone: 'ok',
+      vi: `Chữ ký hợp lệ: ký bởi ${check.signer?.subject ?? '?'} lúc ${check.signingTime ?? '?'}`,
+      en: `Signature valid: signed by ${check.signer?.subject ?? '?'}`,
+    },
   ];
   const f = check.facts;
   if (f) {
@@ -143,7 +145,13 @@ export function receiptCheckLines(check: ReceiptCheck, caFile: string): ReceiptL
       fact('Người gửi', 'Sender', `${f.sender.account} (${f.sender.agency.id})`),
       fact('Nơi nhận', 'Recipients', f.recipients.join(', ')),
       ...(f.delivery
-        ? [fact('Chuyển đến', 'Delivered to', `${f.delivery.agency.id} ${f.delivery.via} ${f.delivery.where}${f.delivery.reply ? ` (${f.delivery.reply})` : ''}`)]
+        ? [
+            fact(
+              'Chuyển đến',
+              'Delivered to',
+              `${f.delivery.agency.id} ${f.delivery.via} ${f.delivery.where}${f.delivery.reply ? ` (${f.delivery.reply})` : ''}`,
+            ),
+          ]
         : []),
       fact('Số, ký hiệu', 'Number', f.documentNumber ?? '-'),
       fact('Trích yếu', 'Summary', f.summary ?? '-'),
@@ -160,6 +168,11 @@ export function receiptCheckLines(check: ReceiptCheck, caFile: string): ReceiptL
     });
   else if (check.original.match === 'submitted')
     lines.push({ tone: 'ok', vi: 'Văn bản gốc khớp với biên nhận (bản đã gửi)', en: 'The original matches the receipt (the bytes submitted)' });
-  else lines.push({ tone: 'ok', vi: 'Văn bản gốc khớp với biên nhận (bản lưu trong "Văn bản đi")', en: 'The original matches the receipt (the copy in "Văn bản đi")' });
+  else
+    lines.push({
+      tone: 'ok',
+      vi: 'Văn bản gốc khớp với biên nhận (bản lưu trong "Văn bản đi")',
+      en: 'The original matches the receipt (the copy in "Văn bản đi")',
+    });
   return lines;
 }

@@ -13,11 +13,7 @@ export async function loadReport(
   input: { period: ReportPeriod; agency: string | null; directory: AgencyDirectory; timeZone: string; now: Date },
 ): Promise<{ report: Report; empty: boolean }> {
   const window = reportWindow(input.period.firstDay, input.period.lastDay, input.timeZone);
-  const data = await registerReport(
-    sequelize,
-    window,
-    input.agency ? { only: [input.agency] } : { include: input.directory.agencies.map((a) => a.id) },
-  );
+  const data = await registerReport(sequelize, window, input.agency ? { only: [input.agency] } : { include: input.directory.agencies.map((a) => a.id) });
   const empty = data.agencies.every((a) => a.sent + a.refused + a.held + a.received === 0);
   return { report: buildReport(data, window, input.period.label, input.agency, input.directory, input.now), empty };
 }

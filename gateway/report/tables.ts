@@ -56,7 +56,11 @@ type AgencyRow = Omit<ReportAgency, 'agencyId' | 'name'> & { agencyId?: string; 
 
 /** A table of one row per agency (its id and name first), with the totals when there are several. */
 function agencyTable(r: Report, head: Pick<ReportTable, 'id' | 'sheet' | 'title'>, fields: Field<AgencyRow>[]): ReportTable {
-  const all: Field<AgencyRow>[] = [[col('Mã cơ quan', 'Agency id', 'text', 16), (a) => a.agencyId ?? null], [col('Tên cơ quan', 'Agency', 'text', 36), (a) => a.name ?? null], ...fields];
+  const all: Field<AgencyRow>[] = [
+    [col('Mã cơ quan', 'Agency id', 'text', 16), (a) => a.agencyId ?? null],
+    [col('Tên cơ quan', 'Agency', 'text', 36), (a) => a.name ?? null],
+    ...fields,
+  ];
   return table(head, all, r.agencies, r.agencies.length > 1 ? { label: [TOTAL_LABEL, null], item: r.totals } : undefined);
 }
 
@@ -97,14 +101,18 @@ export function reportTables(r: Report): ReportTable[] {
       [col('Thời gian đến → vào sổ, trung vị', 'Arrival → registration, median', 'duration', 18), (a) => a.filingMedianSeconds],
       [col('Thời gian đến → vào sổ, P90', 'Arrival → registration, p90', 'duration', 18), (a) => a.filingP90Seconds],
     ]),
-    agencyTable(r, { id: 'urgency', sheet: 'Khẩn', title: { vi: 'Văn bản hỏa tốc, thượng khẩn và tin nhắn cảnh báo', en: 'Flash and very urgent documents, alerts' } }, [
-      [col('Hỏa tốc gửi', 'Flash sent', 'int', 11), (a) => a.sentFlash],
-      [col('Hỏa tốc nhận', 'Flash received', 'int', 12), (a) => a.receivedFlash],
-      [col('Thượng khẩn gửi', 'Very urgent sent', 'int', 13), (a) => a.sentVeryUrgent],
-      [col('Thượng khẩn nhận', 'Very urgent received', 'int', 14), (a) => a.receivedVeryUrgent],
-      [col('Cảnh báo đã gửi', 'Alerts sent', 'int', 13), (a) => a.alertsSent],
-      [col('Cảnh báo lỗi', 'Alerts failed', 'int', 12), (a) => a.alertsFailed],
-    ]),
+    agencyTable(
+      r,
+      { id: 'urgency', sheet: 'Khẩn', title: { vi: 'Văn bản hỏa tốc, thượng khẩn và tin nhắn cảnh báo', en: 'Flash and very urgent documents, alerts' } },
+      [
+        [col('Hỏa tốc gửi', 'Flash sent', 'int', 11), (a) => a.sentFlash],
+        [col('Hỏa tốc nhận', 'Flash received', 'int', 12), (a) => a.receivedFlash],
+        [col('Thượng khẩn gửi', 'Very urgent sent', 'int', 13), (a) => a.sentVeryUrgent],
+        [col('Thượng khẩn nhận', 'Very urgent received', 'int', 14), (a) => a.receivedVeryUrgent],
+        [col('Cảnh báo đã gửi', 'Alerts sent', 'int', 13), (a) => a.alertsSent],
+        [col('Cảnh báo lỗi', 'Alerts failed', 'int', 12), (a) => a.alertsFailed],
+      ],
+    ),
     table(
       {
         id: 'months',
@@ -122,12 +130,12 @@ export function reportTables(r: Report): ReportTable[] {
     ),
     reasonTable('refusals', 'Từ chối', { vi: 'Văn bản bị hệ thống từ chối, theo lý do', en: 'Refused by the gateway, by reason' }, r.refusals, true),
     table(
-      { id: 'refusals-agency', sheet: 'Từ chối theo cơ quan', title: { vi: 'Văn bản bị hệ thống từ chối, theo cơ quan và lý do', en: 'Refused by the gateway, by agency and reason' } },
-      [
-        [col('Mã cơ quan', 'Agency id', 'text', 16), (x) => x.agencyId],
-        [col('Tên cơ quan', 'Agency', 'text', 36), (x) => x.name],
-        ...REASON_FIELDS,
-      ],
+      {
+        id: 'refusals-agency',
+        sheet: 'Từ chối theo cơ quan',
+        title: { vi: 'Văn bản bị hệ thống từ chối, theo cơ quan và lý do', en: 'Refused by the gateway, by agency and reason' },
+      },
+      [[col('Mã cơ quan', 'Agency id', 'text', 16), (x) => x.agencyId], [col('Tên cơ quan', 'Agency', 'text', 36), (x) => x.name], ...REASON_FIELDS],
       r.refusalsByAgency,
     ),
     reasonTable('returns', 'Trả lại', { vi: 'Văn bản bị nơi nhận trả lại, theo lý do', en: 'Returned by recipients, by reason' }, r.returns, false),

@@ -20,8 +20,7 @@ function nav(req: FastifyRequest): SafeHtml {
     <ul>
       ${link('/incoming', 'Sổ đến', 'Incoming register')} ${link('/outgoing', 'Sổ đi', 'Outgoing register')}
       ${link('/returned', 'Văn bản bị trả lại', 'Returned documents')} ${link('/alerts', 'Cảnh báo hỏa tốc', 'Urgent alerts')}
-      ${link('/mail-setup', 'Cài đặt ứng dụng thư', 'Mail client set-up')}
-      ${link('/password', 'Đổi mật khẩu', 'Change password')}
+      ${link('/mail-setup', 'Cài đặt ứng dụng thư', 'Mail client set-up')} ${link('/password', 'Đổi mật khẩu', 'Change password')}
       ${
         user.account.role === 'admin'
           ? [

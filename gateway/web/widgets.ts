@@ -26,13 +26,18 @@ export interface DataTable {
 function cell(value: DataTable['rows'][number][number]): SafeHtml {
   if (value && typeof value === 'object' && 'actions' in value) return html`<td class="actions">${value.actions}</td>`;
   if (value && typeof value === 'object' && 'num' in value) return html`<td class="num">${value.num}</td>`;
-  return html`<td>${value as HtmlValue}</td>`;
+  return html`<td>${value}</td>`;
 }
 
 export function dataTable(t: DataTable): SafeHtml {
   const body =
     t.rows.length > 0
-      ? t.rows.map((row) => html`<tr>${row.map(cell)}</tr>`)
+      ? t.rows.map(
+          (row) =>
+            html`<tr>
+              ${row.map(cell)}
+            </tr>`,
+        )
       : html`<tr>
           <td colspan="${t.headings.length}">${t.empty}</td>
         </tr>`;

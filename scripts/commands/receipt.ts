@@ -29,7 +29,8 @@ function report(check: ReceiptCheck, caFile: string): void {
   const mark = check.signature === 'valid' ? '!' : '-';
   for (const line of receiptCheckLines(check, caFile)) {
     if (line.tone === 'problem') process.stdout.write(`  ${mark} ${line.text}\n`);
-    else if (line.tone === 'fact') process.stdout.write(`  ${line.vi === line.en ? line.vi : `${line.vi} / ${line.en}`}${line.value === undefined ? '' : `: ${line.value}`}\n`);
+    else if (line.tone === 'fact')
+      process.stdout.write(`  ${line.vi === line.en ? line.vi : `${line.vi} / ${line.en}`}${line.value === undefined ? '' : `: ${line.value}`}\n`);
     else say(line.vi, line.en);
   }
 }

@@ -166,7 +166,9 @@ export class QueueRepository {
     return rows.length > 0 ? jobFromRow(rows[0]) : null;
   }
 
-  async list(q: { kind?: string; status?: JobStatus[]; documentId?: string; agencyId?: string; newestFirst?: boolean; limit?: number } = {}): Promise<JobRow[]> {
+  async list(
+    q: { kind?: string; status?: JobStatus[]; documentId?: string; agencyId?: string; newestFirst?: boolean; limit?: number } = {},
+  ): Promise<JobRow[]> {
     const where: string[] = [];
     const params: Record<string, string | number | string[]> = { limit: q.limit ?? 1000 };
     if (q.kind) {

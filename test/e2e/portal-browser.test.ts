@@ -126,10 +126,14 @@ describe('web portal in Chromium', function () {
     await page.reload();
     const receipts = page.locator('table.receipts tbody tr');
     expect(await receipts.count()).to.equal(2);
-    expect(await page.textContent('table.receipts')).to.contain('Biên nhận chấp nhận').and.to.contain('Biên nhận chuyển giao');
+    expect(await page.textContent('table.receipts'))
+      .to.contain('Biên nhận chấp nhận')
+      .and.to.contain('Biên nhận chuyển giao');
     await Promise.all([page.waitForNavigation(), receipts.filter({ hasText: 'Biên nhận chấp nhận' }).locator('form button').click()]);
     expect(await page.textContent('.receipt-check.valid p.ok')).to.match(/^Chữ ký hợp lệ: ký bởi /);
-    expect(await page.textContent('.receipt-check')).to.contain('Văn bản gốc khớp với biên nhận (bản đã gửi)').and.to.contain(trackingId);
+    expect(await page.textContent('.receipt-check'))
+      .to.contain('Văn bản gốc khớp với biên nhận (bản đã gửi)')
+      .and.to.contain(trackingId);
     // English on request, the same page.
     await Promise.all([page.waitForNavigation(), page.click('a.lang')]);
     expect(await page.textContent('table.fields')).to.contain('Accepted');

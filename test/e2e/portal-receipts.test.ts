@@ -222,7 +222,9 @@ describe('web portal: receipts, urgent alerts and reports', function () {
     const xlsx = await admin.get(`/admin/reports.xlsx?period=${year}&agency=${AGENCIES.ubnd.id}`);
     expect(xlsx.status).to.equal(200);
     expect(xlsx.headers['content-type']).to.match(/^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/);
-    expect(xlsx.headers['content-disposition']).to.match(new RegExp(`^attachment; filename="bao-cao-${year}-${AGENCIES.ubnd.id.replace(/\./g, '\\.')}\\.xlsx"`));
+    expect(xlsx.headers['content-disposition']).to.match(
+      new RegExp(`^attachment; filename="bao-cao-${year}-${AGENCIES.ubnd.id.replace(/\./g, '\\.')}\\.xlsx"`),
+    );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
     const sending = workbook.getWorksheet('Gửi đi')!;

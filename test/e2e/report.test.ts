@@ -213,7 +213,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const r = await cli(['report', '--period', '2026', '--agency', SNV, '--format', 'xlsx', '--out', file]);
       expect(r.code, r.stderr).to.equal(0);
       const sheets = await xlsxSheetsAsCsv(file);
-      expect([...sheets.keys()].sort()).to.deep.equal(['Gửi đi', 'Khẩn', 'Nhận về', 'Theo tháng', 'Trả lại', 'Từ chối', 'Từ chối theo cơ quan', 'VB khẩn'].sort());
+      expect([...sheets.keys()].sort()).to.deep.equal(
+        ['Gửi đi', 'Khẩn', 'Nhận về', 'Theo tháng', 'Trả lại', 'Từ chối', 'Từ chối theo cơ quan', 'VB khẩn'].sort(),
+      );
       const expected = expectedReport(seeded, '2026-01-01', '2026-12-31', [SNV]);
       const e = expected.agencies.get(SNV)!;
       const sending = sheets.get('Gửi đi')!;

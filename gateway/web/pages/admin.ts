@@ -76,7 +76,14 @@ export function accountsPage(
     <h2>${t('Danh sách tài khoản', 'Accounts')}</h2>
     ${dataTable({
       className: 'accounts',
-      headings: [t('Địa chỉ', 'Address'), t('Cơ quan', 'Agency'), t('Vai trò', 'Role'), t('Trạng thái', 'State'), t('Tạo lúc', 'Created'), t('Thao tác', 'Actions')],
+      headings: [
+        t('Địa chỉ', 'Address'),
+        t('Cơ quan', 'Agency'),
+        t('Vai trò', 'Role'),
+        t('Trạng thái', 'State'),
+        t('Tạo lúc', 'Created'),
+        t('Thao tác', 'Actions'),
+      ],
       rows,
       empty: t('Chưa có tài khoản.', 'No accounts yet.'),
     })}`;
@@ -102,15 +109,25 @@ export function quarantinePage(t: Translate, csrf: string, docs: DocumentRow[], 
       d.senderAccount,
       d.summary ?? d.subject ?? '',
       html`${verdict.message ? t(verdict.message.vi, verdict.message.en) : ''} <code>[${verdict.reason ?? d.reason}]</code>`,
-      { actions: html`${postButton(csrf, `${base}/release`, t('Cho phép gửi', 'Release'), note)} ${postButton(csrf, `${base}/reject`, t('Trả lại', 'Reject'), note)}` },
+      {
+        actions: html`${postButton(csrf, `${base}/release`, t('Cho phép gửi', 'Release'), note)}
+        ${postButton(csrf, `${base}/reject`, t('Trả lại', 'Reject'), note)}`,
+      },
     ];
   });
   return html`${errorBox(error)}
-    ${dataTable({
-      headings: [t('Mã theo dõi', 'Tracking id'), t('Nhận lúc', 'Received'), t('Người gửi', 'Sender'), t('Trích yếu', 'Summary'), t('Lý do giữ', 'Reason held'), t('Quyết định', 'Decision')],
-      rows,
-      empty: t('Không có văn bản bị giữ.', 'No held documents.'),
-    })}`;
+  ${dataTable({
+    headings: [
+      t('Mã theo dõi', 'Tracking id'),
+      t('Nhận lúc', 'Received'),
+      t('Người gửi', 'Sender'),
+      t('Trích yếu', 'Summary'),
+      t('Lý do giữ', 'Reason held'),
+      t('Quyết định', 'Decision'),
+    ],
+    rows,
+    empty: t('Không có văn bản bị giữ.', 'No held documents.'),
+  })}`;
 }
 
 export function queuePage(t: Translate, csrf: string, jobs: JobRow[], timeZone: string, error: string | null): SafeHtml {
@@ -127,17 +144,27 @@ export function queuePage(t: Translate, csrf: string, jobs: JobRow[], timeZone: 
       j.lastReply ?? '',
       {
         actions: open
-          ? html`${postButton(csrf, `${base}/retry`, t('Thử lại', 'Retry'))} ${postButton(csrf, `${base}/drop`, t('Hủy', 'Drop'), html``, t('Hủy công việc này?', 'Drop this job?'))}`
+          ? html`${postButton(csrf, `${base}/retry`, t('Thử lại', 'Retry'))}
+            ${postButton(csrf, `${base}/drop`, t('Hủy', 'Drop'), html``, t('Hủy công việc này?', 'Drop this job?'))}`
           : '',
       },
     ];
   });
   return html`${errorBox(error)}
-    ${dataTable({
-      headings: ['Id', t('Văn bản', 'Document'), t('Cơ quan', 'Agency'), t('Trạng thái', 'Status'), t('Số lần', 'Attempts'), t('Lần tới', 'Next'), t('Trả lời cuối', 'Last reply'), ''],
-      rows,
-      empty: t('Hàng đợi trống.', 'The queue is empty.'),
-    })}`;
+  ${dataTable({
+    headings: [
+      'Id',
+      t('Văn bản', 'Document'),
+      t('Cơ quan', 'Agency'),
+      t('Trạng thái', 'Status'),
+      t('Số lần', 'Attempts'),
+      t('Lần tới', 'Next'),
+      t('Trả lời cuối', 'Last reply'),
+      '',
+    ],
+    rows,
+    empty: t('Hàng đợi trống.', 'The queue is empty.'),
+  })}`;
 }
 
 export function configPage(

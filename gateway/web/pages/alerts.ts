@@ -51,7 +51,8 @@ export function alertsPage(t: Translate, alerts: AlertView[], timeZone: string):
         t('Trả lời', 'Reply'),
       ],
       rows: alerts.map((a) => [
-        html`<a href="/documents/${encodeURIComponent(a.document.id)}">${a.document.documentNumber ?? a.document.id}</a><br />${a.document.summary ?? a.document.subject ?? ''}`,
+        html`<a href="/documents/${encodeURIComponent(a.document.id)}">${a.document.documentNumber ?? a.document.id}</a
+          ><br />${a.document.summary ?? a.document.subject ?? ''}`,
         urgencyText(t, a.document.urgency),
         html`${a.leader.name}<br /><small>${a.channel === 'sms' ? (a.leader.phone ?? '') : (a.leader.email ?? '')}</small>`,
         a.channel === 'sms' ? 'SMS' : 'E-mail',

@@ -22,7 +22,7 @@ interface VerdictView {
 }
 
 /** A signed receipt of the document (its register event), shown to the sending agency only. */
-export interface ReceiptView {
+interface ReceiptView {
   event: RegisterEventRow;
 }
 
@@ -63,7 +63,13 @@ function checkResult(t: Translate, check: ReceiptCheckView): SafeHtml {
           </table>`
         : ''
     }
-    ${check.lines.some((l) => l.tone === 'problem') ? html`<ul class="problems">${check.lines.map((l) => (l.tone === 'problem' ? html`<li>${l.text}</li>` : ''))}</ul>` : ''}
+    ${
+      check.lines.some((l) => l.tone === 'problem')
+        ? html`<ul class="problems">
+            ${check.lines.map((l) => (l.tone === 'problem' ? html`<li>${l.text}</li>` : ''))}
+          </ul>`
+        : ''
+    }
   </div>`;
 }
 

@@ -101,8 +101,7 @@ export function reportsPage(t: Translate, v: ReportsView): SafeHtml {
   const r = v.report;
   return html`<form method="get" action="/admin/reports" class="filters" id="period-picker">
       <label
-        >${t('Kỳ báo cáo', 'Period')}
-        <input name="period" value="${v.period}" required placeholder="2026, 2026-Q1, 2026-03, 01/01/2026..31/03/2026" size="28"
+        >${t('Kỳ báo cáo', 'Period')} <input name="period" value="${v.period}" required placeholder="2026, 2026-Q1, 2026-03, 01/01/2026..31/03/2026" size="28"
       /></label>
       <label
         >${t('Cơ quan', 'Agency')}

@@ -40,7 +40,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: PortalDeps): voi
           document: d.doc,
           channel: payload.channel,
           leader: payload.leader,
-          status: j.status === 'dropped' ? 'failed' : (j.status as AlertView['status']),
+          status: j.status === 'dropped' ? 'failed' : j.status,
           attempts: j.attempts,
           lastReply: j.lastReply,
           createdAt: j.createdAt,

@@ -208,7 +208,6 @@ export function registerRegisterRoutes(app: FastifyInstance, deps: PortalDeps): 
     return showDocument(req, reply, hit.found, { eventId: hit.receipt.event.id, verdict, lines });
   });
 
-
   app.get('/documents/:id/original.eml', guard, async (req: FastifyRequest, reply) => {
     const { id } = req.params as { id: string };
     const found = await visibleDocument(deps, userOf(req).account.agencyId, id);

@@ -49,7 +49,11 @@ export function registerReportRoutes(app: FastifyInstance, deps: PortalDeps): vo
       const { report, empty } = await load(asked.period, asked.agency);
       body = reportsPage(t, { ...view, report, tables: reportTables(report), empty, error: null });
     }
-    return sendPage(reply, page(deps, req, { title: t('Báo cáo sử dụng văn bản điện tử', 'Electronic document use report'), body, csrf: csrfToken(req, reply) }), status);
+    return sendPage(
+      reply,
+      page(deps, req, { title: t('Báo cáo sử dụng văn bản điện tử', 'Electronic document use report'), body, csrf: csrfToken(req, reply) }),
+      status,
+    );
   });
 
   app.get('/admin/reports.xlsx', guard, async (req, reply) => {
