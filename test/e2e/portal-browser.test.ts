@@ -217,6 +217,15 @@ describe('web portal in Chromium', function () {
     expect(await page.textContent('ul.files')).to.contain('<svg onload="window.__xss=4">.pdf');
     expect(await page.locator('main script, main img, main svg').count()).to.equal(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).to.equal(undefined);
+    // The sender's receipt check shows the receipt's trích yếu: as text too.
+    await noticesSettled(pg, trackingId);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
+    await login(page, pg, AGENCIES.ubnd.address, TEST_PASSWORD);
+    await page.goto(`${pg.baseUrl}/documents/${trackingId}`);
+    await Promise.all([page.waitForNavigation(), page.locator('table.receipts tbody tr').first().locator('form button').click()]);
+    expect(await page.textContent('.receipt-check')).to.contain(payload);
+    expect(await page.locator('main script, main img, main svg').count()).to.equal(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).to.equal(undefined);
     expect(dialogs).to.deep.equal([]);
     await context.close();
   });

@@ -213,6 +213,8 @@ describe('web portal: receipts, urgent alerts and reports', function () {
     expect(page.status).to.equal(200);
     expect(String(page.headers['content-security-policy'])).not.to.contain('unsafe-inline');
     for (const id of ['months', 'same-day']) expect(page.text).to.match(new RegExp(`<figure class="chart" id="chart-${id}"><svg `));
+    // The urgent list's trích yếu (the sender's hostile text) is shown as text.
+    expect(/<table class="report report-urgent">[\s\S]*?<\/table>/.exec(page.text)?.[0]).to.contain(ESCAPED);
     expect(page.text).not.to.contain(HOSTILE);
     expect(page.text).to.contain('report-sending');
     const bad = await admin.get('/admin/reports?period=2026-13');
