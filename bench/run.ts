@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'register-chain': () => import('./register-chain.js'),
   export: () => import('./export.js'),
   'register-report': () => import('./register-report.js'),
+  'portal-report': () => import('./portal-report.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

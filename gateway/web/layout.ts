@@ -16,12 +16,11 @@ function nav(req: FastifyRequest): SafeHtml {
   const { t, user } = req.portal;
   if (!user || user.account.mustChangePassword) return html``;
   const link = (href: string, vi: string, en: string) => html`<li><a href="${href}">${t(vi, en)}</a></li>`;
-  // Receipts, reports and urgent alerts (issues 11 and 13) get their links here when they land.
   return html`<nav aria-label="${t('Chức năng', 'Menu')}">
     <ul>
       ${link('/incoming', 'Sổ đến', 'Incoming register')} ${link('/outgoing', 'Sổ đi', 'Outgoing register')}
-      ${link('/returned', 'Văn bản bị trả lại', 'Returned documents')} ${link('/mail-setup', 'Cài đặt ứng dụng thư', 'Mail client set-up')}
-      ${link('/password', 'Đổi mật khẩu', 'Change password')}
+      ${link('/returned', 'Văn bản bị trả lại', 'Returned documents')} ${link('/alerts', 'Cảnh báo hỏa tốc', 'Urgent alerts')}
+      ${link('/mail-setup', 'Cài đặt ứng dụng thư', 'Mail client set-up')} ${link('/password', 'Đổi mật khẩu', 'Change password')}
       ${
         user.account.role === 'admin'
           ? [
@@ -29,6 +28,7 @@ function nav(req: FastifyRequest): SafeHtml {
               link('/admin/quarantine', 'Văn bản bị giữ', 'Quarantine'),
               link('/admin/queue', 'Hàng đợi chuyển tiếp', 'Relay queue'),
               link('/admin/config', 'Cấu hình', 'Configuration'),
+              link('/admin/reports', 'Báo cáo', 'Reports'),
             ]
           : ''
       }

@@ -27,6 +27,8 @@ import { notFound } from './not-found.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerRegisterRoutes } from './routes/register.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import { registerReportRoutes } from './routes/reports.js';
 import { registerAutoconfigRoutes } from './routes/autoconfig.js';
 
 export interface RunningWebListener {
@@ -134,6 +136,8 @@ async function buildPortal(deps: PortalDeps, tls: TlsMaterial): Promise<FastifyI
   registerAuthRoutes(app, deps);
   registerRegisterRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerReportRoutes(app, deps);
+  registerAlertRoutes(app, deps);
   return app;
 }
 

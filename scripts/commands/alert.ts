@@ -6,7 +6,7 @@ import { AgencyDirectory } from '../../config/agencies.js';
 import { eventsWithStatus, type EventWithDocument } from '../../storage/register/follow-up-events.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, type GlobalOptions } from './context.js';
-import { localDateTime } from './register/dates.js';
+import { localDateTime } from '../../policies/text/calendar.js';
 import { urgencyLabel } from './register/labels.js';
 import { csv, json, table, type Column } from './register/output.js';
 

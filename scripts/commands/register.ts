@@ -7,7 +7,7 @@ import type { Config } from '../../config/load.js';
 import { findEntryByNumber, searchRegister, type RegisterHit, type RegisterQuery } from '../../storage/register/search.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, type GlobalOptions } from './context.js';
-import { localDateTime, vnDay } from './register/dates.js';
+import { localDateTime, vnDay } from '../../policies/text/calendar.js';
 import { urgencyLabel } from './register/labels.js';
 import { csv, json, table, type Column } from './register/output.js';
 import { bookOf, knownAgency, queryOf, yearOf, type QueryOptions } from './register/query.js';

@@ -6,17 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AgencyDirectory } from '../../config/agencies.js';
-import { registerReport } from '../../storage/register/report.js';
-import { reportWindow } from '../../storage/register/report-window.js';
 import { withStorage } from './account.js';
 import { CliError, loadConfigOrExit, type GlobalOptions } from './context.js';
 import { knownAgency } from './register/query.js';
+import { loadReport } from '../../gateway/report/load.js';
+import type { Report } from '../../gateway/report/model.js';
+import { parsePeriod, PeriodError, type ReportPeriod } from '../../gateway/report/period.js';
+import { reportTables } from '../../gateway/report/tables.js';
+import { reportXlsx, reportXlsxTitle } from '../../gateway/report/xlsx.js';
 import { reportCsv } from './report/csv.js';
 import { reportHtml } from './report/html.js';
-import { buildReport, type Report } from './report/model.js';
-import { parsePeriod } from './report/period.js';
-import { reportTables } from './report/tables.js';
-import { reportXlsx } from './report/xlsx.js';
 
 const FORMATS = ['xlsx', 'csv', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -43,7 +42,16 @@ async function render(report: Report, format: Format): Promise<Buffer> {
   if (format === 'json') return Buffer.from(JSON.stringify(report, null, 2) + '\n');
   if (format === 'csv') return Buffer.from(reportCsv(tables, tz));
   if (format === 'html') return Buffer.from(reportHtml(report, tables));
-  return reportXlsx(tables, tz, `Báo cáo sử dụng văn bản điện tử ${report.period.label}`);
+  return reportXlsx(tables, tz, reportXlsxTitle(report));
+}
+
+function periodOf(text: string): ReportPeriod {
+  try {
+    return parsePeriod(text);
+  } catch (err) {
+    if (err instanceof PeriodError) throw new CliError(err.message, 2);
+    throw err;
+  }
 }
 
 export function registerReportCommands(program: Command): void {
@@ -57,25 +65,23 @@ export function registerReportCommands(program: Command): void {
     .action(async (opts: ReportOptions) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       if (opts.period === undefined) throw new CliError('Thiếu --period (ví dụ 2026) / Missing --period (e.g. 2026)', 2);
-      const period = parsePeriod(opts.period);
+      const period = periodOf(opts.period);
       const format = formatOf(opts.format);
       const agency = opts.agency === undefined ? null : knownAgency(config, opts.agency);
       if (format === 'xlsx' && !opts.out && process.stdout.isTTY) {
         throw new CliError('Tệp XLSX cần --out FILE (hoặc chuyển hướng stdout) / XLSX needs --out FILE (or redirected stdout)', 2);
       }
       const directory = new AgencyDirectory(config.agencies);
-      const window = reportWindow(period.firstDay, period.lastDay, config.docgate.timezone);
-      const data = await withStorage(config, (storage) =>
-        registerReport(storage.db.sequelize, window, agency ? { only: [agency] } : { include: config.agencies.map((a) => a.id) }),
+      const { report, empty } = await withStorage(config, (storage) =>
+        loadReport(storage.db.sequelize, { period, agency, directory, timeZone: config.docgate.timezone, now: new Date() }),
       );
-      const nothing = data.agencies.every((a) => a.sent + a.refused + a.held + a.received === 0);
-      if (nothing) {
+      if (empty) {
         throw new CliError(
           `Không có văn bản nào trong kỳ ${period.label}${agency ? ` của ${agency}` : ''} / No document in the period ${period.label}${agency ? ` for ${agency}` : ''}`,
           EXIT_NOT_FOUND,
         );
       }
-      const bytes = await render(buildReport(data, window, period.label, agency, directory, new Date()), format);
+      const bytes = await render(report, format);
       if (opts.out) writeFileSync(opts.out, bytes);
       // docgate exits right after the command: wait until a large report is handed to the pipe.
       else await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())));

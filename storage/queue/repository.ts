@@ -166,7 +166,9 @@ export class QueueRepository {
     return rows.length > 0 ? jobFromRow(rows[0]) : null;
   }
 
-  async list(q: { kind?: string; status?: JobStatus[]; documentId?: string; limit?: number } = {}): Promise<JobRow[]> {
+  async list(
+    q: { kind?: string; status?: JobStatus[]; documentId?: string; agencyId?: string; newestFirst?: boolean; limit?: number } = {},
+  ): Promise<JobRow[]> {
     const where: string[] = [];
     const params: Record<string, string | number | string[]> = { limit: q.limit ?? 1000 };
     if (q.kind) {
@@ -181,7 +183,11 @@ export class QueueRepository {
       where.push('document_id = :documentId');
       params.documentId = q.documentId;
     }
-    const sql = `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT :limit`;
+    if (q.agencyId) {
+      where.push('agency_id = :agencyId');
+      params.agencyId = q.agencyId;
+    }
+    const sql = `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${q.newestFirst ? ' DESC' : ''} LIMIT :limit`;
     return (await query(this.sequelize, sql, params)).map(jobFromRow);
   }
 

@@ -1,7 +1,8 @@
 // The portal in headless Chromium (one browser for the file): a new clerk's first login with a
 // temporary password leads to the change page (the user name as password is refused with its
 // message); the new password then works for SMTP and IMAP, and the document sent is on the portal
-// with its status. An administrator locks the account from the portal and SMTP AUTH and IMAP LOGIN
+// with its status and receipts, one verified with the button. An administrator's report page draws
+// its chart (a screenshot with more than four colours). An administrator locks the account from the portal and SMTP AUTH and IMAP LOGIN
 // fail at once. Hostile trích yếu, sender name and file name are shown as text: no script runs.
 
 import { expect } from 'chai';
@@ -10,6 +11,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Browser, Page } from 'playwright-core';
 import { addClerk, TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { AGENCIES } from '../helpers/env.js';
+import { noticesSettled } from '../helpers/notices.js';
+import { pngColourCount } from '../helpers/png-colours.js';
 import { launchChromium, startPortalGateway, type PortalGateway } from '../helpers/portal.js';
 
 const NEW_CLERK = `nguyen.van.binh@${AGENCIES.snv.domain}`;
@@ -118,6 +121,19 @@ describe('web portal in Chromium', function () {
       .to.contain('Đã chấp nhận')
       .and.to.contain('31/BC-SNV');
     expect(await page.textContent('ul.files')).to.contain('Báo cáo 31.pdf');
+    // Its receipts, once the notice worker has made them, and the check of one with the button.
+    await noticesSettled(pg, trackingId);
+    await page.reload();
+    const receipts = page.locator('table.receipts tbody tr');
+    expect(await receipts.count()).to.equal(2);
+    expect(await page.textContent('table.receipts'))
+      .to.contain('Biên nhận chấp nhận')
+      .and.to.contain('Biên nhận chuyển giao');
+    await Promise.all([page.waitForNavigation(), receipts.filter({ hasText: 'Biên nhận chấp nhận' }).locator('form button').click()]);
+    expect(await page.textContent('.receipt-check.valid p.ok')).to.match(/^Chữ ký hợp lệ: ký bởi /);
+    expect(await page.textContent('.receipt-check'))
+      .to.contain('Văn bản gốc khớp với biên nhận (bản đã gửi)')
+      .and.to.contain(trackingId);
     // English on request, the same page.
     await Promise.all([page.waitForNavigation(), page.click('a.lang')]);
     expect(await page.textContent('table.fields')).to.contain('Accepted');
@@ -144,6 +160,28 @@ describe('web portal in Chromium', function () {
     // The lock is a register event naming the administrator.
     const events = await pg.gateway.storage.db.models.RegisterEvent.findAll({ where: { kind: 'admin' }, order: [['seq', 'ASC']] });
     expect(events.map((e) => [e.get('status'), e.get('actor'), e.get('subject')])).to.deep.include(['account-locked', ADMIN, NEW_CLERK]);
+    await context.close();
+  });
+
+  it('draws the administrator’s report chart', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'vi-VN', viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await login(page, pg, ADMIN, TEST_PASSWORD);
+    await page.goto(`${pg.baseUrl}/admin/reports`);
+    expect(await page.textContent('h1')).to.equal('Báo cáo sử dụng văn bản điện tử');
+    const chart = page.locator('figure#chart-months svg');
+    expect(await chart.count()).to.equal(1);
+    const box = await chart.boundingBox();
+    expect(box!.width).to.be.greaterThan(300);
+    const png = await chart.screenshot();
+    // Bars of several series, axes, labels: many colours; a blank or unstyled box has one or two.
+    expect(pngColourCount(png)).to.be.greaterThan(4);
+    // The document sent in the first test is counted in the table under the chart.
+    expect(await page.textContent('table.report-months')).to.match(/\d{2}\/\d{4}/);
+    // Nothing was blocked by the CSP (an inline style or script would be).
+    expect(errors.filter((e) => /Content Security Policy/i.test(e))).to.deep.equal([]);
     await context.close();
   });
 
@@ -177,6 +215,15 @@ describe('web portal in Chromium', function () {
     const fields = await page.textContent('table.fields');
     expect(fields).to.contain(payload).and.to.contain('"><img src=x onerror="window.__xss=3">');
     expect(await page.textContent('ul.files')).to.contain('<svg onload="window.__xss=4">.pdf');
+    expect(await page.locator('main script, main img, main svg').count()).to.equal(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).to.equal(undefined);
+    // The sender's receipt check shows the receipt's trích yếu: as text too.
+    await noticesSettled(pg, trackingId);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/logout"] button')]);
+    await login(page, pg, AGENCIES.ubnd.address, TEST_PASSWORD);
+    await page.goto(`${pg.baseUrl}/documents/${trackingId}`);
+    await Promise.all([page.waitForNavigation(), page.locator('table.receipts tbody tr').first().locator('form button').click()]);
+    expect(await page.textContent('.receipt-check')).to.contain(payload);
     expect(await page.locator('main script, main img, main svg').count()).to.equal(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).to.equal(undefined);
     expect(dialogs).to.deep.equal([]);

@@ -41,6 +41,7 @@ interface ReportJson {
   totals: ExpectedAgency;
   months: { month: string; sent: number; received: number; refused: number }[];
   refusals: { code: string; vi: string; count: number }[];
+  refusalsByAgency: { agencyId: string; code: string; count: number }[];
   returns: { code: string; vi: string; count: number }[];
   urgent: { summary: string | null; trackingId: string }[];
 }
@@ -146,6 +147,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(toMap(report.returns)).to.deep.equal(expected.returns);
       expect(report.refusals.map((r) => r.code)).to.include('legacy-encoding');
       expect(report.refusals.find((r) => r.code === 'legacy-encoding')?.vi).to.match(/^Văn bản không dùng bảng mã Unicode/);
+      // Refusals by reason of each agency (issue 11): each agency's own, adding up to the whole.
+      for (const id of SEED_AGENCIES) {
+        const own = report.refusalsByAgency.filter((r) => r.agencyId === id);
+        expect(toMap(own), id).to.deep.equal(expectedReport(seeded, '2026-01-01', '2026-12-31', [id]).refusals);
+      }
+      expect(report.refusalsByAgency.reduce((n, r) => n + r.count, 0)).to.equal([...expected.refusals.values()].reduce((n, c) => n + c, 0));
     });
 
     it('quarter, month and day-range periods (dd/mm/yyyy or ISO) count only their days', async () => {
@@ -206,7 +213,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const r = await cli(['report', '--period', '2026', '--agency', SNV, '--format', 'xlsx', '--out', file]);
       expect(r.code, r.stderr).to.equal(0);
       const sheets = await xlsxSheetsAsCsv(file);
-      expect([...sheets.keys()].sort()).to.deep.equal(['Gửi đi', 'Khẩn', 'Nhận về', 'Theo tháng', 'Trả lại', 'Từ chối', 'VB khẩn'].sort());
+      expect([...sheets.keys()].sort()).to.deep.equal(
+        ['Gửi đi', 'Khẩn', 'Nhận về', 'Theo tháng', 'Trả lại', 'Từ chối', 'Từ chối theo cơ quan', 'VB khẩn'].sort(),
+      );
       const expected = expectedReport(seeded, '2026-01-01', '2026-12-31', [SNV]);
       const e = expected.agencies.get(SNV)!;
       const sending = sheets.get('Gửi đi')!;
@@ -236,6 +245,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         .slice(2)
         .filter((row) => row[0] !== '');
       expect(new Map(refusals.map((row) => [row[0], Number(row[2])]))).to.deep.equal(expected.refusals);
+      const byAgency = sheets
+        .get('Từ chối theo cơ quan')!
+        .slice(2)
+        .filter((row) => row[0] !== '');
+      expect(byAgency.every((row) => row[0] === SNV)).to.equal(true);
+      expect(new Map(byAgency.map((row) => [row[2], Number(row[4])]))).to.deep.equal(expected.refusals);
       expect(sheets.get('VB khẩn')!.some((row) => row.includes(HOSTILE))).to.equal(true);
     });
 

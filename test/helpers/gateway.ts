@@ -20,8 +20,12 @@ export interface TestGateway {
 
 export const TEST_PASSWORD = 'Mat-khau-thu-nghiem-2026';
 
-export async function startTestGateway(options: TestEnvOptions & Partial<Pick<GatewayOptions, 'now' | 'services'>> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: TestEnvOptions & Partial<Pick<GatewayOptions, 'now' | 'services'>> & { beforeStart?: (env: TestEnv) => Promise<void> } = {},
+): Promise<TestGateway> {
   const env = createTestEnv(options);
+  // A register filled before the gateway opens it (benches seed its database file directly).
+  await options.beforeStart?.(env);
   const config = loadConfig({ configDir: env.configDir, dataDir: env.dataDir });
   const gateway = await startGateway({ config, log: createLogger(logLevelFromEnv('silent')), now: options.now, services: options.services });
   const starttls = gateway.smtp.find((l) => l.listener.tls === 'starttls');

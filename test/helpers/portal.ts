@@ -5,14 +5,16 @@ import { existsSync } from 'node:fs';
 import https from 'node:https';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './gateway.js';
-import type { TestEnvOptions } from './env.js';
+import type { TestEnv, TestEnvOptions } from './env.js';
 
 export interface PortalGateway extends TestGateway {
   webPort: number;
   baseUrl: string;
 }
 
-export async function startPortalGateway(options: TestEnvOptions & { now?: () => Date } = {}): Promise<PortalGateway> {
+export async function startPortalGateway(
+  options: TestEnvOptions & { now?: () => Date; beforeStart?: (env: TestEnv) => Promise<void> } = {},
+): Promise<PortalGateway> {
   const tg = await startTestGateway({
     imap: true,
     ...options,

@@ -5,6 +5,7 @@
 import { SEED_TIME_ZONE, type SeedOutcome } from '../../bench/register-seed.js';
 import { reasonCode, reasonsFromFlags } from '../../gateway/imap/filing/reasons.js';
 import { localDate } from '../../policies/text/dates.js';
+import type { AgencyFigures } from '../../storage/register/report.js';
 import type { SubmissionRecord } from '../../storage/register/types.js';
 
 export interface Seeded {
@@ -12,30 +13,8 @@ export interface Seeded {
   outcome: SeedOutcome;
 }
 
-export interface ExpectedAgency {
-  sent: number;
-  refused: number;
-  signedSmime: number;
-  signedPdf: number;
-  signed: number;
-  signedDateKnown: number;
-  sentOnSigningDay: number;
-  paperCopyRequired: number;
-  sentFlash: number;
-  sentVeryUrgent: number;
-  returnedByRecipients: number;
-  received: number;
-  receivedPending: number;
-  receivedRegistered: number;
-  receivedReturned: number;
-  receivedFlash: number;
-  receivedVeryUrgent: number;
-  filed: number;
-  filingMedianSeconds: number | null;
-  filingP90Seconds: number | null;
-  alertsSent: number;
-  alertsFailed: number;
-}
+/** The register report's figures of one agency (its result type), without the held count the seed does not make. */
+export type ExpectedAgency = Omit<AgencyFigures, 'agencyId' | 'held'>;
 
 export interface Expected {
   agencies: Map<string, ExpectedAgency>;

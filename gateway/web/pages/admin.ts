@@ -9,14 +9,7 @@ import { dateTime } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Translate } from '../i18n.js';
 import { errorBox } from '../layout.js';
-
-const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}" />`;
-
-function postButton(csrf: string, action: string, label: string, extra: SafeHtml = html``, confirm?: string): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline" ${confirm ? html` data-confirm="${confirm}"` : ''}>
-    ${hidden(csrf)}${extra}<button type="submit">${label}</button>
-  </form>`;
-}
+import { csrfField, dataTable, postButton } from '../widgets.js';
 
 function accountState(t: Translate, a: AccountRow): string {
   if (a.removedAt) return t('đã xóa', 'removed');
@@ -51,19 +44,19 @@ export function accountsPage(
               <option value="admin" ${a.role === 'admin' ? html` selected` : ''}>${t('quản trị', 'admin')}</option></select
             >${reauth}`,
         )}`;
-    return html`<tr>
-      <td>${a.email}</td>
-      <td>${a.agencyId}</td>
-      <td>${a.role === 'admin' ? t('quản trị', 'admin') : t('văn thư', 'clerk')}</td>
-      <td>${accountState(t, a)}</td>
-      <td>${dateTime(a.createdAt, input.timeZone)}</td>
-      <td class="actions">${actions}</td>
-    </tr>`;
+    return [
+      a.email,
+      a.agencyId,
+      a.role === 'admin' ? t('quản trị', 'admin') : t('văn thư', 'clerk'),
+      accountState(t, a),
+      dateTime(a.createdAt, input.timeZone),
+      { actions },
+    ];
   });
   return html`${input.message ?? ''}${errorBox(input.error)}
     <h2>${t('Tạo tài khoản', 'New account')}</h2>
     <form method="post" action="/admin/accounts" class="filters">
-      ${hidden(csrf)}
+      ${csrfField(csrf)}
       <label>${t('Địa chỉ thư', 'E-mail address')} <input type="email" name="email" required /></label>
       <label
         >${t('Cơ quan', 'Agency')}
@@ -81,21 +74,19 @@ export function accountsPage(
       <button type="submit">${t('Tạo', 'Create')}</button>
     </form>
     <h2>${t('Danh sách tài khoản', 'Accounts')}</h2>
-    <table class="accounts">
-      <thead>
-        <tr>
-          <th>${t('Địa chỉ', 'Address')}</th>
-          <th>${t('Cơ quan', 'Agency')}</th>
-          <th>${t('Vai trò', 'Role')}</th>
-          <th>${t('Trạng thái', 'State')}</th>
-          <th>${t('Tạo lúc', 'Created')}</th>
-          <th>${t('Thao tác', 'Actions')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`;
+    ${dataTable({
+      className: 'accounts',
+      headings: [
+        t('Địa chỉ', 'Address'),
+        t('Cơ quan', 'Agency'),
+        t('Vai trò', 'Role'),
+        t('Trạng thái', 'State'),
+        t('Tạo lúc', 'Created'),
+        t('Thao tác', 'Actions'),
+      ],
+      rows,
+      empty: t('Chưa có tài khoản.', 'No accounts yet.'),
+    })}`;
 }
 
 /** Shown once: the temporary password is not stored anywhere readable. */
@@ -112,82 +103,68 @@ export function quarantinePage(t: Translate, csrf: string, docs: DocumentRow[], 
   const rows = docs.map((d) => {
     const verdict = JSON.parse(d.verdict) as { reason?: string; message?: { vi: string; en: string } };
     const base = `/admin/quarantine/${encodeURIComponent(d.id)}`;
-    return html`<tr>
-      <td>${d.id}</td>
-      <td>${dateTime(d.receivedAt, timeZone)}</td>
-      <td>${d.senderAccount}</td>
-      <td>${d.summary ?? d.subject ?? ''}</td>
-      <td>${verdict.message ? t(verdict.message.vi, verdict.message.en) : ''} <code>[${verdict.reason ?? d.reason}]</code></td>
-      <td class="actions">
-        ${postButton(csrf, `${base}/release`, t('Cho phép gửi', 'Release'), note)} ${postButton(csrf, `${base}/reject`, t('Trả lại', 'Reject'), note)}
-      </td>
-    </tr>`;
+    return [
+      d.id,
+      dateTime(d.receivedAt, timeZone),
+      d.senderAccount,
+      d.summary ?? d.subject ?? '',
+      html`${verdict.message ? t(verdict.message.vi, verdict.message.en) : ''} <code>[${verdict.reason ?? d.reason}]</code>`,
+      {
+        actions: html`${postButton(csrf, `${base}/release`, t('Cho phép gửi', 'Release'), note)}
+        ${postButton(csrf, `${base}/reject`, t('Trả lại', 'Reject'), note)}`,
+      },
+    ];
   });
   return html`${errorBox(error)}
-    <table>
-      <thead>
-        <tr>
-          <th>${t('Mã theo dõi', 'Tracking id')}</th>
-          <th>${t('Nhận lúc', 'Received')}</th>
-          <th>${t('Người gửi', 'Sender')}</th>
-          <th>${t('Trích yếu', 'Summary')}</th>
-          <th>${t('Lý do giữ', 'Reason held')}</th>
-          <th>${t('Quyết định', 'Decision')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length > 0
-            ? rows
-            : html`<tr>
-                <td colspan="6">${t('Không có văn bản bị giữ.', 'No held documents.')}</td>
-              </tr>`
-        }
-      </tbody>
-    </table>`;
+  ${dataTable({
+    headings: [
+      t('Mã theo dõi', 'Tracking id'),
+      t('Nhận lúc', 'Received'),
+      t('Người gửi', 'Sender'),
+      t('Trích yếu', 'Summary'),
+      t('Lý do giữ', 'Reason held'),
+      t('Quyết định', 'Decision'),
+    ],
+    rows,
+    empty: t('Không có văn bản bị giữ.', 'No held documents.'),
+  })}`;
 }
 
 export function queuePage(t: Translate, csrf: string, jobs: JobRow[], timeZone: string, error: string | null): SafeHtml {
   const rows = jobs.map((j) => {
     const base = `/admin/queue/${j.id}`;
     const open = j.status !== 'delivered';
-    return html`<tr>
-      <td>${j.id}</td>
-      <td>${j.documentId}</td>
-      <td>${j.agencyId}</td>
-      <td>${j.status}</td>
-      <td>${j.attempts}</td>
-      <td>${j.status === 'queued' ? dateTime(j.nextAttemptAt, timeZone) : '—'}</td>
-      <td>${j.lastReply ?? ''}</td>
-      <td class="actions">
-        ${open ? html`${postButton(csrf, `${base}/retry`, t('Thử lại', 'Retry'))} ${postButton(csrf, `${base}/drop`, t('Hủy', 'Drop'), html``, t('Hủy công việc này?', 'Drop this job?'))}` : ''}
-      </td>
-    </tr>`;
+    return [
+      j.id,
+      j.documentId,
+      j.agencyId,
+      j.status,
+      j.attempts,
+      j.status === 'queued' ? dateTime(j.nextAttemptAt, timeZone) : '—',
+      j.lastReply ?? '',
+      {
+        actions: open
+          ? html`${postButton(csrf, `${base}/retry`, t('Thử lại', 'Retry'))}
+            ${postButton(csrf, `${base}/drop`, t('Hủy', 'Drop'), html``, t('Hủy công việc này?', 'Drop this job?'))}`
+          : '',
+      },
+    ];
   });
   return html`${errorBox(error)}
-    <table>
-      <thead>
-        <tr>
-          <th>Id</th>
-          <th>${t('Văn bản', 'Document')}</th>
-          <th>${t('Cơ quan', 'Agency')}</th>
-          <th>${t('Trạng thái', 'Status')}</th>
-          <th>${t('Số lần', 'Attempts')}</th>
-          <th>${t('Lần tới', 'Next')}</th>
-          <th>${t('Trả lời cuối', 'Last reply')}</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length > 0
-            ? rows
-            : html`<tr>
-                <td colspan="8">${t('Hàng đợi trống.', 'The queue is empty.')}</td>
-              </tr>`
-        }
-      </tbody>
-    </table>`;
+  ${dataTable({
+    headings: [
+      'Id',
+      t('Văn bản', 'Document'),
+      t('Cơ quan', 'Agency'),
+      t('Trạng thái', 'Status'),
+      t('Số lần', 'Attempts'),
+      t('Lần tới', 'Next'),
+      t('Trả lời cuối', 'Last reply'),
+      '',
+    ],
+    rows,
+    empty: t('Hàng đợi trống.', 'The queue is empty.'),
+  })}`;
 }
 
 export function configPage(
@@ -208,45 +185,15 @@ export function configPage(
     <ol>
       ${input.policy.checks.map((c) => html`<li><code>${c.id}</code>${Object.keys(c.options ?? {}).length > 0 ? html` <small>${JSON.stringify(c.options)}</small>` : ''}</li>`)}
     </ol>
-    <table>
-      <thead>
-        <tr>
-          <th>${t('Mã lý do', 'Reason code')}</th>
-          <th>${t('Hành động', 'Action')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(input.policy.actions).map(
-          ([code, action]) =>
-            html`<tr>
-              <td><code>${code}</code></td>
-              <td>${String(action)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${dataTable({
+      headings: [t('Mã lý do', 'Reason code'), t('Hành động', 'Action')],
+      rows: Object.entries(input.policy.actions).map(([code, action]) => [html`<code>${code}</code>`, String(action)]),
+      empty: '—',
+    })}
     <h2>${t('Cơ quan (agencies.yaml)', 'Agencies (agencies.yaml)')}</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>${t('Mã định danh', 'Identifier')}</th>
-          <th>${t('Tên', 'Name')}</th>
-          <th>${t('Tên miền', 'Domain')}</th>
-          <th>${t('Địa chỉ', 'Addresses')}</th>
-          <th>${t('Chuyển tiếp', 'Relay')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${input.agencies.map(
-          (a) =>
-            html`<tr>
-              <td>${a.id}</td>
-              <td>${a.name}</td>
-              <td>${a.domain}</td>
-              <td>${a.addresses.join(', ')}</td>
-              <td>${a.relay ? a.relay.url.replace(/\/\/[^@/]*@/, '//') : '—'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+    ${dataTable({
+      headings: [t('Mã định danh', 'Identifier'), t('Tên', 'Name'), t('Tên miền', 'Domain'), t('Địa chỉ', 'Addresses'), t('Chuyển tiếp', 'Relay')],
+      rows: input.agencies.map((a) => [a.id, a.name, a.domain, a.addresses.join(', '), a.relay ? a.relay.url.replace(/\/\/[^@/]*@/, '//') : '—']),
+      empty: '—',
+    })}`;
 }

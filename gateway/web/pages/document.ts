@@ -1,11 +1,14 @@
 // One document as its agency sees it: the register fields, the book entries, files with downloads,
-// the signature result, the return reason, and the status history per recipient agency.
+// the signature result, the return reason, the signed receipts (download, and a button that checks
+// one as `docgate receipt verify` does), and the status history per recipient agency.
 
 import type { AgencyDirectory } from '../../../config/agencies.js';
 import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow } from '../../../storage/rows.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Translate } from '../i18n.js';
+import type { ReceiptLine } from '../../notify/receipt-verify.js';
 import { dateTime, isoDay, size, statusLabel, urgencyText } from '../format.js';
+import { dataTable, postButton } from '../widgets.js';
 
 interface SignatureView {
   status?: string;
@@ -18,12 +21,75 @@ interface VerdictView {
   message?: { vi: string; en: string };
 }
 
+/** A signed receipt of the document (its register event), shown to the sending agency only. */
+interface ReceiptView {
+  event: RegisterEventRow;
+}
+
+/** The result of the "Kiểm tra / Verify" button for one receipt. */
+export interface ReceiptCheckView {
+  eventId: number;
+  verdict: 'valid' | 'invalid' | 'mismatch';
+  lines: ReceiptLine[];
+}
+
 export interface DocumentView {
   document: DocumentRow;
   senderName: string;
   entries: RegisterEntryRow[];
   files: DocumentFileRow[];
   events: RegisterEventRow[];
+  receipts: ReceiptView[];
+  check: ReceiptCheckView | null;
+  csrf: string;
+}
+
+function checkResult(t: Translate, check: ReceiptCheckView): SafeHtml {
+  const facts = check.lines.filter((l) => l.tone === 'fact');
+  return html`<div class="receipt-check ${check.verdict}" role="status" id="receipt-check">
+    ${check.lines
+      .filter((l) => l.tone === 'ok' || l.tone === 'bad')
+      .map((l) => html`<p class="${l.tone === 'ok' ? 'ok' : 'error'}">${'vi' in l ? t(l.vi, l.en) : ''}</p>`)}
+    ${
+      facts.length > 0
+        ? html`<table class="fields">
+            ${facts.map(
+              (l) =>
+                html`<tr>
+                  <th scope="row">${'vi' in l ? t(l.vi, l.en) : ''}</th>
+                  <td>${'value' in l ? (l.value ?? '') : ''}</td>
+                </tr>`,
+            )}
+          </table>`
+        : ''
+    }
+    ${
+      check.lines.some((l) => l.tone === 'problem')
+        ? html`<ul class="problems">
+            ${check.lines.map((l) => (l.tone === 'problem' ? html`<li>${l.text}</li>` : ''))}
+          </ul>`
+        : ''
+    }
+  </div>`;
+}
+
+function receiptsSection(t: Translate, v: DocumentView, name: (id: string | null) => string, timeZone: string): SafeHtml {
+  const base = `/documents/${encodeURIComponent(v.document.id)}/receipts`;
+  const rows = v.receipts.map(({ event: e }) => [
+    dateTime(e.at, timeZone),
+    e.status === 'receipt-accepted' ? t('Biên nhận chấp nhận', 'Acceptance receipt') : t('Biên nhận chuyển giao', 'Delivery receipt'),
+    e.status === 'receipt-delivered' ? name(e.agencyId) : '',
+    html`<a href="${base}/${e.id}" download>${t('Tải về (.eml)', 'Download (.eml)')}</a>`,
+    { actions: postButton(v.csrf, `${base}/${e.id}/verify#receipt-check`, t('Kiểm tra', 'Verify')) },
+  ]);
+  return html`<h2>${t('Biên nhận', 'Receipts')}</h2>
+    ${v.check ? checkResult(t, v.check) : ''}
+    ${dataTable({
+      className: 'receipts',
+      headings: [t('Thời điểm', 'Time'), t('Loại', 'Kind'), t('Cơ quan nhận', 'Recipient agency'), t('Tệp', 'File'), t('Kiểm tra chữ ký', 'Signature check')],
+      rows,
+      empty: t('Chưa có biên nhận.', 'No receipt yet.'),
+    })}`;
 }
 
 function signature(t: Translate, json: string | null): SafeHtml {
@@ -57,7 +123,6 @@ export function documentPage(t: Translate, v: DocumentView, agencies: AgencyDire
   const base = `/documents/${encodeURIComponent(doc.id)}`;
   const byAgency = new Map<string, RegisterEventRow[]>();
   for (const e of v.events) if (e.agencyId !== null) byAgency.set(e.agencyId, [...(byAgency.get(e.agencyId) ?? []), e]);
-  // Receipts (issue 13) get their own section after the files when they land: download and verify.
   return html`<table class="fields">
       ${field(t('Mã theo dõi', 'Tracking id'), doc.id)} ${field(t('Trạng thái', 'Status'), `${statusLabel(t, doc.status)} [${doc.reason}]`)}
       ${field(t('Cơ quan ban hành', 'Issuing agency'), name(doc.senderAgencyId))}
@@ -106,6 +171,7 @@ export function documentPage(t: Translate, v: DocumentView, agencies: AgencyDire
       )}
       <li><a href="${base}/original.eml" download>${t('Thư gốc (.eml)', 'Original message (.eml)')}</a></li>
     </ul>
+    ${receiptsSection(t, v, name, timeZone)}
     <h2>${t('Lịch sử trạng thái', 'Status history')}</h2>
     ${[...byAgency.entries()].map(
       ([agencyId, events]) =>

@@ -4,7 +4,8 @@ import type { RegisterHit } from '../../../storage/register/search.js';
 import type { AgencyDirectory } from '../../../config/agencies.js';
 import { html, type SafeHtml } from '../html.js';
 import type { Translate } from '../i18n.js';
-import { dateTime, isoDay, statusLabel, urgencyText, URGENCY_CODES } from '../format.js';
+import { URGENCY_CODES } from '../../../policies/metadata/urgency-labels.js';
+import { dateTime, isoDay, statusLabel, urgencyText } from '../format.js';
 import { errorBox } from '../layout.js';
 
 export interface RegisterFilters {

@@ -16,7 +16,8 @@ import { deleteDocuments, expiredDocuments } from '../../../storage/register/pur
 import { verifyRegister, type BreakKind, type RegisterBreak, type VerifyResult } from '../../../storage/register/verify.js';
 import { withStorage } from '../account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from '../context.js';
-import { parseDay, startOfDay } from './dates.js';
+import { startOfDay } from '../../../policies/text/calendar.js';
+import { parseDay } from './dates.js';
 
 const VERIFY_EXIT: Record<BreakKind, number> = { chain: 4, row: 5, blob: 6, anchor: 7 };
 

@@ -6,7 +6,8 @@ import type { Config } from '../../../config/load.js';
 import type { RegisterQuery } from '../../../storage/register/search.js';
 import type { RegisterBook } from '../../../storage/rows.js';
 import { CliError } from '../context.js';
-import { isoDay, parseDay, startOfDay } from './dates.js';
+import { isoDay, startOfDay } from '../../../policies/text/calendar.js';
+import { parseDay } from './dates.js';
 import { urgencyCode } from './labels.js';
 
 export interface QueryOptions {

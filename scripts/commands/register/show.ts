@@ -5,7 +5,7 @@ import { AgencyDirectory } from '../../../config/agencies.js';
 import type { Config } from '../../../config/load.js';
 import type { Storage } from '../../../storage/index.js';
 import type { DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow } from '../../../storage/rows.js';
-import { localDateTime, vnDay } from './dates.js';
+import { localDateTime, vnDay } from '../../../policies/text/calendar.js';
 import { urgencyLabel } from './labels.js';
 import { table, type Column } from './output.js';
 

@@ -3,9 +3,9 @@
 // Text that a spreadsheet would run as a formula (= + - @ at the start; trích yếu is the sender's
 // text) is prefixed with an apostrophe.
 
-import type { ReportTable } from './tables.js';
-import { heading } from './tables.js';
-import { csvCell } from './format.js';
+import type { ReportTable } from '../../../gateway/report/tables.js';
+import { heading } from '../../../gateway/report/tables.js';
+import { csvCell } from '../../../gateway/report/format.js';
 
 const BOM = '\uFEFF';
 

@@ -3,10 +3,10 @@
 // no external URL. Everything from the register (trích yếu, agency names, numbers) is escaped.
 
 import { createHash } from 'node:crypto';
-import type { Report } from './model.js';
-import { barChart, columnChart, escapeXml } from './svg-chart.js';
-import { displayCell, vnDate, vnDateTime, vnMonth } from './format.js';
-import type { ReportTable } from './tables.js';
+import type { Report } from '../../../gateway/report/model.js';
+import { barChart, columnChart, escapeXml } from '../../../gateway/report/svg-chart.js';
+import { displayCell, vnDate, vnDateTime, vnMonth } from '../../../gateway/report/format.js';
+import type { ReportTable } from '../../../gateway/report/tables.js';
 
 const CSS = `
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 24px; color: #1a1a1a; }

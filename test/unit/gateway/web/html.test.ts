@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { html } from '../../../../gateway/web/html.js';
 import { attachmentDisposition } from '../../../../gateway/web/files.js';
 import { langOf } from '../../../../gateway/web/i18n.js';
+import { dataTable, postButton } from '../../../../gateway/web/widgets.js';
 
 describe('portal html``', () => {
   it('escapes interpolated text, attributes and arrays, and keeps nested html`` as markup', () => {
@@ -20,6 +21,34 @@ describe('portal html``', () => {
         '<b>&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&#39;x&#39; &#96;y&#96; &amp;amp;</b>',
     );
     expect(html`${null}${undefined}${false}${0}`.value).to.equal('0');
+  });
+});
+
+describe('portal table and form helper', () => {
+  const hostile = '<img src=x onerror="alert(1)">';
+  it('escapes headings, cells and the empty line, keeps html`` cells as markup, and spans the empty row', () => {
+    const out = dataTable({
+      className: 'x',
+      headings: [hostile, 'B'],
+      rows: [
+        [hostile, html`<a href="/d">${hostile}</a>`],
+        [{ num: 7 }, { actions: html`<i>a</i>` }],
+      ],
+      empty: hostile,
+    }).value.replace(/\n */g, '');
+    expect(out).not.to.contain('<img');
+    expect(out).to.contain('<th>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</th>');
+    expect(out).to.contain('<td><a href="/d">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</a></td>');
+    expect(out).to.contain('<td class="num">7</td><td class="actions"><i>a</i></td>');
+    const empty = dataTable({ headings: ['A', 'B', 'C'], rows: [], empty: hostile }).value.replace(/\n */g, '');
+    expect(empty).to.contain('<td colspan="3">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</td>');
+  });
+
+  it('puts the CSRF token in every button form and escapes the action, label and confirmation', () => {
+    const out = postButton('tok"en', `/a?"${hostile}`, hostile, html``, hostile).value;
+    expect(out).to.contain('<input type="hidden" name="_csrf" value="tok&quot;en" />');
+    expect(out).not.to.contain('<img');
+    expect(out).to.contain('data-confirm="&lt;img');
   });
 });
 

@@ -1,10 +1,12 @@
 // Checks a receipt docgate issued: its S/MIME signature through the one S/MIME verifier
 // (policies/smime, the same code that checks clerks' signatures), with the gateway's signing CA as the
 // only trust anchor, then reads the signed JSON part and, given the original document, compares its
-// SHA-256 with the one the receipt states.
+// SHA-256 with the one the receipt states; and the result in both languages, as `docgate receipt verify`
+// prints it and the portal's "Kiểm tra / Verify" button shows it.
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { resolveUnder, type Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
 import { parseMimeBuffer, walk } from '../../policies/mime/parser.js';
 import { CmsError, parseSignedData } from '../../policies/smime/cms.js';
@@ -96,4 +98,81 @@ export async function verifyReceipt(receipt: Buffer, options: { caFile: string; 
   } finally {
     await parsed.dispose();
   }
+}
+
+/** The CA receipts are checked against: docgate.yaml signing.ca under the data directory. */
+export function signingCaFile(config: Config): string {
+  return resolveUnder(config.dataDir, config.docgate.signing.ca);
+}
+
+/** One line of a check's result, the same for `docgate receipt verify` and the portal's button. */
+export type ReceiptLine =
+  { tone: 'ok' | 'bad'; vi: string; en: string } | { tone: 'fact'; vi: string; en: string; value?: string } | { tone: 'problem'; text: string };
+
+/** valid: signature valid (and the original, if given, matches); mismatch: valid but the original differs. */
+export function receiptVerdict(check: ReceiptCheck): 'valid' | 'invalid' | 'mismatch' {
+  if (check.signature !== 'valid' || !check.facts) return 'invalid';
+  return check.original?.match === 'mismatch' ? 'mismatch' : 'valid';
+}
+
+/** What a check found, in both languages: the verdict first, then the receipt's facts and any problems. */
+export function receiptCheckLines(check: ReceiptCheck, caFile: string): ReceiptLine[] {
+  const problems = check.problems.map((text): ReceiptLine => ({ tone: 'problem', text }));
+  if (check.signature !== 'valid') {
+    return [
+      {
+        tone: 'bad',
+        vi: `CHỮ KÝ KHÔNG HỢP LỆ: biên nhận không do docgate ký hoặc đã bị sửa (CA: ${caFile})`,
+        en: `SIGNATURE NOT VALID: not signed by docgate or altered (CA: ${caFile})`,
+      },
+      ...problems,
+    ];
+  }
+  const lines: ReceiptLine[] = [
+    {
+      tone: 'ok',
+      vi: `Chữ ký hợp lệ: ký bởi ${check.signer?.subject ?? '?'} lúc ${check.signingTime ?? '?'}`,
+      en: `Signature valid: signed by ${check.signer?.subject ?? '?'}`,
+    },
+  ];
+  const f = check.facts;
+  if (f) {
+    const fact = (vi: string, en: string, value?: string): ReceiptLine => ({ tone: 'fact', vi, en, value });
+    lines.push(
+      f.kind === 'acceptance-receipt' ? fact('Biên nhận chấp nhận', 'Acceptance receipt') : fact('Biên nhận chuyển giao', 'Delivery receipt'),
+      fact('Mã theo dõi', 'Tracking id', f.trackingId),
+      fact('Thời điểm', 'Time', `${f.time.local} (${f.time.timeZone}), ${f.time.utc}`),
+      fact('Người gửi', 'Sender', `${f.sender.account} (${f.sender.agency.id})`),
+      fact('Nơi nhận', 'Recipients', f.recipients.join(', ')),
+      ...(f.delivery
+        ? [
+            fact(
+              'Chuyển đến',
+              'Delivered to',
+              `${f.delivery.agency.id} ${f.delivery.via} ${f.delivery.where}${f.delivery.reply ? ` (${f.delivery.reply})` : ''}`,
+            ),
+          ]
+        : []),
+      fact('Số, ký hiệu', 'Number', f.documentNumber ?? '-'),
+      fact('Trích yếu', 'Summary', f.summary ?? '-'),
+      fact('SHA-256', 'SHA-256', f.sha256 ?? '-'),
+    );
+  }
+  lines.push(...problems);
+  if (!check.original) return lines;
+  if (check.original.match === 'mismatch')
+    lines.push({
+      tone: 'bad',
+      vi: `VĂN BẢN GỐC KHÔNG KHỚP: SHA-256 ${check.original.sha256} khác với biên nhận`,
+      en: `ORIGINAL DOES NOT MATCH: SHA-256 ${check.original.sha256} differs from the receipt`,
+    });
+  else if (check.original.match === 'submitted')
+    lines.push({ tone: 'ok', vi: 'Văn bản gốc khớp với biên nhận (bản đã gửi)', en: 'The original matches the receipt (the bytes submitted)' });
+  else
+    lines.push({
+      tone: 'ok',
+      vi: 'Văn bản gốc khớp với biên nhận (bản lưu trong "Văn bản đi")',
+      en: 'The original matches the receipt (the copy in "Văn bản đi")',
+    });
+  return lines;
 }

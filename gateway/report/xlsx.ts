@@ -3,8 +3,9 @@
 // charts of the series tables are added to the package exceljs wrote (xlsx-charts.ts).
 
 import ExcelJS from 'exceljs';
-import { zonedParts } from '../../../policies/text/dates.js';
+import { zonedParts } from '../../policies/text/dates.js';
 import { addCharts, type SheetChart } from './xlsx-charts.js';
+import type { Report } from './model.js';
 import type { CellKind, ReportTable } from './tables.js';
 import { heading } from './tables.js';
 import { vnMonth } from './format.js';
@@ -37,6 +38,9 @@ function cellValue(value: string | number | null, kind: CellKind, timeZone: stri
 /** A chart category as its cell shows it. */
 const categoryText = (value: string | number | null, kind: CellKind) =>
   value === null ? '' : kind === 'month' && typeof value === 'string' ? vnMonth(value) : String(value);
+
+/** The workbook's title, the same from the command line and the portal. */
+export const reportXlsxTitle = (r: Report) => `Báo cáo sử dụng văn bản điện tử ${r.period.label}`;
 
 export async function reportXlsx(tables: ReportTable[], timeZone: string, title: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();

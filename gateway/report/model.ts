@@ -2,11 +2,11 @@
 // names, shares and the reasons named in both languages (the typed JSON output), and the same figures
 // laid out as tables that the CSV, XLSX and HTML writers all render alike.
 
-import type { AgencyDirectory } from '../../../config/agencies.js';
-import { isReasonCode, reasonText } from '../../../policies/reasons.js';
-import { NO_REASON, NO_REASON_CODE, reasonCode, reasonsOfNote } from '../../../gateway/imap/filing/reasons.js';
-import type { AgencyFigures, MonthFigures, RegisterReportData } from '../../../storage/register/report.js';
-import type { ReportWindow } from '../../../storage/register/report-window.js';
+import type { AgencyDirectory } from '../../config/agencies.js';
+import { isReasonCode, reasonText } from '../../policies/reasons.js';
+import { NO_REASON, NO_REASON_CODE, reasonCode, reasonsOfNote } from '../../gateway/imap/filing/reasons.js';
+import type { AgencyFigures, MonthFigures, RegisterReportData } from '../../storage/register/report.js';
+import type { ReportWindow } from '../../storage/register/report-window.js';
 
 export interface ReportReason {
   /** A gateway reason code (refusals) or a return reason (`SaiNoiNhan` … `KhongGhiLyDo`, `GhiChuKhac`). */
@@ -46,6 +46,8 @@ export interface Report {
   totals: Omit<ReportAgency, 'agencyId' | 'name'>;
   months: MonthFigures[];
   refusals: ReportReason[];
+  /** The refusals of each agency by reason (issue 11), agencies in the report's order, most frequent first. */
+  refusalsByAgency: (ReportReason & { agencyId: string; name: string | null })[];
   returns: ReportReason[];
   urgent: ReportUrgentDocument[];
   urgentTruncated: boolean;
@@ -76,9 +78,9 @@ function returnReasons(data: RegisterReportData): ReportReason[] {
   );
 }
 
-function refusalReasons(data: RegisterReportData): ReportReason[] {
+function refusalReasons(refusals: RegisterReportData['refusals']): ReportReason[] {
   return tally(
-    data.refusals.map((r) => {
+    refusals.map((r) => {
       const code = r.reason ?? 'unknown';
       const text = isReasonCode(code) ? reasonText(code) : { vi: code, en: code };
       return { code, ...text, count: r.count };
@@ -120,7 +122,10 @@ export function buildReport(
     agencies,
     totals: totalsOf(data.agencies),
     months: data.months,
-    refusals: refusalReasons(data),
+    refusals: refusalReasons(data.refusals),
+    refusalsByAgency: agencies.flatMap((a) =>
+      refusalReasons(data.refusals.filter((r) => r.agencyId === a.agencyId)).map((x) => ({ agencyId: a.agencyId, name: a.name, ...x })),
+    ),
     returns: returnReasons(data),
     urgent: data.urgent.map((u) => ({ ...u, registeredAt: u.registeredAt.toISOString() })),
     urgentTruncated: data.urgentTruncated,

@@ -1,6 +1,6 @@
 // How report values read to a person (HTML) and in a CSV file: numbers, shares, durations, local dates.
 
-import { zonedParts } from '../../../policies/text/dates.js';
+import { zonedParts } from '../../policies/text/dates.js';
 import type { Cell, CellKind } from './tables.js';
 
 const vnInteger = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
