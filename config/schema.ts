@@ -302,8 +302,9 @@ export const docgateSchema = z.strictObject({
       code: 'custom',
       path: ['blobs'],
       ...bilingual(
-        'blobs: postgres cần cơ sở dữ liệu PostgreSQL (database.url: postgres://…), không dùng được với SQLite',
-        'blobs: postgres needs a PostgreSQL database (database.url: postgres://…), not SQLite',
+        // Printed after the path ("blobs: "), so the line reads "blobs: postgres cần …".
+        'postgres cần cơ sở dữ liệu PostgreSQL (database.url: postgres://…), không dùng được với SQLite',
+        'postgres needs a PostgreSQL database (database.url: postgres://…), not SQLite',
       ),
     });
   }

@@ -190,9 +190,8 @@ describe('blobs: postgres on SQLite', () => {
     const env = createTestEnv({ docgate: { blobs: 'postgres' } });
     try {
       const r = await runCli(['store', 'check', '--config', env.configDir, '--data', env.dataDir]);
-      expect(r.code).to.not.equal(0);
-      expect(r.stderr).to.contain('blobs: postgres cần cơ sở dữ liệu PostgreSQL');
-      expect(r.stderr).to.contain('blobs: postgres needs a PostgreSQL database');
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/docgate\.yaml:\d+: blobs: postgres cần cơ sở dữ liệu PostgreSQL .* \/ postgres needs a PostgreSQL database/);
     } finally {
       env.cleanup();
     }
