@@ -171,7 +171,14 @@ async function twentyLarge(): Promise<Buffer[]> {
   for (let i = 0; i < 20; i++) {
     const number = `${200 + i}/QĐ-UBND`;
     const zip = storedZip([{ name: 'Phụ lục.pdf', data: paddedPdf(10 * 1024 * 1024) }]);
-    const main = await makeDocx(['ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH', `Số: ${number}`, 'Hà Tĩnh, ngày 21 tháng 11 năm 2026', 'QUYẾT ĐỊNH', 'V/v triển khai văn bản điện tử', 'Nguyễn Văn An']);
+    const main = await makeDocx([
+      'ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH',
+      `Số: ${number}`,
+      'Hà Tĩnh, ngày 21 tháng 11 năm 2026',
+      'QUYẾT ĐỊNH',
+      'V/v triển khai văn bản điện tử',
+      'Nguyễn Văn An',
+    ]);
     out.push(
       await composeRaw({
         messageId: `<bench.${i}.${Date.now()}@ubnd.hatinh.gov.vn>`,

@@ -63,7 +63,7 @@ const plainAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, biling
 /** Whole years a book keeps a document (from its registration); null keeps it for good. */
 const retentionYears = z.number().int().min(1).max(200).nullable().default(null);
 
-export const docgateSchema = z.strictObject({
+const docgateFields = z.strictObject({
   hostname: z.string().min(1).default('docgate.localhost'),
   timezone: z
     .string()
@@ -296,7 +296,9 @@ export const docgateSchema = z.strictObject({
       retention: z.strictObject({ outgoing: retentionYears, incoming: retentionYears }).prefault({}),
     })
     .prefault({}),
-}).superRefine((value, ctx) => {
+});
+
+export const docgateSchema = docgateFields.superRefine((value, ctx) => {
   if (value.blobs === 'postgres' && !/^postgres(ql)?:\/\//.test(value.database.url)) {
     ctx.addIssue({
       code: 'custom',

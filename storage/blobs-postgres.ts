@@ -77,7 +77,12 @@ export class PgBlobStore implements BlobStore {
           await execute(this.sequelize, 'UPDATE blob_store SET touched_at = :now WHERE sha256 = :sha256', { sha256, now }, t);
           if (await this.intact(sha256, size, t)) return;
           await execute(this.sequelize, 'DELETE FROM blob_chunks WHERE sha256 = :sha256', { sha256 }, t);
-          await execute(this.sequelize, 'UPDATE blob_store SET size = :size, chunk_size = :chunkSize WHERE sha256 = :sha256', { sha256, size, chunkSize: this.chunkSize }, t);
+          await execute(
+            this.sequelize,
+            'UPDATE blob_store SET size = :size, chunk_size = :chunkSize WHERE sha256 = :sha256',
+            { sha256, size, chunkSize: this.chunkSize },
+            t,
+          );
         }
         await this.writeChunks(handle, sha256, size, t);
         this.bytesWritten += size;

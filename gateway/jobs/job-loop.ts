@@ -25,10 +25,7 @@ interface JobLoopCommon {
 }
 
 export type JobLoopOptions = JobLoopCommon &
-  (
-    | { concurrency: number; handle(job: JobRow, worker: string): Promise<void> }
-    | { batch: number; handleBatch(jobs: JobRow[], worker: string): Promise<void> }
-  );
+  ({ concurrency: number; handle(job: JobRow, worker: string): Promise<void> } | { batch: number; handleBatch(jobs: JobRow[], worker: string): Promise<void> });
 
 export class JobLoop {
   /** This worker's name in the queue's `worker` column and in register events' actors. */

@@ -85,13 +85,15 @@ async function pgSubject(dir: string, chunkSize: number): Promise<Subject> {
       const [{ n }] = await query<{ n: unknown }>(db.sequelize, 'SELECT COUNT(*) AS n FROM blob_chunks WHERE sha256 = :sha256', { sha256 });
       const seq = Number(n) >> 1;
       if (how === 'cut')
-        await execute(db.sequelize, 'UPDATE blob_chunks SET data = substring(data from 1 for octet_length(data) - 3) WHERE sha256 = :sha256 AND seq = :seq', { sha256, seq });
+        await execute(db.sequelize, 'UPDATE blob_chunks SET data = substring(data from 1 for octet_length(data) - 3) WHERE sha256 = :sha256 AND seq = :seq', {
+          sha256,
+          seq,
+        });
       else
-        await execute(
-          db.sequelize,
-          "UPDATE blob_chunks SET data = overlay(data placing '\\x58'::bytea from 2 for 1) WHERE sha256 = :sha256 AND seq = :seq",
-          { sha256, seq },
-        );
+        await execute(db.sequelize, "UPDATE blob_chunks SET data = overlay(data placing '\\x58'::bytea from 2 for 1) WHERE sha256 = :sha256 AND seq = :seq", {
+          sha256,
+          seq,
+        });
     },
     async age(sha256) {
       await execute(db.sequelize, 'UPDATE blob_store SET touched_at = :at WHERE sha256 = :sha256', { sha256, at: Date.now() - 3 * 3600_000 });
@@ -236,7 +238,7 @@ for (const kind of KINDS) {
       expect(listed.get(old)?.size).to.equal(2200);
       expect(listed.get(old)!.mtimeMs).to.be.lessThan(Date.now() - 3600_000);
       const cutoff = Date.now() - 3600_000;
-      const inTransaction = subject.inTransaction;
+      const inTransaction = (work: (t: Transaction) => Promise<void>) => subject.inTransaction(work);
       await inTransaction((t) => store.remove(young, t, cutoff));
       await inTransaction((t) => store.remove(old, t, cutoff));
       expect(await store.exists(young), 'young kept').to.equal(true);

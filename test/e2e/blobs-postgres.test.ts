@@ -133,7 +133,7 @@ describe('blobs: postgres, two processes with separate data directories on one d
     expect(blobFiles(shared.env.dataDir)).to.deep.equal([]);
     expect(blobFiles(dataB)).to.deep.equal([]);
     const sha = createHash('sha256').update(raw).digest('hex');
-    const chunks = await pgClient.query('SELECT COUNT(*)::int AS n FROM blob_chunks WHERE sha256 = $1', [sha]);
+    const chunks = await pgClient.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM blob_chunks WHERE sha256 = $1', [sha]);
     expect(chunks.rows[0].n, 'chunks of 256 KB').to.equal(Math.ceil(raw.length / (256 * 1024)));
   });
 
@@ -159,7 +159,7 @@ describe('blobs: postgres, two processes with separate data directories on one d
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
     expect(clean.stdout).to.match(/thiếu 0, thừa 0, hỏng 0 \/ .*missing 0, unreferenced 0, damaged 0/);
 
-    const { rows } = await pgClient.query("SELECT sha256 FROM blob_store WHERE size > 600000 ORDER BY sha256 LIMIT 1");
+    const { rows } = await pgClient.query<{ sha256: string }>('SELECT sha256 FROM blob_store WHERE size > 600000 ORDER BY sha256 LIMIT 1');
     const damaged = String(rows[0].sha256);
     await pgClient.query("UPDATE blob_chunks SET data = overlay(data placing '\\x58'::bytea from 100 for 1) WHERE sha256 = $1 AND seq = 1", [damaged]);
     const dirty = await cli(['store', 'check']);
@@ -170,7 +170,12 @@ describe('blobs: postgres, two processes with separate data directories on one d
     const plant = async (text: string, ageMs: number) => {
       const data = Buffer.from(text);
       const sha = createHash('sha256').update(data).digest('hex');
-      await pgClient.query('INSERT INTO blob_store (sha256, size, chunk_size, touched_at) VALUES ($1, $2, $3, $4)', [sha, data.length, 256 * 1024, Date.now() - ageMs]);
+      await pgClient.query('INSERT INTO blob_store (sha256, size, chunk_size, touched_at) VALUES ($1, $2, $3, $4)', [
+        sha,
+        data.length,
+        256 * 1024,
+        Date.now() - ageMs,
+      ]);
       await pgClient.query('INSERT INTO blob_chunks (sha256, seq, data) VALUES ($1, 0, $2)', [sha, data]);
       return sha;
     };
@@ -180,8 +185,8 @@ describe('blobs: postgres, two processes with separate data directories on one d
     expect(swept.code, swept.stderr).to.equal(0);
     expect(swept.stdout).to.contain(`removed: ${old}`);
     expect(swept.stdout).to.not.contain(young);
-    const left = await pgClient.query('SELECT sha256 FROM blob_chunks WHERE sha256 = ANY($1)', [[old, young]]);
-    expect(left.rows.map((r: { sha256: string }) => r.sha256)).to.deep.equal([young]);
+    const left = await pgClient.query<{ sha256: string }>('SELECT sha256 FROM blob_chunks WHERE sha256 = ANY($1)', [[old, young]]);
+    expect(left.rows.map((r) => r.sha256)).to.deep.equal([young]);
   });
 });
 
