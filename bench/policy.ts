@@ -21,7 +21,8 @@ import { transport } from '../test/helpers/gateway.js';
 import { SERVE_ENV } from '../test/helpers/child.js';
 import { samplePolicy } from '../test/helpers/policy-e2e.js';
 import { openTrust } from '../test/helpers/smime.js';
-import { composeRaw, fixture, testConfig, TEST_NOW } from '../test/helpers/policy.js';
+import { makeDocx } from '../test/helpers/documents.js';
+import { composeRaw, fixture, FORM_LINES, testConfig, TEST_NOW } from '../test/helpers/policy.js';
 import { storedZip } from '../test/helpers/zip.js';
 import { round, type BenchRow, type BenchTable } from './report.js';
 
@@ -159,18 +160,33 @@ async function gatewayRss(label: string, makeMessages: () => Promise<Buffer[]>, 
   }
 }
 
-/** Twenty ~20 MB submissions: base64 of ~14.6 MB of attachments; distinct numbers, so none is a duplicate. */
+/**
+ * Twenty ~20 MB compliant submissions: base64 of ~14.6 MB of attachments; distinct numbers, so none is a
+ * duplicate. The main document is a DOCX whose own "Số: …" and date lines match the form lines (the
+ * metadata check cross-checks them: a padded copy of qd-05.pdf as the main document says 05/QĐ-UBND, and
+ * every message answered 550 metadata-invalid); the large PDFs follow it, alone and in a zip.
+ */
 async function twentyLarge(): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for (let i = 0; i < 20; i++) {
+    const number = `${200 + i}/QĐ-UBND`;
     const zip = storedZip([{ name: 'Phụ lục.pdf', data: paddedPdf(10 * 1024 * 1024) }]);
+    const main = await makeDocx([
+      'ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH',
+      `Số: ${number}`,
+      'Hà Tĩnh, ngày 21 tháng 11 năm 2026',
+      'QUYẾT ĐỊNH',
+      'V/v triển khai văn bản điện tử',
+      'Nguyễn Văn An',
+    ]);
     out.push(
       await composeRaw({
         messageId: `<bench.${i}.${Date.now()}@ubnd.hatinh.gov.vn>`,
-        text: ['Số ký hiệu: ' + (200 + i) + '/QĐ-UBND', 'Ngày ký: 21/11/2026', 'Loại văn bản: Quyết định', 'Trích yếu: V/v bench'].join('\n'),
+        text: FORM_LINES.map((line) => line.replace('05/QĐ-UBND', number)).join('\n'),
         attachments: [
-          { filename: 'Quyết định.pdf', content: paddedPdf(4 * 1024 * 1024) },
-          { filename: 'Phụ lục.zip', content: zip },
+          { filename: 'Quyết định.docx', content: main },
+          { filename: 'Phụ lục 1.pdf', content: paddedPdf(4 * 1024 * 1024) },
+          { filename: 'Phụ lục 2.zip', content: zip },
         ],
       }),
     );

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../config/log.js';
-import { BlobStore } from '../storage/blobs.js';
+import { FileBlobStore } from '../storage/blobs.js';
 import { openDatabase } from '../storage/db.js';
 import { verifyRegister } from '../storage/register/verify.js';
 import { createTempDatabase } from '../test/helpers/postgres.js';
@@ -23,7 +23,7 @@ async function measure(dialect: string, url: string, dir: string): Promise<Bench
     const seedSeconds = (Date.now() - seeded) / 1000;
     await db.sequelize.query('ANALYZE');
     const started = Date.now();
-    const result = await verifyRegister(db.sequelize, new BlobStore(path.join(dir, 'blobs')), { anchors: [], blobs: false });
+    const result = await verifyRegister(db.sequelize, new FileBlobStore(path.join(dir, 'blobs')), { anchors: [], blobs: false });
     const seconds = (Date.now() - started) / 1000;
     if (result.break) throw new Error(`seeded register does not verify: ${JSON.stringify(result.break)}`);
     return {

@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'register-search': () => import('./register-search.js'),
   'register-chain': () => import('./register-chain.js'),
   export: () => import('./export.js'),
+  blobs: () => import('./blobs.js'),
   'register-report': () => import('./register-report.js'),
   'portal-report': () => import('./portal-report.js'),
 };

@@ -63,7 +63,7 @@ const plainAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, biling
 /** Whole years a book keeps a document (from its registration); null keeps it for good. */
 const retentionYears = z.number().int().min(1).max(200).nullable().default(null);
 
-export const docgateSchema = z.strictObject({
+const docgateFields = z.strictObject({
   hostname: z.string().min(1).default('docgate.localhost'),
   timezone: z
     .string()
@@ -80,6 +80,9 @@ export const docgateSchema = z.strictObject({
       bilingual('múi giờ không hợp lệ', 'unknown time zone'),
     ),
   database: z.strictObject({ url: databaseUrl.default('sqlite:docgate.sqlite') }).prefault({}),
+  // Where raw messages live (storage/blobs.ts): `files` under data/blobs (a shared directory when several
+  // processes share a data directory), or `postgres`, bytea chunks in the database itself (PostgreSQL only).
+  blobs: z.enum(['files', 'postgres']).default('files'),
   // Blobs no row refers to (a failed commit, a crash) are removed once older than the grace period,
   // which must exceed any transaction's life; interval 0 sweeps only at start.
   blobSweep: z.strictObject({ interval: duration.default(6 * 3600_000), grace: duration.default(3600_000) }).prefault({}),
@@ -293,6 +296,20 @@ export const docgateSchema = z.strictObject({
       retention: z.strictObject({ outgoing: retentionYears, incoming: retentionYears }).prefault({}),
     })
     .prefault({}),
+});
+
+export const docgateSchema = docgateFields.superRefine((value, ctx) => {
+  if (value.blobs === 'postgres' && !/^postgres(ql)?:\/\//.test(value.database.url)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['blobs'],
+      ...bilingual(
+        // Printed after the path ("blobs: "), so the line reads "blobs: postgres cần …".
+        'postgres cần cơ sở dữ liệu PostgreSQL (database.url: postgres://…), không dùng được với SQLite',
+        'postgres needs a PostgreSQL database (database.url: postgres://…), not SQLite',
+      ),
+    });
+  }
 });
 
 const agencyId = z

@@ -1,19 +1,9 @@
-// The blob store against the messages table: rows whose blob is missing or damaged, blobs no row
-// refers to. Used by `docgate store check` and by the orphan sweep (storage/blob-sweep.ts).
+// The blob store (files or database) against the messages table: rows whose blob is missing or damaged,
+// blobs no row refers to. Used by `docgate store check` and by the orphan sweep (storage/blob-sweep.ts).
 
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { BlobStore } from './blobs.js';
 import { query } from './sql.js';
-
-const SHA256 = /^[0-9a-f]{64}$/;
-
-export interface BlobFile {
-  sha256: string;
-  size: number;
-  mtimeMs: number;
-}
 
 export interface AuditReport {
   /** Rows whose blob file does not exist. */
@@ -24,23 +14,6 @@ export interface AuditReport {
   damaged: { sha256: string; problem: string }[];
   blobs: number;
   rows: number;
-}
-
-/** Every blob file under data/blobs/ab/cd/ (names that are not digests are not blobs). */
-export async function listBlobs(blobs: BlobStore): Promise<BlobFile[]> {
-  const out: BlobFile[] = [];
-  const dirs = async (dir: string) =>
-    (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name));
-  for (const first of await dirs(blobs.root)) {
-    for (const leaf of await dirs(first)) {
-      for (const name of await readdir(leaf)) {
-        if (!SHA256.test(name)) continue;
-        const info = await stat(path.join(leaf, name)).catch(() => null);
-        if (info?.isFile()) out.push({ sha256: name, size: info.size, mtimeMs: info.mtimeMs });
-      }
-    }
-  }
-  return out;
 }
 
 /** The blobs the messages table refers to, with the size the rows record. */
@@ -60,7 +33,7 @@ export async function isReferenced(sequelize: Sequelize, sha256: string, transac
 
 export async function auditBlobs(sequelize: Sequelize, blobs: BlobStore, options: { hashes?: boolean } = {}): Promise<AuditReport> {
   const referenced = await referencedBlobs(sequelize);
-  const files = await listBlobs(blobs);
+  const files = await blobs.list();
   const onDisk = new Map(files.map((f) => [f.sha256, f]));
   const report: AuditReport = { missing: [], unreferenced: [], damaged: [], blobs: files.length, rows: referenced.size };
   for (const [sha256, size] of referenced) {

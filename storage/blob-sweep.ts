@@ -3,23 +3,21 @@
 // (adopt() refreshes the mtime of a blob it reuses, so an in-flight transaction's blob is always
 // young) and still unreferenced when checked again inside the serialized write path at delete time.
 
-import { unlink } from 'node:fs/promises';
 import type { Logger } from '../config/log.js';
-import { isReferenced, listBlobs, referencedBlobs } from './blob-audit.js';
+import { isReferenced, referencedBlobs } from './blob-audit.js';
 import type { Storage } from './index.js';
 
 export async function sweepOrphans(storage: Pick<Storage, 'db' | 'blobs' | 'writes'>, options: { graceMs: number; now?: number }): Promise<string[]> {
   const cutoff = (options.now ?? Date.now()) - options.graceMs;
   const referenced = await referencedBlobs(storage.db.sequelize);
-  const candidates = (await listBlobs(storage.blobs)).filter((f) => !referenced.has(f.sha256) && f.mtimeMs < cutoff);
+  const candidates = (await storage.blobs.list()).filter((f) => !referenced.has(f.sha256) && f.mtimeMs < cutoff);
   const removed: string[] = [];
   for (const file of candidates) {
     // Checked again in the write path: a commit of this process referring to it is either done or not begun.
     await storage.writes.run(async (t) => {
       if (await isReferenced(storage.db.sequelize, file.sha256, t)) return;
-      await unlink(storage.blobs.pathOf(file.sha256)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
+      // Still old at delete time too: another process may have reused it since the listing.
+      await storage.blobs.remove(file.sha256, t, cutoff);
       removed.push(file.sha256);
     });
   }

@@ -1,15 +1,66 @@
-// Content-addressed store of raw messages: data/blobs/ab/cd/<sha256>. A blob is written to a temp file,
-// fsynced, renamed into place; the directory entries are fsynced before any database row refers to it.
+// Content-addressed store of raw messages, in one of two places (docgate.yaml `blobs`):
+// - `files` (default): data/blobs/ab/cd/<sha256>. A blob is written to a temp file, fsynced, renamed
+//   into place; the directory entries are fsynced before any database row refers to it. Several
+//   processes share it only as a shared directory (NFS/CephFS, see README).
+// - `postgres`: bytea chunks in the database itself (storage/blobs-postgres.ts), committed before
+//   the row that refers to them, so processes need no shared directory at all.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Transaction } from 'sequelize';
 import { Lru } from './lru.js';
 
-const SHA256 = /^[0-9a-f]{64}$/;
+export const SHA256 = /^[0-9a-f]{64}$/;
+
+/** A blob as the store holds it: its actual size, and when it was last written or reused. */
+export interface BlobFile {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A blob's bytes as a local file (the MIME parser reads files); release() removes a temporary copy. */
+export interface LocalBlob {
+  path: string;
+  release(): Promise<void>;
+}
+
+/** What every blob store does; `FileBlobStore` and `PgBlobStore` pass the same conformance suite. */
+export interface BlobStore {
+  readonly kind: 'files' | 'postgres';
+  /** Bytes of new blobs this process has written (monitoring; a reused blob writes nothing). */
+  bytesWritten: number;
+  init(): Promise<void>;
+  /**
+   * Takes an already fsynced spool file into the store under its digest (the file is gone afterwards;
+   * an intact existing blob is reused, a damaged one replaced). Returns the directories whose entries
+   * must be fsynced before a row refers to the blob (none for the database store, whose bytes are
+   * committed when this resolves).
+   */
+  adopt(tempPath: string, sha256: string): Promise<string[]>;
+  /** SHA-256 of the blob's bytes as stored. */
+  digest(sha256: string): Promise<string>;
+  exists(sha256: string): Promise<boolean>;
+  size(sha256: string): Promise<number>;
+  /** Bytes [start, end) of a blob (end exclusive, clipped to the blob). */
+  read(sha256: string, start?: number, end?: number): Promise<Buffer>;
+  /** The same bytes streamed (never the whole blob in memory). */
+  stream(sha256: string, start?: number, end?: number): Readable;
+  /** Every blob held, with its actual size (a damaged one shows a size or digest other than its rows'). */
+  list(): Promise<BlobFile[]>;
+  /**
+   * Removes a blob inside the caller's write transaction, which has just checked that no row refers to
+   * it. `touchedBefore` (ms): a blob written or reused since then is kept (an in-flight transaction of
+   * another process may be about to refer to it).
+   */
+  remove(sha256: string, t: Transaction, touchedBefore?: number): Promise<void>;
+  /** The blob as a local file. */
+  localFile(sha256: string, tempDir: string): Promise<LocalBlob>;
+}
 
 async function fsyncPath(target: string): Promise<void> {
   const handle = await open(target, 'r');
@@ -20,7 +71,9 @@ async function fsyncPath(target: string): Promise<void> {
   }
 }
 
-export class BlobStore {
+export class FileBlobStore implements BlobStore {
+  readonly kind = 'files';
+
   /** Leaf directories created (and their entries fsynced) once per process; concurrent adopters share it. */
   private readonly leafDirs = new Map<string, Promise<void>>();
 
@@ -133,6 +186,45 @@ export class BlobStore {
   stream(sha256: string, start = 0, end?: number): Readable {
     return createReadStream(this.pathOf(sha256), end === undefined ? { start } : { start, end: end - 1 });
   }
+
+  /** Every blob file under data/blobs/ab/cd/ (names that are not digests are not blobs). */
+  async list(): Promise<BlobFile[]> {
+    const out: BlobFile[] = [];
+    const dirs = async (dir: string) =>
+      (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name));
+    for (const first of await dirs(this.root)) {
+      for (const leaf of await dirs(first)) {
+        for (const name of await readdir(leaf)) {
+          if (!SHA256.test(name)) continue;
+          const info = await stat(path.join(leaf, name)).catch(() => null);
+          if (info?.isFile()) out.push({ sha256: name, size: info.size, mtimeMs: info.mtimeMs });
+        }
+      }
+    }
+    return out;
+  }
+
+  async remove(sha256: string, _t: Transaction, touchedBefore?: number): Promise<void> {
+    const target = this.pathOf(sha256);
+    if (touchedBefore !== undefined) {
+      const info = await stat(target).catch(() => null);
+      if (info && info.mtimeMs >= touchedBefore) return;
+    }
+    await unlink(target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    this.verified.delete(sha256);
+  }
+
+  localFile(sha256: string): Promise<LocalBlob> {
+    return Promise.resolve({ path: this.pathOf(sha256), release: () => Promise.resolve() });
+  }
+}
+
+/** The file store behind a `BlobStore` (tests and tools that damage or plant files by path). */
+export function fileStoreOf(store: BlobStore): FileBlobStore {
+  if (!(store instanceof FileBlobStore)) throw new Error('not the file blob store');
+  return store;
 }
 
 /** fsyncs each distinct directory once. */

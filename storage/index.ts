@@ -6,7 +6,8 @@ import type { Config } from '../config/load.js';
 import type { Logger } from '../config/log.js';
 import { AccountRepository } from './accounts/repository.js';
 import { WebSessionRepository } from './accounts/web-sessions.js';
-import { BlobStore } from './blobs.js';
+import { FileBlobStore, type BlobStore } from './blobs.js';
+import { PgBlobStore } from './blobs-postgres.js';
 import { openDatabase, type Database } from './db.js';
 import { MailboxRepository } from './mailbox/repository.js';
 import { QueueRepository } from './queue/repository.js';
@@ -46,7 +47,7 @@ export async function openStorage(config: Config, log: Logger): Promise<Storage>
   const loosened = await restrictDataDir(config.dataDir);
   if (loosened > 0) log.warn('data directory permissions tightened to owner-only', { entries: loosened });
   const db = await openDatabase(config.docgate.database.url, config.dataDir, log);
-  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs: BlobStore = config.docgate.blobs === 'postgres' ? new PgBlobStore(db.sequelize) : new FileBlobStore(path.join(config.dataDir, 'blobs'));
   await blobs.init();
   const writes = new WriteQueue(db, log);
   const mailboxes = new MailboxRepository(db.sequelize, db.models);

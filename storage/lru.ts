@@ -35,4 +35,11 @@ export class Lru<K, V> {
       this.weight -= this.weigh(evicted);
     }
   }
+
+  delete(key: K): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.weight -= this.weigh(old);
+    this.entries.delete(key);
+  }
 }

@@ -15,7 +15,7 @@ import { resolveTarget } from '../relay/target.js';
 import { send, SmtpPools } from '../relay/transports.js';
 import { ALERT_JOB, type AlertPayload } from './alert-jobs.js';
 import { composeAlertMail, smsFacts } from './alert-message.js';
-import { JobLoop } from './job-loop.js';
+import { JobLoop } from '../jobs/job-loop.js';
 import { composeSmsText } from './sms-text.js';
 import { callWebhook, readSecret } from './webhook.js';
 

@@ -12,7 +12,7 @@ import type { JobRow } from '../../storage/queue/repository.js';
 import type { DeliveredRow } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
 import { REMINDER_JOB, type ReminderPayload } from './follow-ups.js';
-import { JobLoop } from './job-loop.js';
+import { JobLoop } from '../jobs/job-loop.js';
 import { noticeFields, prepareNotice } from './prepared.js';
 import { composeReminder } from './reminder-message.js';
 

@@ -5,8 +5,7 @@
 // the SMTP path. A job that fails is tried again a minute later; a process killed mid-job leaves it
 // claimed until its lease runs out, then another pass makes it again (its unused blobs are swept).
 
-import os from 'node:os';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
@@ -21,6 +20,7 @@ import type { NewRegisterEvent } from '../../storage/register/events.js';
 import type { DocumentRow, RegisterEntryRow } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
+import { JobLoop } from '../jobs/job-loop.js';
 import type { SigningIdentity } from '../signing/identity.js';
 import type { DeliveryFacts, NamedAgency } from './facts.js';
 import { composeReceipt } from './receipt.js';
@@ -47,70 +47,54 @@ interface Owed {
 }
 
 export class NoticeWorker {
-  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private closed = false;
+  private readonly loop: JobLoop;
   private readonly messages: SqlMailboxStore;
 
   constructor(private readonly deps: NoticeWorkerDeps) {
     this.messages = mailboxStoreOf(deps.storage);
+    const notices = deps.config.docgate.notices;
+    this.loop = new JobLoop({
+      kind: NOTICE_JOB,
+      storage: deps.storage,
+      log: deps.log,
+      now: deps.now,
+      batch: BATCH,
+      leaseMs: notices.lease,
+      pollMs: notices.pollInterval,
+      handleBatch: (jobs) => this.batch(jobs),
+    });
+  }
+
+  /** This worker's name in the queue. */
+  get id(): string {
+    return this.loop.id;
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** A commit in this process queued notice jobs: look now instead of at the next poll. */
   wake(): void {
-    if (this.closed) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.wake();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  close(): Promise<void> {
+    return this.loop.close();
   }
 
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.loop().finally(() => {
-        this.running = null;
-        this.schedule(this.again ? 0 : this.deps.config.docgate.notices.pollInterval);
-        this.again = false;
-      });
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  private async loop(): Promise<void> {
-    const { storage, config } = this.deps;
-    try {
-      while (!this.closed) {
-        const jobs = await storage.writes.run((t) =>
-          storage.queue.claim(t, { kind: NOTICE_JOB, worker: this.id, now: this.deps.now(), leaseMs: config.docgate.notices.lease, limit: BATCH }),
-        );
-        if (jobs.length === 0) break;
-        // Documents side by side (their blobs written in parallel, their transactions in one group
-        // commit); one document's jobs in order, so its acceptance receipt comes before later notices.
-        const byDocument = new Map<string, JobRow[]>();
-        for (const job of jobs) byDocument.set(job.documentId, [...(byDocument.get(job.documentId) ?? []), job]);
-        await Promise.all(
-          [...byDocument.values()].map(async (own) => {
-            for (const job of own) await this.process(job);
-          }),
-        );
-      }
-    } catch (err) {
-      this.deps.log.error('notice worker pass failed', { err });
-    }
+  /**
+   * Documents side by side (their blobs written in parallel, their transactions in one group commit);
+   * one document's jobs in order, so its acceptance receipt comes before later notices.
+   */
+  private async batch(jobs: JobRow[]): Promise<void> {
+    const byDocument = new Map<string, JobRow[]>();
+    for (const job of jobs) byDocument.set(job.documentId, [...(byDocument.get(job.documentId) ?? []), job]);
+    await Promise.all(
+      [...byDocument.values()].map(async (own) => {
+        for (const job of own) await this.process(job);
+      }),
+    );
   }
 
   private async process(job: JobRow): Promise<void> {

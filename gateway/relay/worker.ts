@@ -4,8 +4,6 @@
 // one transaction. A process killed mid-send leaves the job claimed; its lease runs out and it is sent
 // again (at-least-once: the peer deduplicates by Message-ID / X-Docgate-Tracking-Id, see README).
 
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
@@ -19,6 +17,7 @@ import type { JobInput } from '../../storage/register/types.js';
 import { noticeJob } from '../../storage/notices/jobs.js';
 import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
+import { JobLoop } from '../jobs/job-loop.js';
 import { composeDsn } from './dsn.js';
 import { recipientCopyRowId } from '../../storage/register/recipient-copy.js';
 import { mailboxStoreOf, type SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
@@ -47,85 +46,44 @@ interface RelayPayload {
 }
 
 export class RelayWorker {
-  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private closed = false;
+  private readonly loop: JobLoop;
   private readonly pools: SmtpPools;
   /** The bytes as served over IMAP, read through the mailbox store (trace prefix, then blob). */
   private readonly messages: SqlMailboxStore;
 
   constructor(private readonly deps: RelayWorkerDeps) {
     this.messages = mailboxStoreOf(deps.storage);
-    this.pools = new SmtpPools(deps.config.docgate.relay.concurrency);
+    const relay = deps.config.docgate.relay;
+    this.pools = new SmtpPools(relay.concurrency);
+    this.loop = new JobLoop({
+      kind: RELAY_JOB,
+      storage: deps.storage,
+      log: deps.log,
+      now: deps.now,
+      concurrency: relay.concurrency,
+      leaseMs: relay.lease,
+      pollMs: relay.pollInterval,
+      handle: (job) => this.process(job),
+    });
+  }
+
+  /** This worker's name in the queue and in register events (`relay:<id>`). */
+  get id(): string {
+    return this.loop.id;
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** New jobs were committed: look now instead of at the next poll. */
   wake(): void {
-    if (this.closed) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.wake();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.close();
     this.pools.close();
-  }
-
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.loop().finally(() => {
-        this.running = null;
-        this.schedule(this.again ? 0 : this.deps.config.docgate.relay.pollInterval);
-        this.again = false;
-      });
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  /**
-   * Keeps up to `concurrency` jobs in flight: whenever one finishes, the freed slot claims the next due
-   * job, so one slow peer does not hold a whole batch back. Returns when nothing is due or in flight.
-   */
-  private async loop(): Promise<void> {
-    const { storage, config } = this.deps;
-    const relay = config.docgate.relay;
-    const inFlight = new Set<Promise<void>>();
-    try {
-      while (!this.closed) {
-        const free = relay.concurrency - inFlight.size;
-        const jobs =
-          free > 0
-            ? await storage.writes.run((t) =>
-                storage.queue.claim(t, { kind: RELAY_JOB, worker: this.id, now: this.deps.now(), leaseMs: relay.lease, limit: free }),
-              )
-            : [];
-        for (const job of jobs) {
-          const running: Promise<void> = this.process(job)
-            .catch((err) => this.deps.log.error('relay job failed unexpectedly', { job: job.id, err }))
-            .finally(() => inFlight.delete(running));
-          inFlight.add(running);
-        }
-        if (inFlight.size === 0) break;
-        // Wait for a slot, unless the claim filled none of the free ones and nothing else is due.
-        await Promise.race(inFlight);
-      }
-    } catch (err) {
-      this.deps.log.error('relay worker pass failed', { err });
-    } finally {
-      await Promise.all(inFlight);
-    }
   }
 
   private target(agencyId: string): ResolvedTarget | string {

@@ -4,7 +4,6 @@
 // copies with IMAP tombstones, message rows) and then its blob. What stays: every event, and a `deleted`
 // event per entry and per document that keeps the document's SHA-256 and its files' hashes.
 
-import { unlink } from 'node:fs/promises';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Storage } from '../index.js';
 import { toDate, type Models } from '../models.js';
@@ -88,6 +87,8 @@ export async function deleteDocuments(
 ): Promise<number> {
   const { sequelize, models } = storage.db;
   let deleted = 0;
+  // A blob written or reused after this began may be another submission's, about to refer to it: kept.
+  const startedAt = Date.now();
   for (let i = 0; i < documents.length; i += DELETE_BATCH) {
     const batch = documents.slice(i, i + DELETE_BATCH).map((d) => d.documentId);
     const blobs = await storage.writes.run(async (t) => {
@@ -153,7 +154,7 @@ export async function deleteDocuments(
     // bytes cannot adopt the blob in between.
     for (const sha256 of blobs) {
       await storage.writes.run(async (t) => {
-        if (!(await isReferenced(sequelize, sha256, t))) await unlink(storage.blobs.pathOf(sha256)).catch(() => undefined);
+        if (!(await isReferenced(sequelize, sha256, t))) await storage.blobs.remove(sha256, t, startedAt).catch(() => undefined);
       });
     }
   }

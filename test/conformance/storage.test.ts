@@ -10,7 +10,7 @@ import path from 'node:path';
 import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
 import { silentLogger } from '../../config/log.js';
 import { openDatabase, type Database } from '../../storage/db.js';
-import { BlobStore } from '../../storage/blobs.js';
+import { FileBlobStore } from '../../storage/blobs.js';
 import { ReadPool } from '../../storage/read-pool.js';
 import { SqlMailboxStore } from '../../storage/mailbox/sql-store.js';
 import { MIGRATIONS } from '../../storage/migrations/index.js';
@@ -54,7 +54,7 @@ async function writer(url: string, dataDir: string): Promise<Writer> {
   const writes = new WriteQueue(db, silentLogger);
   writes.registerBatch(RECORD_SUBMISSION, (t, inputs) => register.recordMany(t, inputs as SubmissionRecord[]));
   const reads = await ReadPool.open(db.sequelize, db.storagePath);
-  const blobs = new BlobStore(path.join(dataDir, 'blobs'));
+  const blobs = new FileBlobStore(path.join(dataDir, 'blobs'));
   const store = new SqlMailboxStore({ sequelize: db.sequelize, reads, models: db.models, writes, blobs, mailboxes, register });
   return { db, writes, register, mailboxes, reads, store };
 }

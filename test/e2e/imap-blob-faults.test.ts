@@ -6,13 +6,14 @@ import { readdirSync, rmSync, truncateSync } from 'node:fs';
 import tls from 'node:tls';
 import type { TestGateway } from '../helpers/gateway.js';
 import { CLERKS, deliver, loggedIn, startImapGateway, TEST_PASSWORD } from '../helpers/imap.js';
+import { fileStoreOf } from '../../storage/blobs.js';
 
 const big = Buffer.from('PK\u0003\u0004' + 'noi dung van ban '.repeat(90_000), 'latin1');
 
 async function blobPath(tg: TestGateway, trackingId: string): Promise<string> {
   const doc = await tg.gateway.storage.register.findDocument(trackingId);
   const message = (await tg.gateway.storage.db.models.Message.findByPk(doc!.messageRowId!))!.get({ plain: true });
-  return tg.gateway.storage.blobs.pathOf(message.blobSha256);
+  return fileStoreOf(tg.gateway.storage.blobs).pathOf(message.blobSha256);
 }
 
 const openFds = () => readdirSync('/proc/self/fd').length;

@@ -10,6 +10,7 @@ import { verifyRegister } from '../../storage/register/verify.js';
 import { cliFor } from '../helpers/child.js';
 import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, transport, type TestGateway } from '../helpers/gateway.js';
+import { fileStoreOf } from '../../storage/blobs.js';
 
 const DAY = 86_400_000;
 
@@ -55,7 +56,7 @@ describe('register retention (purge)', function () {
       trackingId,
     });
     const sha = String(doc.blob_sha256);
-    expect(existsSync(storage.blobs.pathOf(sha))).to.equal(true);
+    expect(existsSync(fileStoreOf(storage.blobs).pathOf(sha))).to.equal(true);
     const before = await query(sequelize, 'SELECT COUNT(*) AS n FROM register_events', {});
     expect(await deleteDocuments(storage, expired, { actor: 'admin:test', note: 'retention', now: later })).to.equal(1);
     for (const table of ['documents', 'register_entries', 'document_files', 'mailbox_messages']) {
@@ -68,7 +69,7 @@ describe('register retention (purge)', function () {
       );
       expect(Number(row.n), table).to.equal(0);
     }
-    expect(existsSync(storage.blobs.pathOf(sha))).to.equal(false);
+    expect(existsSync(fileStoreOf(storage.blobs).pathOf(sha))).to.equal(false);
     const deleted = await query(sequelize, "SELECT entry_id, document_sha256, document_state FROM register_events WHERE kind = 'deleted' ORDER BY seq", {});
     // Its sổ đi and sổ đến entries, then the document itself.
     expect(deleted).to.have.length(3);

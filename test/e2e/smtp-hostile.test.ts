@@ -7,6 +7,7 @@ import path from 'node:path';
 import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, TEST_PASSWORD, type TestGateway } from '../helpers/gateway.js';
 import { authenticatedSession, WireClient } from '../helpers/smtp-wire.js';
+import { fileStoreOf } from '../../storage/blobs.js';
 
 async function snapshot(tg: TestGateway): Promise<Record<string, number>> {
   const m = tg.gateway.storage.db.models;
@@ -17,7 +18,7 @@ async function snapshot(tg: TestGateway): Promise<Record<string, number>> {
     entries: await m.RegisterEntry.count(),
     mailboxRows: await m.MailboxMessage.count(),
     messages: await m.Message.count(),
-    blobs: blobs(tg.gateway.storage.blobs.root),
+    blobs: blobs(fileStoreOf(tg.gateway.storage.blobs).root),
     spool: readdirSync(tg.gateway.storage.spoolDir).length,
   };
 }

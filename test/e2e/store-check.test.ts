@@ -8,11 +8,12 @@ import path from 'node:path';
 import { runCli } from '../helpers/child.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { deliver, startImapGateway } from '../helpers/imap.js';
+import { fileStoreOf } from '../../storage/blobs.js';
 
 function plantBlob(tg: TestGateway, text: string, ageMs: number): string {
   const data = Buffer.from(text);
   const sha = createHash('sha256').update(data).digest('hex');
-  const file = tg.gateway.storage.blobs.pathOf(sha);
+  const file = fileStoreOf(tg.gateway.storage.blobs).pathOf(sha);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, data);
   const when = new Date(Date.now() - ageMs);
@@ -43,11 +44,11 @@ describe('docgate store check and the orphan sweep', function () {
     expect(clean.stdout).to.match(/thiếu 0, thừa 0, hỏng 0 \/ .*missing 0, unreferenced 0, damaged 0/);
 
     const orphan = plantBlob(tg, 'orphan left by a failed commit', 2 * 3600_000);
-    const damaged = tg.gateway.storage.blobs.pathOf(a);
+    const damaged = fileStoreOf(tg.gateway.storage.blobs).pathOf(a);
     const bytes = readFileSync(damaged);
     bytes[bytes.length - 3] ^= 0x20;
     writeFileSync(damaged, bytes);
-    rmSync(tg.gateway.storage.blobs.pathOf(b));
+    rmSync(fileStoreOf(tg.gateway.storage.blobs).pathOf(b));
     const dirty = await cli(['store', 'check']);
     expect(dirty.code).to.equal(1);
     expect(dirty.stdout).to.contain(`row without blob: ${b}`);
@@ -62,8 +63,8 @@ describe('docgate store check and the orphan sweep', function () {
     const swept = await cli(['store', 'sweep']);
     expect(swept.code, swept.stderr).to.equal(0);
     expect(swept.stdout).to.contain(`removed: ${old}`);
-    expect(existsSync(tg.gateway.storage.blobs.pathOf(old))).to.equal(false);
-    expect(existsSync(tg.gateway.storage.blobs.pathOf(young))).to.equal(true);
+    expect(existsSync(fileStoreOf(tg.gateway.storage.blobs).pathOf(old))).to.equal(false);
+    expect(existsSync(fileStoreOf(tg.gateway.storage.blobs).pathOf(young))).to.equal(true);
   });
 
   it('the gateway sweeps old orphans at start', async () => {
@@ -73,8 +74,8 @@ describe('docgate store check and the orphan sweep', function () {
     const { createLogger } = await import('../../config/log.js');
     const second = await startGateway({ config: loadConfig({ configDir: tg.env.configDir, dataDir: tg.env.dataDir }), log: createLogger('silent') });
     try {
-      for (let i = 0; i < 50 && existsSync(tg.gateway.storage.blobs.pathOf(old)); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(existsSync(tg.gateway.storage.blobs.pathOf(old))).to.equal(false);
+      for (let i = 0; i < 50 && existsSync(fileStoreOf(tg.gateway.storage.blobs).pathOf(old)); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(fileStoreOf(tg.gateway.storage.blobs).pathOf(old))).to.equal(false);
     } finally {
       await second.close();
     }

@@ -131,12 +131,17 @@ class ExportRun {
       const written = await this.add(eml, this.storage.blobs.stream(e.blob.sha256), at, 'message', fields);
       if (written.sha256 !== e.blob.sha256)
         throw new ExportIntegrityError(`${e.document.id}: blob ${e.blob.sha256} reads as ${written.sha256} (docgate store check)`);
+      // The parser reads a file: the blob's own (files store) or a temporary copy (database store).
+      const local = await this.storage.blobs.localFile(e.blob.sha256, this.tempDir);
       const parts = await openMessageParts(
         this.config,
-        this.storage.blobs.pathOf(e.blob.sha256),
+        local.path,
         this.tempDir,
         files.some((f) => f.partPath.startsWith('p7m:')),
-      );
+      ).catch(async (err: unknown) => {
+        await local.release();
+        throw err;
+      });
       try {
         const names = new FolderNames();
         for (const f of files) {
@@ -159,6 +164,7 @@ class ExportRun {
         }
       } finally {
         await parts.dispose();
+        await local.release();
       }
     }
     const doc: ManifestDocument = { ...fields, folder, eml, xml: `${folder}/document.xml`, files: listed };

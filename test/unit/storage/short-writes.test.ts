@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { spoolData } from '../../../gateway/intake/spool.js';
-import { BlobStore } from '../../../storage/blobs.js';
+import { FileBlobStore } from '../../../storage/blobs.js';
 import type { WritableFile } from '../../../config/file-io.js';
 
 const limits = { maxSize: 4 * 1024 * 1024, maxLineLength: 998, maxHeaderSize: 8192 };
@@ -73,7 +73,7 @@ describe('short writes', () => {
   });
 
   it('blob store replaces a short or damaged existing blob instead of adopting it by name', async () => {
-    const store = new BlobStore(path.join(dir, 'blobs'));
+    const store = new FileBlobStore(path.join(dir, 'blobs'));
     await store.init();
     const data = message(10 * 1024);
     const sha = createHash('sha256').update(data).digest('hex');
