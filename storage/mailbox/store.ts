@@ -24,6 +24,12 @@ export interface MessageMeta extends MessageState {
   size: number;
 }
 
+/** FETCH items whose response bytes depend on the stored message only (rendered once, then kept). */
+export type RenderedItem = 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
+
+/** The exact response bytes of those items, as far as they were rendered (messages.imap_* columns). */
+export type ImapRendering = Partial<Record<RenderedItem, Buffer>>;
+
 /** The stored message as served: prefix bytes, then the blob. */
 export interface MessageContent {
   id: number;
@@ -34,6 +40,8 @@ export interface MessageContent {
   structure: MimeNodeInfo | null;
   /** The blob's top-level header block, when the database keeps it (else it is read from the blob). */
   header: Buffer | null;
+  /** Stored renderings; FETCH adds the ones it renders (and saves them with saveRenderings). */
+  rendered: ImapRendering;
 }
 
 export interface MailboxChanges {
@@ -101,6 +109,8 @@ export interface AppendInput {
   size: number;
   structure: MimeNodeInfo | null;
   header: Buffer | null;
+  /** ENVELOPE / BODY / BODYSTRUCTURE rendered by the caller before storing, kept with the message. */
+  rendered?: ImapRendering;
   /** Where the bytes came from (messages.origin); IMAP APPEND stores 'client-append'. */
   origin?: MessageOrigin;
   flags: string[];
@@ -146,6 +156,8 @@ export interface MailboxStore {
   content(messageRowId: number): Promise<MessageContent>;
   /** Several at once (one query for those not cached). */
   contents(messageRowIds: number[]): Promise<Map<number, MessageContent>>;
+  /** Keeps renderings of stored messages made on their first FETCH; only items still missing are written. */
+  saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void>;
   /** Bytes [start, end) of the message as served (prefix + blob). */
   read(content: MessageContent, start: number, end: number): Promise<Buffer>;
   stream(content: MessageContent, start: number, end: number): Readable;

@@ -5,17 +5,15 @@
 import { enableCondstore } from '../condstore.js';
 import { bilingual, defineCommand, no, ok, optional, type CommandContext } from '../command.js';
 import { binaryContent, binaryLiteralHead, UnknownCte } from '../fetch/binary.js';
-import { bodyStructure } from '../fetch/bodystructure.js';
-import { envelope } from '../fetch/envelope.js';
 import { filterFields } from '../fetch/header-block.js';
 import { parseFetchItems, type FetchItem, type SectionSpec } from '../fetch/items.js';
 import { locatePart, MessageView, type Range } from '../fetch/message-view.js';
-import { render } from '../fetch/sexp.js';
+import { renderItem } from '../fetch/rendering.js';
 import { formatFlags } from '../flags.js';
 import { formatDateTime, number, sequenceSet, type Cursor } from '../protocol/args.js';
 import { literalStream, type Chunk } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
-import type { MessageMeta } from '../../../storage/mailbox/store.js';
+import type { ImapRendering, MessageMeta, RenderedItem } from '../../../storage/mailbox/store.js';
 import { resolveSet } from './resolve.js';
 import { vanishedSince } from '../qresync.js';
 
@@ -81,17 +79,33 @@ async function literal(ctx: CommandContext, view: MessageView, content: Content)
   return literalStream(size, () => ctx.deps.store.stream(view.content, content.range.start, content.range.end));
 }
 
+/** Renderings made by this FETCH for rows that lacked them, saved after each batch. */
+type Unsaved = Map<number, ImapRendering>;
+
 /**
- * ENVELOPE, BODY and BODYSTRUCTURE of a stored message never change: rendered once, shared by every
- * connection (like Dovecot's cache file), so twenty clients fetching the same window compute it once.
+ * ENVELOPE, BODY and BODYSTRUCTURE of a stored message never change: served from the stored rendering
+ * (messages.imap_*, made at APPEND or on an earlier FETCH). A row without it is rendered here, once for
+ * every connection (the shared cache, like Dovecot's cache file), and the store keeps it.
  */
-async function rendered(ctx: CommandContext, view: MessageView, kind: 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE', make: () => Promise<Chunk[]>): Promise<Buffer> {
+async function rendered(ctx: CommandContext, view: MessageView, kind: RenderedItem, unsaved: Unsaved): Promise<Buffer> {
+  const stored = view.content.rendered[kind];
+  if (stored) return stored;
   const key = `${view.content.id}/${kind}`;
-  const hit = ctx.deps.rendered.get(key);
-  if (hit) return hit;
-  const bytes = Buffer.concat((await make()).map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : (c as Buffer))));
+  const bytes = ctx.deps.rendered.get(key) ?? (await renderItem(view, kind));
   ctx.deps.rendered.set(key, bytes);
+  view.content.rendered[kind] = bytes;
+  const entry = unsaved.get(view.content.id) ?? {};
+  entry[kind] = bytes;
+  unsaved.set(view.content.id, entry);
   return bytes;
+}
+
+/** Saves renderings without holding up the response; a failure only means rendering again next time. */
+function save(ctx: CommandContext, unsaved: Unsaved): void {
+  if (unsaved.size === 0) return;
+  const items = [...unsaved].map(([messageRowId, r]) => ({ messageRowId, rendered: r }));
+  unsaved.clear();
+  ctx.deps.store.saveRenderings(items).catch((err) => ctx.deps.log.warn('imap rendering not saved', { err }));
 }
 
 const INDEX_ITEMS = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ']);
@@ -146,7 +160,14 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
   await ctx.untaggedLines(lines);
 }
 
-async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: MessageView | null, items: FetchItem[], showFlags: boolean): Promise<Chunk[]> {
+async function renderMessage(
+  ctx: CommandContext,
+  meta: MessageMeta,
+  view: MessageView | null,
+  items: FetchItem[],
+  showFlags: boolean,
+  unsaved: Unsaved,
+): Promise<Chunk[]> {
   const selected = ctx.session.selected!;
   const out: Chunk[] = [];
   const add = (...chunks: Chunk[]) => {
@@ -166,11 +187,11 @@ async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: Messa
         add(`RFC822.SIZE ${meta.size}`);
         break;
       case 'ENVELOPE':
-        add('ENVELOPE ', await rendered(ctx, view!, 'ENVELOPE', async () => render(envelope(await view!.topHeader()))));
+        add('ENVELOPE ', await rendered(ctx, view!, 'ENVELOPE', unsaved));
         break;
       case 'BODY':
       case 'BODYSTRUCTURE':
-        add(`${item.kind} `, await rendered(ctx, view!, item.kind, async () => render(await bodyStructure(view!, item.kind === 'BODYSTRUCTURE'))));
+        add(`${item.kind} `, await rendered(ctx, view!, item.kind, unsaved));
         break;
       case 'RFC822':
         add('RFC822 ', ...(await literal(ctx, view!, { range: { start: 0, end: view!.size } })));
@@ -236,6 +257,7 @@ export const fetch = defineCommand({
       await fetchFromIndex(ctx, uids, items, since);
       return ok(bilingual('Hoan tat', 'FETCH completed'));
     }
+    const unsaved: Unsaved = new Map();
     for (let i = 0; i < uids.length; i += BATCH) {
       let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
       if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
@@ -272,9 +294,10 @@ export const fetch = defineCommand({
         if (showFlags) selected.noteAnnounced(meta.uid, meta.modseq);
         let line: Chunk[];
         try {
-          line = await renderMessage(ctx, meta, view, items, showFlags);
+          line = await renderMessage(ctx, meta, view, items, showFlags, unsaved);
         } catch (err) {
           if (!(err instanceof UnknownCte)) throw err;
+          save(ctx, unsaved);
           await ctx.untaggedLines(lines);
           return no(bilingual('Kieu ma hoa khong ho tro', 'Unknown Content-Transfer-Encoding'), 'UNKNOWN-CTE');
         }
@@ -287,6 +310,7 @@ export const fetch = defineCommand({
         }
       }
       await ctx.untaggedLines(lines);
+      save(ctx, unsaved);
     }
     return ok(bilingual('Hoan tat', 'FETCH completed'));
   },
