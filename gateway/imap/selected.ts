@@ -81,6 +81,12 @@ export class SelectedMailbox {
     if (this.seqOf(uid)) this.known.set(uid, Math.max(this.known.get(uid) ?? 0, modseq));
   }
 
+  /** noteAnnounced for a UID the caller already found numbered (a FETCH walking the numbering). */
+  noteAnnouncedNumbered(uid: number, modseq: number): void {
+    const known = this.known.get(uid);
+    if (known === undefined || known < modseq) this.known.set(uid, modseq);
+  }
+
   /** Applies this session's own expunge (the EXPUNGE responses are sent by the caller). */
   async removeOwn(uids: number[], announce: Announce): Promise<void> {
     await this.exclusive(() => this.drop(uids, announce));

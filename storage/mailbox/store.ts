@@ -22,6 +22,8 @@ export interface MessageMeta extends MessageState {
   internalDate: Date;
   /** RFC822.SIZE: prefix + blob. */
   size: number;
+  /** The flags as FETCH FLAGS lists them (without \Recent), when the shared index serialised them once. */
+  flagText?: string;
 }
 
 /** FETCH items whose response bytes depend on the stored message only (rendered once, then kept). */

@@ -114,23 +114,18 @@ function needsContent(items: FetchItem[]): boolean {
   return items.some((i) => !INDEX_ITEMS.has(i.kind));
 }
 
-/** A response from the mailbox index alone (no content item): built synchronously, no per-message await. */
-function indexLine(ctx: CommandContext, meta: MessageMeta, items: FetchItem[], showFlags: boolean, seq: number): string {
-  const selected = ctx.session.selected!;
-  let line = `${seq} FETCH (UID ${meta.uid}`;
-  if (showFlags) line += ` FLAGS (${formatFlags(meta.flags, selected.recent.has(meta.uid))})`;
-  if (ctx.session.condstore) line += ` MODSEQ (${meta.modseq})`;
-  for (const item of items) {
-    if (item.kind === 'INTERNALDATE') line += ` INTERNALDATE "${formatDateTime(meta.internalDate)}"`;
-    else if (item.kind === 'RFC822.SIZE') line += ` RFC822.SIZE ${meta.size}`;
-  }
-  return line + ')';
+/** Keywords among the messages' flags (system flags start with a backslash), each once. */
+function keywordsOf(metas: MessageMeta[]): string[] {
+  const out = new Set<string>();
+  for (const meta of metas) for (const flag of meta.flags) if (flag.charCodeAt(0) !== 0x5c) out.add(flag);
+  return [...out];
 }
 
 /**
  * FETCH of index items only (a client's flag resync, `UID FETCH 1:* (UID FLAGS)`): one lookup in the
- * shared mailbox index for the whole set and the lines written a few hundred KiB at a time, like
- * Dovecot answering from its index.
+ * shared mailbox index for the whole set, then a synchronous walk that appends each line to one string
+ * (flags pre-serialised by the index, sequence numbers by walking the session's sorted UIDs, no
+ * per-message promise) and writes it a few hundred KiB at a time, like Dovecot answering from its index.
  */
 async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchItem[], since: number | undefined): Promise<void> {
   const selected = ctx.session.selected!;
@@ -138,26 +133,43 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
   if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
   const wantsFlags = items.some((i) => i.kind === 'FLAGS');
   if (wantsFlags)
-    await selected.announceKeywords(
-      metas.flatMap((m) => m.flags),
-      (line) => ctx.untagged(line),
-    );
-  let lines: Chunk[][] = [];
-  let pending = 0;
+    await selected.announceKeywords(keywordsOf(metas), (line) => ctx.untagged(line));
+  const condstore = ctx.session.condstore;
+  const internalDate = items.some((i) => i.kind === 'INTERNALDATE');
+  const size = items.some((i) => i.kind === 'RFC822.SIZE');
+  // Items in the order asked for, after UID FLAGS MODSEQ (as renderMessage orders them).
+  const tail = items.filter((i) => i.kind === 'INTERNALDATE' || i.kind === 'RFC822.SIZE').map((i) => i.kind);
+  const recent = selected.recent;
+  const numbering = selected.uids;
+  let j = 0;
+  let last = 0;
+  let text = '';
   for (const meta of metas) {
-    const seq = selected.seqOf(meta.uid);
+    const uid = meta.uid;
+    let seq: number;
+    if (uid > last) {
+      // metas come in UID order: the sequence number is found by walking forward.
+      while (j < numbering.length && numbering[j] < uid) j++;
+      seq = j < numbering.length && numbering[j] === uid ? j + 1 : 0;
+      last = uid;
+    } else seq = selected.seqOf(uid);
     if (!seq) continue;
-    if (wantsFlags) selected.noteAnnounced(meta.uid, meta.modseq);
-    const line = indexLine(ctx, meta, items, wantsFlags, seq);
-    lines.push([line]);
-    pending += line.length;
-    if (pending >= FLUSH_BYTES) {
-      await ctx.untaggedLines(lines);
-      lines = [];
-      pending = 0;
+    let line = `${text === '' ? '' : '\r\n* '}${seq} FETCH (UID ${uid}`;
+    if (wantsFlags) {
+      selected.noteAnnouncedNumbered(uid, meta.modseq);
+      const flags = meta.flagText ?? formatFlags(meta.flags);
+      line += recent.size > 0 && recent.has(uid) ? ` FLAGS (${flags === '' ? '' : `${flags} `}\\Recent)` : ` FLAGS (${flags})`;
+    }
+    if (condstore) line += ` MODSEQ (${meta.modseq})`;
+    if (internalDate || size)
+      for (const kind of tail) line += kind === 'INTERNALDATE' ? ` INTERNALDATE "${formatDateTime(meta.internalDate)}"` : ` RFC822.SIZE ${meta.size}`;
+    text += line + ')';
+    if (text.length >= FLUSH_BYTES) {
+      await ctx.untaggedLines([[text]]);
+      text = '';
     }
   }
-  await ctx.untaggedLines(lines);
+  if (text !== '') await ctx.untaggedLines([[text]]);
 }
 
 async function renderMessage(
@@ -272,7 +284,7 @@ export const fetch = defineCommand({
             if (!s) return m;
             seenNow.add(m.uid);
             deps.events.publish({ mailboxId: selected.info.id, agencyId: selected.info.agencyId, uid: m.uid, modseq: s.modseq, kind: 'flags' });
-            return { ...m, flags: s.flags, modseq: s.modseq };
+            return { ...m, flags: s.flags, flagText: undefined, modseq: s.modseq };
           });
         }
       }
