@@ -35,7 +35,10 @@ export class SelectedMailbox {
     this.uids = states.map((s) => s.uid);
     for (const s of states) this.known.set(s.uid, s.modseq);
     for (const uid of recent) this.recent.add(uid);
-    this.highestModseq = Math.max(info.highestModseq, ...states.map((s) => s.modseq));
+    // A loop, not Math.max(...spread): a mailbox of 10,000 messages would pass 10,000 arguments.
+    let highest = info.highestModseq;
+    for (const s of states) if (s.modseq > highest) highest = s.modseq;
+    this.highestModseq = highest;
     this.uidNext = info.uidNext;
   }
 
