@@ -13,6 +13,8 @@ import { CommandFramer, type Frame } from './protocol/framer.js';
 import type { Chunk } from './protocol/response.js';
 import { Session } from './session.js';
 
+const FLUSH_BYTES = 256 * 1024;
+
 export interface ConnectionOptions {
   secure: boolean;
   starttls: boolean;
@@ -173,17 +175,24 @@ export class ImapConnection {
   }
 
   private async writeNow(chunks: Chunk[]): Promise<void> {
+    // Pieces go out as one buffer per ~256 KiB: one TLS write per batch, not one per message.
     let pending: Buffer[] = [];
+    let pendingBytes = 0;
     const flush = async () => {
       if (pending.length === 0) return;
-      const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
       pending = [];
+      pendingBytes = 0;
       await this.put(buf);
+    };
+    const add = (buf: Buffer) => {
+      pending.push(buf);
+      pendingBytes += buf.length;
     };
     let failure: Error | null = null;
     for (const chunk of chunks) {
-      if (typeof chunk === 'string') pending.push(Buffer.from(chunk, 'utf8'));
-      else if (Buffer.isBuffer(chunk)) pending.push(chunk);
+      if (typeof chunk === 'string') add(Buffer.from(chunk, 'utf8'));
+      else if (Buffer.isBuffer(chunk)) add(chunk);
       else {
         await flush();
         let sent = 0;
@@ -208,7 +217,7 @@ export class ImapConnection {
         // literal is padded and the line completed, then the caller answers NO [SERVERBUG].
         if (sent < chunk.size) await this.pad(chunk.size - sent);
       }
-      if (pending.length > 64) await flush();
+      if (pendingBytes >= FLUSH_BYTES) await flush();
     }
     await flush();
     if (failure) throw new LiteralSourceError(failure);

@@ -34,6 +34,28 @@ export interface DispatchConnection {
   close(): void;
 }
 
+/**
+ * Untagged lines as few chunks as possible: the text between byte chunks and literal streams becomes one
+ * string, so a FETCH of thousands of messages is encoded and written a few times, not per message.
+ */
+function joinLines(lines: Chunk[][]): Chunk[] {
+  const out: Chunk[] = [];
+  let text = '';
+  for (let i = 0; i < lines.length; i++) {
+    text += i > 0 ? '\r\n* ' : '* ';
+    for (const chunk of lines[i]) {
+      if (typeof chunk === 'string') text += chunk;
+      else {
+        if (text) out.push(text);
+        text = '';
+        out.push(chunk);
+      }
+    }
+  }
+  if (text) out.push(text);
+  return out;
+}
+
 export class Dispatcher {
   constructor(
     private readonly conn: DispatchConnection,
@@ -118,8 +140,7 @@ export class Dispatcher {
         session,
         deps: this.deps,
         untagged: (chunks) => this.conn.write(typeof chunks === 'string' ? [`* ${chunks}`] : ['* ', ...chunks]),
-        untaggedLines: (lines) =>
-          lines.length === 0 ? Promise.resolve() : this.conn.write(lines.flatMap((line, i) => [...(i > 0 ? ['\r\n'] : []), '* ', ...line])),
+        untaggedLines: (lines) => (lines.length === 0 ? Promise.resolve() : this.conn.write(joinLines(lines))),
         continuation: (text) => this.conn.write([`+ ${text}`]),
         readLine: () => this.conn.readLine(),
         startTls: async () => {

@@ -35,7 +35,10 @@ export class SelectedMailbox {
     this.uids = states.map((s) => s.uid);
     for (const s of states) this.known.set(s.uid, s.modseq);
     for (const uid of recent) this.recent.add(uid);
-    this.highestModseq = Math.max(info.highestModseq, ...states.map((s) => s.modseq));
+    // A loop, not Math.max(...spread): a mailbox of 10,000 messages would pass 10,000 arguments.
+    let highest = info.highestModseq;
+    for (const s of states) if (s.modseq > highest) highest = s.modseq;
+    this.highestModseq = highest;
     this.uidNext = info.uidNext;
   }
 
@@ -79,6 +82,12 @@ export class SelectedMailbox {
   /** Records flags this session announced itself (its own STORE/FETCH). */
   noteAnnounced(uid: number, modseq: number): void {
     if (this.seqOf(uid)) this.known.set(uid, Math.max(this.known.get(uid) ?? 0, modseq));
+  }
+
+  /** noteAnnounced for a UID the caller already found numbered (a FETCH walking the numbering). */
+  noteAnnouncedNumbered(uid: number, modseq: number): void {
+    const known = this.known.get(uid);
+    if (known === undefined || known < modseq) this.known.set(uid, modseq);
   }
 
   /** Applies this session's own expunge (the EXPUNGE responses are sent by the caller). */

@@ -12,6 +12,7 @@ import type { TlsMaterial } from '../tls.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { ImapDeps } from './command.js';
 import { HeaderCache } from './fetch/header-cache.js';
+import { DeliveryPrerenderer } from './fetch/prerender.js';
 import { DecodedFieldCache } from './search/field-cache.js';
 import { Lru } from '../../storage/lru.js';
 import { FilingService } from './filing/filing.js';
@@ -62,11 +63,20 @@ export async function startImapListeners(o: ImapStartOptions): Promise<RunningIm
   if (listeners.length === 0) return [];
   const deps = imapDeps(o);
   const started: RunningImapListener[] = [];
+  // New messages get their ENVELOPE / BODYSTRUCTURE rendered and stored right after delivery.
+  const stopPrerendering = new DeliveryPrerenderer(deps.store, deps.headers, deps.log).listen(o.events);
   try {
     for (const listener of listeners) started.push(await startImapListener(listener, o.tls, deps, o.log));
   } catch (err) {
+    stopPrerendering();
     await Promise.all(started.map((l) => l.close().catch(() => undefined)));
     throw err;
   }
+  const first = started[0];
+  const closeFirst = first.close.bind(first);
+  first.close = async () => {
+    stopPrerendering();
+    await closeFirst();
+  };
   return started;
 }

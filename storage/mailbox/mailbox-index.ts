@@ -21,11 +21,13 @@ const META_COLUMNS =
   'SELECT mm.uid, mm.message_id, mm.document_id, mm.flags, mm.modseq, mm.internal_date, m.size FROM mailbox_messages mm JOIN messages m ON m.id = mm.message_id WHERE mm.mailbox_id = :mailboxId';
 
 function metaOf(r: Record<string, unknown>): MessageMeta {
+  const flags = parseFlags(r.flags);
   return {
     uid: toNumber(r.uid),
     messageRowId: toNumber(r.message_id),
     documentId: (r.document_id as string | null) ?? null,
-    flags: parseFlags(r.flags),
+    flags,
+    flagText: flags.join(' '),
     modseq: toNumber(r.modseq),
     internalDate: toDate(r.internal_date),
     size: toNumber(r.size),
@@ -84,7 +86,10 @@ export class MailboxIndexCache {
     const index = await this.current(mailboxId);
     if (!index) return [];
     const out: MessageMeta[] = [];
-    for (const uid of [...uids].sort((a, b) => a - b)) {
+    // Sets resolved against a session's numbering are already ascending: sort only when they are not.
+    let ascending = true;
+    for (let i = 1; i < uids.length && ascending; i++) ascending = uids[i - 1] < uids[i];
+    for (const uid of ascending ? uids : [...uids].sort((a, b) => a - b)) {
       const meta = index.byUid.get(uid);
       if (meta) out.push(meta);
     }

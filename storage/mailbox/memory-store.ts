@@ -14,6 +14,7 @@ import {
   type FilingPlan,
   type FlagOperation,
   type FlagUpdate,
+  type ImapRendering,
   type MailboxChanges,
   type MailboxInfo,
   type MailboxStore,
@@ -179,6 +180,15 @@ export class MemoryMailboxStore implements MailboxStore {
   async contents(messageRowIds: number[]): Promise<Map<number, MessageContent>> {
     return new Map(messageRowIds.flatMap((id) => (this.contentRows.has(id) ? [[id, this.contentRows.get(id)!] as const] : [])));
   }
+  async renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>> {
+    return new Map(messageRowIds.flatMap((id) => (this.contentRows.has(id) ? [[id, this.contentRows.get(id)!.rendered] as const] : [])));
+  }
+  async saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void> {
+    for (const item of items) {
+      const content = this.contentRows.get(item.messageRowId);
+      if (content) content.rendered = { ...item.rendered, ...content.rendered };
+    }
+  }
   read(content: MessageContent, start: number, end: number): Promise<Buffer> {
     return readContent(this.blobs, content, start, end);
   }
@@ -281,7 +291,7 @@ export class MemoryMailboxStore implements MailboxStore {
     const uids = inputs.map((input, n) => {
       const id = this.nextMessageRowId++;
       this.blobs.bytes.set(input.sha256, bytes[n]);
-      this.contentRows.set(id, { id, prefix: Buffer.alloc(0), blobSha256: input.sha256, size: input.size, structure: input.structure, header: input.header });
+      this.contentRows.set(id, { id, prefix: Buffer.alloc(0), blobSha256: input.sha256, size: input.size, structure: input.structure, header: input.header, rendered: { ...input.rendered } });
       const uid = firstUid + n;
       f.messages.set(uid, { uid, flags: [...input.flags], modseq, messageRowId: id, documentId: null, internalDate: input.internalDate, size: input.size });
       return uid;

@@ -3,6 +3,7 @@
 
 import { insertRows } from '../sql.js';
 import { toNumber } from '../models.js';
+import { writeRendering } from './sql-content.js';
 import { select, type SqlMailboxStoreDeps } from './sql-context.js';
 import type { AppendInput } from './store.js';
 import { allocateUids } from './uids.js';
@@ -36,6 +37,7 @@ export async function appendMessages(deps: SqlMailboxStoreDeps, inputs: AppendIn
           ],
           ['id'],
         );
+        if (input.rendered) await writeRendering(deps, t, toNumber(message.id), input.rendered);
         await insertRows(deps.sequelize, t, deps.models.MailboxMessage, [
           {
             mailboxId,

@@ -15,6 +15,7 @@ import type {
   AppendInput,
   FlagOperation,
   FlagUpdate,
+  ImapRendering,
   MailboxChanges,
   MailboxInfo,
   MailboxStore,
@@ -86,6 +87,12 @@ export class SqlMailboxStore implements MailboxStore {
   }
   contents(messageRowIds: number[]): Promise<Map<number, MessageContent>> {
     return this.contentRows.contents(messageRowIds);
+  }
+  renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>> {
+    return this.contentRows.renderings(messageRowIds);
+  }
+  saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void> {
+    return this.contentRows.saveRenderings(items);
   }
   read(content: MessageContent, start: number, end: number): Promise<Buffer> {
     return readContent(this.deps.blobs, content, start, end);

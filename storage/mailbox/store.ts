@@ -22,7 +22,15 @@ export interface MessageMeta extends MessageState {
   internalDate: Date;
   /** RFC822.SIZE: prefix + blob. */
   size: number;
+  /** The flags as FETCH FLAGS lists them (without \Recent), when the shared index serialised them once. */
+  flagText?: string;
 }
+
+/** FETCH items whose response bytes depend on the stored message only (rendered once, then kept). */
+export type RenderedItem = 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
+
+/** The exact response bytes of those items, as far as they were rendered (messages.imap_* columns). */
+export type ImapRendering = Partial<Record<RenderedItem, Buffer>>;
 
 /** The stored message as served: prefix bytes, then the blob. */
 export interface MessageContent {
@@ -34,6 +42,8 @@ export interface MessageContent {
   structure: MimeNodeInfo | null;
   /** The blob's top-level header block, when the database keeps it (else it is read from the blob). */
   header: Buffer | null;
+  /** Stored renderings; FETCH adds the ones it renders (and saves them with saveRenderings). */
+  rendered: ImapRendering;
 }
 
 export interface MailboxChanges {
@@ -101,6 +111,8 @@ export interface AppendInput {
   size: number;
   structure: MimeNodeInfo | null;
   header: Buffer | null;
+  /** ENVELOPE / BODY / BODYSTRUCTURE rendered by the caller before storing, kept with the message. */
+  rendered?: ImapRendering;
   /** Where the bytes came from (messages.origin); IMAP APPEND stores 'client-append'. */
   origin?: MessageOrigin;
   flags: string[];
@@ -146,6 +158,10 @@ export interface MailboxStore {
   content(messageRowId: number): Promise<MessageContent>;
   /** Several at once (one query for those not cached). */
   contents(messageRowIds: number[]): Promise<Map<number, MessageContent>>;
+  /** Stored renderings alone (FETCH of ENVELOPE / BODYSTRUCTURE needs nothing else), by message row id. */
+  renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>>;
+  /** Keeps renderings of stored messages made on their first FETCH; only items still missing are written. */
+  saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void>;
   /** Bytes [start, end) of the message as served (prefix + blob). */
   read(content: MessageContent, start: number, end: number): Promise<Buffer>;
   stream(content: MessageContent, start: number, end: number): Readable;

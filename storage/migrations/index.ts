@@ -17,6 +17,7 @@ import { registerChainSchema } from './011-register-chain.js';
 import { recallSchema } from './013-recall.js';
 import { portalSchema } from './014-portal.js';
 import { documentOriginSchema } from './015-document-origin.js';
+import { imapRenderingSchema } from './016-imap-rendering.js';
 import { blobStoreSchema } from './017-blob-store.js';
 import { withLockFile } from './lock-file.js';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   recallSchema,
   portalSchema,
   documentOriginSchema,
+  imapRenderingSchema,
   blobStoreSchema,
 ];
 

@@ -11,6 +11,7 @@ import { convertBinaryMessage } from './append-binary.js';
 import { appendRefusal, CLIENT_APPEND_ORIGIN, neutraliseAppended } from './append-policy.js';
 import { existingSentCopy, flagSentCopy } from './append-sent-copy.js';
 import { bilingual, defineCommand, no, ok } from '../command.js';
+import { fileSource, renderUnstored } from '../fetch/rendering.js';
 import { dateTime, flag, mailbox, type Cursor } from '../protocol/args.js';
 import type { Literal } from '../protocol/framer.js';
 import { BadCommand } from '../protocol/tokens.js';
@@ -106,13 +107,18 @@ export const append = defineCommand({
         parsed = await parseMimeFile(file.path, { decode: false, ...mime });
       }
       if (args.messages.length === 1) sentCopy = await existingSentCopy(store, target, parsed.root);
+      const structure = structureOf(parsed.root);
+      const header = await readHeaderBlock(file.path, parsed.root.bodyStart);
+      // ENVELOPE / BODYSTRUCTURE rendered now, stored with the message: FETCH serves the stored bytes.
+      const content = { prefix: Buffer.alloc(0), blobSha256: file.sha256, size: file.size, structure, header };
       inputs.push({
         mailboxId: target.id,
         tempPath: file.path,
         sha256: file.sha256,
         size: file.size,
-        structure: structureOf(parsed.root),
-        header: await readHeaderBlock(file.path, parsed.root.bodyStart),
+        structure,
+        header,
+        rendered: await renderUnstored(fileSource(file.path), content),
         origin: CLIENT_APPEND_ORIGIN,
         flags: message.flags,
         internalDate: message.date ?? ctx.deps.now(),

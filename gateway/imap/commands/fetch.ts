@@ -5,17 +5,15 @@
 import { enableCondstore } from '../condstore.js';
 import { bilingual, defineCommand, no, ok, optional, type CommandContext } from '../command.js';
 import { binaryContent, binaryLiteralHead, UnknownCte } from '../fetch/binary.js';
-import { bodyStructure } from '../fetch/bodystructure.js';
-import { envelope } from '../fetch/envelope.js';
 import { filterFields } from '../fetch/header-block.js';
 import { parseFetchItems, type FetchItem, type SectionSpec } from '../fetch/items.js';
 import { locatePart, MessageView, type Range } from '../fetch/message-view.js';
-import { render } from '../fetch/sexp.js';
+import { renderItem } from '../fetch/rendering.js';
 import { formatFlags } from '../flags.js';
 import { formatDateTime, number, sequenceSet, type Cursor } from '../protocol/args.js';
 import { literalStream, type Chunk } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
-import type { MessageMeta } from '../../../storage/mailbox/store.js';
+import type { ImapRendering, MessageMeta, RenderedItem } from '../../../storage/mailbox/store.js';
 import { resolveSet } from './resolve.js';
 import { vanishedSince } from '../qresync.js';
 
@@ -81,17 +79,33 @@ async function literal(ctx: CommandContext, view: MessageView, content: Content)
   return literalStream(size, () => ctx.deps.store.stream(view.content, content.range.start, content.range.end));
 }
 
+/** Renderings made by this FETCH for rows that lacked them, saved after each batch. */
+type Unsaved = Map<number, ImapRendering>;
+
 /**
- * ENVELOPE, BODY and BODYSTRUCTURE of a stored message never change: rendered once, shared by every
- * connection (like Dovecot's cache file), so twenty clients fetching the same window compute it once.
+ * ENVELOPE, BODY and BODYSTRUCTURE of a stored message never change: served from the stored rendering
+ * (messages.imap_*, made at APPEND or on an earlier FETCH). A row without it is rendered here, once for
+ * every connection (the shared cache, like Dovecot's cache file), and the store keeps it.
  */
-async function rendered(ctx: CommandContext, view: MessageView, kind: 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE', make: () => Promise<Chunk[]>): Promise<Buffer> {
+async function rendered(ctx: CommandContext, view: MessageView, kind: RenderedItem, unsaved: Unsaved): Promise<Buffer> {
+  const stored = view.content.rendered[kind];
+  if (stored) return stored;
   const key = `${view.content.id}/${kind}`;
-  const hit = ctx.deps.rendered.get(key);
-  if (hit) return hit;
-  const bytes = Buffer.concat((await make()).map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : (c as Buffer))));
+  const bytes = ctx.deps.rendered.get(key) ?? (await renderItem(view, kind));
   ctx.deps.rendered.set(key, bytes);
+  view.content.rendered[kind] = bytes;
+  const entry = unsaved.get(view.content.id) ?? {};
+  entry[kind] = bytes;
+  unsaved.set(view.content.id, entry);
   return bytes;
+}
+
+/** Saves renderings without holding up the response; a failure only means rendering again next time. */
+function save(ctx: CommandContext, unsaved: Unsaved): void {
+  if (unsaved.size === 0) return;
+  const items = [...unsaved].map(([messageRowId, r]) => ({ messageRowId, rendered: r }));
+  unsaved.clear();
+  ctx.deps.store.saveRenderings(items).catch((err) => ctx.deps.log.warn('imap rendering not saved', { err }));
 }
 
 const INDEX_ITEMS = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ']);
@@ -100,23 +114,18 @@ function needsContent(items: FetchItem[]): boolean {
   return items.some((i) => !INDEX_ITEMS.has(i.kind));
 }
 
-/** A response from the mailbox index alone (no content item): built synchronously, no per-message await. */
-function indexLine(ctx: CommandContext, meta: MessageMeta, items: FetchItem[], showFlags: boolean, seq: number): string {
-  const selected = ctx.session.selected!;
-  let line = `${seq} FETCH (UID ${meta.uid}`;
-  if (showFlags) line += ` FLAGS (${formatFlags(meta.flags, selected.recent.has(meta.uid))})`;
-  if (ctx.session.condstore) line += ` MODSEQ (${meta.modseq})`;
-  for (const item of items) {
-    if (item.kind === 'INTERNALDATE') line += ` INTERNALDATE "${formatDateTime(meta.internalDate)}"`;
-    else if (item.kind === 'RFC822.SIZE') line += ` RFC822.SIZE ${meta.size}`;
-  }
-  return line + ')';
+/** Keywords among the messages' flags (system flags start with a backslash), each once. */
+function keywordsOf(metas: MessageMeta[]): string[] {
+  const out = new Set<string>();
+  for (const meta of metas) for (const flag of meta.flags) if (flag.charCodeAt(0) !== 0x5c) out.add(flag);
+  return [...out];
 }
 
 /**
  * FETCH of index items only (a client's flag resync, `UID FETCH 1:* (UID FLAGS)`): one lookup in the
- * shared mailbox index for the whole set and the lines written a few hundred KiB at a time, like
- * Dovecot answering from its index.
+ * shared mailbox index for the whole set, then a synchronous walk that appends each line to one string
+ * (flags pre-serialised by the index, sequence numbers by walking the session's sorted UIDs, no
+ * per-message promise) and writes it a few hundred KiB at a time, like Dovecot answering from its index.
  */
 async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchItem[], since: number | undefined): Promise<void> {
   const selected = ctx.session.selected!;
@@ -124,29 +133,53 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
   if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
   const wantsFlags = items.some((i) => i.kind === 'FLAGS');
   if (wantsFlags)
-    await selected.announceKeywords(
-      metas.flatMap((m) => m.flags),
-      (line) => ctx.untagged(line),
-    );
-  let lines: Chunk[][] = [];
-  let pending = 0;
+    await selected.announceKeywords(keywordsOf(metas), (line) => ctx.untagged(line));
+  const condstore = ctx.session.condstore;
+  const internalDate = items.some((i) => i.kind === 'INTERNALDATE');
+  const size = items.some((i) => i.kind === 'RFC822.SIZE');
+  // Items in the order asked for, after UID FLAGS MODSEQ (as renderMessage orders them).
+  const tail = items.filter((i) => i.kind === 'INTERNALDATE' || i.kind === 'RFC822.SIZE').map((i) => i.kind);
+  const recent = selected.recent;
+  const numbering = selected.uids;
+  let j = 0;
+  let last = 0;
+  let text = '';
   for (const meta of metas) {
-    const seq = selected.seqOf(meta.uid);
+    const uid = meta.uid;
+    let seq: number;
+    if (uid > last) {
+      // metas come in UID order: the sequence number is found by walking forward.
+      while (j < numbering.length && numbering[j] < uid) j++;
+      seq = j < numbering.length && numbering[j] === uid ? j + 1 : 0;
+      last = uid;
+    } else seq = selected.seqOf(uid);
     if (!seq) continue;
-    if (wantsFlags) selected.noteAnnounced(meta.uid, meta.modseq);
-    const line = indexLine(ctx, meta, items, wantsFlags, seq);
-    lines.push([line]);
-    pending += line.length;
-    if (pending >= FLUSH_BYTES) {
-      await ctx.untaggedLines(lines);
-      lines = [];
-      pending = 0;
+    let line = `${text === '' ? '' : '\r\n* '}${seq} FETCH (UID ${uid}`;
+    if (wantsFlags) {
+      selected.noteAnnouncedNumbered(uid, meta.modseq);
+      const flags = meta.flagText ?? formatFlags(meta.flags);
+      line += recent.size > 0 && recent.has(uid) ? ` FLAGS (${flags === '' ? '' : `${flags} `}\\Recent)` : ` FLAGS (${flags})`;
+    }
+    if (condstore) line += ` MODSEQ (${meta.modseq})`;
+    if (internalDate || size)
+      for (const kind of tail) line += kind === 'INTERNALDATE' ? ` INTERNALDATE "${formatDateTime(meta.internalDate)}"` : ` RFC822.SIZE ${meta.size}`;
+    text += line + ')';
+    if (text.length >= FLUSH_BYTES) {
+      await ctx.untaggedLines([[text]]);
+      text = '';
     }
   }
-  await ctx.untaggedLines(lines);
+  if (text !== '') await ctx.untaggedLines([[text]]);
 }
 
-async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: MessageView | null, items: FetchItem[], showFlags: boolean): Promise<Chunk[]> {
+async function renderMessage(
+  ctx: CommandContext,
+  meta: MessageMeta,
+  view: MessageView | null,
+  items: FetchItem[],
+  showFlags: boolean,
+  unsaved: Unsaved,
+): Promise<Chunk[]> {
   const selected = ctx.session.selected!;
   const out: Chunk[] = [];
   const add = (...chunks: Chunk[]) => {
@@ -166,11 +199,11 @@ async function renderMessage(ctx: CommandContext, meta: MessageMeta, view: Messa
         add(`RFC822.SIZE ${meta.size}`);
         break;
       case 'ENVELOPE':
-        add('ENVELOPE ', await rendered(ctx, view!, 'ENVELOPE', async () => render(envelope(await view!.topHeader()))));
+        add('ENVELOPE ', await rendered(ctx, view!, 'ENVELOPE', unsaved));
         break;
       case 'BODY':
       case 'BODYSTRUCTURE':
-        add(`${item.kind} `, await rendered(ctx, view!, item.kind, async () => render(await bodyStructure(view!, item.kind === 'BODYSTRUCTURE'))));
+        add(`${item.kind} `, await rendered(ctx, view!, item.kind, unsaved));
         break;
       case 'RFC822':
         add('RFC822 ', ...(await literal(ctx, view!, { range: { start: 0, end: view!.size } })));
@@ -236,6 +269,7 @@ export const fetch = defineCommand({
       await fetchFromIndex(ctx, uids, items, since);
       return ok(bilingual('Hoan tat', 'FETCH completed'));
     }
+    const unsaved: Unsaved = new Map();
     for (let i = 0; i < uids.length; i += BATCH) {
       let metas = await deps.store.metas(selected.info.id, uids.slice(i, i + BATCH));
       if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
@@ -250,7 +284,7 @@ export const fetch = defineCommand({
             if (!s) return m;
             seenNow.add(m.uid);
             deps.events.publish({ mailboxId: selected.info.id, agencyId: selected.info.agencyId, uid: m.uid, modseq: s.modseq, kind: 'flags' });
-            return { ...m, flags: s.flags, modseq: s.modseq };
+            return { ...m, flags: s.flags, flagText: undefined, modseq: s.modseq };
           });
         }
       }
@@ -272,9 +306,10 @@ export const fetch = defineCommand({
         if (showFlags) selected.noteAnnounced(meta.uid, meta.modseq);
         let line: Chunk[];
         try {
-          line = await renderMessage(ctx, meta, view, items, showFlags);
+          line = await renderMessage(ctx, meta, view, items, showFlags, unsaved);
         } catch (err) {
           if (!(err instanceof UnknownCte)) throw err;
+          save(ctx, unsaved);
           await ctx.untaggedLines(lines);
           return no(bilingual('Kieu ma hoa khong ho tro', 'Unknown Content-Transfer-Encoding'), 'UNKNOWN-CTE');
         }
@@ -287,6 +322,7 @@ export const fetch = defineCommand({
         }
       }
       await ctx.untaggedLines(lines);
+      save(ctx, unsaved);
     }
     return ok(bilingual('Hoan tat', 'FETCH completed'));
   },

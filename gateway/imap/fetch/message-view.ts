@@ -31,11 +31,14 @@ export function locatePart(root: MimeNodeInfo, path: number[]): MimeNodeInfo | n
   return node;
 }
 
+/** Where a view reads the served bytes: the mailbox store, or a message not stored yet (rendering.ts). */
+export type ByteSource = Pick<MailboxStore, 'read' | 'stream'>;
+
 export class MessageView {
   private parsed: MimeNodeInfo | null = null;
 
   constructor(
-    private readonly store: MailboxStore,
+    private readonly store: ByteSource,
     readonly content: MessageContent,
     private readonly headers: HeaderCache,
   ) {}

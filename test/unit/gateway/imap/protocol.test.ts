@@ -111,6 +111,7 @@ describe('IMAP protocol units', function () {
         size: bytes.length,
         structure: structureOf(parsed.root),
         header: null,
+        rendered: {},
       };
       const store = {
         read: async (_c: MessageContent, s: number, e: number) => bytes.subarray(s, e),
