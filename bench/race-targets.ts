@@ -145,7 +145,13 @@ async function startSink(): Promise<Sink> {
 
 export async function startSinkTarget(): Promise<Target> {
   const sink = await startSink();
-  return { endpoint: { port: sink.port, tls: false }, peakRss: () => NaN, cpuSeconds: () => NaN, drained: () => Promise.resolve(true), stop: () => sink.stop() };
+  return {
+    endpoint: { port: sink.port, tls: false },
+    peakRss: () => NaN,
+    cpuSeconds: () => NaN,
+    drained: () => Promise.resolve(true),
+    stop: () => sink.stop(),
+  };
 }
 
 export async function startPostfixTarget(certificate: Certificate): Promise<Target> {
