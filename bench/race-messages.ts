@@ -3,7 +3,6 @@
 // whose certificate names the sender and chains to test/fixtures/smime/trust. Signed messages are made
 // before the clock starts, the RSA operation by node:crypto (node-forge's would take the load client's core).
 
-import { privateEncrypt, constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -18,21 +17,12 @@ export type RaceSize = (typeof RACE_SIZES)[number];
 
 const BYTES: Record<RaceSize, number> = { '5KB': 5 * 1024, '100KB': 100 * 1024, '1MB': 1024 * 1024, '100KB-signed': 100 * 1024 };
 
-// DER DigestInfo prefix of a SHA-256 digest (RFC 8017 9.2 note 1): what PKCS#1 v1.5 signs.
-const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
-
 function fixtureSigner(): SigningIdentity {
   const dir = path.join(SMIME_FIXTURES, 'pki');
   const certificatePem = readFileSync(path.join(dir, 'good-rsa.pem'), 'utf8');
   const keyPem = readFileSync(path.join(dir, 'good-rsa.key'), 'utf8');
-  // node-forge calls key.sign(md) for the signer: only that method is needed.
-  const key = {
-    sign: (md: forge.md.MessageDigest) =>
-      privateEncrypt(
-        { key: keyPem, padding: constants.RSA_PKCS1_PADDING },
-        Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), 'binary')]),
-      ).toString('binary'),
-  } as unknown as forge.pki.rsa.PrivateKey;
+  // gateway/signing/smime.ts signs with node:crypto from this key (converted once per identity).
+  const key = forge.pki.privateKeyFromPem(keyPem);
   const certFile = path.join(dir, 'good-rsa.pem');
   return {
     certificate: forge.pki.certificateFromPem(certificatePem),

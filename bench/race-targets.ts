@@ -24,6 +24,8 @@ export interface Target {
   endpoint: Endpoint;
   /** Peak RSS in MB of the process tree (docgate only), read before stopping. */
   peakRss(): number;
+  /** CPU seconds (user + system) the process tree has used so far (docgate only; NaN otherwise). */
+  cpuSeconds(): number;
   /** Resolves when everything accepted has left the target (Postfix: its queue is empty). */
   drained(maxSeconds: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -41,6 +43,18 @@ function vmHwm(pid: number): number {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process in seconds (/proc/PID/stat fields 14 and 15, in clock ticks). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return 0;
   }
@@ -91,6 +105,7 @@ export async function startDocgate(options: { db: 'sqlite' | 'postgres'; process
     return {
       endpoint: { port: server.tlsPort, tls: true, auth: { user: AGENCIES.ubnd.address, pass: PASSWORD } },
       peakRss: () => [pid, ...childPids(pid)].reduce((sum, p) => sum + vmHwm(p), 0),
+      cpuSeconds: () => [pid, ...childPids(pid)].reduce((sum, p) => sum + cpuOf(p), 0),
       // A 250 is given after the bytes and rows are durable: nothing is left to wait for.
       drained: () => Promise.resolve(true),
       async stop() {
@@ -130,7 +145,13 @@ async function startSink(): Promise<Sink> {
 
 export async function startSinkTarget(): Promise<Target> {
   const sink = await startSink();
-  return { endpoint: { port: sink.port, tls: false }, peakRss: () => NaN, drained: () => Promise.resolve(true), stop: () => sink.stop() };
+  return {
+    endpoint: { port: sink.port, tls: false },
+    peakRss: () => NaN,
+    cpuSeconds: () => NaN,
+    drained: () => Promise.resolve(true),
+    stop: () => sink.stop(),
+  };
 }
 
 export async function startPostfixTarget(certificate: Certificate): Promise<Target> {
@@ -145,6 +166,7 @@ export async function startPostfixTarget(certificate: Certificate): Promise<Targ
   return {
     endpoint: { port: postfix.port, tls: true },
     peakRss: () => NaN,
+    cpuSeconds: () => NaN,
     async drained(maxSeconds) {
       const until = Date.now() + maxSeconds * 1000;
       while (postfix.queued() > 0) {

@@ -81,6 +81,8 @@ export class PolicyEngine {
   private policy: PolicyConfig;
   private readonly checks: Readonly<Record<string, RegisteredCheck>>;
   private readonly services: Readonly<Partial<PolicyServices>>;
+  /** One child logger per check, made once: a pino child per check per message costs more than the check. */
+  private readonly checkLogs = new Map<string, Logger>();
 
   constructor(
     policy: PolicyConfig,
@@ -112,6 +114,15 @@ export class PolicyEngine {
     return DEFAULT_ALLOWED_EXTENSIONS;
   }
 
+  private checkLog(id: string): Logger {
+    let log = this.checkLogs.get(id);
+    if (!log) {
+      log = this.deps.log.child({ check: id });
+      this.checkLogs.set(id, log);
+    }
+    return log;
+  }
+
   async evaluate(message: InboundMessage, stage: 'envelope' | 'content' = 'content'): Promise<Verdict> {
     const policy = this.policy;
     const outcomes: CheckOutcome[] = [];
@@ -135,7 +146,7 @@ export class PolicyEngine {
             agencies: this.deps.agencies,
             options: entry.options,
             now: this.deps.now,
-            log: this.deps.log.child({ check: check.id }),
+            log: this.checkLog(check.id),
             signal,
             services,
           });

@@ -21,7 +21,8 @@ function zonedInstant(y: number, mo: number, d: number, h: number, mi: number, t
   return at;
 }
 
-const WEEKEND = new Set(['Sat', 'Sun']);
+/** Saturday and Sunday, as Date#getUTCDay numbers them. */
+const WEEKEND = new Set([6, 0]);
 
 export function endOfNextWorkingDay(arrivedAt: Date, workdayEnd: string, timeZone: string): Date {
   const p = zonedParts(arrivedAt, timeZone);
@@ -30,9 +31,9 @@ export function endOfNextWorkingDay(arrivedAt: Date, workdayEnd: string, timeZon
   let day = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), 12);
   for (let i = 0; i < 7; i++) {
     day += 24 * 3600_000;
-    const weekday = new Date(day).toLocaleDateString('en-US', { weekday: 'short', timeZone: 'UTC' });
-    if (WEEKEND.has(weekday)) continue;
+    // The day's own calendar (noon UTC of a local date): no Intl formatter per call.
     const d = new Date(day);
+    if (WEEKEND.has(d.getUTCDay())) continue;
     return zonedInstant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), h, mi, timeZone);
   }
   throw new Error('unreachable: a week has working days');

@@ -31,6 +31,37 @@ const LIMITS = {
 
 const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
 
+/**
+ * What was read from a file, by its kind and SHA-256: the text is a function of the bytes alone, so the
+ * same file sent again (to several agencies, a replacement, a resubmission) is not parsed again.
+ * Bounded in entries and in characters held; only completed reads are kept (a timeout is not).
+ */
+type FileText = Omit<DocumentText, 'file'>;
+const CACHE_ENTRIES = 256;
+const CACHE_CHARS = 4 * 1024 * 1024;
+const cache = new Map<string, FileText>();
+let cachedChars = 0;
+
+function cached(key: string): FileText | undefined {
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+function remember(key: string, value: FileText): void {
+  if (value.text.length > CACHE_CHARS / 16 || cache.has(key)) return;
+  cache.set(key, value);
+  cachedChars += value.text.length;
+  while (cache.size > CACHE_ENTRIES || cachedChars > CACHE_CHARS) {
+    const [oldest, evicted] = cache.entries().next().value!;
+    cache.delete(oldest);
+    cachedChars -= evicted.text.length;
+  }
+}
+
 function decodeXmlText(xml: string): string {
   return xml
     .replace(/<\/w:p>|<w:br\s*\/>|<w:cr\s*\/>|<\/si>|<\/a:p>/g, '\n')
@@ -73,10 +104,39 @@ async function extractPdf(attachment: Attachment, ctx: BytesContext): Promise<Do
   }
 }
 
+/** Reads in progress, by the same key: concurrent submissions of one file share the first read. */
+const reading = new Map<string, Promise<FileText>>();
+
 async function extract(attachment: Attachment, ctx: BytesContext): Promise<DocumentText | null> {
   const extension = extensionOf(attachment.filename ?? '');
-  if (extension === 'pdf' && attachment.detected === 'pdf') return extractPdf(attachment, ctx);
-  if ((extension !== 'docx' && extension !== 'xlsx') || attachment.detected !== 'zip') return null;
+  const readable = (extension === 'pdf' && attachment.detected === 'pdf') || ((extension === 'docx' || extension === 'xlsx') && attachment.detected === 'zip');
+  if (!readable) return null;
+  const read = async (): Promise<FileText> => {
+    const { file: _file, ...text } = await (extension === 'pdf' ? extractPdf(attachment, ctx) : extractOoxml(attachment, extension, ctx));
+    // A read cut short by this submission's abort may be partial: it is not kept.
+    if (ctx.signal.aborted) throw new Error('aborted');
+    return text;
+  };
+  if (!attachment.sha256) return { file: attachment.filename!, ...(await read()) };
+  const key = `${extension}:${attachment.size}:${attachment.sha256}`;
+  const hit = cached(key);
+  if (hit) return { file: attachment.filename!, ...hit };
+  const shared = reading.get(key);
+  // Another submission's read failed or was aborted: this one reads for itself, under its own limits.
+  const text = shared ? await shared.catch(read) : undefined;
+  if (text) return { file: attachment.filename!, ...text };
+  const mine = read();
+  reading.set(key, mine);
+  try {
+    const own = await mine;
+    remember(key, own);
+    return { file: attachment.filename!, ...own };
+  } finally {
+    if (reading.get(key) === mine) reading.delete(key);
+  }
+}
+
+function extractOoxml(attachment: Attachment, extension: string, ctx: BytesContext): Promise<DocumentText> {
   return withAttachmentBytes(attachment, ctx, async (data) => {
     const facts = await inspectOoxml(data, LIMITS, { inflated: 0 }, true);
     const textPart = extension === 'docx' ? facts.parts.get('word/document.xml') : facts.parts.get('xl/sharedStrings.xml');

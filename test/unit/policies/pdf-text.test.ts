@@ -65,7 +65,8 @@ describe('PDF text layer', function () {
 
   it('extraction holds the memory budget while it runs and honours its time limit', async () => {
     const budget = new ByteBudget(1 << 26);
-    const msg = await message(vietnameseTextPdf(HEADER).buf);
+    // A PDF no other test has read: a file read before is answered from the cache, without parsing.
+    const msg = await message(vietnameseTextPdf([...HEADER, 'Bản đo ngân sách bộ nhớ']).buf);
     let peak = 0;
     const watched = {
       reserve: async (bytes: number, signal?: AbortSignal) => {
@@ -91,5 +92,31 @@ describe('PDF text layer', function () {
     const slow = await failure(extractPdfText(long, { maxPages: 10, maxChars: 10_000_000, timeoutMs: 1 }));
     expect(slow).to.be.instanceOf(PdfTextError);
     expect((slow as Error).message).to.match(/longer than 1 ms/);
+  });
+
+  it('the same file again is answered from the cache: same text, no second parse, no budget held', async () => {
+    const pdf = vietnameseTextPdf([...HEADER, 'Bản đọc hai lần']).buf;
+    let reservations = 0;
+    const counted = (budget: ByteBudget) => ({
+      reserve: async (bytes: number, signal?: AbortSignal) => {
+        reservations++;
+        return budget.reserve(bytes, signal);
+      },
+    });
+    const ctx = () => ({ services: { memoryBudget: counted(new ByteBudget(1 << 26)) }, signal: new AbortController().signal });
+    const first = await mainDocumentText(await message(pdf), ctx());
+    expect(reservations).to.be.greaterThan(0);
+    reservations = 0;
+    const again = await mainDocumentText(await message(pdf), ctx());
+    expect(reservations).to.equal(0);
+    expect(again).to.deep.equal(first);
+    expect(again?.text).to.include('Bản đọc hai lần');
+    // An aborted read is not kept: the next submission of that file reads it for itself.
+    const other = vietnameseTextPdf([...HEADER, 'Bản đọc bị hủy']).buf;
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await mainDocumentText(await message(other), { services: { memoryBudget: new ByteBudget(1 << 26) }, signal: aborted.signal })).to.equal(null);
+    const read = await mainDocumentText(await message(other), ctx());
+    expect(read?.text).to.include('Bản đọc bị hủy');
   });
 });
