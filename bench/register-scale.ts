@@ -76,7 +76,9 @@ async function measure(dialect: string, url: string, dir: string): Promise<Bench
       rate: '',
       ...extra,
     });
-    const rows: BenchRow[] = [row(`seed (${added} added in ${round(seedSeconds, 0)} s)`, null, { rate: added > 0 ? `${Math.round(added / seedSeconds)} docs/s` : 'kept' })];
+    const rows: BenchRow[] = [
+      row(`seed (${added} added in ${round(seedSeconds, 0)} s)`, null, { rate: added > 0 ? `${Math.round(added / seedSeconds)} docs/s` : 'kept' }),
+    ];
     const pick = (k: number) => seedDocument(Math.floor((k * 7919) % documents));
     const search = (q: RegisterQuery) => searchRegister(db.sequelize, q).then((r) => r.length);
     rows.push(row('lookup by số ký hiệu', await loop(LOOKUPS, (k) => search({ documentNumber: pick(k).metadata.documentNumber!, limit: 100 }))));

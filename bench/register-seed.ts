@@ -421,7 +421,14 @@ export async function seedRegisterBulk(db: Database, from: number, count: number
             role: f.role,
           })),
         ).state;
-        const newEntry = (agencyId: string, book: RegisterBook, number: number | null, counterpart: string | null, status: RegisterStatus, note: string | null) => {
+        const newEntry = (
+          agencyId: string,
+          book: RegisterBook,
+          number: number | null,
+          counterpart: string | null,
+          status: RegisterStatus,
+          note: string | null,
+        ) => {
           const e: RegisterEntryRow = {
             id: ++entryId,
             agencyId,
@@ -451,8 +458,15 @@ export async function seedRegisterBulk(db: Database, from: number, count: number
             note: e.note,
           });
         const planned: PlannedEvent[] = [];
-        const plan = (e: RegisterEntryRow | null, status: string, agencyId: string, actor: string | null, note: string | null, when: Date, carriesDocument: boolean) =>
-          planned.push({ entry: null, status, agencyId, actor, note, at: when, entryState: e ? stateOf(e) : null, carriesDocument });
+        const plan = (
+          e: RegisterEntryRow | null,
+          status: string,
+          agencyId: string,
+          actor: string | null,
+          note: string | null,
+          when: Date,
+          carriesDocument: boolean,
+        ) => planned.push({ entry: null, status, agencyId, actor, note, at: when, entryState: e ? stateOf(e) : null, carriesDocument });
         if (doc.status !== 'accepted') {
           const e = newEntry(doc.senderAgencyId, 'outgoing', null, null, 'returned', doc.note);
           plan(e, 'returned', doc.senderAgencyId, doc.senderAccount, doc.note, doc.receivedAt, true);
@@ -462,8 +476,27 @@ export async function seedRegisterBulk(db: Database, from: number, count: number
           const incoming = doc.recipientAgencyIds.map((a) => newEntry(a, 'incoming', next(a, 'incoming', doc.year), doc.senderAgencyId, '01', null));
           const ids: (RegisterEntryRow | null)[] = [out, ...incoming];
           const group: PlannedEvent[] = [];
-          group.push({ entry: null, status: 'sent', agencyId: doc.senderAgencyId, actor: doc.senderAccount, note: doc.note, at: doc.receivedAt, entryState: stateOf(out), carriesDocument: true });
-          for (const e of incoming) group.push({ entry: null, status: '01', agencyId: e.agencyId, actor: null, note: null, at: doc.receivedAt, entryState: stateOf(e), carriesDocument: false });
+          group.push({
+            entry: null,
+            status: 'sent',
+            agencyId: doc.senderAgencyId,
+            actor: doc.senderAccount,
+            note: doc.note,
+            at: doc.receivedAt,
+            entryState: stateOf(out),
+            carriesDocument: true,
+          });
+          for (const e of incoming)
+            group.push({
+              entry: null,
+              status: '01',
+              agencyId: e.agencyId,
+              actor: null,
+              note: null,
+              at: doc.receivedAt,
+              entryState: stateOf(e),
+              carriesDocument: false,
+            });
           const later: { e: RegisterEntryRow; ev: PlannedEvent }[] = [];
           if (outcome) {
             doc.recipientAgencyIds.forEach((agencyId, j) => {
@@ -473,18 +506,54 @@ export async function seedRegisterBulk(db: Database, from: number, count: number
               let first = true;
               if (fate.kind === 'filed') {
                 e.status = '03';
-                later.push({ e, ev: { entry: null, status: '03', agencyId, actor, note: null, at: new Date(doc.receivedAt.getTime() + fate.delaySeconds * 1000), entryState: '', carriesDocument: false } });
+                later.push({
+                  e,
+                  ev: {
+                    entry: null,
+                    status: '03',
+                    agencyId,
+                    actor,
+                    note: null,
+                    at: new Date(doc.receivedAt.getTime() + fate.delaySeconds * 1000),
+                    entryState: '',
+                    carriesDocument: false,
+                  },
+                });
                 first = false;
               } else if (fate.kind === 'returned') {
                 const note = returnNote(reasonsFromFlags(fate.keywords));
                 e.status = '02';
                 e.note = note;
-                later.push({ e, ev: { entry: null, status: '02', agencyId, actor, note, at: new Date(doc.receivedAt.getTime() + 3_600_000), entryState: '', carriesDocument: false } });
+                later.push({
+                  e,
+                  ev: {
+                    entry: null,
+                    status: '02',
+                    agencyId,
+                    actor,
+                    note,
+                    at: new Date(doc.receivedAt.getTime() + 3_600_000),
+                    entryState: '',
+                    carriesDocument: false,
+                  },
+                });
                 first = false;
               }
               const alert = outcome.alerts[j];
               if (alert)
-                later.push({ e, ev: { entry: null, status: alert, agencyId, actor: null, note: null, at: new Date(doc.receivedAt.getTime() + 5_000), entryState: first ? '' : null, carriesDocument: false } });
+                later.push({
+                  e,
+                  ev: {
+                    entry: null,
+                    status: alert,
+                    agencyId,
+                    actor: null,
+                    note: null,
+                    at: new Date(doc.receivedAt.getTime() + 5_000),
+                    entryState: first ? '' : null,
+                    carriesDocument: false,
+                  },
+                });
             });
             // The appender records each row as the outcome writes left it, with the first event of their batch.
             later.forEach((l, j) => {
@@ -493,10 +562,24 @@ export async function seedRegisterBulk(db: Database, from: number, count: number
             });
           }
           events.push(...chained(group, ids, doc.trackingId, blob.sha256, documentState));
-          events.push(...chained(later.map((l) => l.ev), later.map((l) => l.e), doc.trackingId, blob.sha256, documentState));
+          events.push(
+            ...chained(
+              later.map((l) => l.ev),
+              later.map((l) => l.e),
+              doc.trackingId,
+              blob.sha256,
+              documentState,
+            ),
+          );
         }
       }
-      function chained(planned: PlannedEvent[], entryOf: RegisterEntryRow | (RegisterEntryRow | null)[], documentId: string, sha: string, documentState: string) {
+      function chained(
+        planned: PlannedEvent[],
+        entryOf: RegisterEntryRow | (RegisterEntryRow | null)[],
+        documentId: string,
+        sha: string,
+        documentState: string,
+      ) {
         return planned.map((p, j) => {
           const e = Array.isArray(entryOf) ? entryOf[j] : entryOf;
           const content: ChainedContent = {

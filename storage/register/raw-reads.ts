@@ -34,9 +34,7 @@ export async function openRawReader(sequelize: Sequelize): Promise<RawReader> {
     return {
       all(sql, params) {
         const { sql: text, values } = positional(sql, params, 'question');
-        return new Promise((resolve, reject) =>
-          connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows ?? []))),
-        );
+        return new Promise((resolve, reject) => connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows ?? []))));
       },
       release() {
         // sequelize keeps its default SQLite connection until close().
@@ -50,7 +48,15 @@ export async function openRawReader(sequelize: Sequelize): Promise<RawReader> {
   return {
     all(sql, params) {
       const { sql: text, values } = positional(sql, params, 'numbered');
-      const rows = queue.then(async () => (await client.query(text, values.map((v) => v ?? null))).rows);
+      const rows = queue.then(
+        async () =>
+          (
+            await client.query(
+              text,
+              values.map((v) => v ?? null),
+            )
+          ).rows,
+      );
       queue = rows.catch(() => undefined);
       return rows;
     },

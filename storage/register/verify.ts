@@ -48,7 +48,7 @@ export interface RegisterBreak {
 }
 
 /** Where the time went: the chain walk, the row check (with the blob hashes it waited for) and the blobs. */
-export interface VerifyTimings {
+interface VerifyTimings {
   chainSeconds: number;
   /** CPU time (user + system) of this process during the chain walk: the figure a loaded machine does not skew. */
   chainCpuSeconds: number;
@@ -354,10 +354,7 @@ async function checkDocuments(ctx: Context, blobs: BlobChecker | null): Promise<
     if (rows.length === 0) break;
     const last = String(rows[rows.length - 1].id);
     next = rows.length === ROW_PAGE ? page(last) : null;
-    const [fileRows, latest] = await Promise.all([
-      ctx.reader.all(FILES_SQL, { after, last }),
-      latestStates(ctx, 'document_id', 'document_state', after, last),
-    ]);
+    const [fileRows, latest] = await Promise.all([ctx.reader.all(FILES_SQL, { after, last }), latestStates(ctx, 'document_id', 'document_state', after, last)]);
     const files = new Map<string, RawRow[]>();
     for (const f of fileRows) {
       const id = String(f.document_id);
