@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   alerts: () => import('./alerts.js'),
   'register-search': () => import('./register-search.js'),
   'register-chain': () => import('./register-chain.js'),
+  'register-scale': () => import('./register-scale.js'),
   export: () => import('./export.js'),
   blobs: () => import('./blobs.js'),
   'register-report': () => import('./register-report.js'),

@@ -55,15 +55,44 @@ export function chainHash(c: ChainedContent, prevHash: string): string {
   return createHash('sha256').update(encodeContent(c)).update('\n').update(c.documentSha256).update('\n').update(prevHash).digest('hex');
 }
 
+/** An object shape's keys in canonical (sorted) order, each with its `"key":` prefix (and comma). */
+interface Shape {
+  keys: string[];
+  prefixes: string[];
+}
+
+/** Shapes seen, by their keys in insertion order (snapshots have a handful of shapes; bounded anyway). */
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 256;
+
+function shapeOf(record: Record<string, unknown>): Shape {
+  const own = Object.keys(record);
+  const signature = own.join('\u0000');
+  let shape = shapes.get(signature);
+  if (!shape) {
+    const keys = [...own].sort();
+    shape = { keys, prefixes: keys.map((k, i) => `${i === 0 ? '' : ','}${JSON.stringify(k)}:`) };
+    if (shapes.size < MAX_SHAPES) shapes.set(signature, shape);
+  }
+  return shape;
+}
+
 /** Canonical JSON of a plain object: keys sorted, no spaces (values are strings, numbers, booleans, null, arrays). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return out + ']';
+  }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return `{${Object.keys(record)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`)
-      .join(',')}}`;
+    const { keys, prefixes } = shapeOf(record);
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const v = record[keys[i]];
+      out += prefixes[i] + (typeof v === 'object' && v !== null ? canonicalJson(v) : JSON.stringify(v ?? null));
+    }
+    return out + '}';
   }
   return JSON.stringify(value ?? null);
 }

@@ -11,7 +11,7 @@ import type { Models } from '../models.js';
 import type { RegisterEventRow } from '../rows.js';
 import { execute, insertRows, query } from '../sql.js';
 import { chainHash, type ChainedContent } from './chain.js';
-import { readDocumentSnapshots, readEntrySnapshots } from './snapshots.js';
+import { readDocumentSnapshots, readEntrySnapshots, type DocumentSnapshot } from './snapshots.js';
 
 type Chained = 'id' | 'seq' | 'prevHash' | 'hash' | 'entryState' | 'documentState' | 'documentSha256' | 'kind' | 'subject';
 
@@ -41,6 +41,13 @@ export async function lockChainHead(sequelize: Sequelize, t: Transaction): Promi
   return { seq: Number(row.seq), hash: row.hash };
 }
 
+/**
+ * Bench only (README, "Intake with the chain on and off"): DOCGATE_BENCH_UNCHAINED=1 appends events with
+ * their seq and head but no snapshots and no hashes, so bench/smtp.ts can measure what the chain costs
+ * intake. Never set in service: such a log does not verify.
+ */
+const UNCHAINED = process.env.DOCGATE_BENCH_UNCHAINED === '1';
+
 function firstOf<K>(seen: Set<K>, key: K | null): boolean {
   if (key === null || seen.has(key)) return false;
   seen.add(key);
@@ -56,8 +63,8 @@ export async function appendRegisterEvents(sequelize: Sequelize, models: Models,
   const documentIds = new Set<string>();
   const carriesEntry = events.map((e) => e.entryState === undefined && firstOf(entryIds, e.entryId));
   const carriesDocument = events.map((e) => e.documentState === undefined && firstOf(documentIds, e.documentId));
-  const entries = await readEntrySnapshots(sequelize, t, [...entryIds]);
-  const documents = await readDocumentSnapshots(sequelize, t, [...documentIds]);
+  const entries = UNCHAINED ? new Map<number, string>() : await readEntrySnapshots(sequelize, t, [...entryIds]);
+  const documents = UNCHAINED ? new Map<string, DocumentSnapshot>() : await readDocumentSnapshots(sequelize, t, [...documentIds]);
   let prev = head.hash;
   const rows: Omit<RegisterEventRow, 'id'>[] = events.map((e, i) => {
     const doc = e.documentId === null ? undefined : documents.get(e.documentId);
@@ -76,7 +83,7 @@ export async function appendRegisterEvents(sequelize: Sequelize, models: Models,
       documentState: e.documentState !== undefined ? e.documentState : carriesDocument[i] ? (doc?.state ?? null) : null,
       documentSha256: e.documentSha256 ?? doc?.sha256 ?? '',
     };
-    const hash = chainHash(content, prev);
+    const hash = UNCHAINED ? prev : chainHash(content, prev);
     const row = { ...content, status: e.status, prevHash: prev, hash };
     prev = hash;
     return row;

@@ -56,7 +56,7 @@ export const DOCUMENT_COLUMNS =
   'd.id, d.status, d.reason, d.sender_agency_id, d.sender_account, d.envelope_from, d.recipients, d.subject, d.document_number, d.signed_date, ' +
   'd.signer, d.document_type, d.summary, d.urgency, d.confidentiality, d.paper_copy_required, d.received_at, d.metadata, d.signature, m.blob_sha256';
 
-const FILE_COLUMNS = 'document_id, position, part_path, filename, size, declared_type, detected_type, sha256, role';
+export const FILE_COLUMNS = 'document_id, position, part_path, filename, size, declared_type, detected_type, sha256, role';
 
 function fileSnapshot(f: Record<string, unknown>): Record<string, unknown> {
   return {

@@ -2,17 +2,30 @@
 // hash, the anchors' heads), then compares the register rows with the snapshots the chain recorded for
 // them (an edited, added or removed row), and re-hashes every document's stored message. Stops at the
 // first break and names it: the event's seq, the field, what the chain says and what was found.
+// Speed at scale: every walk reads raw rows on one driver connection in large keyset pages (the next
+// page's query runs while this one is hashed), the rows of a page of documents are matched with their
+// files and snapshots by id range (index range scans, no IN lists), and the stored messages are hashed
+// by a small pool beside the row check (each distinct blob once, within a bounded memory of them); a
+// blob break is reported once the rows are known intact, so the first break stays the same one.
 
 import type { Sequelize } from 'sequelize';
 import type { BlobStore } from '../blobs.js';
 import { toDate } from '../models.js';
-import { query, type NamedParams } from '../sql.js';
+import type { NamedParams } from '../sql.js';
 import { chainHash, GENESIS_HASH, type ChainedContent, type EventKind } from './chain.js';
-import { columnText, DOCUMENT_COLUMNS, ENTRY_COLUMNS, documentSnapshot, entrySnapshot, isDeletedState, readFiles } from './snapshots.js';
+import { openRawReader, type RawReader, type RawRow } from './raw-reads.js';
+import { columnText, DOCUMENT_COLUMNS, ENTRY_COLUMNS, FILE_COLUMNS, documentSnapshot, entrySnapshot, isDeletedState } from './snapshots.js';
 
-const EVENT_PAGE = 5000;
-const ROW_PAGE = 1000;
+/** Events per page of the chain walk (one query each, the next one running while this one is hashed). */
+const EVENT_PAGE = 10_000;
+/** Documents and register entries per page of the row check (three range queries each). */
+const ROW_PAGE = 5000;
+/** Stored messages re-hashed at once (file reads: I/O bound, beside the row check). */
 const BLOB_CONCURRENCY = 8;
+/** Blobs waiting for a hash before the row check waits for them (bounds memory). */
+const BLOB_QUEUE = 20_000;
+/** Distinct blobs remembered as hashed (a repeat beyond them is hashed again, never skipped). */
+const BLOB_SEEN = 100_000;
 
 /** A signed anchor's claim (checked for its signature by the caller): the chain had `hash` at `seq`. */
 export interface AnchorClaim {
@@ -34,6 +47,18 @@ export interface RegisterBreak {
   subject: string | null;
 }
 
+/** Where the time went: the chain walk, the row check (with the blob hashes it waited for) and the blobs. */
+interface VerifyTimings {
+  chainSeconds: number;
+  /** CPU time (user + system) of this process during the chain walk: the figure a loaded machine does not skew. */
+  chainCpuSeconds: number;
+  rowsSeconds: number;
+  rowsCpuSeconds: number;
+  /** From the first blob hash started to the last one finished (they run beside the row check). */
+  blobSeconds: number;
+  blobBytes: number;
+}
+
 export interface VerifyResult {
   break: RegisterBreak | null;
   /** Events walked, from `firstSeq` to `head.seq`. */
@@ -44,6 +69,7 @@ export interface VerifyResult {
   entries: number;
   blobs: number;
   anchors: number;
+  timings: VerifyTimings;
 }
 
 export interface VerifyOptions {
@@ -55,7 +81,7 @@ export interface VerifyOptions {
 }
 
 interface Context {
-  sequelize: Sequelize;
+  reader: RawReader;
   blobs: BlobStore;
   headSeq: number;
   from: Date | null;
@@ -92,37 +118,47 @@ export function contentOf(r: Record<string, unknown>): ChainedContent {
   };
 }
 
+/** Starts a read now and keeps its rejection from going unhandled until it is awaited. */
+function prefetch(reader: RawReader, sql: string, params: NamedParams): Promise<RawRow[]> {
+  const rows = reader.all(sql, params);
+  rows.catch(() => undefined);
+  return rows;
+}
+
+const EVENT_SQL =
+  'SELECT seq, kind, document_id, entry_id, agency_id, status, actor, note, subject, at, entry_state, document_state, document_sha256, prev_hash, hash ' +
+  'FROM register_events WHERE seq >= :from AND seq <= :head ORDER BY seq LIMIT :limit';
+
 async function walkChain(ctx: Context, anchors: AnchorClaim[]): Promise<{ events: number; firstSeq: number }> {
-  const { sequelize } = ctx;
+  const { reader } = ctx;
   let firstSeq = 1;
   if (ctx.from) {
-    const [row] = await query<{ seq: unknown }>(sequelize, 'SELECT MIN(seq) AS seq FROM register_events WHERE at >= :from', { from: ctx.from });
+    const [row] = await reader.all('SELECT MIN(seq) AS seq FROM register_events WHERE at >= :from', { from: ctx.from });
     firstSeq = row?.seq === null || row?.seq === undefined ? ctx.headSeq + 1 : Number(row.seq);
   }
   let prev = GENESIS_HASH;
   if (firstSeq > 1) {
-    const [before] = await query<{ hash: string }>(sequelize, 'SELECT hash FROM register_events WHERE seq = :seq', { seq: firstSeq - 1 });
+    const [before] = await reader.all('SELECT hash FROM register_events WHERE seq = :seq', { seq: firstSeq - 1 });
     if (!before) broken('chain', firstSeq - 1, 'seq', String(firstSeq - 1), 'missing');
-    prev = before.hash;
+    prev = String(before.hash);
   }
   const claims = new Map<number, AnchorClaim[]>();
   for (const a of anchors) if (a.seq >= firstSeq) claims.set(a.seq, [...(claims.get(a.seq) ?? []), a]);
   let expected = firstSeq;
-  while (expected <= ctx.headSeq) {
-    const rows = await query(
-      sequelize,
-      'SELECT seq, kind, document_id, entry_id, agency_id, status, actor, note, subject, at, entry_state, document_state, document_sha256, prev_hash, hash ' +
-        'FROM register_events WHERE seq >= :from AND seq <= :head ORDER BY seq LIMIT :limit',
-      { from: expected, head: ctx.headSeq, limit: EVENT_PAGE },
-    );
+  const page = (from: number) => prefetch(reader, EVENT_SQL, { from, head: ctx.headSeq, limit: EVENT_PAGE });
+  let next = expected <= ctx.headSeq ? page(expected) : null;
+  while (next) {
+    const rows = await next;
     if (rows.length === 0) break;
+    const last = Number(rows[rows.length - 1].seq);
+    next = rows.length === EVENT_PAGE && last < ctx.headSeq ? page(last + 1) : null;
     for (const r of rows) {
       const content = contentOf(r);
       if (content.seq !== expected) broken('chain', expected, 'seq', String(expected), String(content.seq));
       if (r.prev_hash !== prev) broken('chain', content.seq, 'prev_hash', prev, String(r.prev_hash));
       const hash = chainHash(content, prev);
       if (hash !== r.hash) broken('chain', content.seq, 'hash', hash, String(r.hash));
-      for (const a of claims.get(content.seq) ?? []) if (a.hash !== hash) broken('anchor', content.seq, 'hash', a.hash, hash, a.file);
+      if (claims.size > 0) for (const a of claims.get(content.seq) ?? []) if (a.hash !== hash) broken('anchor', content.seq, 'hash', a.hash, hash, a.file);
       prev = hash;
       expected++;
     }
@@ -130,7 +166,7 @@ async function walkChain(ctx: Context, anchors: AnchorClaim[]): Promise<{ events
   if (expected <= ctx.headSeq) broken('chain', expected, 'seq', String(expected), 'hết sổ / end of log');
   for (const a of anchors)
     if (a.seq > ctx.headSeq) broken('anchor', a.seq, 'seq', String(a.seq), `hết sổ ở ${ctx.headSeq} / log ends at ${ctx.headSeq}`, a.file);
-  const [head] = await query<{ hash: string }>(sequelize, 'SELECT hash FROM register_chain_head WHERE id = 1', {});
+  const [head] = await reader.all('SELECT hash FROM register_chain_head WHERE id = 1', {});
   if (ctx.headSeq > 0 && head?.hash !== prev) broken('chain', ctx.headSeq, 'register_chain_head.hash', prev, String(head?.hash));
   return { events: expected - firstSeq, firstSeq };
 }
@@ -160,22 +196,27 @@ function firstDifference(expected: string, found: string): { field: string; expe
   return { field: '?', expected, found };
 }
 
-/** The newest snapshot (within the verified chain) of each key, from `column` (document_state or entry_state). */
-async function latestStates<K extends string | number>(
+type Latest = Map<string, { seq: number; state: string }>;
+
+/**
+ * The newest snapshot (within the verified chain) of each key in (after, last], from `stateColumn`:
+ * one range scan of the (key, seq) index, keys as text (entry ids are numbers in the range).
+ */
+async function latestStates(
   ctx: Context,
   keyColumn: 'document_id' | 'entry_id',
   stateColumn: 'document_state' | 'entry_state',
-  keys: K[],
-): Promise<Map<K, { seq: number; state: string }>> {
-  const out = new Map<K, { seq: number; state: string }>();
-  if (keys.length === 0) return out;
-  const rows = await query(
-    ctx.sequelize,
-    `SELECT ${keyColumn} AS k, seq, ${stateColumn} AS state FROM register_events WHERE ${keyColumn} IN (:keys) AND ${stateColumn} IS NOT NULL AND seq <= :head`,
-    { keys, head: ctx.headSeq },
+  after: string | number,
+  last: string | number,
+): Promise<Latest> {
+  const out: Latest = new Map();
+  const rows = await ctx.reader.all(
+    `SELECT ${keyColumn} AS k, seq, ${stateColumn} AS state FROM register_events ` +
+      `WHERE ${keyColumn} > :after AND ${keyColumn} <= :last AND ${stateColumn} IS NOT NULL AND seq <= :head`,
+    { after, last, head: ctx.headSeq },
   );
   for (const r of rows) {
-    const key = (keyColumn === 'entry_id' ? Number(r.k) : String(r.k)) as K;
+    const key = String(r.k);
     const seq = Number(r.seq);
     const known = out.get(key);
     if (!known || known.seq < seq) out.set(key, { seq, state: String(r.state) });
@@ -185,7 +226,7 @@ async function latestStates<K extends string | number>(
 
 /** A row the chain has no snapshot of: written after verification began (skipped), or outside the log. */
 async function appendedSince(ctx: Context, keyColumn: 'document_id' | 'entry_id', key: string | number): Promise<boolean> {
-  const rows = await query(ctx.sequelize, `SELECT 1 AS found FROM register_events WHERE ${keyColumn} = :key AND seq > :head LIMIT 1`, {
+  const rows = await ctx.reader.all(`SELECT 1 AS found FROM register_events WHERE ${keyColumn} = :key AND seq > :head LIMIT 1`, {
     key,
     head: ctx.headSeq,
   });
@@ -212,65 +253,146 @@ async function compare(
   broken('row', latest.seq, `${table}.${d.field}`, d.expected, d.found, `${table} ${key}`);
 }
 
-async function checkBlobs(ctx: Context, wanted: { sha256: string; seq: number; documentId: string }[], checked: Set<string>): Promise<number> {
-  const todo = wanted.filter((w) => w.sha256 !== '' && !checked.has(w.sha256) && (checked.add(w.sha256), true));
-  for (let i = 0; i < todo.length; i += BLOB_CONCURRENCY) {
-    const results = await Promise.all(
-      todo.slice(i, i + BLOB_CONCURRENCY).map(async (w) => ({ w, digest: await ctx.blobs.digest(w.sha256).catch(() => 'thiếu / missing') })),
-    );
-    for (const { w, digest } of results) if (digest !== w.sha256) broken('blob', w.seq, 'blob.sha256', w.sha256, digest, `documents ${w.documentId}`);
-  }
-  return todo.length;
+interface WantedBlob {
+  sha256: string;
+  size: number;
+  seq: number;
+  documentId: string;
 }
 
-async function checkDocuments(ctx: Context, withBlobs: boolean): Promise<{ documents: number; blobs: number }> {
+/**
+ * Re-hashes stored messages beside the row check: a bounded queue, BLOB_CONCURRENCY reads at a time,
+ * each distinct blob once (among the last BLOB_SEEN). The first mismatch in queue order is the break.
+ */
+class BlobChecker {
+  private readonly seen = new Set<string>();
+  private readonly queue: { w: WantedBlob; order: number }[] = [];
+  private running = 0;
+  private order = 0;
+  private failure: { order: number; found: RegisterBreak } | null = null;
+  private waiters: (() => void)[] = [];
+  private settled: (() => void)[] = [];
+  private stopped = false;
+  private started = 0;
+  private ended = 0;
+  checked = 0;
+  bytes = 0;
+
+  constructor(private readonly blobs: BlobStore) {}
+
+  /** Queues a blob; waits while the queue is full. */
+  async add(w: WantedBlob): Promise<void> {
+    if (w.sha256 === '' || this.failure || this.seen.has(w.sha256)) return;
+    if (this.seen.size >= BLOB_SEEN) this.seen.clear();
+    this.seen.add(w.sha256);
+    this.queue.push({ w, order: this.order++ });
+    this.pump();
+    while (this.queue.length >= BLOB_QUEUE && !this.stopped) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (!this.stopped && !this.failure && this.running < BLOB_CONCURRENCY && this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      this.running++;
+      if (this.started === 0) this.started = performance.now();
+      void this.check(item.w, item.order);
+    }
+    if (this.queue.length < BLOB_QUEUE / 2 || this.failure || this.stopped) this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async check(w: WantedBlob, order: number): Promise<void> {
+    const digest = await this.blobs.digest(w.sha256).catch(() => 'thiếu / missing');
+    this.running--;
+    this.ended = performance.now();
+    this.checked++;
+    if (digest === w.sha256) this.bytes += w.size;
+    else if (!this.failure || order < this.failure.order)
+      this.failure = {
+        order,
+        found: { kind: 'blob', seq: w.seq, field: 'blob.sha256', expected: w.sha256, found: digest, subject: `documents ${w.documentId}` },
+      };
+    this.pump();
+    const settled = this.settled;
+    this.settled = [];
+    for (const resolve of settled) resolve();
+  }
+
+  /** Waits for every queued hash (or the in-flight ones after a mismatch) and throws the first break. */
+  async finish(): Promise<void> {
+    while (this.running > 0 || (this.queue.length > 0 && !this.failure)) await new Promise<void>((resolve) => this.settled.push(resolve));
+    if (this.failure) throw new Broken(this.failure.found);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    this.wake();
+  }
+
+  get seconds(): number {
+    return this.started === 0 ? 0 : (this.ended - this.started) / 1000;
+  }
+}
+
+const FILES_SQL = `SELECT ${FILE_COLUMNS} FROM document_files WHERE document_id > :after AND document_id <= :last ORDER BY document_id, position`;
+
+async function checkDocuments(ctx: Context, blobs: BlobChecker | null): Promise<number> {
+  const since = ctx.from ? ' AND d.received_at >= :from' : '';
+  const sql = `SELECT ${DOCUMENT_COLUMNS}, m.blob_size AS verify_blob_size FROM documents d LEFT JOIN messages m ON m.id = d.message_id WHERE d.id > :after${since} ORDER BY d.id LIMIT :limit`;
+  const page = (after: string) => prefetch(ctx.reader, sql, { after, limit: ROW_PAGE, ...(ctx.from ? { from: ctx.from } : {}) });
   let after = '';
   let documents = 0;
-  let blobs = 0;
-  const checked = new Set<string>();
-  const since = ctx.from ? ' AND d.received_at >= :from' : '';
-  for (;;) {
-    const params: NamedParams = { after, limit: ROW_PAGE, ...(ctx.from ? { from: ctx.from } : {}) };
-    const rows = await query(
-      ctx.sequelize,
-      `SELECT ${DOCUMENT_COLUMNS} FROM documents d LEFT JOIN messages m ON m.id = d.message_id WHERE d.id > :after${since} ORDER BY d.id LIMIT :limit`,
-      params,
-    );
-    if (rows.length === 0) return { documents, blobs };
-    const ids = rows.map((r) => String(r.id));
-    const files = await readFiles(ctx.sequelize, undefined, ids);
-    const latest = await latestStates(ctx, 'document_id', 'document_state', ids);
-    const wanted: { sha256: string; seq: number; documentId: string }[] = [];
+  let next: Promise<RawRow[]> | null = page(after);
+  while (next) {
+    const rows: RawRow[] = await next;
+    if (rows.length === 0) break;
+    const last = String(rows[rows.length - 1].id);
+    next = rows.length === ROW_PAGE ? page(last) : null;
+    const [fileRows, latest] = await Promise.all([ctx.reader.all(FILES_SQL, { after, last }), latestStates(ctx, 'document_id', 'document_state', after, last)]);
+    const files = new Map<string, RawRow[]>();
+    for (const f of fileRows) {
+      const id = String(f.document_id);
+      const list = files.get(id);
+      if (list) list.push(f);
+      else files.set(id, [f]);
+    }
     for (const r of rows) {
       const id = String(r.id);
       const snapshot = documentSnapshot(r, files.get(id) ?? []);
       const known = latest.get(id);
       await compare(ctx, 'documents', 'document_id', id, snapshot.state, known);
-      if (known) wanted.push({ sha256: snapshot.sha256, seq: known.seq, documentId: id });
+      if (known && blobs) await blobs.add({ sha256: snapshot.sha256, size: Number(r.verify_blob_size ?? 0), seq: known.seq, documentId: id });
     }
-    if (withBlobs) blobs += await checkBlobs(ctx, wanted, checked);
     documents += rows.length;
-    after = ids[ids.length - 1];
+    after = last;
   }
+  return documents;
 }
 
 async function checkEntries(ctx: Context): Promise<number> {
+  const since = ctx.from ? ' AND registered_at >= :from' : '';
+  const sql = `SELECT ${ENTRY_COLUMNS} FROM register_entries WHERE id > :after${since} ORDER BY id LIMIT :limit`;
+  const page = (after: number) => prefetch(ctx.reader, sql, { after, limit: ROW_PAGE, ...(ctx.from ? { from: ctx.from } : {}) });
   let after = 0;
   let entries = 0;
-  const since = ctx.from ? ' AND registered_at >= :from' : '';
-  for (;;) {
-    const rows = await query(ctx.sequelize, `SELECT ${ENTRY_COLUMNS} FROM register_entries WHERE id > :after${since} ORDER BY id LIMIT :limit`, {
-      after,
-      limit: ROW_PAGE,
-      ...(ctx.from ? { from: ctx.from } : {}),
-    });
-    if (rows.length === 0) return entries;
-    const ids = rows.map((r) => Number(r.id));
-    const latest = await latestStates(ctx, 'entry_id', 'entry_state', ids);
-    for (const r of rows) await compare(ctx, 'register_entries', 'entry_id', Number(r.id), entrySnapshot(r), latest.get(Number(r.id)));
+  let next: Promise<RawRow[]> | null = page(after);
+  while (next) {
+    const rows: RawRow[] = await next;
+    if (rows.length === 0) break;
+    const last = Number(rows[rows.length - 1].id);
+    next = rows.length === ROW_PAGE ? page(last) : null;
+    const latest = await latestStates(ctx, 'entry_id', 'entry_state', after, last);
+    for (const r of rows) await compare(ctx, 'register_entries', 'entry_id', Number(r.id), entrySnapshot(r), latest.get(String(Number(r.id))));
     entries += rows.length;
-    after = ids[ids.length - 1];
+    after = last;
   }
+  return entries;
 }
 
 /** Rows the chain recorded and no deletion event covers, that are gone. */
@@ -279,8 +401,7 @@ async function checkRemoved(ctx: Context): Promise<void> {
     ['documents', 'document_id', 'document_state'],
     ['register_entries', 'entry_id', 'entry_state'],
   ] as const) {
-    const [gone] = await query(
-      ctx.sequelize,
+    const [gone] = await ctx.reader.all(
       `SELECT e.${keyColumn} AS k, MAX(e.seq) AS seq FROM register_events e LEFT JOIN ${table} r ON r.id = e.${keyColumn} ` +
         `WHERE e.${stateColumn} IS NOT NULL AND e.seq <= :head AND r.id IS NULL GROUP BY e.${keyColumn} ` +
         "HAVING MAX(CASE WHEN e.kind = 'deleted' THEN 1 ELSE 0 END) = 0 LIMIT 1",
@@ -290,29 +411,55 @@ async function checkRemoved(ctx: Context): Promise<void> {
   }
 }
 
+const since = (start: number) => (performance.now() - start) / 1000;
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
+
 export async function verifyRegister(sequelize: Sequelize, blobs: BlobStore, options: VerifyOptions): Promise<VerifyResult> {
-  const [head] = await query<{ seq: unknown; hash: string }>(sequelize, 'SELECT seq, hash FROM register_chain_head WHERE id = 1', {});
-  const ctx: Context = { sequelize, blobs, headSeq: Number(head?.seq ?? 0), from: options.from ?? null };
-  const result: VerifyResult = {
-    break: null,
-    events: 0,
-    firstSeq: 1,
-    head: { seq: ctx.headSeq, hash: head?.hash ?? GENESIS_HASH },
-    documents: 0,
-    entries: 0,
-    blobs: 0,
-    anchors: options.anchors.length,
-  };
+  const reader = await openRawReader(sequelize);
   try {
-    Object.assign(result, await walkChain(ctx, options.anchors));
-    const docs = await checkDocuments(ctx, options.blobs !== false);
-    result.documents = docs.documents;
-    result.blobs = docs.blobs;
-    result.entries = await checkEntries(ctx);
-    await checkRemoved(ctx);
-  } catch (err) {
-    if (!(err instanceof Broken)) throw err;
-    result.break = err.found;
+    const [head] = await reader.all('SELECT seq, hash FROM register_chain_head WHERE id = 1', {});
+    const ctx: Context = { reader, blobs, headSeq: Number(head?.seq ?? 0), from: options.from ?? null };
+    const timings: VerifyTimings = { chainSeconds: 0, chainCpuSeconds: 0, rowsSeconds: 0, rowsCpuSeconds: 0, blobSeconds: 0, blobBytes: 0 };
+    const result: VerifyResult = {
+      break: null,
+      events: 0,
+      firstSeq: 1,
+      head: { seq: ctx.headSeq, hash: typeof head?.hash === 'string' ? head.hash : GENESIS_HASH },
+      documents: 0,
+      entries: 0,
+      blobs: 0,
+      anchors: options.anchors.length,
+      timings,
+    };
+    const checker = options.blobs === false ? null : new BlobChecker(blobs);
+    try {
+      let start = performance.now();
+      let cpu = process.cpuUsage();
+      Object.assign(result, await walkChain(ctx, options.anchors));
+      timings.chainSeconds = since(start);
+      timings.chainCpuSeconds = cpuSince(cpu);
+      start = performance.now();
+      cpu = process.cpuUsage();
+      result.documents = await checkDocuments(ctx, checker);
+      result.entries = await checkEntries(ctx);
+      await checkRemoved(ctx);
+      timings.rowsSeconds = since(start);
+      timings.rowsCpuSeconds = cpuSince(cpu);
+      await checker?.finish();
+    } catch (err) {
+      if (!(err instanceof Broken)) throw err;
+      result.break = err.found;
+    } finally {
+      checker?.stop();
+      result.blobs = checker?.checked ?? 0;
+      timings.blobSeconds = checker?.seconds ?? 0;
+      timings.blobBytes = checker?.bytes ?? 0;
+    }
+    return result;
+  } finally {
+    reader.release();
   }
-  return result;
 }

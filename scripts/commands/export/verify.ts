@@ -28,9 +28,12 @@ import {
   type ManifestDocumentFile,
   type ManifestFile,
 } from './manifest.js';
+import { collectGarbage } from './heap.js';
 import { openMessageParts } from './parts.js';
 
 const MAX_MANIFEST = 1024 * 1024 * 1024;
+/** Entries checked between full garbage collections (heap.ts). */
+const GC_EVERY = 600;
 
 export class ArchiveUnreadable extends Error {}
 
@@ -137,8 +140,10 @@ class Verifier implements ArchiveReader {
 
   /** Every entry's size and hash, in ZIP order, with the checks particular to its kind. */
   private async contents(): Promise<Difference | null> {
+    let done = 0;
     for (const e of this.entries) {
       if (e.fileName === MANIFEST_JSON) continue;
+      if (++done % GC_EVERY === 0) collectGarbage();
       const listed = this.byPath.get(e.fileName)!;
       const d = await this.entry(e, listed);
       if (d) return d;

@@ -35,6 +35,7 @@ import {
   type ManifestDocumentFile,
   type RegisterFields,
 } from './manifest.js';
+import { collectGarbage } from './heap.js';
 import { openMessageParts } from './parts.js';
 import { ZipWriter, type WrittenEntry } from './zip-writer.js';
 
@@ -117,6 +118,7 @@ class ExportRun {
       const files = await filesOfDocuments(sequelize, models, [...new Set(page.map((e) => e.document.id))]);
       for (const e of page) await this.document(e, files.get(e.document.id) ?? []);
       cursor = cursorOf(page[page.length - 1].entry);
+      collectGarbage();
     }
   }
 
