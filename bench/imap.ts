@@ -42,7 +42,9 @@ async function seed(env: TestEnv, bytesList: Buffer[]): Promise<void> {
       const header = headerBlockOf(bytes, root.bodyStart);
       // What delivery stores (gateway/imap/fetch/prerender.ts): the rendered ENVELOPE / BODY /
       // BODYSTRUCTURE; DOCGATE_BENCH_IMAP_COLD=1 leaves them out (rows stored before migration 016).
-      const rendered = COLD ? {} : await renderUnstored(bufferSource(bytes), { prefix: Buffer.alloc(0), blobSha256: blob.sha256, size: blob.size, structure, header });
+      const rendered = COLD
+        ? {}
+        : await renderUnstored(bufferSource(bytes), { prefix: Buffer.alloc(0), blobSha256: blob.sha256, size: blob.size, structure, header });
       messages.push({
         blob_sha256: blob.sha256,
         blob_size: blob.size,

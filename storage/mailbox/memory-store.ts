@@ -291,7 +291,15 @@ export class MemoryMailboxStore implements MailboxStore {
     const uids = inputs.map((input, n) => {
       const id = this.nextMessageRowId++;
       this.blobs.bytes.set(input.sha256, bytes[n]);
-      this.contentRows.set(id, { id, prefix: Buffer.alloc(0), blobSha256: input.sha256, size: input.size, structure: input.structure, header: input.header, rendered: { ...input.rendered } });
+      this.contentRows.set(id, {
+        id,
+        prefix: Buffer.alloc(0),
+        blobSha256: input.sha256,
+        size: input.size,
+        structure: input.structure,
+        header: input.header,
+        rendered: { ...input.rendered },
+      });
       const uid = firstUid + n;
       f.messages.set(uid, { uid, flags: [...input.flags], modseq, messageRowId: id, documentId: null, internalDate: input.internalDate, size: input.size });
       return uid;

@@ -10,7 +10,7 @@ import { chunks, select, type SqlMailboxStoreDeps } from './sql-context.js';
 import { MailboxStoreError, type ImapRendering, type MessageContent, type RenderedItem } from './store.js';
 
 /** The messages columns (migration 016) holding each rendered FETCH item. */
-export const RENDERING_COLUMNS: Record<RenderedItem, string> = { ENVELOPE: 'imap_envelope', BODY: 'imap_body', BODYSTRUCTURE: 'imap_bodystructure' };
+const RENDERING_COLUMNS: Record<RenderedItem, string> = { ENVELOPE: 'imap_envelope', BODY: 'imap_body', BODYSTRUCTURE: 'imap_bodystructure' };
 
 function renderingOf(row: Record<string, unknown>): ImapRendering {
   const out: ImapRendering = {};
@@ -79,7 +79,11 @@ export class SqlContent {
       else missing.push(id);
     }
     for (const part of chunks(missing)) {
-      const rows = await select(this.deps, 'SELECT id, blob_sha256, prefix, size, structure, header, imap_envelope, imap_body, imap_bodystructure FROM messages WHERE id IN (:part)', { part });
+      const rows = await select(
+        this.deps,
+        'SELECT id, blob_sha256, prefix, size, structure, header, imap_envelope, imap_body, imap_bodystructure FROM messages WHERE id IN (:part)',
+        { part },
+      );
       for (const row of rows) {
         const content = toContent(row);
         this.cache.set(content.id, content);

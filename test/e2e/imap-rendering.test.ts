@@ -237,7 +237,11 @@ describe('IMAP stored renderings: ENVELOPE / BODY / BODYSTRUCTURE rendered once,
       await client.logout();
     }
     // One through SMTP: a trace prefix before the blob, rendered after the delivery's commit.
-    await deliver(tg, { subject: 'Công văn số 7/UBND', text: 'Số ký hiệu: 7/UBND', attachments: [{ filename: 'Công văn 7.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }] });
+    await deliver(tg, {
+      subject: 'Công văn số 7/UBND',
+      text: 'Số ký hiệu: 7/UBND',
+      attachments: [{ filename: 'Công văn 7.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }],
+    });
     // The rendering code over the stored rows, through a store with no cache (what FETCH did before 016).
     const fresh = mailboxStoreOf(tg.gateway.storage);
     for (const row of [...(await rows(tg.gateway)), ...(await rows(tg.gateway, 'INBOX'))]) {
@@ -289,7 +293,10 @@ describe('IMAP stored renderings: ENVELOPE / BODY / BODYSTRUCTURE rendered once,
     const again = await stored(restarted);
     for (const row of [...again, ...(await stored(restarted, 'INBOX'))]) {
       const e = expected.get(row.id)!;
-      expect(row.imap_envelope?.equals(e.envelope) && row.imap_body?.equals(e.body) && row.imap_bodystructure?.equals(e.bodystructure), `row ${row.uid}`).to.equal(true);
+      expect(
+        row.imap_envelope?.equals(e.envelope) && row.imap_body?.equals(e.body) && row.imap_bodystructure?.equals(e.bodystructure),
+        `row ${row.uid}`,
+      ).to.equal(true);
     }
     // And served from what was stored, the same bytes.
     expectServed(await fetchAll(port), again);

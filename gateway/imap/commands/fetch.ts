@@ -132,8 +132,7 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
   let metas = await ctx.deps.store.metas(selected.info.id, uids);
   if (since !== undefined) metas = metas.filter((m) => m.modseq > since);
   const wantsFlags = items.some((i) => i.kind === 'FLAGS');
-  if (wantsFlags)
-    await selected.announceKeywords(keywordsOf(metas), (line) => ctx.untagged(line));
+  if (wantsFlags) await selected.announceKeywords(keywordsOf(metas), (line) => ctx.untagged(line));
   const condstore = ctx.session.condstore;
   const internalDate = items.some((i) => i.kind === 'INTERNALDATE');
   const size = items.some((i) => i.kind === 'RFC822.SIZE');

@@ -26,7 +26,7 @@ export async function renderItem(view: MessageView, item: RenderedItem): Promise
 }
 
 /** All three items of a message. */
-export async function renderAll(view: MessageView): Promise<ImapRendering> {
+async function renderAll(view: MessageView): Promise<ImapRendering> {
   const out: ImapRendering = {};
   for (const item of RENDERED_ITEMS) out[item] = await renderItem(view, item);
   return out;
@@ -58,8 +58,7 @@ export function fileSource(file: string): ByteSource {
         await handle.close();
       }
     },
-    stream: (_c: MessageContent, start: number, end: number) =>
-      end > start ? createReadStream(file, { start, end: end - 1 }) : Readable.from([]),
+    stream: (_c: MessageContent, start: number, end: number) => (end > start ? createReadStream(file, { start, end: end - 1 }) : Readable.from([])),
   };
 }
 
