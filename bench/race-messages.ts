@@ -10,7 +10,7 @@ import type { SigningIdentity } from '../gateway/signing/identity.js';
 import { signedMessage } from '../gateway/signing/smime.js';
 import { AGENCIES } from '../test/helpers/env.js';
 import { SMIME_FIXTURES } from '../test/helpers/smime.js';
-import { messageFactory, paddedPdf } from './smtp.js';
+import { distinctAttachment, messageFactory, paddedPdf } from './smtp.js';
 
 export const RACE_SIZES = ['5KB', '100KB', '1MB', '100KB-signed'] as const;
 export type RaceSize = (typeof RACE_SIZES)[number];
@@ -36,7 +36,7 @@ function fixtureSigner(): SigningIdentity {
 function signedFactory(count: number): (n: number) => Buffer {
   const signer = fixtureSigner();
   const pdf = paddedPdf(72 * 1024);
-  const attachment = (pdf.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  const attachment = Buffer.from((pdf.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n'));
   const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
   const run = Date.now().toString(36);
   const pool: Buffer[] = [];
@@ -56,7 +56,7 @@ function signedFactory(count: number): (n: number) => Buffer {
         `Content-Disposition: attachment; filename="cong-van-${n}.pdf"`,
         'Content-Transfer-Encoding: base64',
         '',
-        attachment,
+        distinctAttachment(attachment, n).toString('latin1'),
         '--inner-b1--',
         '',
       ].join('\r\n'),

@@ -69,6 +69,21 @@ export function paddedPdf(size: number): Buffer {
   return Buffer.concat(parts);
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * A copy of a base64 PDF whose bytes differ for every n: eight characters at the start of its middle
+ * line (inside the padding stream, so the PDF stays valid) spell n. Without it every message would
+ * carry the same file, and a cache keyed by the file's hash would make the figures unlike real traffic.
+ */
+export function distinctAttachment(base64: Buffer, n: number): Buffer {
+  const copy = Buffer.from(base64);
+  const lines = Math.floor(copy.length / 78);
+  let at = Math.floor(lines / 2) * 78;
+  for (let k = 0, v = n; k < 8; k++, v = Math.floor(v / 64)) copy[at++] = BASE64.charCodeAt(v % 64);
+  return copy;
+}
+
 /**
  * Document-shaped messages of about `size` bytes that the sample policy accepts: form lines with a
  * distinct số ký hiệu per message (no duplicates), then a base64 PDF. The attachment is encoded once.
@@ -103,7 +118,7 @@ export function messageFactory(size: number): (n: number) => Buffer {
       '',
       '',
     ].join('\r\n');
-    return Buffer.concat([Buffer.from(head), attachment, tail]);
+    return Buffer.concat([Buffer.from(head), distinctAttachment(attachment, n), tail]);
   };
 }
 
