@@ -8,11 +8,11 @@
 
 import { readFileSync } from 'node:fs';
 import { AGENCIES, createTestEnv } from '../test/helpers/env.js';
-import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
+import { startServe, stopProcess } from '../test/helpers/child.js';
 import { createTempDatabase } from '../test/helpers/postgres.js';
 import { drive } from './race-client.js';
 import { percentile, round, type BenchRow, type BenchTable } from './report.js';
-import { messageFactory, messageSize, peakRss } from './smtp.js';
+import { addSenderAccount, messageFactory, messageSize, peakRss } from './smtp.js';
 
 const SESSIONS = 20;
 const PASSWORD = 'Mat-khau-do-hieu-nang-1';
@@ -34,22 +34,7 @@ async function runOnce(blobs: 'files' | 'postgres', size: number, maxMessages: n
     },
   });
   try {
-    await runCli(
-      [
-        'account',
-        'add',
-        AGENCIES.ubnd.address,
-        '--agency',
-        AGENCIES.ubnd.id,
-        '--password-stdin',
-        '--permanent',
-        '--config',
-        env.configDir,
-        '--data',
-        env.dataDir,
-      ],
-      `${PASSWORD}\n`,
-    );
+    await addSenderAccount(env, PASSWORD);
     const server = await startServe(env.configDir, env.dataDir, 90_000);
     let rss = 0;
     let cpu = 0;

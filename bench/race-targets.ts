@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { AGENCIES, createTestEnv, REPO_ROOT } from '../test/helpers/env.js';
 import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
+import { addSenderAccount } from './smtp.js';
 import { startPostfix, type PostfixPeer } from '../test/helpers/postfix.js';
 import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres.js';
 import { freePort } from '../test/helpers/relay.js';
@@ -82,23 +83,7 @@ export async function startDocgate(options: { db: 'sqlite' | 'postgres'; process
     mkdirSync(path.join(env.dataDir, 'tls'), { recursive: true, mode: 0o700 });
     copyFileSync(options.certificate.certFile, path.join(env.dataDir, 'tls/cert.pem'));
     copyFileSync(options.certificate.keyFile, path.join(env.dataDir, 'tls/key.pem'));
-    const added = await runCli(
-      [
-        'account',
-        'add',
-        AGENCIES.ubnd.address,
-        '--agency',
-        AGENCIES.ubnd.id,
-        '--password-stdin',
-        '--permanent',
-        '--config',
-        env.configDir,
-        '--data',
-        env.dataDir,
-      ],
-      `${PASSWORD}\n`,
-    );
-    if (added.code !== 0) throw new Error(`account add failed: ${added.stderr}`);
+    await addSenderAccount(env, PASSWORD);
     const server = await startServe(env.configDir, env.dataDir, 60_000, options.processes > 1 ? ['--workers', String(options.processes)] : []);
     child = server.child;
     const pid = server.child.pid!;

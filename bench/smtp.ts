@@ -144,15 +144,9 @@ async function receiptsIn(env: { configDir: string; dataDir: string }): Promise<
   }
 }
 
-async function runScenario(scenario: Scenario): Promise<BenchRow> {
-  const env = createTestEnv({
-    docgate: {
-      smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 },
-      notices: { receipts: scenario.receipts ?? true },
-    },
-    ...(scenario.samplePolicy ? { policy: parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) } : {}),
-  });
-  await runCli(
+/** Adds the bench's sending clerk (UBND, a permanent password) to a test environment, or throws. */
+export async function addSenderAccount(env: { configDir: string; dataDir: string }, password: string): Promise<void> {
+  const added = await runCli(
     [
       'account',
       'add',
@@ -166,8 +160,20 @@ async function runScenario(scenario: Scenario): Promise<BenchRow> {
       '--data',
       env.dataDir,
     ],
-    `${PASSWORD}\n`,
+    `${password}\n`,
   );
+  if (added.code !== 0) throw new Error(`account add failed: ${added.stderr}`);
+}
+
+async function runScenario(scenario: Scenario): Promise<BenchRow> {
+  const env = createTestEnv({
+    docgate: {
+      smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 },
+      notices: { receipts: scenario.receipts ?? true },
+    },
+    ...(scenario.samplePolicy ? { policy: parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')) } : {}),
+  });
+  await addSenderAccount(env, PASSWORD);
   const server = await startServe(env.configDir, env.dataDir, 90_000);
   let result: LoadResult;
   let rss: number;
