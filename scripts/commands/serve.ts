@@ -139,8 +139,9 @@ async function superviseWorkers(config: Config, workers: number, log: Logger): P
   } catch (err) {
     throw new CliError(`Không khởi động được / Cannot start: ${(err as Error).message}`, 2);
   }
-  announce(primary.lines, primary.admin);
+  // Before announce: its last line tells readers (tests, operators' scripts) that everything is printed.
   process.stdout.write(`${workers} tiến trình / worker processes\n`);
+  announce(primary.lines, primary.admin);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
