@@ -164,7 +164,7 @@ describe('Monitoring: metrics, health and readiness', function () {
       await pids.connect();
       try {
         const rows = await pids.query<{ n: string }>(
-          "SELECT COUNT(DISTINCT application_name) AS n FROM pg_stat_activity WHERE application_name LIKE 'docgate-listen-%'",
+          "SELECT COUNT(DISTINCT application_name) AS n FROM pg_stat_activity WHERE application_name LIKE 'docgate-listen-%' AND datname = current_database()",
         );
         expect(Number(rows.rows[0].n), 'one listening connection per worker').to.equal(2);
       } finally {
