@@ -5,7 +5,7 @@
 import type { AgencyDirectory } from '../../config/agencies.js';
 import { isReasonCode, reasonText } from '../../policies/reasons.js';
 import { NO_REASON, NO_REASON_CODE, reasonCode, reasonsOfNote } from '../../gateway/imap/filing/reasons.js';
-import type { AgencyFigures, MonthFigures, RegisterReportData } from '../../storage/register/report.js';
+import type { AgencyFigures, MonthFigures, RegisterReportData, UrgentDocument } from '../../storage/register/report.js';
 import type { ReportWindow } from '../../storage/register/report-window.js';
 
 export interface ReportReason {
@@ -23,19 +23,8 @@ export interface ReportAgency extends AgencyFigures {
   sentOnSigningDayShare: number | null;
 }
 
-interface ReportUrgentDocument {
-  agencyId: string;
-  book: 'outgoing' | 'incoming';
-  trackingId: string;
-  registeredAt: string;
-  urgency: string;
-  documentNumber: string | null;
-  summary: string | null;
-  senderAgencyId: string;
-  status: string;
-  alertsSent: number;
-  alertsFailed: number;
-}
+/** The register's row with its time as ISO text (what the JSON, CSV and XLSX outputs print). */
+type ReportUrgentDocument = Omit<UrgentDocument, 'registeredAt'> & { registeredAt: string };
 
 export interface Report {
   period: { label: string; firstDay: string; lastDay: string; timeZone: string };

@@ -72,7 +72,7 @@ interface ReasonCount {
   count: number;
 }
 
-interface UrgentDocument {
+export interface UrgentDocument {
   agencyId: string;
   book: 'outgoing' | 'incoming';
   trackingId: string;
