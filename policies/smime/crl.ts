@@ -6,21 +6,7 @@ import { createHash } from 'node:crypto';
 import { AlgorithmProblem, orAlgorithmProblem, signatureAlgorithmOf, verifySignature, type SignatureAlgorithm } from './algorithms.js';
 import { bitStringOf, booleanOf, CLASS, DerError, integerHex, octetStringOf, oidOf, parseDer, smallInteger, TAG, timeOf, type DerNode } from './der.js';
 import type { CertificateInfo } from './certificate.js';
-import { KNOWN_CRL_ENTRY_EXTENSIONS, KNOWN_CRL_EXTENSIONS, OID } from './oids.js';
-
-const REASONS = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  'unused',
-  'removeFromCRL',
-  'privilegeWithdrawn',
-  'aACompromise',
-];
+import { KNOWN_CRL_ENTRY_EXTENSIONS, KNOWN_CRL_EXTENSIONS, OID, REVOCATION_REASONS } from './oids.js';
 
 interface RevokedEntry {
   date: Date;
@@ -79,7 +65,8 @@ export function parseCrl(der: Buffer): CrlInfo {
       let reason: string | null = null;
       if (entry.children[2]) {
         for (const ext of extensionsOf(entry.child(2))) {
-          if (ext.id === OID.crlReason && ext.value.isUniversal(0x0a) && ext.value.content.length === 1) reason = REASONS[ext.value.content[0]] ?? 'unknown';
+          if (ext.id === OID.crlReason && ext.value.isUniversal(0x0a) && ext.value.content.length === 1)
+            reason = REVOCATION_REASONS[ext.value.content[0]] ?? 'unknown';
           else if (ext.critical && !KNOWN_CRL_ENTRY_EXTENSIONS.has(ext.id)) unusable.push(`critical entry extension ${ext.id}`);
         }
       }

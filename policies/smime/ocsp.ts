@@ -7,27 +7,13 @@ import { createHash } from 'node:crypto';
 import { AlgorithmProblem, orAlgorithmProblem, signatureAlgorithmOf, verifySignature, type SignatureAlgorithm } from './algorithms.js';
 import { parseCertificate, type CertificateInfo } from './certificate.js';
 import { bitStringOf, CLASS, DerError, integerHex, octetStringOf, oidOf, parseDer, smallInteger, TAG, timeOf, type DerNode } from './der.js';
-import { OID } from './oids.js';
+import { OID, REVOCATION_REASONS } from './oids.js';
 
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 const OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 const CERT_ID_HASHES: Record<string, string> = { [OID.sha1]: 'sha1', [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512' };
 const MAX_RESPONSES = 100;
 const MAX_CERTS = 10;
-
-const REASONS = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-  'unused',
-  'removeFromCRL',
-  'privilegeWithdrawn',
-  'aACompromise',
-];
 
 interface SingleResponse {
   /** Node's name of the CertID hash, or null when unsupported. */
@@ -68,7 +54,7 @@ function singleResponse(node: DerNode): SingleResponse {
   if (statusNode.tag === 1) {
     revokedAt = timeOf(statusNode.child(0));
     const r = explicit(statusNode.children[1], 0);
-    if (r && r.child(0).content.length === 1) reason = REASONS[r.child(0).content[0]] ?? 'unknown';
+    if (r && r.child(0).content.length === 1) reason = REVOCATION_REASONS[r.child(0).content[0]] ?? 'unknown';
   }
   const nextUpdate = explicit(node.children[3], 0);
   return {

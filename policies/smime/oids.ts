@@ -101,3 +101,18 @@ export const KNOWN_CERT_EXTENSIONS: ReadonlySet<string> = new Set([
 /** CRL extensions understood; a CRL with any other critical extension (delta, partitioned) is not used. */
 export const KNOWN_CRL_EXTENSIONS: ReadonlySet<string> = new Set([OID.crlNumber, OID.authorityKeyIdentifier, OID.issuerAltName, OID.freshestCrl]);
 export const KNOWN_CRL_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([OID.crlReason, OID.invalidityDate]);
+
+/** CRLReason (RFC 5280 5.3.1), by its enumerated value: the same codes in CRLs and OCSP responses. */
+export const REVOCATION_REASONS: readonly string[] = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'unused',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
+];
