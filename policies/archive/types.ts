@@ -17,6 +17,22 @@ export interface ArchiveLimits {
   maxDictionary: number;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * The limits for packages a check opens for itself (an Office file's parts, a PDF's embedded files, what
+ * the malware scanner or the text extraction reads): each check starts from these and changes what its
+ * job needs, so the common bounds (ratio floor, RAR window) are set in one place.
+ */
+export const INTERNAL_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = {
+  maxEntries: 1000,
+  maxMemberSize: 64 * MiB,
+  maxTotalSize: 256 * MiB,
+  maxRatio: 200,
+  ratioFloor: MiB,
+  maxDictionary: 64 * MiB,
+};
+
 /** Shared by all nesting levels of one submission, so nested archives cannot multiply the caps. */
 export interface ExpansionCounter {
   inflated: number;

@@ -16,6 +16,7 @@ import { CrlRevocationSource } from '../smime/revocation.js';
 import { bindingIssue, DOCUMENT_SIGNING_USAGES, headerToken, signerRecordOf } from '../smime/signer-identity.js';
 import { judgeSignerCertificate, newSignerResult } from '../smime/verify.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
+import { INTERNAL_ARCHIVE_LIMITS } from '../archive/types.js';
 
 const revocationHandling = z.enum(['accept', 'reject', 'defer']);
 
@@ -33,14 +34,7 @@ type OfficeSignatureOptions = z.output<typeof options>;
 
 const OFFICE_EXTENSIONS = new Set(['docx', 'docm', 'xlsx', 'xlsm', 'pptx']);
 const REVOCATION_SOURCES = [new CrlRevocationSource()];
-const PACKAGE_LIMITS = {
-  maxEntries: 5000,
-  maxMemberSize: 64 * 1024 * 1024,
-  maxTotalSize: 256 * 1024 * 1024,
-  maxRatio: 200,
-  ratioFloor: 1024 * 1024,
-  maxDictionary: 64 * 1024 * 1024,
-};
+const PACKAGE_LIMITS = { ...INTERNAL_ARCHIVE_LIMITS, maxEntries: 5000 };
 
 async function verifyFile(
   label: string,

@@ -24,6 +24,7 @@ import { verifySignedData, type SignerIssue, type SignerResult } from '../smime/
 import { foldKey } from '../text/vietnamese.js';
 import { bindingIssue, DOCUMENT_SIGNING_USAGES, headerToken, signerRecordOf } from '../smime/signer-identity.js';
 import type { CheckDefinition, CheckReport, PolicyContext } from '../types.js';
+import { INTERNAL_ARCHIVE_LIMITS } from '../archive/types.js';
 
 const revocationHandling = z.enum(['accept', 'reject', 'defer']);
 
@@ -54,14 +55,7 @@ const options = z.strictObject({
 export type PdfSignatureOptions = z.output<typeof options>;
 
 const REVOCATION_SOURCES = [new CrlRevocationSource()];
-const ARCHIVE_LIMITS = {
-  maxEntries: 1000,
-  maxMemberSize: 64 * 1024 * 1024,
-  maxTotalSize: 128 * 1024 * 1024,
-  maxRatio: 200,
-  ratioFloor: 1024 * 1024,
-  maxDictionary: 64 * 1024 * 1024,
-};
+const ARCHIVE_LIMITS = { ...INTERNAL_ARCHIVE_LIMITS, maxTotalSize: 128 * 1024 * 1024 };
 
 interface PdfFile {
   label: string;

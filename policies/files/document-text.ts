@@ -8,6 +8,7 @@ import { withAttachmentBytes, type BytesContext } from './content.js';
 import { extensionOf } from './names.js';
 import { inspectOoxml } from './ooxml.js';
 import { extractPdfText } from '../pdf/text.js';
+import { INTERNAL_ARCHIVE_LIMITS } from '../archive/types.js';
 
 export interface DocumentText {
   file: string;
@@ -20,14 +21,7 @@ export interface DocumentText {
 }
 
 const TEXT_LIMIT = 512 * 1024;
-const LIMITS = {
-  maxEntries: 5000,
-  maxMemberSize: 32 * 1024 * 1024,
-  maxTotalSize: 64 * 1024 * 1024,
-  maxRatio: 1000,
-  ratioFloor: 1024 * 1024,
-  maxDictionary: 64 * 1024 * 1024,
-};
+const LIMITS = { ...INTERNAL_ARCHIVE_LIMITS, maxEntries: 5000, maxMemberSize: 32 * 1024 * 1024, maxTotalSize: 64 * 1024 * 1024, maxRatio: 1000 };
 
 const memo = new WeakMap<InboundMessage, Promise<DocumentText | null>>();
 
