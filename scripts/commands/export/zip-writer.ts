@@ -32,6 +32,13 @@ const VERSION_ZIP64 = 45;
 const MADE_BY = (3 << 8) | VERSION_ZIP64;
 const FILE_MODE = 0o100644;
 
+interface EntryBody {
+  size: number;
+  compressed: number;
+  crc: number;
+  sha256: string;
+}
+
 class Digest extends Transform {
   private readonly hash = createHash('sha256');
   size = 0;
@@ -100,7 +107,6 @@ export class ZipWriter {
 
   /** Adds one entry (a stream or bytes) and resolves with its digest once it is written. */
   async add(name: string, source: Readable | Buffer | string, date: Date): Promise<WrittenEntry> {
-    const input = typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from([Buffer.from(source)]) : source;
     const nameBytes = Buffer.from(name, 'utf8');
     const when = dosDateTime(date);
     const headerOffset = this.offset;
@@ -115,22 +121,14 @@ export class ZipWriter {
     local.writeUInt16LE(nameBytes.length, 26);
     await this.emit(Buffer.concat([local, nameBytes]));
 
-    const digest = new Digest();
-    let compressed = 0;
-    const sink = new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        compressed += chunk.length;
-        this.emit(chunk).then(() => done(), done);
-      },
-    });
-    await pipeline(input, digest, zlib.createDeflateRaw({ level: 6 }), sink);
+    const body = typeof source === 'string' || Buffer.isBuffer(source) ? await this.bytes(Buffer.from(source)) : await this.stream(source);
     // Descriptors with 4-byte sizes: an entry is one stored file, far below 4 GB (the message limit).
-    if (digest.size > U32 || compressed > U32) throw new Error(`${name}: entry larger than 4 GB`);
+    if (body.size > U32 || body.compressed > U32) throw new Error(`${name}: entry larger than 4 GB`);
     const descriptor = Buffer.alloc(16);
     descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(digest.crc, 4);
-    descriptor.writeUInt32LE(compressed, 8);
-    descriptor.writeUInt32LE(digest.size, 12);
+    descriptor.writeUInt32LE(body.crc, 4);
+    descriptor.writeUInt32LE(body.compressed, 8);
+    descriptor.writeUInt32LE(body.size, 12);
     await this.emit(descriptor);
 
     const far = headerOffset >= U32;
@@ -148,9 +146,9 @@ export class ZipWriter {
     record.writeUInt16LE(DEFLATE, 10);
     record.writeUInt16LE(when.time, 12);
     record.writeUInt16LE(when.date, 14);
-    record.writeUInt32LE(digest.crc, 16);
-    record.writeUInt32LE(compressed, 20);
-    record.writeUInt32LE(digest.size, 24);
+    record.writeUInt32LE(body.crc, 16);
+    record.writeUInt32LE(body.compressed, 20);
+    record.writeUInt32LE(body.size, 24);
     record.writeUInt16LE(nameBytes.length, 28);
     record.writeUInt16LE(extra.length, 30);
     record.writeUInt32LE((FILE_MODE << 16) >>> 0, 38);
@@ -159,7 +157,27 @@ export class ZipWriter {
     await write(this.central, central);
     this.centralSize += central.length;
     this.entries++;
-    return { path: name, size: digest.size, sha256: digest.sha256 };
+    return { path: name, size: body.size, sha256: body.sha256 };
+  }
+
+  /** A small entry given whole (document.xml): compressed in one call, without a stream's overhead. */
+  private async bytes(data: Buffer): Promise<EntryBody> {
+    const compressed = zlib.deflateRawSync(data, { level: 6 });
+    await this.emit(compressed);
+    return { size: data.length, compressed: compressed.length, crc: zlib.crc32(data), sha256: createHash('sha256').update(data).digest('hex') };
+  }
+
+  private async stream(input: Readable): Promise<EntryBody> {
+    const digest = new Digest();
+    let compressed = 0;
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        compressed += chunk.length;
+        this.emit(chunk).then(() => done(), done);
+      },
+    });
+    await pipeline(input, digest, zlib.createDeflateRaw({ level: 6 }), sink);
+    return { size: digest.size, compressed, crc: digest.crc, sha256: digest.sha256 };
   }
 
   /** Appends the central directory and its end records, and closes the file. */
