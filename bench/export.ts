@@ -2,10 +2,9 @@
 // through the real register write path, with real stored messages (40 distinct submissions of about
 // 20 KB, a PDF each, shared content-addressed as identical submissions would be), then runs
 // `docgate export` and `docgate export verify` as child processes and reports their time and peak RSS
-// (/usr/bin/time's maximum resident set size). The export pages the register, streams each blob and
-// spools the manifest, holding no document list; measured, its peak RSS still grows with N (224 MB at
-// 1,000, 243 MB at 3,000, 426 MB at 10,000 documents; the ZIP central directory archiver must keep is a
-// part, the rest not yet traced), so the bound is for N = 10,000 (DOCGATE_BENCH_EXPORT_RSS_MB overrides it).
+// (/usr/bin/time's maximum resident set size). Neither holds anything per document (the ZIP's central
+// directory and the manifest are spooled to temp files, verify streams both back), so one bound holds
+// for both and for any N (DOCGATE_BENCH_EXPORT_RSS_MB overrides it); the bench fails above it.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,8 +23,8 @@ import { round, type BenchTable } from './report.js';
 const N = Number(process.env.DOCGATE_BENCH_EXPORT_N ?? 10_000);
 const DISTINCT = 40;
 const BATCH = 200;
-/** Peak RSS the export child may reach at N = 10,000 (the bench fails above it). */
-const RSS_BOUND_MB = Number(process.env.DOCGATE_BENCH_EXPORT_RSS_MB ?? 512);
+/** Peak RSS `export` and `export verify` may each reach, whatever N (measured ~190–250 MB on a loaded 2-core machine). */
+const RSS_BOUND_MB = Number(process.env.DOCGATE_BENCH_EXPORT_RSS_MB ?? 320);
 const YEAR = 2026;
 
 interface Sample {
@@ -172,7 +171,11 @@ export async function run(): Promise<BenchTable> {
     const verified = await timed(['export', 'verify', out, ...dirs]);
     if (verified.code !== 0) throw new Error(`export verify failed (${verified.code}): ${verified.stderr}`);
     const zipMb = round(statSync(out).size / 1024 / 1024, 1);
-    if (!(exported.rssMb <= RSS_BOUND_MB)) throw new Error(`export peak RSS ${exported.rssMb} MB is over the bound of ${RSS_BOUND_MB} MB`);
+    for (const [step, r] of [
+      ['export', exported],
+      ['export verify', verified],
+    ] as const)
+      if (!(r.rssMb <= RSS_BOUND_MB)) throw new Error(`${step} peak RSS ${r.rssMb} MB is over the bound of ${RSS_BOUND_MB} MB`);
     return {
       title: `export of one agency-year: ${N} documents (seeded in ${round(seedSeconds, 1)} s), ZIP ${zipMb} MB`,
       rows: [
@@ -190,10 +193,10 @@ export async function run(): Promise<BenchTable> {
           seconds: round(verified.seconds, 1),
           docs_per_s: Math.round(N / verified.seconds),
           peak_rss_mb: verified.rssMb,
-          bound_mb: '',
+          bound_mb: RSS_BOUND_MB,
         },
       ],
-      notes: [`peak RSS asserted: export <= ${RSS_BOUND_MB} MB`],
+      notes: [`peak RSS asserted: export and export verify <= ${RSS_BOUND_MB} MB each, at any N`],
     };
   } finally {
     env.cleanup();

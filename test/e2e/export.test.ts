@@ -4,6 +4,7 @@
 // documents numbered gap-free in the same sổ đến as mailed ones (also concurrently), refused like mailed
 // ones; clear CLI errors with register's exit codes.
 
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -229,6 +230,9 @@ describe('docgate export and register add-paper', function () {
     };
     expect(manifest.files.map((f) => f.path)).to.deep.equal(names.slice(0, -1));
     expect(manifest.documents.map((d) => d.number)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // A reader other than ours opens it: Python's zipfile checks every entry's CRC and reads the same names.
+    const python = 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps([z.testzip(), z.namelist()]))';
+    expect(JSON.parse(execFileSync('python3', ['-c', python, out], { encoding: 'utf8' }))).to.deep.equal([null, names]);
     const v = await cli(['export', 'verify', out]);
     expect(v.code, v.stderr).to.equal(0);
     expect(v.stdout).to.match(/^Hợp lệ: \d+ tệp, 10 mục sổ/);

@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import { chainHash } from '../../../storage/register/chain.js';
 import { contentOf } from '../../../storage/register/verify.js';
-import type { Manifest, ManifestFile } from './manifest.js';
+import { createInterface } from 'node:readline';
+import type { ManifestFile, ManifestHeader } from './manifest.js';
 
 /** The first thing found wrong: which file (or manifest line), what, and the expected and found values. */
 export interface Difference {
@@ -17,12 +18,13 @@ export interface Difference {
 
 /** What a check may read of the archive being verified. */
 export interface ArchiveReader {
-  readonly files: readonly ManifestFile[];
+  /** The manifest's files, in order, read afresh from manifest.json on each call. */
+  files(): AsyncIterable<ManifestFile>;
   /** A ZIP entry's bytes (e.g. "events.jsonl", "anchors/…"), or null when the archive has none by that name. */
   open(name: string): Promise<Readable | null>;
 }
 
-export type ArchiveCheck = (manifest: Manifest, archive: ArchiveReader) => Promise<Difference | null>;
+export type ArchiveCheck = (header: ManifestHeader, archive: ArchiveReader) => Promise<Difference | null>;
 
 async function text(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -30,33 +32,49 @@ async function text(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A chained event as the link check needs it: its place, its hash and the hash it names before it. */
+interface ChainLink {
+  seq: number;
+  hash: string;
+  prev: string;
+}
+
 /**
  * The exported segment of the event chain: every event's hash recomputed from its content and its
  * prev_hash, consecutive events linked, and every anchor in the archive that names a seq of the
  * segment agreeing with its hash. (The segment holds the year's documents' events only, so links are
- * checked where both neighbours are present; `register verify` walks the whole chain.)
+ * checked where both neighbours are present; `register verify` walks the whole chain.) events.jsonl is
+ * read line by line; only each event's seq and two hashes are kept, for the links and anchors.
  */
-const eventChain: ArchiveCheck = async (_manifest, archive) => {
+const eventChain: ArchiveCheck = async (_header, archive) => {
   const stream = await archive.open('events.jsonl');
   if (!stream) return null;
-  const rows = (await text(stream))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  // Events from before the chain (no seq) cannot be checked here.
-  const chained = rows.filter((r) => r.seq !== null && r.seq !== undefined && typeof r.hash === 'string').sort((a, b) => Number(a.seq) - Number(b.seq));
-  const bySeq = new Map<number, string>();
-  let previous: { seq: number; hash: string } | null = null;
-  for (const r of chained) {
+  const links: ChainLink[] = [];
+  let firstBroken: { seq: number; hash: string; found: string } | null = null;
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as Record<string, unknown>;
+    // Events from before the chain (no seq) cannot be checked here.
+    if (r.seq === null || r.seq === undefined || typeof r.hash !== 'string') continue;
     const seq = Number(r.seq);
     const found = chainHash(contentOf(r), String(r.prev_hash));
-    if (found !== r.hash) return { file: 'events.jsonl', what: `event seq ${seq}: hash`, expected: String(r.hash), found };
-    if (previous && previous.seq === seq - 1 && r.prev_hash !== previous.hash)
-      return { file: 'events.jsonl', what: `event seq ${seq}: prev_hash`, expected: previous.hash, found: String(r.prev_hash) };
-    bySeq.set(seq, String(r.hash));
-    previous = { seq, hash: String(r.hash) };
+    // The lowest broken seq is reported, as when the segment is walked in seq order.
+    if (found !== r.hash && (!firstBroken || seq < firstBroken.seq)) firstBroken = { seq, hash: r.hash, found };
+    links.push({ seq, hash: r.hash, prev: String(r.prev_hash) });
   }
-  for (const file of archive.files.filter((f) => /^anchors\/[^/]+\.json$/.test(f.path))) {
+  links.sort((a, b) => a.seq - b.seq);
+  const bySeq = new Map<number, string>();
+  let previous: ChainLink | null = null;
+  for (const link of links) {
+    if (firstBroken && link.seq === firstBroken.seq)
+      return { file: 'events.jsonl', what: `event seq ${link.seq}: hash`, expected: firstBroken.hash, found: firstBroken.found };
+    if (previous && previous.seq === link.seq - 1 && link.prev !== previous.hash)
+      return { file: 'events.jsonl', what: `event seq ${link.seq}: prev_hash`, expected: previous.hash, found: link.prev };
+    bySeq.set(link.seq, link.hash);
+    previous = link;
+  }
+  for await (const file of archive.files()) {
+    if (!/^anchors\/[^/]+\.json$/.test(file.path)) continue;
     const anchor = await archive.open(file.path);
     if (!anchor) continue;
     const head = JSON.parse(await text(anchor)) as { seq?: unknown; hash?: unknown };

@@ -1,5 +1,6 @@
 // RFC 4180 rows read back from chunks (quoted fields may hold commas, quotes and line breaks), for
-// `export verify` comparing manifest.csv with manifest.json.
+// `export verify` comparing manifest.csv with manifest.json: each chunk hands back the rows it
+// completed, so the file is never held whole.
 
 import { StringDecoder } from 'node:string_decoder';
 
@@ -13,14 +14,17 @@ export class CsvRows {
   private quoteSeen = false;
   private carriage = false;
 
-  push(chunk: Buffer): void {
+  /** The rows this chunk completed. */
+  push(chunk: Buffer): string[][] {
     this.feed(this.decoder.write(chunk));
+    return this.rows.splice(0);
   }
 
+  /** The last row, when the file does not end with a line break. */
   end(): string[][] {
     this.feed(this.decoder.end());
     if (this.field !== '' || this.row.length > 0 || this.quoteSeen) this.endRow();
-    return this.rows;
+    return this.rows.splice(0);
   }
 
   private endRow(): void {

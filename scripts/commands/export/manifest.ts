@@ -112,11 +112,6 @@ export interface ManifestHeader {
   timeZone: string;
 }
 
-export interface Manifest extends ManifestHeader {
-  documents: ManifestDocument[];
-  files: ManifestFile[];
-}
-
 export function registerFields(entry: RegisterEntryRow, doc: DocumentRow, blob: { sha256: string; size: number } | null): RegisterFields {
   return {
     trackingId: doc.id,

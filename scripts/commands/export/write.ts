@@ -35,7 +35,6 @@ import {
   type ManifestDocumentFile,
   type RegisterFields,
 } from './manifest.js';
-import { collectGarbage } from './heap.js';
 import { openMessageParts } from './parts.js';
 import { ZipWriter, type WrittenEntry } from './zip-writer.js';
 
@@ -118,7 +117,6 @@ class ExportRun {
       const files = await filesOfDocuments(sequelize, models, [...new Set(page.map((e) => e.document.id))]);
       for (const e of page) await this.document(e, files.get(e.document.id) ?? []);
       cursor = cursorOf(page[page.length - 1].entry);
-      collectGarbage();
     }
   }
 
@@ -207,8 +205,9 @@ class ExportRun {
 export async function writeExport(config: Config, storage: Storage, scope: ExportScope, outFile: string, now = new Date()): Promise<ExportSummary> {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'docgate-export-parts-'));
   const manifest = await ManifestSpool.open();
-  const zip = new ZipWriter(outFile);
+  let zip: ZipWriter | null = null;
   try {
+    zip = await ZipWriter.create(outFile);
     const run = new ExportRun(config, storage, scope, zip, manifest, tempDir);
     await run.documents();
     await run.events(now);
@@ -232,8 +231,11 @@ export async function writeExport(config: Config, storage: Storage, scope: Expor
     run.summary.files += 2;
     return run.summary;
   } catch (err) {
-    await zip.abort();
-    await rm(outFile, { force: true });
+    // A writer that could not be created made no file (the output may be someone else's).
+    if (zip) {
+      await zip.abort();
+      await rm(outFile, { force: true });
+    }
     throw err;
   } finally {
     await manifest.dispose();
