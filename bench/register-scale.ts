@@ -141,7 +141,7 @@ export async function run(): Promise<BenchTable> {
     rows,
     notes: [
       'done: queries run within the step limit (verify: seconds); rate of verify in events or rows per second, wall and this process’s CPU',
-      'seed: bulk multi-row INSERTs, 5,000 documents per transaction, hashes and snapshots computed in the batch, FTS5 / tsvector and every index kept',
+      'seed: 5,000 documents per transaction (SQLite multi-row INSERTs, PostgreSQL unnest of column arrays), the next batch built while the database writes this one; FTS5 / tsvector and every index kept',
     ],
   };
 }

@@ -5,7 +5,7 @@
 // and PDF signatures, ngày ký on or before the sending day, paper copies, and per recipient a
 // registration (03) after a known delay, a return (02) with reasons, or nothing; alerts for Hỏa tốc.
 
-import type { Model, ModelStatic, Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { reasonsFromFlags, returnNote, returnReasonKeywords } from '../gateway/imap/filing/reasons.js';
 import { localDate } from '../policies/text/dates.js';
 import type { Database } from '../storage/db.js';
@@ -18,7 +18,7 @@ import { RegisterRepository } from '../storage/register/repository.js';
 import { SEARCH_COLUMNS, searchRow } from '../storage/register/search-index.js';
 import { documentSnapshot, entrySnapshot } from '../storage/register/snapshots.js';
 import type { SubmissionRecord } from '../storage/register/types.js';
-import { execute, insertRows, insertValues, query, type SqlValue } from '../storage/sql.js';
+import { bulkInsertRows, bulkInsertValues, execute, query, type SqlValue } from '../storage/sql.js';
 
 /** 20 agencies of Hà Tĩnh: the UBND and departments 01..19. */
 export const SEED_AGENCIES = Array.from({ length: 20 }, (_, i) => `000.${String(i).padStart(2, '0')}.00.H27`);
@@ -293,14 +293,6 @@ export interface BulkSeedOptions {
 
 type Rec = Record<string, SqlValue>;
 
-/** One multi-row INSERT per chunk, as many rows as the driver's bound-parameter limit allows. */
-async function insertChunked<Row extends object>(db: Database, t: Transaction, model: ModelStatic<Model>, rows: Row[]): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]).length;
-  const per = Math.max(1, Math.floor((db.dialect === 'sqlite' ? 32_000 : 65_000) / columns));
-  for (let i = 0; i < rows.length; i += per) await insertRows(db.sequelize, t, model, rows.slice(i, i + per));
-}
-
 async function maxId(db: Database, t: Transaction, table: string): Promise<number> {
   const [row] = await query<{ n: unknown }>(db.sequelize, `SELECT MAX(id) AS n FROM ${table}`, {}, t);
   return row?.n === null || row?.n === undefined ? 0 : toNumber(row.n);
@@ -318,313 +310,350 @@ interface PlannedEvent {
   carriesDocument: boolean;
 }
 
-/** Writes documents [from, from + count) in bulk; returns how many were written (fewer past `deadline`). */
+interface SeedState {
+  messageId: number;
+  entryId: number;
+  /** Last register number per "agency book year". */
+  counters: Map<string, number>;
+  seq: number;
+  prev: string;
+}
+
+interface SeedBatch {
+  messages: Omit<MessageRow, 'header' | 'origin'>[];
+  documents: DocumentRow[];
+  files: Omit<DocumentFileRow, 'id'>[];
+  search: string[][];
+  entries: RegisterEntryRow[];
+  events: Omit<RegisterEventRow, 'id'>[];
+  /** The chain head before and after the batch. */
+  from: { seq: number; hash: string };
+  to: { seq: number; hash: string };
+  counters: [string, number][];
+}
+
+async function readState(db: Database): Promise<SeedState> {
+  return db.transaction(async (t) => {
+    const head = await lockChainHead(db.sequelize, t);
+    const counters = new Map<string, number>();
+    for (const r of await query(db.sequelize, 'SELECT agency_id, book, year, last_number FROM register_counters', {}, t))
+      counters.set(`${String(r.agency_id)} ${String(r.book)} ${toNumber(r.year)}`, toNumber(r.last_number));
+    return { messageId: await maxId(db, t, 'messages'), entryId: await maxId(db, t, 'register_entries'), counters, seq: head.seq, prev: head.hash };
+  });
+}
+
+/** Documents between two yields of a batch's build, so the previous batch's statements go on meanwhile. */
+const BUILD_SLICE = 250;
+
+/** The rows of documents [at, at + n), numbered and chained on from `state` (which moves past them). */
+async function buildBatch(state: SeedState, at: number, n: number, options: BulkSeedOptions): Promise<SeedBatch> {
+  let { messageId, entryId, seq, prev } = state;
+  const from = { seq, hash: prev };
+  const counters = state.counters;
+  const next = (agencyId: string, book: RegisterBook, year: number) => {
+    const key = `${agencyId} ${book} ${year}`;
+    const number = (counters.get(key) ?? 0) + 1;
+    counters.set(key, number);
+    return number;
+  };
+  const messages: SeedBatch['messages'] = [];
+  const documents: DocumentRow[] = [];
+  const files: SeedBatch['files'] = [];
+  const search: string[][] = [];
+  const entries: RegisterEntryRow[] = [];
+  const events: SeedBatch['events'] = [];
+  for (let k = 0; k < n; k++) {
+    if (k % BUILD_SLICE === BUILD_SLICE - 1) await new Promise(setImmediate);
+    const i = at + k;
+    const { doc, outcome } = options.outcomes
+      ? seedSubmission(i, options.year, options.spacingMs)
+      : { doc: seedDocument(i, options.year, options.spacingMs), outcome: null };
+    const blob = options.blob?.(i) ?? { sha256: doc.message.blobSha256, size: doc.message.blobSize };
+    const m = { ...doc.message, blobSha256: blob.sha256, blobSize: blob.size };
+    messages.push({
+      id: ++messageId,
+      blobSha256: m.blobSha256,
+      blobSize: m.blobSize,
+      prefix: m.prefix,
+      size: Buffer.byteLength(m.prefix, 'latin1') + m.blobSize,
+      structure: m.structure,
+      createdAt: doc.receivedAt,
+    });
+    const document: DocumentRow = {
+      id: doc.trackingId,
+      messageRowId: messageId,
+      rfc822MessageId: doc.rfc822MessageId,
+      senderAgencyId: doc.senderAgencyId,
+      senderAccount: doc.senderAccount,
+      envelopeFrom: doc.envelopeFrom,
+      recipients: JSON.stringify(doc.envelopeRecipients),
+      subject: doc.subject,
+      ...doc.metadata,
+      metadata: doc.metadataJson,
+      status: doc.status,
+      reason: doc.reason,
+      verdict: doc.verdictJson,
+      signature: doc.signatureJson,
+      paperCopyRequired: doc.paperCopyRequired,
+      receivedAt: doc.receivedAt,
+      origin: null,
+    };
+    documents.push(document);
+    const docFiles = doc.files.map((f) => ({ documentId: doc.trackingId, ...f }));
+    files.push(...docFiles);
+    search.push(searchRow({ trackingId: doc.trackingId, subject: doc.subject, ...doc.metadata, filenames: doc.files.map((f) => f.filename) }));
+    // The rows as verify reads them back (snapshots.ts), so each event's snapshot is what the appender records.
+    const documentState = documentSnapshot(
+      {
+        id: document.id,
+        status: document.status,
+        reason: document.reason,
+        sender_agency_id: document.senderAgencyId,
+        sender_account: document.senderAccount,
+        envelope_from: document.envelopeFrom,
+        recipients: document.recipients,
+        subject: document.subject,
+        document_number: document.documentNumber,
+        signed_date: document.signedDate,
+        signer: document.signer,
+        document_type: document.documentType,
+        summary: document.summary,
+        urgency: document.urgency,
+        confidentiality: document.confidentiality,
+        paper_copy_required: document.paperCopyRequired,
+        received_at: document.receivedAt,
+        metadata: document.metadata,
+        signature: document.signature,
+        blob_sha256: blob.sha256,
+      },
+      docFiles.map((f) => ({
+        position: f.position,
+        part_path: f.partPath,
+        filename: f.filename,
+        size: f.size,
+        declared_type: f.declaredType,
+        detected_type: f.detectedType,
+        sha256: f.sha256,
+        role: f.role,
+      })),
+    ).state;
+    const newEntry = (agencyId: string, book: RegisterBook, number: number | null, counterpart: string | null, status: RegisterStatus, note: string | null) => {
+      const e: RegisterEntryRow = {
+        id: ++entryId,
+        agencyId,
+        book,
+        year: doc.year,
+        number,
+        documentId: doc.trackingId,
+        counterpartAgencyId: counterpart,
+        status,
+        registeredAt: doc.receivedAt,
+        note,
+      };
+      entries.push(e);
+      return e;
+    };
+    const stateOf = (e: RegisterEntryRow) =>
+      entrySnapshot({
+        id: e.id,
+        agency_id: e.agencyId,
+        book: e.book,
+        year: e.year,
+        number: e.number,
+        document_id: e.documentId,
+        counterpart_agency_id: e.counterpartAgencyId,
+        status: e.status,
+        registered_at: e.registeredAt,
+        note: e.note,
+      });
+    const planned: PlannedEvent[] = [];
+    const plan = (
+      e: RegisterEntryRow | null,
+      status: string,
+      agencyId: string,
+      actor: string | null,
+      note: string | null,
+      when: Date,
+      carriesDocument: boolean,
+    ) => planned.push({ entry: null, status, agencyId, actor, note, at: when, entryState: e ? stateOf(e) : null, carriesDocument });
+    if (doc.status !== 'accepted') {
+      const e = newEntry(doc.senderAgencyId, 'outgoing', null, null, 'returned', doc.note);
+      plan(e, 'returned', doc.senderAgencyId, doc.senderAccount, doc.note, doc.receivedAt, true);
+      events.push(...chained(planned, e, doc.trackingId, blob.sha256, documentState));
+    } else {
+      const out = newEntry(doc.senderAgencyId, 'outgoing', next(doc.senderAgencyId, 'outgoing', doc.year), null, 'sent', doc.note);
+      const incoming = doc.recipientAgencyIds.map((a) => newEntry(a, 'incoming', next(a, 'incoming', doc.year), doc.senderAgencyId, '01', null));
+      const ids: (RegisterEntryRow | null)[] = [out, ...incoming];
+      const group: PlannedEvent[] = [];
+      group.push({
+        entry: null,
+        status: 'sent',
+        agencyId: doc.senderAgencyId,
+        actor: doc.senderAccount,
+        note: doc.note,
+        at: doc.receivedAt,
+        entryState: stateOf(out),
+        carriesDocument: true,
+      });
+      for (const e of incoming)
+        group.push({
+          entry: null,
+          status: '01',
+          agencyId: e.agencyId,
+          actor: null,
+          note: null,
+          at: doc.receivedAt,
+          entryState: stateOf(e),
+          carriesDocument: false,
+        });
+      const later: { e: RegisterEntryRow; ev: PlannedEvent }[] = [];
+      if (outcome) {
+        doc.recipientAgencyIds.forEach((agencyId, j) => {
+          const e = incoming[j];
+          const fate = outcome.recipients[j];
+          const actor = `vanthu@s${agencyId.slice(4, 6)}.hatinh.gov.vn`;
+          let first = true;
+          if (fate.kind === 'filed') {
+            e.status = '03';
+            later.push({
+              e,
+              ev: {
+                entry: null,
+                status: '03',
+                agencyId,
+                actor,
+                note: null,
+                at: new Date(doc.receivedAt.getTime() + fate.delaySeconds * 1000),
+                entryState: '',
+                carriesDocument: false,
+              },
+            });
+            first = false;
+          } else if (fate.kind === 'returned') {
+            const note = returnNote(reasonsFromFlags(fate.keywords));
+            e.status = '02';
+            e.note = note;
+            later.push({
+              e,
+              ev: {
+                entry: null,
+                status: '02',
+                agencyId,
+                actor,
+                note,
+                at: new Date(doc.receivedAt.getTime() + 3_600_000),
+                entryState: '',
+                carriesDocument: false,
+              },
+            });
+            first = false;
+          }
+          const alert = outcome.alerts[j];
+          if (alert)
+            later.push({
+              e,
+              ev: {
+                entry: null,
+                status: alert,
+                agencyId,
+                actor: null,
+                note: null,
+                at: new Date(doc.receivedAt.getTime() + 5_000),
+                entryState: first ? '' : null,
+                carriesDocument: false,
+              },
+            });
+        });
+        // The appender records each row as the outcome writes left it, with the first event of their batch.
+        later.forEach((l, j) => {
+          if (l.ev.entryState === '') l.ev.entryState = stateOf(l.e);
+          l.ev.carriesDocument = j === 0;
+        });
+      }
+      events.push(...chained(group, ids, doc.trackingId, blob.sha256, documentState));
+      events.push(
+        ...chained(
+          later.map((l) => l.ev),
+          later.map((l) => l.e),
+          doc.trackingId,
+          blob.sha256,
+          documentState,
+        ),
+      );
+    }
+  }
+  function chained(planned: PlannedEvent[], entryOf: RegisterEntryRow | (RegisterEntryRow | null)[], documentId: string, sha: string, documentState: string) {
+    return planned.map((p, j) => {
+      const e = Array.isArray(entryOf) ? entryOf[j] : entryOf;
+      const content: ChainedContent = {
+        seq: ++seq,
+        kind: 'document',
+        documentId,
+        entryId: e?.id ?? null,
+        agencyId: p.agencyId,
+        status: p.status,
+        actor: p.actor,
+        note: p.note,
+        subject: null,
+        at: p.at,
+        entryState: p.entryState,
+        documentState: p.carriesDocument ? documentState : null,
+        documentSha256: sha,
+      };
+      const hash = chainHash(content, prev);
+      const row = { ...content, status: p.status as RegisterStatus, prevHash: prev, hash };
+      prev = hash;
+      return row;
+    });
+  }
+  Object.assign(state, { messageId, entryId, seq, prev });
+  return { messages, documents, files, search, entries, events, from, to: { seq, hash: prev }, counters: [...counters] };
+}
+
+/** One transaction of a built batch, on the chain head it was built on (else a writer came between: stop). */
+async function writeBatch(db: Database, b: SeedBatch): Promise<void> {
+  const models = db.models;
+  await db.transaction(async (t) => {
+    const head = await lockChainHead(db.sequelize, t);
+    if (head.seq !== b.from.seq || head.hash !== b.from.hash) throw new Error(`seed: the chain head moved (seq ${head.seq}, expected ${b.from.seq})`);
+    await bulkInsertRows(db.sequelize, t, models.Message, b.messages);
+    await bulkInsertRows(db.sequelize, t, models.Document, b.documents);
+    await bulkInsertRows(db.sequelize, t, models.DocumentFile, b.files);
+    await bulkInsertValues(db.sequelize, t, 'document_search', SEARCH_COLUMNS, b.search);
+    await bulkInsertRows(db.sequelize, t, models.RegisterEntry, b.entries);
+    await bulkInsertRows(db.sequelize, t, models.RegisterEvent, b.events);
+    await execute(db.sequelize, 'UPDATE register_chain_head SET seq = :seq, hash = :hash WHERE id = 1', { seq: b.to.seq, hash: b.to.hash }, t);
+    for (const [key, last] of b.counters) {
+      const [agencyId, book, year] = key.split(' ');
+      await execute(
+        db.sequelize,
+        'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (:a, :b, :y, :n) ON CONFLICT (agency_id, book, year) DO UPDATE SET last_number = :n',
+        { a: agencyId, b: book, y: Number(year), n: last },
+        t,
+      );
+    }
+  });
+}
+
+/**
+ * Writes documents [from, from + count) in bulk; returns how many were written (fewer past `deadline`).
+ * Pipelined: the next batch is built (numbers, snapshots, hashes) while the database writes this one.
+ */
 export async function seedRegisterBulk(db: Database, from: number, count: number, options: BulkSeedOptions = {}): Promise<number> {
   const batch = options.batch ?? 5000;
-  const models = db.models;
+  const state = await readState(db);
   let written = 0;
+  let writing: Promise<void> | null = null;
   for (let at = from; at < from + count; at += batch) {
     if (options.deadline !== undefined && Date.now() > options.deadline) break;
     const n = Math.min(batch, from + count - at);
-    await db.transaction(async (t) => {
-      const head = await lockChainHead(db.sequelize, t);
-      let messageId = await maxId(db, t, 'messages');
-      let entryId = await maxId(db, t, 'register_entries');
-      const counters = new Map<string, number>();
-      for (const r of await query(db.sequelize, 'SELECT agency_id, book, year, last_number FROM register_counters', {}, t))
-        counters.set(`${String(r.agency_id)} ${String(r.book)} ${toNumber(r.year)}`, toNumber(r.last_number));
-      const next = (agencyId: string, book: RegisterBook, year: number) => {
-        const key = `${agencyId} ${book} ${year}`;
-        const number = (counters.get(key) ?? 0) + 1;
-        counters.set(key, number);
-        return number;
-      };
-      const messages: Omit<MessageRow, 'header' | 'origin'>[] = [];
-      const documents: DocumentRow[] = [];
-      const files: Omit<DocumentFileRow, 'id'>[] = [];
-      const search: string[][] = [];
-      const entries: RegisterEntryRow[] = [];
-      const events: Omit<RegisterEventRow, 'id'>[] = [];
-      let seq = head.seq;
-      let prev = head.hash;
-      for (let k = 0; k < n; k++) {
-        const i = at + k;
-        const { doc, outcome } = options.outcomes
-          ? seedSubmission(i, options.year, options.spacingMs)
-          : { doc: seedDocument(i, options.year, options.spacingMs), outcome: null };
-        const blob = options.blob?.(i) ?? { sha256: doc.message.blobSha256, size: doc.message.blobSize };
-        const m = { ...doc.message, blobSha256: blob.sha256, blobSize: blob.size };
-        messages.push({
-          id: ++messageId,
-          blobSha256: m.blobSha256,
-          blobSize: m.blobSize,
-          prefix: m.prefix,
-          size: Buffer.byteLength(m.prefix, 'latin1') + m.blobSize,
-          structure: m.structure,
-          createdAt: doc.receivedAt,
-        });
-        const document: DocumentRow = {
-          id: doc.trackingId,
-          messageRowId: messageId,
-          rfc822MessageId: doc.rfc822MessageId,
-          senderAgencyId: doc.senderAgencyId,
-          senderAccount: doc.senderAccount,
-          envelopeFrom: doc.envelopeFrom,
-          recipients: JSON.stringify(doc.envelopeRecipients),
-          subject: doc.subject,
-          ...doc.metadata,
-          metadata: doc.metadataJson,
-          status: doc.status,
-          reason: doc.reason,
-          verdict: doc.verdictJson,
-          signature: doc.signatureJson,
-          paperCopyRequired: doc.paperCopyRequired,
-          receivedAt: doc.receivedAt,
-          origin: null,
-        };
-        documents.push(document);
-        const docFiles = doc.files.map((f) => ({ documentId: doc.trackingId, ...f }));
-        files.push(...docFiles);
-        search.push(searchRow({ trackingId: doc.trackingId, subject: doc.subject, ...doc.metadata, filenames: doc.files.map((f) => f.filename) }));
-        // The rows as verify reads them back (snapshots.ts), so each event's snapshot is what the appender records.
-        const documentState = documentSnapshot(
-          {
-            id: document.id,
-            status: document.status,
-            reason: document.reason,
-            sender_agency_id: document.senderAgencyId,
-            sender_account: document.senderAccount,
-            envelope_from: document.envelopeFrom,
-            recipients: document.recipients,
-            subject: document.subject,
-            document_number: document.documentNumber,
-            signed_date: document.signedDate,
-            signer: document.signer,
-            document_type: document.documentType,
-            summary: document.summary,
-            urgency: document.urgency,
-            confidentiality: document.confidentiality,
-            paper_copy_required: document.paperCopyRequired,
-            received_at: document.receivedAt,
-            metadata: document.metadata,
-            signature: document.signature,
-            blob_sha256: blob.sha256,
-          },
-          docFiles.map((f) => ({
-            position: f.position,
-            part_path: f.partPath,
-            filename: f.filename,
-            size: f.size,
-            declared_type: f.declaredType,
-            detected_type: f.detectedType,
-            sha256: f.sha256,
-            role: f.role,
-          })),
-        ).state;
-        const newEntry = (
-          agencyId: string,
-          book: RegisterBook,
-          number: number | null,
-          counterpart: string | null,
-          status: RegisterStatus,
-          note: string | null,
-        ) => {
-          const e: RegisterEntryRow = {
-            id: ++entryId,
-            agencyId,
-            book,
-            year: doc.year,
-            number,
-            documentId: doc.trackingId,
-            counterpartAgencyId: counterpart,
-            status,
-            registeredAt: doc.receivedAt,
-            note,
-          };
-          entries.push(e);
-          return e;
-        };
-        const stateOf = (e: RegisterEntryRow) =>
-          entrySnapshot({
-            id: e.id,
-            agency_id: e.agencyId,
-            book: e.book,
-            year: e.year,
-            number: e.number,
-            document_id: e.documentId,
-            counterpart_agency_id: e.counterpartAgencyId,
-            status: e.status,
-            registered_at: e.registeredAt,
-            note: e.note,
-          });
-        const planned: PlannedEvent[] = [];
-        const plan = (
-          e: RegisterEntryRow | null,
-          status: string,
-          agencyId: string,
-          actor: string | null,
-          note: string | null,
-          when: Date,
-          carriesDocument: boolean,
-        ) => planned.push({ entry: null, status, agencyId, actor, note, at: when, entryState: e ? stateOf(e) : null, carriesDocument });
-        if (doc.status !== 'accepted') {
-          const e = newEntry(doc.senderAgencyId, 'outgoing', null, null, 'returned', doc.note);
-          plan(e, 'returned', doc.senderAgencyId, doc.senderAccount, doc.note, doc.receivedAt, true);
-          events.push(...chained(planned, e, doc.trackingId, blob.sha256, documentState));
-        } else {
-          const out = newEntry(doc.senderAgencyId, 'outgoing', next(doc.senderAgencyId, 'outgoing', doc.year), null, 'sent', doc.note);
-          const incoming = doc.recipientAgencyIds.map((a) => newEntry(a, 'incoming', next(a, 'incoming', doc.year), doc.senderAgencyId, '01', null));
-          const ids: (RegisterEntryRow | null)[] = [out, ...incoming];
-          const group: PlannedEvent[] = [];
-          group.push({
-            entry: null,
-            status: 'sent',
-            agencyId: doc.senderAgencyId,
-            actor: doc.senderAccount,
-            note: doc.note,
-            at: doc.receivedAt,
-            entryState: stateOf(out),
-            carriesDocument: true,
-          });
-          for (const e of incoming)
-            group.push({
-              entry: null,
-              status: '01',
-              agencyId: e.agencyId,
-              actor: null,
-              note: null,
-              at: doc.receivedAt,
-              entryState: stateOf(e),
-              carriesDocument: false,
-            });
-          const later: { e: RegisterEntryRow; ev: PlannedEvent }[] = [];
-          if (outcome) {
-            doc.recipientAgencyIds.forEach((agencyId, j) => {
-              const e = incoming[j];
-              const fate = outcome.recipients[j];
-              const actor = `vanthu@s${agencyId.slice(4, 6)}.hatinh.gov.vn`;
-              let first = true;
-              if (fate.kind === 'filed') {
-                e.status = '03';
-                later.push({
-                  e,
-                  ev: {
-                    entry: null,
-                    status: '03',
-                    agencyId,
-                    actor,
-                    note: null,
-                    at: new Date(doc.receivedAt.getTime() + fate.delaySeconds * 1000),
-                    entryState: '',
-                    carriesDocument: false,
-                  },
-                });
-                first = false;
-              } else if (fate.kind === 'returned') {
-                const note = returnNote(reasonsFromFlags(fate.keywords));
-                e.status = '02';
-                e.note = note;
-                later.push({
-                  e,
-                  ev: {
-                    entry: null,
-                    status: '02',
-                    agencyId,
-                    actor,
-                    note,
-                    at: new Date(doc.receivedAt.getTime() + 3_600_000),
-                    entryState: '',
-                    carriesDocument: false,
-                  },
-                });
-                first = false;
-              }
-              const alert = outcome.alerts[j];
-              if (alert)
-                later.push({
-                  e,
-                  ev: {
-                    entry: null,
-                    status: alert,
-                    agencyId,
-                    actor: null,
-                    note: null,
-                    at: new Date(doc.receivedAt.getTime() + 5_000),
-                    entryState: first ? '' : null,
-                    carriesDocument: false,
-                  },
-                });
-            });
-            // The appender records each row as the outcome writes left it, with the first event of their batch.
-            later.forEach((l, j) => {
-              if (l.ev.entryState === '') l.ev.entryState = stateOf(l.e);
-              l.ev.carriesDocument = j === 0;
-            });
-          }
-          events.push(...chained(group, ids, doc.trackingId, blob.sha256, documentState));
-          events.push(
-            ...chained(
-              later.map((l) => l.ev),
-              later.map((l) => l.e),
-              doc.trackingId,
-              blob.sha256,
-              documentState,
-            ),
-          );
-        }
-      }
-      function chained(
-        planned: PlannedEvent[],
-        entryOf: RegisterEntryRow | (RegisterEntryRow | null)[],
-        documentId: string,
-        sha: string,
-        documentState: string,
-      ) {
-        return planned.map((p, j) => {
-          const e = Array.isArray(entryOf) ? entryOf[j] : entryOf;
-          const content: ChainedContent = {
-            seq: ++seq,
-            kind: 'document',
-            documentId,
-            entryId: e?.id ?? null,
-            agencyId: p.agencyId,
-            status: p.status,
-            actor: p.actor,
-            note: p.note,
-            subject: null,
-            at: p.at,
-            entryState: p.entryState,
-            documentState: p.carriesDocument ? documentState : null,
-            documentSha256: sha,
-          };
-          const hash = chainHash(content, prev);
-          const row = { ...content, status: p.status as RegisterStatus, prevHash: prev, hash };
-          prev = hash;
-          return row;
-        });
-      }
-      await insertChunked(db, t, models.Message, messages);
-      await insertChunked(db, t, models.Document, documents);
-      await insertChunked(db, t, models.DocumentFile, files);
-      const perSearch = Math.floor((db.dialect === 'sqlite' ? 32_000 : 65_000) / SEARCH_COLUMNS.length);
-      for (let i = 0; i < search.length; i += perSearch) await insertValues(db.sequelize, t, 'document_search', SEARCH_COLUMNS, search.slice(i, i + perSearch));
-      await insertChunked(db, t, models.RegisterEntry, entries);
-      await insertChunked(db, t, models.RegisterEvent, events);
-      await execute(db.sequelize, 'UPDATE register_chain_head SET seq = :seq, hash = :hash WHERE id = 1', { seq, hash: prev }, t);
-      const counterRows = [...counters].map(([key, last]) => {
-        const [agencyId, book, year] = key.split(' ');
-        return [agencyId, book, Number(year), last] as SqlValue[];
-      });
-      for (const row of counterRows)
-        await execute(
-          db.sequelize,
-          'INSERT INTO register_counters (agency_id, book, year, last_number) VALUES (:a, :b, :y, :n) ON CONFLICT (agency_id, book, year) DO UPDATE SET last_number = :n',
-          { a: row[0], b: row[1], y: row[2], n: row[3] },
-          t,
-        );
-    });
-    written += n;
+    const built = await buildBatch(state, at, n, options);
+    await writing;
+    writing = writeBatch(db, built).then(() => void (written += n));
+    // Awaited at the next batch or below; the handler keeps a failure from counting as unhandled meanwhile.
+    writing.catch(() => undefined);
   }
+  await writing;
   if (db.dialect === 'postgres')
     for (const table of ['messages', 'register_entries'])
       await db.sequelize.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT MAX(id) FROM ${table}), 1))`);

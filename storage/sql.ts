@@ -152,3 +152,64 @@ export async function insertValues(sequelize: Sequelize, t: Transaction, table: 
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   await run(sequelize, `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`, values, t);
 }
+
+/** PostgreSQL array types of the model attribute types a bulk load sends as columns. */
+const PG_ARRAY_TYPES: Record<string, string> = {
+  STRING: 'text[]',
+  TEXT: 'text[]',
+  INTEGER: 'int[]',
+  BIGINT: 'bigint[]',
+  BOOLEAN: 'boolean[]',
+  DATE: 'timestamptz[]',
+  BLOB: 'bytea[]',
+};
+
+/**
+ * Bulk load of a model's rows (as insertRows). On PostgreSQL the rows travel as one array per column,
+ * `INSERT … SELECT * FROM unnest(…)`: one small statement however many rows, where a multi-row VALUES of
+ * 65,000 parameters took PostgreSQL 2.3 times as long to parse and plan (measured in bench
+ * register-scale's seed). SQLite has no arrays: multi-row VALUES chunks within its parameter limit.
+ */
+export async function bulkInsertRows<Row extends object>(sequelize: Sequelize, t: Transaction, model: ModelStatic<Model>, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (sequelize.getDialect() !== 'postgres') {
+    const per = Math.max(1, Math.floor(32_000 / Object.keys(rows[0]).length));
+    for (let i = 0; i < rows.length; i += per) await insertRows(sequelize, t, model, rows.slice(i, i + per));
+    return;
+  }
+  const attributes = model.getAttributes();
+  const present = Object.keys(rows[0]).filter((a) => a in attributes);
+  const types = present.map((a) => {
+    const key = (attributes[a].type as { key?: string }).key ?? '';
+    const type = PG_ARRAY_TYPES[key];
+    if (!type) throw new Error(`bulkInsertRows: no array type for ${key} (${a})`);
+    return type;
+  });
+  const columns = present.map((a) => attributes[a].field ?? a);
+  const arrays = present.map((a) => rows.map((r) => (r as Record<string, SqlValue>)[a] ?? null));
+  await unnestInsert(sequelize, t, model.getTableName() as string, columns, types, arrays);
+}
+
+/** Bulk load into a table without a model, every column text (an index table): as bulkInsertRows. */
+export async function bulkInsertValues(sequelize: Sequelize, t: Transaction, table: string, columns: readonly string[], rows: string[][]): Promise<void> {
+  if (rows.length === 0) return;
+  if (sequelize.getDialect() !== 'postgres') {
+    const per = Math.floor(32_000 / columns.length);
+    for (let i = 0; i < rows.length; i += per) await insertValues(sequelize, t, table, columns, rows.slice(i, i + per));
+    return;
+  }
+  const arrays = columns.map((_, j) => rows.map((r) => r[j]));
+  await unnestInsert(
+    sequelize,
+    t,
+    table,
+    columns,
+    columns.map(() => 'text[]'),
+    arrays,
+  );
+}
+
+async function unnestInsert(sequelize: Sequelize, t: Transaction, table: string, columns: string[] | readonly string[], types: string[], arrays: unknown[][]) {
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
+  await sequelize.query(sql, { bind: arrays, transaction: t });
+}

@@ -1,6 +1,8 @@
 // Register lookups for `docgate register list|search|show`: register entries (one per agency book)
 // joined with their documents, filtered by bound parameters only, full text through the folded index
-// (FTS5 on SQLite, tsvector on PostgreSQL; migration 010).
+// (FTS5 on SQLite, tsvector on PostgreSQL; migration 010). Results are always the newest `limit`
+// entries (registered_at, id descending); how a full-text search gets there depends on how common its
+// words are (see searchRegister).
 
 import type { Sequelize } from 'sequelize';
 import { toNumber } from '../models.js';
@@ -64,8 +66,47 @@ function asDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
 }
 
+interface TextMatch {
+  /** The engine's query: an FTS5 MATCH string or a tsquery. */
+  match: string;
+  /** Selects the matching documents as a set (few matches: the engine lists them, the rest is joined to them). */
+  setCheck: string;
+  /** Checks one document_search row `s` (many matches: rows are read newest first and each is checked). */
+  rowCheck: string;
+  rowParams: NamedParams;
+  /** The ids of at most :cap matching document_search rows. */
+  probe: string;
+}
+
+/** The full-text condition of a query's words, 'nothing' when it has none (no word matches nothing). */
+function textMatch(dialect: string, text: string | undefined): TextMatch | 'nothing' | null {
+  if (text === undefined) return null;
+  const words = queryWords(text);
+  if (words.length === 0) return 'nothing';
+  if (dialect === 'postgres') {
+    const tsv = "s.tsv @@ to_tsquery('simple', :match)";
+    return {
+      match: words.map((w) => `'${w.replace(/'/g, '')}'`).join(' & '),
+      setCheck: tsv,
+      rowCheck: tsv,
+      rowParams: { match: words.map((w) => `'${w.replace(/'/g, '')}'`).join(' & ') },
+      probe: `SELECT s.id FROM document_search s WHERE ${tsv} LIMIT :cap`,
+    };
+  }
+  // Each word quoted: an FTS5 string, never an operator (a "NOT" or "*" from the user stays a word).
+  return {
+    match: words.map((w) => `"${w.replace(/"/g, '')}"`).join(' '),
+    setCheck: 's.id IN (SELECT rowid FROM document_search_fts WHERE document_search_fts MATCH :match)',
+    // A MATCH per row costs FTS5 a whole query (seconds per window at 1M): the row's own folded text,
+    // the very words the FTS5 table was given (space-separated, folded), is searched for each word instead.
+    rowCheck: words.map((_, i) => `instr(' ' || s.text_folded || ' ', :word${i}) > 0`).join(' AND '),
+    rowParams: Object.fromEntries(words.map((w, i) => [`word${i}`, ` ${w.replace(/"/g, '')} `])),
+    probe: 'SELECT rowid AS id FROM document_search_fts WHERE document_search_fts MATCH :match LIMIT :cap',
+  };
+}
+
 /** The WHERE clause and parameters of a query. */
-function whereOf(dialect: string, q: RegisterQuery): { where: string; params: NamedParams } {
+function whereOf(dialect: string, q: RegisterQuery, perRowText = false): { where: string; params: NamedParams } {
   const parts: string[] = [];
   const params: NamedParams = {};
   const add = (sql: string, values: NamedParams) => (parts.push(sql), Object.assign(params, values));
@@ -89,18 +130,9 @@ function whereOf(dialect: string, q: RegisterQuery): { where: string; params: Na
       { recipient: q.recipient, recipientLike: `%"${q.recipient.toLowerCase().replace(/[%_"\\]/g, '')}"%` },
     );
   }
-  if (q.text !== undefined) {
-    const words = queryWords(q.text);
-    if (words.length === 0) parts.push('1 = 0');
-    else if (dialect === 'postgres') {
-      add("s.tsv @@ to_tsquery('simple', :tsquery)", { tsquery: words.map((w) => `'${w.replace(/'/g, '')}'`).join(' & ') });
-    } else {
-      // Each word quoted: an FTS5 string, never an operator (a "NOT" or "*" from the user stays a word).
-      add('s.id IN (SELECT rowid FROM document_search_fts WHERE document_search_fts MATCH :match)', {
-        match: words.map((w) => `"${w.replace(/"/g, '')}"`).join(' '),
-      });
-    }
-  }
+  const text = textMatch(dialect, q.text);
+  if (text === 'nothing') parts.push('1 = 0');
+  else if (text) add(perRowText ? text.rowCheck : text.setCheck, perRowText ? text.rowParams : { match: text.match });
   return { where: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
@@ -109,12 +141,61 @@ const SELECT =
   'd.id AS tracking_id, d.sender_agency_id, d.sender_account, d.document_number, d.signed_date, d.document_type, d.summary, d.subject, d.urgency, d.signer, d.origin ' +
   'FROM register_entries e JOIN documents d ON d.id = e.document_id LEFT JOIN document_search s ON s.document_id = d.id';
 
+/** Above this many matching documents, a full-text search reads the register newest first instead. */
+const MANY_MATCHES = 2000;
+const DAY_MS = 86_400_000;
+/** The first window's span, and how much each next one widens. */
+const FIRST_WINDOW_MS = DAY_MS;
+const WIDEN = 4;
+/** Past this span the window is dropped: the whole register. */
+const LAST_WINDOW_MS = 4 ** 6 * DAY_MS;
+
+type Row = Record<string, unknown>;
+
+async function newestFirst(sequelize: Sequelize, where: string, params: NamedParams, limit: number, extra = ''): Promise<Row[]> {
+  const clause = extra ? (where ? `${where} AND ${extra}` : `WHERE ${extra}`) : where;
+  return query<Row>(sequelize, `${SELECT} ${clause} ORDER BY e.registered_at DESC, e.id DESC LIMIT :limit`, { ...params, limit });
+}
+
+/**
+ * Sorting every match by registered_at before LIMIT made a common word cost seconds at 1M documents. A
+ * word that few documents hold is still answered from its match list (joined, sorted: cheap). A common
+ * one reads the register backwards by registered_at in widening windows (the newest day, then 4, 16 …
+ * days, then all), checking each row's words, until a window holds `limit` hits: entries outside a
+ * window are all older than those in it, so these are exactly the newest `limit` matches, in whatever
+ * order the index rows were written.
+ */
+async function fullText(sequelize: Sequelize, q: RegisterQuery, text: TextMatch, limit: number): Promise<Row[]> {
+  const probe = await query(sequelize, text.probe, { match: text.match, cap: MANY_MATCHES });
+  if (probe.length < MANY_MATCHES) {
+    const { where, params } = whereOf(sequelize.getDialect(), q);
+    return newestFirst(sequelize, where, params, limit);
+  }
+  const [top] = await query<{ at: unknown }>(sequelize, 'SELECT MAX(registered_at) AS at FROM register_entries', {});
+  if (top?.at === null || top?.at === undefined) return [];
+  const newest = Math.min(asDate(top.at).getTime(), q.receivedTo?.getTime() ?? Infinity);
+  const { where, params } = whereOf(sequelize.getDialect(), q, true);
+  for (let span = FIRST_WINDOW_MS; span <= LAST_WINDOW_MS; span *= WIDEN) {
+    const from = new Date(newest - span);
+    if (q.receivedFrom !== undefined && from <= q.receivedFrom) break;
+    const rows = await newestFirst(sequelize, where, { ...params, windowFrom: from }, limit, 'e.registered_at >= :windowFrom');
+    if (rows.length >= limit) return rows;
+  }
+  // Fewer than `limit` hits in every window (other filters are selective): the match list it is.
+  const all = whereOf(sequelize.getDialect(), q);
+  return newestFirst(sequelize, all.where, all.params, limit);
+}
+
 export async function searchRegister(sequelize: Sequelize, q: RegisterQuery): Promise<RegisterHit[]> {
-  const { where, params } = whereOf(sequelize.getDialect(), q);
-  const rows = await query<Record<string, unknown>>(sequelize, `${SELECT} ${where} ORDER BY e.registered_at DESC, e.id DESC LIMIT :limit`, {
-    ...params,
-    limit: q.limit ?? 100,
-  });
+  const limit = q.limit ?? 100;
+  const text = textMatch(sequelize.getDialect(), q.text);
+  // A số ký hiệu or a number picks a handful of rows by its own index: the words only filter them.
+  let rows: Row[];
+  if (text && text !== 'nothing' && !q.documentNumber && q.number === undefined) rows = await fullText(sequelize, q, text, limit);
+  else {
+    const { where, params } = whereOf(sequelize.getDialect(), q);
+    rows = await newestFirst(sequelize, where, params, limit);
+  }
   return rows.map((r) => ({
     entryId: toNumber(r.entry_id),
     agencyId: String(r.agency_id),
