@@ -9,6 +9,8 @@ import { positional, sqliteValue, type NamedParams } from '../sql.js';
 export type RawRow = Record<string, unknown>;
 
 export interface RawReader {
+  /** The SQL dialect the statements run in (for the few queries each dialect writes its own way). */
+  dialect: 'sqlite' | 'postgres';
   all(sql: string, params: NamedParams): Promise<RawRow[]>;
   release(): void;
 }
@@ -32,6 +34,7 @@ export async function openRawReader(sequelize: Sequelize): Promise<RawReader> {
   if (sequelize.getDialect() === 'sqlite') {
     const connection = (await manager.getConnection({ uuid: 'default' })) as SqliteConnection;
     return {
+      dialect: 'sqlite',
       all(sql, params) {
         const { sql: text, values } = positional(sql, params, 'question');
         return new Promise((resolve, reject) => connection.all(text, values.map(sqliteValue), (err, rows) => (err ? reject(err) : resolve(rows ?? []))));
@@ -46,6 +49,7 @@ export async function openRawReader(sequelize: Sequelize): Promise<RawReader> {
   // One statement at a time on the client (pg queues them, but deprecates being handed a second one).
   let queue: Promise<unknown> = Promise.resolve();
   return {
+    dialect: 'postgres',
     all(sql, params) {
       const { sql: text, values } = positional(sql, params, 'numbered');
       const rows = queue.then(

@@ -200,7 +200,9 @@ type Latest = Map<string, { seq: number; state: string }>;
 
 /**
  * The newest snapshot (within the verified chain) of each key in (after, last], from `stateColumn`:
- * one range scan of the (key, seq) index, keys as text (entry ids are numbers in the range).
+ * one range scan of the (key, seq) index, keys as text (entry ids are numbers in the range). Only the
+ * newest row per key comes back (a document has several snapshots; the older ones are not read out):
+ * SQLite gives the bare column of the MAX(seq) row, PostgreSQL has DISTINCT ON.
  */
 async function latestStates(
   ctx: Context,
@@ -210,17 +212,13 @@ async function latestStates(
   last: string | number,
 ): Promise<Latest> {
   const out: Latest = new Map();
-  const rows = await ctx.reader.all(
-    `SELECT ${keyColumn} AS k, seq, ${stateColumn} AS state FROM register_events ` +
-      `WHERE ${keyColumn} > :after AND ${keyColumn} <= :last AND ${stateColumn} IS NOT NULL AND seq <= :head`,
-    { after, last, head: ctx.headSeq },
-  );
-  for (const r of rows) {
-    const key = String(r.k);
-    const seq = Number(r.seq);
-    const known = out.get(key);
-    if (!known || known.seq < seq) out.set(key, { seq, state: String(r.state) });
-  }
+  const where = `WHERE ${keyColumn} > :after AND ${keyColumn} <= :last AND ${stateColumn} IS NOT NULL AND seq <= :head`;
+  const sql =
+    ctx.reader.dialect === 'sqlite'
+      ? `SELECT ${keyColumn} AS k, MAX(seq) AS seq, ${stateColumn} AS state FROM register_events ${where} GROUP BY ${keyColumn}`
+      : `SELECT DISTINCT ON (${keyColumn}) ${keyColumn} AS k, seq, ${stateColumn} AS state FROM register_events ${where} ORDER BY ${keyColumn}, seq DESC`;
+  const rows = await ctx.reader.all(sql, { after, last, head: ctx.headSeq });
+  for (const r of rows) out.set(String(r.k), { seq: Number(r.seq), state: String(r.state) });
   return out;
 }
 
