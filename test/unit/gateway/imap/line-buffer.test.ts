@@ -54,7 +54,7 @@ describe('IMAP LineBuffer', function () {
     const long = 'k'.repeat(300 * 1024);
     out.begin(10).text('1 OK').end();
     out
-      .begin(long.length + 16)
+      .begin(long.length + 18)
       .text('2 FETCH (FLAGS (')
       .text(long)
       .text('))')
