@@ -156,9 +156,10 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
     } else seq = selected.seqOf(uid);
     if (!seq) continue;
     const flags = wantsFlags ? (meta.flagText ?? formatFlags(meta.flags)) : '';
-    // Room for the line: numbers, item names and a date are well under 160 bytes; flags as UTF-8 at most.
+    // Room for the line: UID, FLAGS and MODSEQ with their numbers take under 100 bytes, each INTERNALDATE
+    // or RFC822.SIZE asked for under 48 (a client may repeat them), flags as UTF-8 at most 3 per character.
     out
-      .begin(160 + flags.length * 3)
+      .begin(100 + tail.length * 48 + flags.length * 3)
       .int(seq)
       .text(' FETCH (UID ')
       .int(uid);
