@@ -11,6 +11,8 @@ const EMPTY = Buffer.alloc(0);
 export class LineBuffer {
   private buf = EMPTY;
   private used = 0;
+  /** Where the line being written starts: a line that outgrows its room moves whole to a new buffer. */
+  private lineStart = 0;
   private readonly ready: Buffer[] = [];
 
   /** Starts a line "* " with room for `maxBytes` more; a buffer too full for it is set aside first. */
@@ -20,17 +22,21 @@ export class LineBuffer {
       this.buf = Buffer.allocUnsafe(Math.max(SIZE, maxBytes + 4));
       this.used = 0;
     }
+    this.lineStart = this.used;
     return this.text('* ');
   }
 
   /** Ends the line with CRLF. */
   end(): void {
+    this.room(2);
     this.buf[this.used++] = 0x0d;
     this.buf[this.used++] = 0x0a;
   }
 
   /** Text of the response (ASCII byte by byte; anything else as UTF-8, which the caller's room allows for). */
   text(s: string): this {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.room(s.length * 3);
     const buf = this.buf;
     let at = this.used;
     for (let i = 0; i < s.length; i++) {
@@ -47,6 +53,7 @@ export class LineBuffer {
 
   /** A non-negative integer in decimal. */
   int(n: number): this {
+    this.room(16);
     const buf = this.buf;
     if (n < 10) {
       buf[this.used++] = 0x30 + n;
@@ -64,6 +71,21 @@ export class LineBuffer {
     return this;
   }
 
+  /**
+   * Makes room for `bytes` more (and the CRLF) when a caller's estimate in begin() fell short: the line
+   * so far moves to a larger buffer, so a long line is never cut.
+   */
+  private room(bytes: number): void {
+    if (this.used + bytes + 2 <= this.buf.length) return;
+    const line = this.buf.subarray(this.lineStart, this.used);
+    if (this.lineStart > 0) this.ready.push(this.buf.subarray(0, this.lineStart));
+    const next = Buffer.allocUnsafe(Math.max(SIZE, line.length + bytes + 2));
+    line.copy(next, 0);
+    this.buf = next;
+    this.used = line.length;
+    this.lineStart = 0;
+  }
+
   /** Whether enough is buffered to be written now. */
   get full(): boolean {
     return this.ready.length > 0 || this.used >= SIZE - 1024;
@@ -75,6 +97,7 @@ export class LineBuffer {
     // The next line allocates a fresh buffer (begin() finds no room in an empty one).
     this.buf = EMPTY;
     this.used = 0;
+    this.lineStart = 0;
     return this.ready.splice(0);
   }
 }

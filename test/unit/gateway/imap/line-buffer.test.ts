@@ -61,4 +61,23 @@ describe('IMAP LineBuffer', function () {
       .end();
     expect(bytesOf(out.take())).to.equal(`* 1 OK\r\n* 2 FETCH (FLAGS (${long}))\r\n`);
   });
+
+  it('never cuts a line whose room begin() under-estimated, at a buffer boundary or alone', function () {
+    const out = new LineBuffer();
+    const long = `$${'k'.repeat(300_000)}`;
+    let expected = '';
+    for (let i = 1; i <= 2_000; i++) {
+      out
+        .begin(8)
+        .int(i)
+        .text(' FETCH (FLAGS (')
+        .text(i % 500 === 0 ? long : '\\Seen')
+        .text('))')
+        .end();
+      expected += `* ${i} FETCH (FLAGS (${i % 500 === 0 ? long : '\\Seen'}))\r\n`;
+    }
+    out.begin(0).text('Đ'.repeat(100_000)).end();
+    expected += `* ${'Đ'.repeat(100_000)}\r\n`;
+    expect(bytesOf(out.take())).to.equal(expected);
+  });
 });
