@@ -3,6 +3,7 @@
 // (size and SHA-256) before the file is fsynced and renamed: a truncated file is never accepted.
 
 import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 
 /** The subset of node:fs/promises FileHandle that spooling uses; tests inject short-writing ones. */
 export interface WritableFile {
@@ -42,4 +43,26 @@ export async function verifyWritten(handle: WritableFile, size: number, sha256: 
   }
   const digest = hash.digest('hex');
   if (position !== size || digest !== sha256) throw new ShortWriteError(`file on disk does not match what was written (sha256 ${digest}, expected ${sha256})`);
+}
+
+/** Up to `length` bytes of an open file from `position`, looping over short reads; fewer only at its end. */
+export async function readFully(handle: Pick<WritableFile, 'read'>, position: number, length: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(Math.max(0, length));
+  let done = 0;
+  while (done < out.length) {
+    const { bytesRead } = await handle.read(out, done, out.length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return out.subarray(0, done);
+}
+
+/** Bytes [start, end) of a file (fewer when the file is shorter). */
+export async function readFileRange(file: string, start: number, end: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    return await readFully(handle, start, end - start);
+  } finally {
+    await handle.close();
+  }
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Transaction } from 'sequelize';
+import { readFully } from '../config/file-io.js';
 import { Lru } from './lru.js';
 
 export const SHA256 = /^[0-9a-f]{64}$/;
@@ -169,15 +170,7 @@ export class FileBlobStore implements BlobStore {
     try {
       const total = (await handle.stat()).size;
       const stop = Math.min(end ?? total, total);
-      const length = Math.max(0, stop - start);
-      const out = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, start + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return out.subarray(0, done);
+      return await readFully(handle, start, stop - start);
     } finally {
       await handle.close();
     }

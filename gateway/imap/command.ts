@@ -70,6 +70,8 @@ export interface CommandContext {
   untagged(chunks: Chunk[] | string): Promise<void>;
   /** Sends several untagged responses in one write (a FETCH of thousands of messages). */
   untaggedLines(lines: Chunk[][]): Promise<void>;
+  /** Sends untagged responses already formatted as whole lines (protocol/line-buffer.ts). */
+  untaggedBytes(buffers: Buffer[]): Promise<void>;
   /** Sends "+ <text>\r\n". */
   continuation(text: string): Promise<void>;
   /** Reads one raw line from the client (IDLE's DONE, an AUTHENTICATE response); null on close. */

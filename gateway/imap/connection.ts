@@ -174,6 +174,15 @@ export class ImapConnection {
     return run;
   }
 
+  /** Writes bytes already formatted as whole response lines, serialised with write(). */
+  writeRaw(buffers: Buffer[]): Promise<void> {
+    const run = this.writing.then(async () => {
+      for (const buf of buffers) await this.put(buf);
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
   private async writeNow(chunks: Chunk[]): Promise<void> {
     // Pieces go out as one buffer per ~256 KiB: one TLS write per batch, not one per message.
     let pending: Buffer[] = [];

@@ -29,6 +29,7 @@ export interface DispatchConnection {
   readonly session: Session;
   readonly closed: boolean;
   write(chunks: Chunk[]): Promise<void>;
+  writeRaw(buffers: Buffer[]): Promise<void>;
   readLine(): Promise<Buffer | null>;
   upgradeToTls(): Promise<void>;
   close(): void;
@@ -141,6 +142,7 @@ export class Dispatcher {
         deps: this.deps,
         untagged: (chunks) => this.conn.write(typeof chunks === 'string' ? [`* ${chunks}`] : ['* ', ...chunks]),
         untaggedLines: (lines) => (lines.length === 0 ? Promise.resolve() : this.conn.write(joinLines(lines))),
+        untaggedBytes: (buffers) => (buffers.length === 0 ? Promise.resolve() : this.conn.writeRaw(buffers)),
         continuation: (text) => this.conn.write([`+ ${text}`]),
         readLine: () => this.conn.readLine(),
         startTls: async () => {

@@ -4,28 +4,12 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readFileRange } from '../../config/file-io.js';
 import type { HashName } from './algorithms.js';
 import type { SignedContent } from './signer-signature.js';
 
 /** Ranges up to this size are read in one call (faster than a stream); larger ones are streamed. */
 const READ_WHOLE_LIMIT = 4 * 1024 * 1024;
-
-async function readRange(file: string, start: number, end: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const out = Buffer.allocUnsafe(Math.max(0, end - start));
-    let done = 0;
-    while (done < out.length) {
-      const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return out.subarray(0, done);
-  } finally {
-    await handle.close();
-  }
-}
 
 function streamDigest(file: string, start: number, end: number, hash: HashName): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
@@ -41,7 +25,7 @@ function streamDigest(file: string, start: number, end: number, hash: HashName):
 export function fileRangeContent(file: string, start: number, end: number): SignedContent {
   const digests = new Map<HashName, Promise<Buffer>>();
   let small: Promise<Buffer> | null = null;
-  const smallBytes = () => (small ??= readRange(file, start, end));
+  const smallBytes = () => (small ??= readFileRange(file, start, end));
   return {
     digest(hash) {
       let pending = digests.get(hash);
@@ -56,7 +40,7 @@ export function fileRangeContent(file: string, start: number, end: number): Sign
       }
       return pending;
     },
-    bytes: () => (end - start <= READ_WHOLE_LIMIT ? smallBytes() : readRange(file, start, end)),
+    bytes: () => (end - start <= READ_WHOLE_LIMIT ? smallBytes() : readFileRange(file, start, end)),
   };
 }
 

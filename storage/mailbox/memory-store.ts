@@ -180,9 +180,6 @@ export class MemoryMailboxStore implements MailboxStore {
   async contents(messageRowIds: number[]): Promise<Map<number, MessageContent>> {
     return new Map(messageRowIds.flatMap((id) => (this.contentRows.has(id) ? [[id, this.contentRows.get(id)!] as const] : [])));
   }
-  async renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>> {
-    return new Map(messageRowIds.flatMap((id) => (this.contentRows.has(id) ? [[id, this.contentRows.get(id)!.rendered] as const] : [])));
-  }
   async saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void> {
     for (const item of items) {
       const content = this.contentRows.get(item.messageRowId);

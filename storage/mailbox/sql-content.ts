@@ -93,21 +93,6 @@ export class SqlContent {
     return out;
   }
 
-  async renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>> {
-    const out = new Map<number, ImapRendering>();
-    const missing: number[] = [];
-    for (const id of new Set(messageRowIds)) {
-      const hit = this.cache.get(id)?.rendered;
-      if (hit) out.set(id, hit);
-      else missing.push(id);
-    }
-    for (const part of chunks(missing)) {
-      const rows = await select(this.deps, 'SELECT id, imap_envelope, imap_body, imap_bodystructure FROM messages WHERE id IN (:part)', { part });
-      for (const row of rows) out.set(toNumber(row.id), renderingOf(row));
-    }
-    return out;
-  }
-
   /** One write transaction for the lot; the cached descriptors already carry them (FETCH added them). */
   async saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void> {
     if (items.length === 0) return;

@@ -88,9 +88,6 @@ export class SqlMailboxStore implements MailboxStore {
   contents(messageRowIds: number[]): Promise<Map<number, MessageContent>> {
     return this.contentRows.contents(messageRowIds);
   }
-  renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>> {
-    return this.contentRows.renderings(messageRowIds);
-  }
   saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void> {
     return this.contentRows.saveRenderings(items);
   }

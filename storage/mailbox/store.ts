@@ -158,8 +158,6 @@ export interface MailboxStore {
   content(messageRowId: number): Promise<MessageContent>;
   /** Several at once (one query for those not cached). */
   contents(messageRowIds: number[]): Promise<Map<number, MessageContent>>;
-  /** Stored renderings alone (FETCH of ENVELOPE / BODYSTRUCTURE needs nothing else), by message row id. */
-  renderings(messageRowIds: number[]): Promise<Map<number, ImapRendering>>;
   /** Keeps renderings of stored messages made on their first FETCH; only items still missing are written. */
   saveRenderings(items: { messageRowId: number; rendered: ImapRendering }[]): Promise<void>;
   /** Bytes [start, end) of the message as served (prefix + blob). */

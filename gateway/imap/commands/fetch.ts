@@ -11,6 +11,7 @@ import { locatePart, MessageView, type Range } from '../fetch/message-view.js';
 import { renderItem } from '../fetch/rendering.js';
 import { formatFlags } from '../flags.js';
 import { formatDateTime, number, sequenceSet, type Cursor } from '../protocol/args.js';
+import { LineBuffer } from '../protocol/line-buffer.js';
 import { literalStream, type Chunk } from '../protocol/response.js';
 import { BadCommand } from '../protocol/tokens.js';
 import type { ImapRendering, MessageMeta, RenderedItem } from '../../../storage/mailbox/store.js';
@@ -123,9 +124,10 @@ function keywordsOf(metas: MessageMeta[]): string[] {
 
 /**
  * FETCH of index items only (a client's flag resync, `UID FETCH 1:* (UID FLAGS)`): one lookup in the
- * shared mailbox index for the whole set, then a synchronous walk that appends each line to one string
- * (flags pre-serialised by the index, sequence numbers by walking the session's sorted UIDs, no
- * per-message promise) and writes it a few hundred KiB at a time, like Dovecot answering from its index.
+ * shared mailbox index for the whole set, then a synchronous walk that writes each line straight into
+ * a byte buffer (flags pre-serialised by the index, sequence numbers by walking the session's sorted
+ * UIDs, no per-message promise or string) and sends it a few hundred KiB at a time, like Dovecot
+ * answering from its index.
  */
 async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchItem[], since: number | undefined): Promise<void> {
   const selected = ctx.session.selected!;
@@ -140,9 +142,9 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
   const tail = items.filter((i) => i.kind === 'INTERNALDATE' || i.kind === 'RFC822.SIZE').map((i) => i.kind);
   const recent = selected.recent;
   const numbering = selected.uids;
+  const out = new LineBuffer();
   let j = 0;
   let last = 0;
-  let text = '';
   for (const meta of metas) {
     const uid = meta.uid;
     let seq: number;
@@ -153,22 +155,30 @@ async function fetchFromIndex(ctx: CommandContext, uids: number[], items: FetchI
       last = uid;
     } else seq = selected.seqOf(uid);
     if (!seq) continue;
-    let line = `${text === '' ? '' : '\r\n* '}${seq} FETCH (UID ${uid}`;
+    const flags = wantsFlags ? (meta.flagText ?? formatFlags(meta.flags)) : '';
+    // Room for the line: UID, FLAGS and MODSEQ with their numbers take under 100 bytes, each INTERNALDATE
+    // or RFC822.SIZE asked for under 48 (a client may repeat them), flags as UTF-8 at most 3 per character.
+    out
+      .begin(100 + tail.length * 48 + flags.length * 3)
+      .int(seq)
+      .text(' FETCH (UID ')
+      .int(uid);
     if (wantsFlags) {
       selected.noteAnnouncedNumbered(uid, meta.modseq);
-      const flags = meta.flagText ?? formatFlags(meta.flags);
-      line += recent.size > 0 && recent.has(uid) ? ` FLAGS (${flags === '' ? '' : `${flags} `}\\Recent)` : ` FLAGS (${flags})`;
+      out.text(' FLAGS (').text(flags);
+      if (recent.size > 0 && recent.has(uid)) out.text(flags === '' ? '\\Recent' : ' \\Recent');
+      out.text(')');
     }
-    if (condstore) line += ` MODSEQ (${meta.modseq})`;
+    if (condstore) out.text(' MODSEQ (').int(meta.modseq).text(')');
     if (internalDate || size)
-      for (const kind of tail) line += kind === 'INTERNALDATE' ? ` INTERNALDATE "${formatDateTime(meta.internalDate)}"` : ` RFC822.SIZE ${meta.size}`;
-    text += line + ')';
-    if (text.length >= FLUSH_BYTES) {
-      await ctx.untaggedLines([[text]]);
-      text = '';
-    }
+      for (const kind of tail) {
+        if (kind === 'INTERNALDATE') out.text(' INTERNALDATE "').text(formatDateTime(meta.internalDate)).text('"');
+        else out.text(' RFC822.SIZE ').int(meta.size);
+      }
+    out.text(')').end();
+    if (out.full) await ctx.untaggedBytes(out.take());
   }
-  if (text !== '') await ctx.untaggedLines([[text]]);
+  await ctx.untaggedBytes(out.take());
 }
 
 async function renderMessage(

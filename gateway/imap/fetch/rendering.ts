@@ -2,9 +2,9 @@
 // are rendered once (APPEND renders them before storing, FETCH renders what an older row lacks and the
 // store keeps it: messages.imap_*) and served from then on as stored bytes, like Dovecot's cache file.
 
-import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { readFileRange } from '../../../config/file-io.js';
 import type { ImapRendering, MessageContent, RenderedItem } from '../../../storage/mailbox/store.js';
 import type { Chunk } from '../protocol/response.js';
 import { bodyStructure } from './bodystructure.js';
@@ -43,21 +43,7 @@ export function bufferSource(bytes: Buffer): ByteSource {
 /** The served bytes of a message in a spooled file (APPEND's literal, before the store adopts it). */
 export function fileSource(file: string): ByteSource {
   return {
-    async read(_c: MessageContent, start: number, end: number) {
-      const handle = await open(file, 'r');
-      try {
-        const out = Buffer.alloc(Math.max(0, end - start));
-        let done = 0;
-        while (done < out.length) {
-          const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
-        return out.subarray(0, done);
-      } finally {
-        await handle.close();
-      }
-    },
+    read: (_c: MessageContent, start: number, end: number) => readFileRange(file, start, end),
     stream: (_c: MessageContent, start: number, end: number) => (end > start ? createReadStream(file, { start, end: end - 1 }) : Readable.from([])),
   };
 }
