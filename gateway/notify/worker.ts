@@ -23,7 +23,7 @@ import { headerBlockOf } from '../intake/header-block.js';
 import { JobLoop } from '../jobs/job-loop.js';
 import type { SigningIdentity } from '../signing/identity.js';
 import type { DeliveryFacts, NamedAgency } from './facts.js';
-import { composeReceipt } from './receipt.js';
+import { composeReceipt, type ReceiptInput } from './receipt.js';
 import { composeStatusNotice } from './status-notice.js';
 
 const RETRY_MS = 60_000;
@@ -39,6 +39,8 @@ export interface NoticeWorkerDeps {
   /** The gateway's signing identity; receipts are made only with one (and notices.receipts on). */
   identity: SigningIdentity | null;
 }
+
+type MessageDigests = ReceiptInput['message'];
 
 /** One message a job owes, and the register event that records it (receipts). */
 interface Owed {
@@ -84,68 +86,68 @@ export class NoticeWorker {
   }
 
   /**
-   * Documents side by side (their blobs written in parallel, their transactions in one group commit);
-   * one document's jobs in order, so its acceptance receipt comes before later notices.
+   * Documents side by side (their blobs written in parallel, their transactions in one group commit).
+   * One document's jobs go together: their messages in job order (its acceptance receipt before later
+   * notices), their blobs in one durability step, and one transaction that finishes every job it still owns.
    */
   private async batch(jobs: JobRow[]): Promise<void> {
     const byDocument = new Map<string, JobRow[]>();
     for (const job of jobs) byDocument.set(job.documentId, [...(byDocument.get(job.documentId) ?? []), job]);
-    await Promise.all(
-      [...byDocument.values()].map(async (own) => {
-        for (const job of own) await this.process(job);
-      }),
-    );
+    await Promise.all([...byDocument.values()].map((own) => this.process(own)));
   }
 
-  private async process(job: JobRow): Promise<void> {
+  private async process(jobs: JobRow[]): Promise<void> {
     const { storage, log } = this.deps;
+    const documentId = jobs[0].documentId;
     try {
-      const doc = await storage.register.findDocument(job.documentId);
-      const owed = doc ? await this.owed(JSON.parse(job.payload) as NoticePayload, doc) : [];
-      const stored = await Promise.all(owed.map((o) => this.store(o)));
+      const doc = await storage.register.findDocument(documentId);
+      // The sender's copy is read and hashed once for all of this document's receipts.
+      const payloads = jobs.map((job) => JSON.parse(job.payload) as NoticePayload);
+      const wantsReceipts = this.receiptsOn() && payloads.some((p) => p.event !== 'quarantine-rejected');
+      const digests = doc && wantsReceipts ? await this.digests(doc) : null;
+      const owedByJob = doc ? await Promise.all(payloads.map((payload) => this.owed(payload, doc, digests))) : jobs.map(() => []);
+      const storedByJob = await Promise.all(owedByJob.map((owed) => Promise.all(owed.map((o) => this.store(o)))));
       const delivered = await storage.writes.submit({
-        syncDirs: stored.flatMap((s) => s.blob.syncDirs),
+        syncDirs: storedByJob.flat().flatMap((s) => s.blob.syncDirs),
         run: async (t) => {
           const now = this.deps.now();
-          const owned = await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'delivered', reply: `${stored.length} message(s)`, at: now });
-          if (!owned) return [];
           const rows = [];
-          for (const s of stored) {
-            rows.push(
-              await storage.register.recordNotice(t, {
-                documentId: job.documentId,
-                agencyId: job.agencyId,
-                folder: FOLDERS.notices.name,
-                blobSha256: s.blob.sha256,
-                blobSize: s.blob.size,
-                structure: s.structure,
-                header: s.header,
-                at: now,
-              }),
-            );
+          const events: NewRegisterEvent[] = [];
+          for (const [i, job] of jobs.entries()) {
+            const stored = storedByJob[i];
+            const owned = await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'delivered', reply: `${stored.length} message(s)`, at: now });
+            if (!owned) continue;
+            for (const s of stored) {
+              rows.push(
+                await storage.register.recordNotice(t, {
+                  documentId: job.documentId,
+                  agencyId: job.agencyId,
+                  folder: FOLDERS.notices.name,
+                  blobSha256: s.blob.sha256,
+                  blobSize: s.blob.size,
+                  structure: s.structure,
+                  header: s.header,
+                  at: now,
+                }),
+              );
+              if (s.event) events.push({ ...s.event, note: `receipt sha256 ${s.blob.sha256}` });
+            }
           }
-          await storage.register.appendEvents(
-            t,
-            stored.flatMap((s) => (s.event ? [{ ...s.event, note: `receipt sha256 ${s.blob.sha256}` }] : [])),
-          );
+          await storage.register.appendEvents(t, events);
           return rows;
         },
       });
       for (const row of delivered) this.deps.events.publish({ ...row, kind: 'exists' });
-      log.info('notices delivered', { job: job.id, document: job.documentId, messages: delivered.length });
+      log.info('notices delivered', { jobs: jobs.map((j) => j.id), document: documentId, messages: delivered.length });
     } catch (err) {
-      log.error('notice job failed, retrying later', { job: job.id, document: job.documentId, err });
+      log.error('notice jobs failed, retrying later', { jobs: jobs.map((j) => j.id), document: documentId, err });
+      const retryAt = new Date(this.deps.now().getTime() + RETRY_MS);
+      const reply = String((err as Error).message ?? err).slice(0, 2000);
       await storage.writes
-        .run((t) =>
-          storage.queue.finish(t, {
-            id: job.id,
-            worker: this.id,
-            status: 'queued',
-            reply: String((err as Error).message ?? err).slice(0, 2000),
-            at: this.deps.now(),
-            nextAttemptAt: new Date(this.deps.now().getTime() + RETRY_MS),
-          }),
-        )
+        .run(async (t) => {
+          for (const job of jobs)
+            await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'queued', reply, at: this.deps.now(), nextAttemptAt: retryAt });
+        })
         .catch(() => undefined);
     }
   }
@@ -161,7 +163,7 @@ export class NoticeWorker {
   }
 
   /** SHA-256 and size of the stored bytes, and SHA-256 of the sender's copy as IMAP serves it. */
-  private async digests(doc: DocumentRow): Promise<{ sha256: string; size: number; servedSha256: string }> {
+  private async digests(doc: DocumentRow): Promise<MessageDigests> {
     const content = await this.messages.content(doc.messageRowId!);
     const served = createHash('sha256');
     for await (const chunk of this.messages.stream(content, 0, content.size)) served.update(chunk as Buffer);
@@ -172,7 +174,7 @@ export class NoticeWorker {
     return this.deps.identity !== null && this.deps.config.docgate.notices.receipts;
   }
 
-  private async owed(payload: NoticePayload, doc: DocumentRow): Promise<Owed[]> {
+  private async owed(payload: NoticePayload, doc: DocumentRow, digests: MessageDigests | null): Promise<Owed[]> {
     const { config } = this.deps;
     const common = { hostname: config.docgate.hostname, timeZone: config.docgate.timezone, document: doc, sender: this.named(doc.senderAgencyId) };
     const at = new Date(payload.at);
@@ -185,8 +187,7 @@ export class NoticeWorker {
         { bytes: composeStatusNotice({ ...common, recipient: null, status: '02', incomingNumber: null, actor: payload.actor, at, reason }), event: null },
       ];
     }
-    const receipts = this.receiptsOn();
-    const digests = receipts ? await this.digests(doc) : null;
+    const receipts = digests !== null;
     const owed: Owed[] = [];
     const receipt = (delivery: DeliveryFacts | null, entry: RegisterEntryRow | undefined): Owed => ({
       bytes: composeReceipt(this.deps.identity!, {
