@@ -5,10 +5,8 @@
 // re-read its state. SQLite has no feed: one process owns the database file.
 
 import pg from 'pg';
+import { JOBS_CHANNEL, MAILBOX_CHANNEL } from './channels.js';
 import type { Logger } from '../config/log.js';
-
-export const MAILBOX_CHANNEL = 'docgate_mailbox';
-export const JOBS_CHANNEL = 'docgate_jobs';
 
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;

@@ -27,23 +27,10 @@ import type { Verdict } from '../../policies/types.js';
 import type { Storage } from '../../storage/index.js';
 import { readHeaderBlock } from '../intake/header-block.js';
 import { newTrackingId, rfc5322Date } from '../intake/trace.js';
+import { PAPER_FIELDS, type PaperField } from './fields.js';
 
 /** Checks that judge an electronic sender, not a document: not run on a paper document's scan. */
 const SENDER_CHECKS = new Set(['sender-header', 'smime-signature', 'pdf-signature', 'office-signature', 'classification']);
-
-/** The form lines a paper document's fields become (the labels intake reads). */
-export const PAPER_FIELDS = {
-  'so-ky-hieu': 'Số ký hiệu',
-  'trich-yeu': 'Trích yếu',
-  'ngay-ky': 'Ngày ký',
-  'nguoi-ky': 'Người ký',
-  'loai-van-ban': 'Loại văn bản',
-  'do-khan': 'Độ khẩn',
-  'do-mat': 'Độ mật',
-  'han-xu-ly': 'Hạn xử lý',
-} as const;
-
-export type PaperField = keyof typeof PAPER_FIELDS;
 
 export interface PaperInput {
   agency: Agency;

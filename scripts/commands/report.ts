@@ -13,7 +13,6 @@ import { loadReport } from '../../gateway/report/load.js';
 import type { Report } from '../../gateway/report/model.js';
 import { parsePeriod, PeriodError, type ReportPeriod } from '../../gateway/report/period.js';
 import { reportTables } from '../../gateway/report/tables.js';
-import { reportXlsx, reportXlsxTitle } from '../../gateway/report/xlsx.js';
 import { reportCsv } from './report/csv.js';
 import { reportHtml } from './report/html.js';
 
@@ -42,6 +41,8 @@ async function render(report: Report, format: Format): Promise<Buffer> {
   if (format === 'json') return Buffer.from(JSON.stringify(report, null, 2) + '\n');
   if (format === 'csv') return Buffer.from(reportCsv(tables, tz));
   if (format === 'html') return Buffer.from(reportHtml(report, tables));
+  // exceljs is the heaviest module of the CLI: loaded only when a workbook is asked for.
+  const { reportXlsx, reportXlsxTitle } = await import('../../gateway/report/xlsx.js');
   return reportXlsx(tables, tz, reportXlsxTitle(report));
 }
 

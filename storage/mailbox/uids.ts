@@ -6,7 +6,7 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { toNumber } from '../models.js';
 import { query } from '../sql.js';
-import { MAILBOX_CHANNEL } from '../change-feed.js';
+import { MAILBOX_CHANNEL } from '../channels.js';
 import { MailboxStoreError } from './store.js';
 
 export interface AllocatedUids {

@@ -5,7 +5,7 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { toNumber } from '../models.js';
 import { execute, insertValues, query } from '../sql.js';
-import { JOBS_CHANNEL } from '../change-feed.js';
+import { JOBS_CHANNEL } from '../channels.js';
 
 export type JobStatus = 'queued' | 'sending' | 'delivered' | 'failed' | 'dropped';
 

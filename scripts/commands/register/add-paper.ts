@@ -6,10 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { AgencyDirectory } from '../../../config/agencies.js';
-import { PAPER_FIELDS, registerPaperDocument, type PaperField } from '../../../gateway/paper/paper-intake.js';
+import { PAPER_FIELDS, type PaperField } from '../../../gateway/paper/fields.js';
 import { withStorage } from '../account.js';
 import { CliError, cliLogger, say, type GlobalOptions } from '../context.js';
-import { loadConfigAndPolicyOrExit } from '../policy-context.js';
 import { knownAgency } from './query.js';
 
 interface AddPaperOptions {
@@ -62,6 +61,9 @@ export function registerAddPaperCommand(register: Command, program: Command): vo
     .option('--field <key=value>', `trường của sổ, lặp lại: ${ISSUER_FIELD}, ${Object.keys(PAPER_FIELDS).join(', ')} / register field, repeatable`, collect, [])
     .option('--actor <name>', 'người vào sổ (mặc định admin:<user>) / who registers it (default admin:<user>)')
     .action(async (opts: AddPaperOptions) => {
+      // The policy engine loads for this command only, not for every `docgate register …` start.
+      const { loadConfigAndPolicyOrExit } = await import('../policy-context.js');
+      const { registerPaperDocument } = await import('../../../gateway/paper/paper-intake.js');
       const { config, policy } = loadConfigAndPolicyOrExit(program.opts<GlobalOptions>());
       if (opts.agency === undefined) throw new CliError('Thiếu --agency / Missing --agency', 2);
       if (opts.file === undefined) throw new CliError('Thiếu --file / Missing --file', 2);

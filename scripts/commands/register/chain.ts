@@ -8,9 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { resolveUnder, type Config } from '../../../config/load.js';
 import { silentLogger } from '../../../config/log.js';
-import { checkAnchors } from '../../../gateway/register/anchor-verify.js';
-import { listAnchors, writeAnchor } from '../../../gateway/register/anchor.js';
-import { loadSigningIdentity } from '../../../gateway/signing/identity.js';
 import { adminActor, recordAdminAction } from '../../../storage/register/admin.js';
 import { deleteDocuments, expiredDocuments } from '../../../storage/register/purge.js';
 import { verifyRegister, type BreakKind, type RegisterBreak, type VerifyResult } from '../../../storage/register/verify.js';
@@ -18,6 +15,9 @@ import { withStorage } from '../account.js';
 import { CliError, loadConfigOrExit, say, type GlobalOptions } from '../context.js';
 import { startOfDay } from '../../../policies/text/calendar.js';
 import { parseDay } from './dates.js';
+
+// The signing and anchor code (node-forge, the CMS verifier) loads only for the commands that use it:
+// every other `docgate register …` command would pay for it at each start.
 
 const VERIFY_EXIT: Record<BreakKind, number> = { chain: 4, row: 5, blob: 6, anchor: 7 };
 
@@ -64,6 +64,8 @@ export function registerChainCommands(register: Command, program: Command): void
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
       const from = opts.from === undefined ? undefined : startOfDay(parseDay(opts.from, '--from'), config.docgate.timezone);
       const started = Date.now();
+      const { listAnchors } = await import('../../../gateway/register/anchor.js');
+      const { checkAnchors } = await import('../../../gateway/register/anchor-verify.js');
       const result = await withStorage(config, async (storage) => {
         const files = await listAnchors(config);
         const ca = caPem(config);
@@ -92,6 +94,8 @@ export function registerChainCommands(register: Command, program: Command): void
     .option('--actor <name>', 'người thực hiện / who (default admin:<user>)')
     .action(async (opts: { actor?: string }) => {
       const config = loadConfigOrExit(program.opts<GlobalOptions>());
+      const { loadSigningIdentity } = await import('../../../gateway/signing/identity.js');
+      const { writeAnchor } = await import('../../../gateway/register/anchor.js');
       const identity = loadSigningIdentity(config, silentLogger);
       const written = await withStorage(config, (storage) => writeAnchor(config, storage, identity, { actor: adminActor(opts.actor) }));
       say(
