@@ -38,8 +38,60 @@ export interface ZonedParts {
   offset: string;
 }
 
+function offsetOf(instant: Date, timeZone: string): string {
+  const name = formatter(timeZone)
+    .formatToParts(instant)
+    .find((part) => part.type === 'timeZoneName')!.value;
+  return name === 'GMT' ? '+0000' : name.replace(/^GMT([+-])(\d{2}):(\d{2})$/, '$1$2$3');
+}
+
+const OFFSET_SPAN_MS = 15 * 60_000;
+const OFFSET_SPANS_KEPT = 1024;
+/** Per zone and quarter hour, its offset (the quarter hours asked about last; every call of one message falls in one). */
+const offsets = new Map<string, Map<number, { offset: string; minutes: number }>>();
+
+/**
+ * The zone's UTC offset at an instant, from the Intl formatter once per quarter hour: formatToParts is
+ * the slow half of Intl and a submission asks for dates a dozen times (checks, register, notices,
+ * deadlines). A quarter hour is used only when its start and end have the same offset, so a change of
+ * offset (summer time, a historical change at an odd minute) is always read exactly.
+ */
+function zoneOffset(instant: Date, timeZone: string): { offset: string; minutes: number } | null {
+  const span = Math.floor(instant.getTime() / OFFSET_SPAN_MS);
+  let spans = offsets.get(timeZone);
+  if (!spans) offsets.set(timeZone, (spans = new Map<number, { offset: string; minutes: number }>()));
+  const known = spans.get(span);
+  if (known) return known;
+  const first = offsetOf(new Date(span * OFFSET_SPAN_MS), timeZone);
+  const last = offsetOf(new Date((span + 1) * OFFSET_SPAN_MS - 1), timeZone);
+  const m = /^([+-])(\d{2})(\d{2})$/.exec(first);
+  if (first !== last || !m) return null;
+  const entry = { offset: first, minutes: (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) };
+  if (spans.size >= OFFSET_SPANS_KEPT) spans.clear();
+  spans.set(span, entry);
+  return entry;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
 /** The wall-clock fields of an instant in a time zone. */
 export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+  const zone = zoneOffset(instant, timeZone);
+  if (zone) {
+    // The wall clock is UTC moved by the offset: the fields of that shifted instant read in UTC.
+    const wall = new Date(instant.getTime() + zone.minutes * 60_000);
+    return {
+      year: String(wall.getUTCFullYear()),
+      month: pad2(wall.getUTCMonth() + 1),
+      day: pad2(wall.getUTCDate()),
+      hour: pad2(wall.getUTCHours()),
+      minute: pad2(wall.getUTCMinutes()),
+      second: pad2(wall.getUTCSeconds()),
+      weekday: WEEKDAYS[wall.getUTCDay()],
+      offset: zone.offset,
+    };
+  }
   const p: Record<string, string> = {};
   for (const part of formatter(timeZone).formatToParts(instant)) p[part.type] = part.value;
   const offset = p.timeZoneName === 'GMT' ? '+0000' : p.timeZoneName.replace(/^GMT([+-])(\d{2}):(\d{2})$/, '$1$2$3');

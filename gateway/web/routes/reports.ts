@@ -7,7 +7,6 @@ import { zonedParts } from '../../../policies/text/dates.js';
 import { loadReport } from '../../report/load.js';
 import { parsePeriod, PeriodError, type ReportPeriod } from '../../report/period.js';
 import { reportTables } from '../../report/tables.js';
-import { reportXlsx, reportXlsxTitle } from '../../report/xlsx.js';
 import { sendPage, type PortalDeps } from '../context.js';
 import { attachmentDisposition } from '../files.js';
 import { csrfToken, requireAdmin } from '../guards.js';
@@ -60,6 +59,8 @@ export function registerReportRoutes(app: FastifyInstance, deps: PortalDeps): vo
     const asked = ask(req);
     if (asked.period instanceof PeriodError) return reply.code(400).type('text/plain; charset=utf-8').send(asked.period.message);
     const { report } = await load(asked.period, asked.agency);
+    // exceljs (tens of MB of heap once loaded) only in a process that is asked for a workbook.
+    const { reportXlsx, reportXlsxTitle } = await import('../../report/xlsx.js');
     const bytes = await reportXlsx(reportTables(report), tz, reportXlsxTitle(report));
     const name = `bao-cao-${report.period.label}${asked.agency ? `-${asked.agency}` : ''}.xlsx`;
     return reply.header('Content-Disposition', attachmentDisposition(name)).type(XLSX_TYPE).send(bytes);
