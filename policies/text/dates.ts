@@ -92,6 +92,11 @@ export function zonedParts(instant: Date, timeZone: string): ZonedParts {
       offset: zone.offset,
     };
   }
+  return intlZonedParts(instant, timeZone);
+}
+
+/** The same fields read from Intl alone (every field by formatToParts): the slow path, and the reference. */
+export function intlZonedParts(instant: Date, timeZone: string): ZonedParts {
   const p: Record<string, string> = {};
   for (const part of formatter(timeZone).formatToParts(instant)) p[part.type] = part.value;
   const offset = p.timeZoneName === 'GMT' ? '+0000' : p.timeZoneName.replace(/^GMT([+-])(\d{2}):(\d{2})$/, '$1$2$3');

@@ -2,7 +2,7 @@
 // last hours of 31/12 UTC already belong to next year's books in Vietnam (UTC+7).
 
 import { expect } from 'chai';
-import { documentYear, localDate, registerYear, zonedParts } from '../../../policies/text/dates.js';
+import { documentYear, intlZonedParts as intlParts, localDate, registerYear, zonedParts } from '../../../policies/text/dates.js';
 
 describe('register year', function () {
   const HCM = 'Asia/Ho_Chi_Minh';
@@ -24,30 +24,6 @@ describe('register year', function () {
 });
 
 describe('zoned wall-clock fields', function () {
-  /** What Intl says, field by field: the reference the quarter-hour offset cache must match. */
-  const formats = new Map<string, Intl.DateTimeFormat>();
-  function intlParts(instant: Date, timeZone: string) {
-    const f =
-      formats.get(timeZone) ??
-      new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        weekday: 'short',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-        timeZoneName: 'longOffset',
-      });
-    formats.set(timeZone, f);
-    const p: Record<string, string> = {};
-    for (const part of f.formatToParts(instant)) p[part.type] = part.value;
-    const offset = p.timeZoneName === 'GMT' ? '+0000' : p.timeZoneName.replace(/^GMT([+-])(\d{2}):(\d{2})$/, '$1$2$3');
-    return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second, weekday: p.weekday, offset };
-  }
-
   it('match Intl around offset changes, in half- and quarter-hour zones and before standard time', () => {
     const zones = ['Asia/Ho_Chi_Minh', 'UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'];
     const instants = [
