@@ -4,7 +4,11 @@ import type { Translate } from '../i18n.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorBox } from '../layout.js';
 
-export function passwordForm(t: Translate, csrf: string, options: { forced: boolean; minLength: number; classes: number; history: number; error: string | null }): SafeHtml {
+export function passwordForm(
+  t: Translate,
+  csrf: string,
+  options: { forced: boolean; minLength: number; classes: number; history: number; error: string | null },
+): SafeHtml {
   return html`${
       options.forced
         ? html`<p class="notice">

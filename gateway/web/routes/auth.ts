@@ -72,7 +72,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: PortalDeps): void
   const showPassword = (req: Parameters<typeof csrfToken>[0], reply: Parameters<typeof csrfToken>[1], error: string | null, status = 200) => {
     const { t } = req.portal;
     const forced = userOf(req).account.mustChangePassword;
-    const body = passwordForm(t, csrfToken(req, reply), { forced, minLength: auth.minPasswordLength, classes: auth.passwordClasses, history: auth.passwordHistory, error });
+    const body = passwordForm(t, csrfToken(req, reply), {
+      forced,
+      minLength: auth.minPasswordLength,
+      classes: auth.passwordClasses,
+      history: auth.passwordHistory,
+      error,
+    });
     return sendPage(reply, page(deps, req, { title: t('Đổi mật khẩu', 'Change password'), body, csrf: csrfToken(req, reply) }), status);
   };
 
