@@ -3,6 +3,7 @@
 // another agency or a second account is refused; a password reset and a role change ask for the
 // administrator's own password again (a wrong one changes nothing); lock and unlock take effect for
 // SMTP at once and end the clerk's sessions; every action is a register event naming the administrator.
+// Every POST form of the pages carries the CSRF token, and an action without it is refused.
 
 import { expect } from 'chai';
 import { addClerk, TEST_PASSWORD } from '../helpers/gateway.js';
@@ -146,6 +147,23 @@ describe('web portal: accounts administration', function () {
       { status: 'role-changed', actor: ADMIN, subject: CLERKS.stttt, note: 'admin' },
       { status: 'role-changed', actor: ADMIN, subject: CLERKS.stttt, note: 'clerk' },
     ]);
+  });
+
+  it('puts the CSRF token in every POST form of the administrator’s pages, and refuses an action without it', async () => {
+    for (const path of ['/admin/accounts', '/admin/quarantine', '/admin/queue', '/admin/config', '/admin/reports', '/incoming', '/password']) {
+      const page = await admin.get(path);
+      expect(page.status, path).to.equal(200);
+      const forms = [...page.text.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]).filter((f) => /method="post"/i.test(f));
+      expect(forms.length, `${path}: at least the logout form`).to.be.greaterThan(0);
+      for (const form of forms) expect(form, path).to.match(/<input type="hidden" name="_csrf" value="[^"]+" \/>/);
+    }
+    const id = await accountId(CLERKS.stttt);
+    const bare = await admin.post(`/admin/accounts/${id}/lock`, {});
+    expect(bare.status).to.equal(403);
+    const forged = await admin.post(`/admin/accounts/${id}/reset`, { _csrf: 'forged', current: TEST_PASSWORD });
+    expect(forged.status).to.equal(403);
+    const account = (await pg.gateway.storage.accounts.find(CLERKS.stttt))!;
+    expect([account.disabled, account.mustChangePassword]).to.deep.equal([false, false]);
   });
 
   it('locks and unlocks an account: SMTP refuses it at once, then takes it again', async () => {
