@@ -158,6 +158,8 @@ const docgateFields = z.strictObject({
       failureWindow: duration.default(15 * 60_000),
       lockDuration: duration.default(15 * 60_000),
       minPasswordLength: z.number().int().min(8).default(10),
+      /** Character classes a new password mixes at least (of lowercase, uppercase, digits, other characters). */
+      passwordClasses: z.number().int().min(1).max(4).default(3),
       /** A new password may not be one of the account's last N (the current one included). */
       passwordHistory: z.number().int().min(0).max(50).default(5),
     })

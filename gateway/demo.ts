@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Config } from '../config/load.js';
 import type { Storage } from '../storage/index.js';
 import { generatePassword, hashPassword } from '../storage/accounts/password.js';
-import { generateAcceptablePassword } from '../storage/accounts/password-rules.js';
+import { generateAcceptablePassword, passwordRulesOf } from '../storage/accounts/password-rules.js';
 import type { Logger } from '../config/log.js';
 import { demoPkiPaths, ensureDemoCa, issueClerkCertificate, writeDemoCrl, type DemoPkiPaths } from './demo-pki.js';
 
@@ -43,7 +43,7 @@ export async function seedDemoAccounts(config: Config, storage: Storage, log: Lo
   ];
   for (const agency of config.agencies) {
     const email = agency.addresses[0] ?? `vanthu@${agency.domain}`;
-    const password = generateAcceptablePassword(email, config.docgate.auth.minPasswordLength);
+    const password = generateAcceptablePassword(email, passwordRulesOf(config.docgate.auth));
     const passwordHash = await hashPassword(password);
     await storage.writes.run((t) => storage.accounts.create(t, { email, agencyId: agency.id, passwordHash, mustChangePassword: false, now: now() }));
     const p12 = issueClerkCertificate(pkiPaths, ca, { email, agencyName: agency.name }, generatePassword(), now());

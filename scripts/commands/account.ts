@@ -6,7 +6,7 @@ import { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import { silentLogger } from '../../config/log.js';
 import { hashPassword } from '../../storage/accounts/password.js';
-import { checkNewPassword, generateAcceptablePassword } from '../../storage/accounts/password-rules.js';
+import { checkNewPassword, generateAcceptablePassword, passwordRulesOf } from '../../storage/accounts/password-rules.js';
 import { openStorage, type Storage } from '../../storage/index.js';
 import { ANY_ACCOUNT, type ActiveLock } from '../../storage/accounts/repository.js';
 import type { AccountRole, AccountRow } from '../../storage/rows.js';
@@ -40,7 +40,7 @@ async function validatePassword(
   currentHash: string | null = null,
   previousHashes: string[] = [],
 ): Promise<void> {
-  const problem = await checkNewPassword({ email, password, minLength: config.docgate.auth.minPasswordLength, currentHash, previousHashes });
+  const problem = await checkNewPassword({ email, password, rules: passwordRulesOf(config.docgate.auth), currentHash, previousHashes });
   if (problem) throw new CliError(`Mật khẩu không hợp lệ: ${problem.vi} / Password refused: ${problem.en}`, 2);
 }
 
@@ -77,7 +77,7 @@ export function registerAccountCommands(program: Command): void {
         throw new CliError(`${email} không phải địa chỉ của ${agency.id} / ${email} is not an address of ${agency.id}`, 2);
       }
       const generated = !opts.passwordStdin;
-      const password = generated ? generateAcceptablePassword(email, config.docgate.auth.minPasswordLength) : await passwordFromStdin();
+      const password = generated ? generateAcceptablePassword(email, passwordRulesOf(config.docgate.auth)) : await passwordFromStdin();
       await validatePassword(config, email, password);
       const passwordHash = await hashPassword(password);
       await withStorage(config, async (storage) => {
@@ -111,7 +111,7 @@ export function registerAccountCommands(program: Command): void {
         throw new CliError('Dùng --password-stdin (mật khẩu mới) hoặc --temporary / Use --password-stdin (new password) or --temporary', 2);
       }
       const generated = !opts.passwordStdin;
-      const password = generated ? generateAcceptablePassword(email, config.docgate.auth.minPasswordLength) : await passwordFromStdin();
+      const password = generated ? generateAcceptablePassword(email, passwordRulesOf(config.docgate.auth)) : await passwordFromStdin();
       const mustChange = Boolean(opts.temporary);
       await withStorage(config, async (storage) => {
         const existing = await storage.accounts.find(email);

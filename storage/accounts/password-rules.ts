@@ -7,7 +7,18 @@ import { removeDiacritics } from '../../policies/text/vietnamese.js';
 import { COMMON_PASSWORDS_TEXT } from './common-passwords.js';
 import { generatePassword, verifyPassword } from './password.js';
 
-type PasswordRule = 'length' | 'control' | 'whitespace' | 'user-name' | 'user-name-part' | 'pattern' | 'common' | 'unchanged' | 'history';
+type PasswordRule = 'length' | 'control' | 'whitespace' | 'user-name' | 'user-name-part' | 'pattern' | 'common' | 'classes' | 'unchanged' | 'history';
+
+/** What docgate.yaml's auth: sets (minPasswordLength, passwordClasses). */
+export interface PasswordRules {
+  minLength: number;
+  /** Of the four classes: lowercase, uppercase, digits, other characters. */
+  minClasses: number;
+}
+
+export function passwordRulesOf(auth: { minPasswordLength: number; passwordClasses: number }): PasswordRules {
+  return { minLength: auth.minPasswordLength, minClasses: auth.passwordClasses };
+}
 
 export interface PasswordProblem {
   rule: PasswordRule;
@@ -66,8 +77,21 @@ function commonForms(folded: string): string[] {
   return [folded, trimmed, squeezed, deLeet(folded), deLeet(folded).replace(/^[^a-z]+|[^a-z]+$/g, '')].filter((f) => f.length > 0);
 }
 
+/** Vietnamese letters count by their case (Đ, Ấ upper; đ, ấ lower); letters of no case and symbols are "other". */
+function classCount(password: string): number {
+  const classes = new Set<string>();
+  for (const c of password.normalize('NFC')) {
+    if (/\p{Ll}/u.test(c)) classes.add('lower');
+    else if (/\p{Lu}|\p{Lt}/u.test(c)) classes.add('upper');
+    else if (/\p{Nd}/u.test(c)) classes.add('digit');
+    else classes.add('other');
+  }
+  return classes.size;
+}
+
 /** The rules that need no stored hash; null when the password passes them all. */
-export function passwordProblem(email: string, password: string, minLength: number): PasswordProblem | null {
+export function passwordProblem(email: string, password: string, rules: PasswordRules): PasswordProblem | null {
+  const { minLength, minClasses } = rules;
   const user = email.trim().toLowerCase();
   const local = user.slice(0, user.lastIndexOf('@') === -1 ? user.length : user.lastIndexOf('@'));
   const folded = fold(password);
@@ -103,6 +127,13 @@ export function passwordProblem(email: string, password: string, minLength: numb
   if (commonForms(folded).some((f) => COMMON.has(f))) {
     return { rule: 'common', vi: 'mật khẩu nằm trong danh sách mật khẩu phổ biến', en: 'the password is in the list of common passwords' };
   }
+  if (classCount(password) < minClasses) {
+    return {
+      rule: 'classes',
+      vi: `mật khẩu phải có ít nhất ${minClasses} trong 4 loại ký tự: chữ thường, chữ hoa, chữ số, ký tự khác`,
+      en: `the password must mix at least ${minClasses} of the 4 character classes: lowercase, uppercase, digits, other characters`,
+    };
+  }
   return null;
 }
 
@@ -113,11 +144,11 @@ export function passwordProblem(email: string, password: string, minLength: numb
 export async function checkNewPassword(input: {
   email: string;
   password: string;
-  minLength: number;
+  rules: PasswordRules;
   currentHash?: string | null;
   previousHashes?: readonly string[];
 }): Promise<PasswordProblem | null> {
-  const problem = passwordProblem(input.email, input.password, input.minLength);
+  const problem = passwordProblem(input.email, input.password, input.rules);
   if (problem) return problem;
   if (input.currentHash && (await verifyPassword(input.password, input.currentHash))) {
     return {
@@ -138,10 +169,15 @@ export async function checkNewPassword(input: {
   return null;
 }
 
-/** A generated (temporary) password that passes the same rules. */
-export function generateAcceptablePassword(email: string, minLength: number): string {
+/**
+ * A generated (temporary) password that passes the same rules. The generator's letters and digits are
+ * three classes; a fourth, when required, is a hyphen in the middle (easy to read out).
+ */
+export function generateAcceptablePassword(email: string, rules: PasswordRules): string {
   for (;;) {
-    const password = generatePassword(Math.max(14, minLength));
-    if (!passwordProblem(email, password, minLength)) return password;
+    const generated = generatePassword(Math.max(14, rules.minLength));
+    const half = generated.length >> 1;
+    const password = rules.minClasses >= 4 ? `${generated.slice(0, half)}-${generated.slice(half)}` : generated;
+    if (!passwordProblem(email, password, rules)) return password;
   }
 }

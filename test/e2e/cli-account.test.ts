@@ -5,16 +5,7 @@ import { expect } from 'chai';
 import { AGENCIES } from '../helpers/env.js';
 import { cliFor, runCli } from '../helpers/child.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { WireClient } from '../helpers/smtp-wire.js';
-
-async function authReply(port: number, user: string, password: string): Promise<string> {
-  const c = await WireClient.connect(port, true);
-  await c.reply();
-  await c.command('EHLO cli.test');
-  const reply = await c.login(user, password);
-  c.close();
-  return reply.text;
-}
+import { authReply } from '../helpers/smtp-wire.js';
 
 describe('docgate account', function () {
   this.timeout(90_000);

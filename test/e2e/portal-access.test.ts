@@ -1,10 +1,12 @@
 // The portal over HTTPS without a browser: every lookup scoped to the clerk's agency (another
 // agency's document, file or .eml by id is a 404), CSRF tokens required on POST, a new session id at
 // login (a planted one is dropped), cookie flags, security headers, downloads with RFC 6266 names,
-// password history, and the administrator pages closed to clerks.
+// password history and character classes, the administrator pages closed to clerks, the register's
+// search on the agency's own book, returned documents with their reasons, the language (cookie, then
+// Accept-Language) and dates dd/mm/yyyy HH:mm in the register's time zone.
 
 import { expect } from 'chai';
-import { addClerk, TEST_PASSWORD } from '../helpers/gateway.js';
+import { addClerk, TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { AGENCIES } from '../helpers/env.js';
 import { CLERKS, deliver } from '../helpers/imap.js';
 import { PortalClient, request, startPortalGateway, type PortalGateway } from '../helpers/portal.js';
@@ -131,10 +133,117 @@ describe('web portal: access control and security headers', function () {
     expect(res.headers['referrer-policy']).to.equal('no-referrer');
     expect(res.headers['x-content-type-options']).to.equal('nosniff');
     expect(res.headers['cache-control']).to.equal('no-store');
+    // The CSRF secret's cookie has the session cookie's flags.
+    const set = res.headers['set-cookie'] ?? [];
+    const csrfCookie = (Array.isArray(set) ? set : [set]).find((l) => l.startsWith('__Host-dg_csrf='));
+    expect(csrfCookie)
+      .to.match(/; HttpOnly/)
+      .and.to.match(/; Secure/)
+      .and.to.match(/; SameSite=Strict/)
+      .and.to.match(/; Path=\//);
     // The page's one script carries the nonce of its own response.
     const nonce = /'nonce-([0-9a-f]+)'/.exec(csp)![1];
     expect(res.text).to.contain(`<script src="/static/portal.js" nonce="${nonce}" defer></script>`);
     expect((await request(pg.baseUrl, '/static/portal.js')).status).to.equal(200);
+  });
+
+  it('searches the agency’s own book only', async () => {
+    const recipient = new PortalClient(pg.baseUrl);
+    await recipient.login(CLERKS.snv, TEST_PASSWORD);
+    const rows = async (query: string) => {
+      const page = await recipient.get(`/incoming?${query}`);
+      expect(page.status, query).to.equal(200);
+      return /<table class="register">[\s\S]*?<\/table>/.exec(page.text)?.[0] ?? '';
+    };
+    // Words without diacritics find the trích yếu; a word of no document finds nothing.
+    expect(await rows('q=cai+cach+hanh+chinh')).to.contain('12/KH-UBND');
+    expect(await rows('q=ngan+sach+quoc+phong')).not.to.contain('12/KH-UBND');
+    expect(await rows(`documentNumber=${encodeURIComponent('12/KH-UBND')}`)).to.contain('12/KH-UBND');
+    expect(await rows(`counterpart=${AGENCIES.stttt.id}`)).not.to.contain('12/KH-UBND');
+    // The third agency's search finds none of it, whatever it asks.
+    const outsider = new PortalClient(pg.baseUrl);
+    await outsider.login(CLERKS.stttt, TEST_PASSWORD);
+    for (const book of ['incoming', 'outgoing']) {
+      const page = await outsider.get(`/${book}?q=cai+cach&counterpart=${AGENCIES.ubnd.id}`);
+      expect(page.text, book).not.to.contain('12/KH-UBND');
+    }
+    // A bad filter is named, not an error page.
+    const bad = await recipient.get('/incoming?from=31/02/2027');
+    expect(bad.status).to.equal(200);
+    expect(bad.text).to.contain('Có ô lọc không hợp lệ');
+  });
+
+  it('lists the agency’s returned documents with their reasons', async () => {
+    // A From of another agency: refused by sender-header, a returned entry in the sender's sổ đi.
+    const smtp = transport(pg.tlsPort, CLERKS.snv, TEST_PASSWORD, true);
+    const refused: unknown = await smtp
+      .sendMail({
+        envelope: { from: CLERKS.snv, to: [CLERKS.ubnd] },
+        raw: `From: ${CLERKS.stttt}\r\nTo: ${CLERKS.ubnd}\r\nSubject: V/v mao danh\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTrích yếu: V/v văn bản mạo danh cơ quan khác\r\n`,
+      })
+      .catch((err: unknown) => err);
+    smtp.close();
+    expect(String(refused)).to.match(/550 5\.7\.1 \[sender-unauthorized\]/);
+    const sender = new PortalClient(pg.baseUrl);
+    await sender.login(CLERKS.snv, TEST_PASSWORD);
+    const page = await sender.get('/returned');
+    expect(page.status).to.equal(200);
+    const rows = [...page.text.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]).filter((r) => r.includes('[sender-unauthorized]'));
+    expect(rows, 'the one returned document').to.have.length(1);
+    const row = rows[0];
+    expect(row)
+      .to.contain('Địa chỉ gửi không thuộc cơ quan của tài khoản')
+      .and.to.match(/V\/v (văn bản mạo danh cơ quan khác|mao danh)/);
+    const id = /href="\/documents\/([^"]+)"/.exec(row)![1];
+    const doc = await sender.get(`/documents/${id}`);
+    expect(doc.status).to.equal(200);
+    expect(doc.text).to.contain('Lý do trả lại');
+    // Not the recipient's, nor anyone else's.
+    for (const clerk of [CLERKS.ubnd, CLERKS.stttt]) {
+      const other = new PortalClient(pg.baseUrl);
+      await other.login(clerk, TEST_PASSWORD);
+      expect((await other.get('/returned')).text, clerk).not.to.contain('[sender-unauthorized]');
+      expect((await other.get(`/documents/${id}`)).status, clerk).to.equal(404);
+    }
+  });
+
+  it('speaks Vietnamese first, English by cookie or Accept-Language, and writes dates in the register’s time zone', async () => {
+    const vi = await request(pg.baseUrl, '/login');
+    expect(vi.text).to.contain('<html lang="vi">').and.to.contain('<h1>Đăng nhập</h1>');
+    const en = await request(pg.baseUrl, '/login', { headers: { 'accept-language': 'en-GB,en;q=0.9,vi;q=0.5' } });
+    expect(en.text).to.contain('<html lang="en">').and.to.contain('<h1>Log in</h1>');
+    const chosen = await request(pg.baseUrl, '/login', { headers: { 'accept-language': 'en-GB', cookie: 'dg_lang=vi' } });
+    expect(chosen.text).to.contain('<html lang="vi">');
+    // The switch sets the cookie and goes back to a path of this site only.
+    const switched = await request(pg.baseUrl, '/lang/en?back=%2Fincoming');
+    expect([switched.status, switched.headers.location]).to.deep.equal([303, '/incoming']);
+    expect(String(switched.headers['set-cookie']))
+      .to.match(/^dg_lang=en;/)
+      .and.to.match(/; Path=\/(;|$)/)
+      .and.to.match(/; Secure(;|$)/)
+      .and.to.match(/; SameSite=Strict(;|$)/);
+    expect((await request(pg.baseUrl, '/lang/en?back=%2F%2Fevil.example')).headers.location).to.equal('/');
+
+    const client = new PortalClient(pg.baseUrl);
+    await client.login(CLERKS.snv, TEST_PASSWORD);
+    const doc = (await pg.gateway.storage.register.findDocument(trackingId))!;
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: pg.gateway.config.docgate.timezone,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .format(doc.receivedAt)
+      .replace(', ', ' ');
+    expect(local).to.match(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    const page = await client.get(`/documents/${trackingId}`);
+    expect(page.text).to.match(new RegExp(`<th scope="row">Ngày nhận</th>\\s*<td>${local}</td>`));
+    client.cookies.set('dg_lang', 'en');
+    const english = await client.get(`/documents/${trackingId}`);
+    expect(english.text).to.match(new RegExp(`<th scope="row">Received</th>\\s*<td>${local}</td>`));
   });
 
   it('keeps administrator pages from clerks, and refuses a reused password', async () => {
@@ -152,6 +261,13 @@ describe('web portal: access control and security headers', function () {
     expect(/class="error"[^>]*>([^<]*)/.exec(reused.text)?.[1]).to.contain('mật khẩu mới không được trùng một mật khẩu đã dùng gần đây');
     const wrong = await change('not-the-password', 'Chinh-sach-moi-Ha-Tinh-3');
     expect(wrong.status).to.equal(400);
+    // Two character classes of the three docgate.yaml asks for: refused with the rule's message.
+    const plain = await change('Chinh-sach-moi-Ha-Tinh-2', 'chinh-sach-cua-so');
+    expect(plain.status).to.equal(400);
+    expect(/class="error"[^>]*>([^<]*)/.exec(plain.text)?.[1]).to.equal(
+      'Mật khẩu không hợp lệ: mật khẩu phải có ít nhất 3 trong 4 loại ký tự: chữ thường, chữ hoa, chữ số, ký tự khác',
+    );
+    expect(plain.text).to.contain('Có ít nhất 3 trong 4 loại: chữ thường, chữ hoa, chữ số, ký tự khác');
   });
 });
 

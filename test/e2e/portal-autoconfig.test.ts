@@ -1,10 +1,13 @@
 // Mail-client autoconfiguration from docgate.yaml's listeners: Thunderbird's config-v1.1.xml (both
 // URLs, parsed as Thunderbird reads it: hostname, port, socketType, authentication, username), the
 // public host name and ports when configured, POX autodiscover, the .mobileconfig, and 404 for a
-// domain docgate does not serve.
+// domain docgate does not serve. A client set up from the address alone (the XML's first IMAP and SMTP
+// servers, %EMAILADDRESS% as user name) logs in, sends and reads.
 
 import { expect } from 'chai';
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
 import { addClerk, TEST_PASSWORD } from '../helpers/gateway.js';
 import { AGENCIES } from '../helpers/env.js';
 import { PortalClient, request, startPortalGateway, type PortalGateway } from '../helpers/portal.js';
@@ -126,6 +129,63 @@ describe('web portal: mail-client autoconfiguration', function () {
     expect(res.text).to.contain(`<key>IncomingMailServerPortNumber</key><integer>${pg.imapTlsPort}</integer>`);
     expect(res.text).to.contain(`<key>EmailAddress</key><string>${AGENCIES.snv.address}</string>`);
     expect(res.text).not.to.contain(TEST_PASSWORD);
+  });
+
+  it('sets up mail clients from the address alone: they log in, send and read', async () => {
+    for (const [address, agency] of [
+      [AGENCIES.snv.address, AGENCIES.snv.id],
+      [AGENCIES.ubnd.address, AGENCIES.ubnd.id],
+    ] as const) {
+      if (!(await pg.gateway.storage.accounts.find(address))) await addClerk(pg.gateway, address, agency);
+    }
+    /** As Thunderbird does: the first server of each kind, %EMAILADDRESS% replaced by the address typed. */
+    const setUp = async (address: string) => {
+      const xml = (await request(pg.baseUrl, `/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(address)}`)).text;
+      const [incoming] = servers(xml, 'incomingServer');
+      const [outgoing] = servers(xml, 'outgoingServer');
+      const user = (s: ServerEntry) => s.username.replace('%EMAILADDRESS%', address);
+      const smtp = nodemailer.createTransport({
+        host: outgoing.hostname,
+        port: outgoing.port,
+        secure: outgoing.socketType === 'SSL',
+        requireTLS: outgoing.socketType === 'STARTTLS',
+        tls: { rejectUnauthorized: false },
+        auth: { user: user(outgoing), pass: TEST_PASSWORD },
+      });
+      const imap = new ImapFlow({
+        host: incoming.hostname,
+        port: incoming.port,
+        secure: incoming.socketType === 'SSL',
+        tls: { rejectUnauthorized: false },
+        auth: { user: user(incoming), pass: TEST_PASSWORD },
+        logger: false,
+      });
+      return { smtp, imap };
+    };
+    const sender = await setUp(AGENCIES.snv.address);
+    const sent = await sender.smtp.sendMail({
+      from: AGENCIES.snv.address,
+      to: AGENCIES.ubnd.address,
+      subject: 'V/v thử cấu hình tự động',
+      text: 'Trích yếu: V/v thử cấu hình tự động\n',
+      attachments: [{ filename: 'Thử.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }],
+    });
+    sender.smtp.close();
+    expect(sent.response).to.match(/^250 /);
+    const reader = (await setUp(AGENCIES.ubnd.address)).imap;
+    await reader.connect();
+    try {
+      const lock = await reader.getMailboxLock('INBOX');
+      try {
+        const subjects: string[] = [];
+        for await (const m of reader.fetch('1:*', { envelope: true })) subjects.push(m.envelope?.subject ?? '');
+        expect(subjects).to.include('V/v thử cấu hình tự động');
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await reader.logout();
+    }
   });
 });
 

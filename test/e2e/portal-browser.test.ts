@@ -13,7 +13,8 @@ import { addClerk, TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { AGENCIES } from '../helpers/env.js';
 import { noticesSettled } from '../helpers/notices.js';
 import { pngColourCount } from '../helpers/png-colours.js';
-import { launchChromium, startPortalGateway, type PortalGateway } from '../helpers/portal.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { startPortalGateway, type PortalGateway } from '../helpers/portal.js';
 
 const NEW_CLERK = `nguyen.van.binh@${AGENCIES.snv.domain}`;
 const TEMPORARY = 'Tam-thoi-Xk7pQ2wZ';

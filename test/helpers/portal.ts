@@ -1,9 +1,7 @@
 // The web portal in tests: a gateway with one HTTPS listener (and IMAP), a small HTTPS client with a
-// cookie jar for the requests a browser is not needed for, and headless Chromium for those it is.
+// cookie jar for the requests a browser is not needed for (headless Chromium for those it is: chromium.ts).
 
-import { existsSync } from 'node:fs';
 import https from 'node:https';
-import { chromium, type Browser } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './gateway.js';
 import type { TestEnv, TestEnvOptions } from './env.js';
 
@@ -97,17 +95,4 @@ export class PortalClient {
     }
     return res;
   }
-}
-
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Headless Debian Chromium driven by playwright-core; a clear failure when the package is missing. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing (thieu goi chromium): apt-get install chromium (scripts/dev/ensure-test-deps.sh installs it)`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 }

@@ -121,3 +121,15 @@ export async function authenticatedSession(port: number, user: string, password:
   if (auth.code !== 235) throw new Error(`AUTH failed: ${auth.text}`);
   return client;
 }
+
+/** The reply to AUTH PLAIN over implicit TLS (`235 …`, `535 …`): what a mail client is told. */
+export async function authReply(port: number, user: string, password: string): Promise<string> {
+  const client = await WireClient.connect(port, true);
+  try {
+    await client.reply();
+    await client.command('EHLO client.test');
+    return (await client.login(user, password)).text;
+  } finally {
+    client.close();
+  }
+}

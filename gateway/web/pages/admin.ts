@@ -136,6 +136,7 @@ export function queuePage(t: Translate, csrf: string, jobs: JobRow[], timeZone: 
     const open = j.status !== 'delivered';
     return [
       j.id,
+      j.kind,
       j.documentId,
       j.agencyId,
       j.status,
@@ -154,6 +155,7 @@ export function queuePage(t: Translate, csrf: string, jobs: JobRow[], timeZone: 
   ${dataTable({
     headings: [
       'Id',
+      t('Loại', 'Kind'),
       t('Văn bản', 'Document'),
       t('Cơ quan', 'Agency'),
       t('Trạng thái', 'Status'),
@@ -162,8 +164,9 @@ export function queuePage(t: Translate, csrf: string, jobs: JobRow[], timeZone: 
       t('Trả lời cuối', 'Last reply'),
       '',
     ],
+    className: 'queue',
     rows,
-    empty: t('Hàng đợi trống.', 'The queue is empty.'),
+    empty: t('Không có công việc đang chờ hoặc lỗi.', 'No waiting or failed job.'),
   })}`;
 }
 

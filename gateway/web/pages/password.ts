@@ -4,7 +4,11 @@ import type { Translate } from '../i18n.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorBox } from '../layout.js';
 
-export function passwordForm(t: Translate, csrf: string, options: { forced: boolean; minLength: number; history: number; error: string | null }): SafeHtml {
+export function passwordForm(
+  t: Translate,
+  csrf: string,
+  options: { forced: boolean; minLength: number; classes: number; history: number; error: string | null },
+): SafeHtml {
   return html`${
       options.forced
         ? html`<p class="notice">
@@ -27,6 +31,16 @@ export function passwordForm(t: Translate, csrf: string, options: { forced: bool
     </form>
     <ul class="hint">
       <li>${t(`Ít nhất ${options.minLength} ký tự`, `At least ${options.minLength} characters`)}</li>
+      ${
+        options.classes > 1
+          ? html`<li>
+              ${t(
+                `Có ít nhất ${options.classes} trong 4 loại: chữ thường, chữ hoa, chữ số, ký tự khác`,
+                `At least ${options.classes} of 4 kinds: lowercase, uppercase, digits, other characters`,
+              )}
+            </li>`
+          : ''
+      }
       <li>${t('Không trùng hoặc chứa tên đăng nhập', 'Not equal to or containing the user name')}</li>
       <li>${t('Không phải dãy lặp, dãy liên tiếp hay mật khẩu phổ biến', 'Not a run, a sequence or a common password')}</li>
       <li>${t(`Không trùng ${options.history} mật khẩu gần nhất`, `Not one of the last ${options.history} passwords`)}</li>

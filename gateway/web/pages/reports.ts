@@ -7,7 +7,7 @@
 import type { Agency } from '../../../config/schema.js';
 import { displayCell, vnDate, vnMonth } from '../../report/format.js';
 import type { Report } from '../../report/model.js';
-import { barChart, columnChart } from '../../report/svg-chart.js';
+import { barChart, columnChart, type ChartSeries } from '../../report/svg-chart.js';
 import type { ReportTable } from '../../report/tables.js';
 import { html, SafeHtml } from '../html.js';
 import type { Translate } from '../i18n.js';
@@ -27,56 +27,68 @@ export interface ReportsView {
 /** The charts' SVG is built from escaped text only (svg-chart.ts escapes every label). */
 const svg = (markup: string) => new SafeHtml(markup);
 
-function figure(id: string, markup: string | null, t: Translate): SafeHtml {
-  return markup
-    ? html`<figure class="chart" id="chart-${id}">${svg(markup)}</figure>`
-    : html`<p class="hint" id="chart-${id}">${t('Không có số liệu để vẽ.', 'No data to draw.')}</p>`;
+/** One chart of the page: grouped columns of several series, or horizontal bars of one. */
+interface ChartSpec {
+  id: string;
+  kind: 'column' | 'bar';
+  /** The heading drawn in the chart, and its accessible label (vi, en). */
+  title: [string, string];
+  label: [string, string];
+  categories: string[];
+  series: ChartSeries[];
+}
+
+/** The chart's figure, or a line saying there is nothing to draw (no category). */
+function chartFigure(t: Translate, c: ChartSpec): SafeHtml {
+  if (c.categories.length === 0) return html`<p class="hint" id="chart-${c.id}">${t('Không có số liệu để vẽ.', 'No data to draw.')}</p>`;
+  const [title, label] = [t(...c.title), t(...c.label)];
+  const markup =
+    c.kind === 'column' ? columnChart(title, c.categories, c.series, label) : barChart(title, c.categories, c.series[0].values, c.series[0].name, label);
+  return html`<figure class="chart" id="chart-${c.id}">${svg(markup)}</figure>`;
 }
 
 function charts(t: Translate, r: Report): SafeHtml {
-  const title = (vi: string, en: string) => t(vi, en);
-  const months = r.months.length
-    ? columnChart(
-        title('Số văn bản theo tháng', 'Documents per month'),
-        r.months.map((m) => vnMonth(m.month)),
-        [
-          { name: t('Đã gửi', 'Sent'), values: r.months.map((m) => m.sent) },
-          { name: t('Đã nhận', 'Received'), values: r.months.map((m) => m.received) },
-          { name: t('Bị từ chối', 'Refused'), values: r.months.map((m) => m.refused) },
-        ],
-        title('Số văn bản theo tháng', 'Documents per month'),
-      )
-    : null;
-  const refusals = r.refusals.length
-    ? barChart(
-        title('Văn bản bị từ chối, theo lý do', 'Refusals by reason'),
-        r.refusals.map((x) => t(x.vi, x.en)),
-        r.refusals.map((x) => x.count),
-        t('Số lượng', 'Count'),
-        title('Văn bản bị từ chối, theo lý do', 'Refusals by reason'),
-      )
-    : null;
   const withShare = r.agencies.filter((a) => a.sentOnSigningDayShare !== null);
-  const sameDay = withShare.length
-    ? barChart(
-        title('Tỷ lệ gửi trong ngày ký (%), theo cơ quan', 'Share sent on the signing day (%), per agency'),
-        withShare.map((a) => a.name ?? a.agencyId),
-        withShare.map((a) => Math.round((a.sentOnSigningDayShare ?? 0) * 1000) / 10),
-        '%',
-        title('Tỷ lệ gửi trong ngày ký', 'Share sent on the signing day'),
-      )
-    : null;
   const filed = r.agencies.filter((a) => a.filingMedianSeconds !== null);
-  const filing = filed.length
-    ? barChart(
-        title('Thời gian đến → vào sổ, trung vị (giờ), theo cơ quan', 'Arrival → registration, median (hours), per agency'),
-        filed.map((a) => a.name ?? a.agencyId),
-        filed.map((a) => Math.round((a.filingMedianSeconds ?? 0) / 360) / 10),
-        t('giờ', 'hours'),
-        title('Thời gian đến → vào sổ', 'Arrival to registration'),
-      )
-    : null;
-  return html`${figure('months', months, t)} ${figure('refusals', refusals, t)} ${figure('same-day', sameDay, t)} ${figure('filing', filing, t)}`;
+  const specs: ChartSpec[] = [
+    {
+      id: 'months',
+      kind: 'column',
+      title: ['Số văn bản theo tháng', 'Documents per month'],
+      label: ['Số văn bản theo tháng', 'Documents per month'],
+      categories: r.months.map((m) => vnMonth(m.month)),
+      series: [
+        { name: t('Đã gửi', 'Sent'), values: r.months.map((m) => m.sent) },
+        { name: t('Đã nhận', 'Received'), values: r.months.map((m) => m.received) },
+        { name: t('Bị từ chối', 'Refused'), values: r.months.map((m) => m.refused) },
+      ],
+    },
+    {
+      id: 'refusals',
+      kind: 'bar',
+      title: ['Văn bản bị từ chối, theo lý do', 'Refusals by reason'],
+      label: ['Văn bản bị từ chối, theo lý do', 'Refusals by reason'],
+      categories: r.refusals.map((x) => t(x.vi, x.en)),
+      series: [{ name: t('Số lượng', 'Count'), values: r.refusals.map((x) => x.count) }],
+    },
+    {
+      id: 'same-day',
+      kind: 'bar',
+      title: ['Tỷ lệ gửi trong ngày ký (%), theo cơ quan', 'Share sent on the signing day (%), per agency'],
+      label: ['Tỷ lệ gửi trong ngày ký', 'Share sent on the signing day'],
+      categories: withShare.map((a) => a.name ?? a.agencyId),
+      series: [{ name: '%', values: withShare.map((a) => Math.round((a.sentOnSigningDayShare ?? 0) * 1000) / 10) }],
+    },
+    {
+      id: 'filing',
+      kind: 'bar',
+      title: ['Thời gian đến → vào sổ, trung vị (giờ), theo cơ quan', 'Arrival → registration, median (hours), per agency'],
+      label: ['Thời gian đến → vào sổ', 'Arrival to registration'],
+      categories: filed.map((a) => a.name ?? a.agencyId),
+      series: [{ name: t('giờ', 'hours'), values: filed.map((a) => Math.round((a.filingMedianSeconds ?? 0) / 360) / 10) }],
+    },
+  ];
+  return html`${specs.map((c) => chartFigure(t, c))}`;
 }
 
 function reportTable(t: Translate, table: ReportTable, timeZone: string): SafeHtml {

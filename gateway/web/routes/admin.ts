@@ -5,7 +5,7 @@
 // password resets and role changes ask for the administrator's own password again.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { generateAcceptablePassword } from '../../../storage/accounts/password-rules.js';
+import { generateAcceptablePassword, passwordRulesOf } from '../../../storage/accounts/password-rules.js';
 import { hashPassword } from '../../../storage/accounts/password.js';
 import { QuarantineStateError } from '../../../storage/register/repository.js';
 import type { AccountRow } from '../../../storage/rows.js';
@@ -57,7 +57,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: PortalDeps): voi
       return showAccounts(req, reply, null, t('Địa chỉ không thuộc cơ quan đã chọn.', 'The address is not one of the chosen agency.'), 400);
     }
     if (await storage.accounts.find(email)) return showAccounts(req, reply, null, t('Tài khoản đã tồn tại.', 'The account already exists.'), 409);
-    const password = generateAcceptablePassword(email, deps.config.docgate.auth.minPasswordLength);
+    const password = generateAcceptablePassword(email, passwordRulesOf(deps.config.docgate.auth));
     const passwordHash = await hashPassword(password);
     const now = deps.now();
     await act((tx) => storage.accounts.create(tx, { email, agencyId: agency.id, passwordHash, mustChangePassword: true, now, role }), {
@@ -110,7 +110,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: PortalDeps): voi
     if (!account) return notFound(deps, req, reply);
     const failure = await reauthenticate(deps, admin, String((req.body as Body)?.current ?? ''), req.ip);
     if (failure) return showAccounts(req, reply, null, t('Mật khẩu của bạn không đúng.', 'Your password is wrong.'), 400);
-    const password = generateAcceptablePassword(account.email, deps.config.docgate.auth.minPasswordLength);
+    const password = generateAcceptablePassword(account.email, passwordRulesOf(deps.config.docgate.auth));
     const passwordHash = await hashPassword(password);
     const now = deps.now();
     await act(
@@ -178,8 +178,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: PortalDeps): voi
   const showQueue = async (req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200) => {
     const { t } = req.portal;
     const csrf = csrfToken(req, reply);
-    const jobs = await storage.queue.list({});
-    const body = queuePage(t, csrf, jobs.slice(0, 500), tz, error);
+    // The jobs an administrator can act on, newest first: delivered ones (thousands, no action) would
+    // push the waiting and failed ones off the page.
+    const jobs = await storage.queue.list({ status: ['queued', 'sending', 'failed', 'dropped'], newestFirst: true, limit: 500 });
+    const body = queuePage(t, csrf, jobs, tz, error);
     return sendPage(reply, page(deps, req, { title: t('Hàng đợi chuyển tiếp', 'Relay queue'), body, csrf }), status);
   };
 

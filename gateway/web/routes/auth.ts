@@ -5,7 +5,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../../storage/accounts/password.js';
-import { checkNewPassword } from '../../../storage/accounts/password-rules.js';
+import { checkNewPassword, passwordRulesOf } from '../../../storage/accounts/password-rules.js';
 import type { AccountRow } from '../../../storage/rows.js';
 import type { AuthFailure } from '../../auth/authenticator.js';
 import { sendPage, userOf, type PortalDeps } from '../context.js';
@@ -72,7 +72,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: PortalDeps): void
   const showPassword = (req: Parameters<typeof csrfToken>[0], reply: Parameters<typeof csrfToken>[1], error: string | null, status = 200) => {
     const { t } = req.portal;
     const forced = userOf(req).account.mustChangePassword;
-    const body = passwordForm(t, csrfToken(req, reply), { forced, minLength: auth.minPasswordLength, history: auth.passwordHistory, error });
+    const body = passwordForm(t, csrfToken(req, reply), {
+      forced,
+      minLength: auth.minPasswordLength,
+      classes: auth.passwordClasses,
+      history: auth.passwordHistory,
+      error,
+    });
     return sendPage(reply, page(deps, req, { title: t('Đổi mật khẩu', 'Change password'), body, csrf: csrfToken(req, reply) }), status);
   };
 
@@ -91,7 +97,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: PortalDeps): void
     const problem = await checkNewPassword({
       email: account.email,
       password,
-      minLength: auth.minPasswordLength,
+      rules: passwordRulesOf(auth),
       currentHash: account.passwordHash,
       previousHashes: history,
     });
