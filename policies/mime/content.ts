@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { writeFully } from '../../config/file-io.js';
+import { readFileRange, writeFully } from '../../config/file-io.js';
 import { randomBytes } from 'node:crypto';
 
 export class ContentTooLargeError extends Error {
@@ -63,21 +63,9 @@ class FileContent implements PartContent {
     if (this.size > maxBytes) throw new ContentTooLargeError(this.size, maxBytes);
     return this.read(0, this.size);
   }
-  async read(position: number, length: number): Promise<Buffer> {
-    const handle = await open(this.filePath, 'r');
-    try {
-      const want = Math.max(0, Math.min(length, this.size - position));
-      const out = Buffer.allocUnsafe(want);
-      let done = 0;
-      while (done < want) {
-        const { bytesRead } = await handle.read(out, done, want - done, position + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return out.subarray(0, done);
-    } finally {
-      await handle.close();
-    }
+  read(position: number, length: number): Promise<Buffer> {
+    const want = Math.max(0, Math.min(length, this.size - position));
+    return readFileRange(this.filePath, position, position + want);
   }
   stream(): Readable {
     return createReadStream(this.filePath);
