@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import { AGENCIES, createTestEnv, type TestEnv } from '../helpers/env.js';
-import { cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
+import { addAccountWithCli, cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { waitFor } from '../helpers/relay.js';
 import { agenciesWithLeaders, alertsConfig, fakeSmsGateway, SNV_LEADERS, writeSmsSecret, type FakeSmsGateway } from '../helpers/alerts.js';
@@ -18,11 +18,7 @@ describe('urgent alerts survive kill -9 after the 250', function () {
     sms = await fakeSmsGateway();
     env = createTestEnv({ docgate: alertsConfig({ webhookPort: sms.port, over: { lease: '1s' } }), agencies: agenciesWithLeaders() });
     writeSmsSecret(env.configDir);
-    const added = await cliFor(env)(
-      ['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'],
-      `${TEST_PASSWORD}\n`,
-    );
-    expect(added.code, added.stderr).to.equal(0);
+    await addAccountWithCli(env, AGENCIES.ubnd.address, AGENCIES.ubnd.id, TEST_PASSWORD);
   });
   after(async () => {
     if (server) await stopProcess(server.child, 'SIGKILL');

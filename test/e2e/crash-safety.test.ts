@@ -11,7 +11,7 @@ import { openStorage, type Storage } from '../../storage/index.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { query } from '../../storage/sql.js';
 import { createTestEnv, AGENCIES, type TestEnv } from '../helpers/env.js';
-import { cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
+import { addAccountWithCli, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { authenticatedSession, type WireClient } from '../helpers/smtp-wire.js';
 import { TEST_PASSWORD } from '../helpers/gateway.js';
 
@@ -36,11 +36,7 @@ describe('Crash safety (kill -9 during load)', function () {
 
   before(async () => {
     env = createTestEnv();
-    const added = await cliFor(env)(
-      ['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'],
-      `${TEST_PASSWORD}\n`,
-    );
-    expect(added.code, added.stderr).to.equal(0);
+    await addAccountWithCli(env, AGENCIES.ubnd.address, AGENCIES.ubnd.id, TEST_PASSWORD);
   });
   after(async () => {
     if (server) await stopProcess(server.child, 'SIGKILL');

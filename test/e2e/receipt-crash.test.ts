@@ -9,7 +9,7 @@ import { openStorage } from '../../storage/index.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
 import { query } from '../../storage/sql.js';
 import { createTestEnv, AGENCIES, type TestEnv } from '../helpers/env.js';
-import { cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
+import { addAccountWithCli, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { authenticatedSession } from '../helpers/smtp-wire.js';
 import { TEST_PASSWORD } from '../helpers/gateway.js';
 
@@ -33,11 +33,7 @@ describe('receipts across kill -9 right after the 250', function () {
   before(async () => {
     // A short lease: a job claimed by the killed process is made again soon after the restart.
     env = createTestEnv({ docgate: { notices: { lease: '2s', pollInterval: '200ms' } } });
-    const added = await cliFor(env)(
-      ['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'],
-      `${TEST_PASSWORD}\n`,
-    );
-    expect(added.code, added.stderr).to.equal(0);
+    await addAccountWithCli(env, AGENCIES.ubnd.address, AGENCIES.ubnd.id, TEST_PASSWORD);
   });
   after(async () => {
     if (server) await stopProcess(server.child, 'SIGKILL');

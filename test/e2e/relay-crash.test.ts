@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { AGENCIES, createTestEnv, type TestEnv } from '../helpers/env.js';
-import { cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
+import { addAccountWithCli, cliFor, startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { TEST_PASSWORD, transport } from '../helpers/gateway.js';
 import { agenciesWithRelay, faultPeer, fastRelay, waitFor, type FaultPeer, type PeerMessage } from '../helpers/relay.js';
 
@@ -27,11 +27,7 @@ describe('relay: kill -9 with jobs in flight, then restart', function () {
       docgate: fastRelay({ lease: '1s', concurrency: 4 }),
       agencies: agenciesWithRelay({ url: `smtp://127.0.0.1:${peer.port}?tls=none`, keepMailbox: false }),
     });
-    const added = await cliFor(env)(
-      ['account', 'add', AGENCIES.ubnd.address, '--agency', AGENCIES.ubnd.id, '--password-stdin', '--permanent'],
-      `${TEST_PASSWORD}\n`,
-    );
-    expect(added.code, added.stderr).to.equal(0);
+    await addAccountWithCli(env, AGENCIES.ubnd.address, AGENCIES.ubnd.id, TEST_PASSWORD);
   });
   after(async () => {
     if (server) await stopProcess(server.child, 'SIGKILL');

@@ -89,6 +89,12 @@ export function cliFor(dirs: { configDir: string; dataDir: string }): (args: str
   return (args, input) => runCli([...args, '--config', dirs.configDir, '--data', dirs.dataDir], input);
 }
 
+/** A permanent account added as an administrator adds it (`docgate account add --password-stdin --permanent`). */
+export async function addAccountWithCli(dirs: { configDir: string; dataDir: string }, address: string, agencyId: string, password: string): Promise<void> {
+  const added = await cliFor(dirs)(['account', 'add', address, '--agency', agencyId, '--password-stdin', '--permanent'], `${password}\n`);
+  if (added.code !== 0) throw new Error(`docgate account add ${address} exited ${added.code}: ${added.stderr}`);
+}
+
 export function startServe(
   configDir: string,
   dataDir: string,

@@ -2,9 +2,8 @@
 // tests): the temporary database, the environment with IMAP listeners, clerks added through the CLI,
 // and a wire-level IDLE reader.
 
-import { expect } from 'chai';
 import { AGENCIES, createTestEnv, type TestEnv, type TestEnvOptions } from './env.js';
-import { cliFor } from './child.js';
+import { addAccountWithCli } from './child.js';
 import { TEST_PASSWORD } from './gateway.js';
 import { createTempDatabase, type TempDatabase } from './postgres.js';
 import { ImapWire } from './imap-wire.js';
@@ -26,10 +25,8 @@ export interface SharedEnv {
 export async function sharedPostgresEnv(options: TestEnvOptions, clerks: Record<string, string>): Promise<SharedEnv> {
   const db = await createTempDatabase();
   const env = createTestEnv({ imap: true, ...options, docgate: { ...(options.docgate ?? {}), database: { url: db.url } } });
-  const cli = cliFor(env);
   for (const [address, agency] of Object.entries(clerks)) {
-    const added = await cli(['account', 'add', address, '--agency', agency, '--password-stdin', '--permanent'], `${TEST_PASSWORD}\n`);
-    expect(added.code, added.stderr).to.equal(0);
+    await addAccountWithCli(env, address, agency, TEST_PASSWORD);
   }
   return {
     env,
