@@ -22,7 +22,7 @@ export interface AnchorClaim {
   file: string;
 }
 
-export interface ChainBreak {
+interface ChainBreak {
   kind: 'chain' | 'anchor';
   seq: number;
   field: string;

@@ -108,12 +108,12 @@ export async function openRawReaderAt(target: RawTarget): Promise<ClosableReader
       const opened: sqlite3.Database = new sqlite3.Database(target.file, sqlite3.OPEN_READONLY, (err) => (err ? reject(err) : resolve(opened)));
     });
     const close = () => new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
-    return sqliteReader(db as unknown as SqliteConnection, close);
+    return sqliteReader(db, close);
   }
   const client = new pg.Client(target.client);
   await client.connect();
   return pgReader(
-    client as unknown as PgClient,
+    client,
     () => undefined,
     () => client.end(),
   );

@@ -91,7 +91,7 @@ export interface VerifyOptions {
   split?: ChainSplit;
 }
 
-export interface ChainSplit {
+interface ChainSplit {
   stretches: number;
   /** Events from which the walk is split at all. */
   minEvents: number;
