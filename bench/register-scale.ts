@@ -4,7 +4,9 @@
 // số ký hiệu, full text of trích yếu without diacritics (newest 100), a year report for one agency, and
 // `register verify` of the whole chain (blobs skipped: the seed stores none). Every step is bounded in
 // time (the seed by DOCGATE_BENCH_SCALE_SEED_S, each timed loop by STEP_S) and prints what it reached.
-// DOCGATE_BENCH_SCALE_DIR keeps the SQLite register between runs (a kept register is topped up).
+// DOCGATE_BENCH_SCALE_DIR keeps the SQLite register between runs, DOCGATE_BENCH_SCALE_PG_URL names a
+// PostgreSQL database kept the same way (a kept register is topped up); DOCGATE_BENCH_SCALE_DIALECTS
+// picks the databases (sqlite,postgres).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -100,7 +102,7 @@ async function measure(dialect: string, url: string, dir: string): Promise<Bench
     if (verified.break) throw new Error(`seeded register does not verify: ${JSON.stringify(verified.break)}`);
     const t = verified.timings;
     rows.push(
-      row(`verify: chain walk (${verified.events} events)`, null, {
+      row(`verify: chain walk (${verified.events} events, ${t.chainStretches} thread${t.chainStretches === 1 ? '' : 's'})`, null, {
         done: round(t.chainSeconds, 1),
         rate: `${Math.round(verified.events / t.chainSeconds)}/s wall, ${Math.round(verified.events / t.chainCpuSeconds)}/s CPU`,
       }),
@@ -125,7 +127,9 @@ export async function run(): Promise<BenchTable> {
   const rows: BenchRow[] = [];
   try {
     if (only.includes('sqlite')) rows.push(...(await measure('sqlite', 'sqlite:scale.sqlite', dir)));
-    if (only.includes('postgres') && process.env.DOCGATE_TEST_PG_URL) {
+    if (only.includes('postgres') && process.env.DOCGATE_BENCH_SCALE_PG_URL)
+      rows.push(...(await measure('postgres', process.env.DOCGATE_BENCH_SCALE_PG_URL, dir)));
+    else if (only.includes('postgres') && process.env.DOCGATE_TEST_PG_URL) {
       const temp = await createTempDatabase();
       try {
         rows.push(...(await measure('postgres', temp.url, dir)));

@@ -3,21 +3,33 @@
 // them (an edited, added or removed row), and re-hashes every document's stored message. Stops at the
 // first break and names it: the event's seq, the field, what the chain says and what was found.
 // Speed at scale: every walk reads raw rows on one driver connection in large keyset pages (the next
-// page's query runs while this one is hashed), the rows of a page of documents are matched with their
+// page's query runs while this one is hashed); a long chain is cut by seq into stretches walked at once,
+// the first on this thread and each other one in a worker thread on its own connection (chain-walk.ts:
+// why the lowest stretch's first break is a single walk's first break), the rows of a page of documents are matched with their
 // files and snapshots by id range (index range scans, no IN lists), and the stored messages are hashed
 // by a small pool beside the row check (each distinct blob once, within a bounded memory of them); a
 // blob break is reported once the rows are known intact, so the first break stays the same one.
 
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Sequelize } from 'sequelize';
 import type { BlobStore } from '../blobs.js';
-import { toDate } from '../models.js';
-import type { NamedParams } from '../sql.js';
-import { chainHash, GENESIS_HASH, type ChainedContent, type EventKind } from './chain.js';
-import { openRawReader, type RawReader, type RawRow } from './raw-reads.js';
-import { columnText, DOCUMENT_COLUMNS, ENTRY_COLUMNS, FILE_COLUMNS, documentSnapshot, entrySnapshot, isDeletedState } from './snapshots.js';
+import { GENESIS_HASH } from './chain.js';
+import { prefetch, walkStretch, type AnchorClaim, type ChainStretch, type StretchResult } from './chain-walk.js';
+import type { ChainWorkerInput, ChainWorkerOutput } from './chain-worker.js';
+import { openRawReader, rawTargetOf, type RawReader, type RawRow, type RawTarget } from './raw-reads.js';
+import { DOCUMENT_COLUMNS, ENTRY_COLUMNS, FILE_COLUMNS, documentSnapshot, entrySnapshot, isDeletedState } from './snapshots.js';
 
-/** Events per page of the chain walk (one query each, the next one running while this one is hashed). */
-const EVENT_PAGE = 10_000;
+/** The chain walk's worker (compiled beside this file, or this file's own kind under tsx). */
+const CHAIN_WORKER = new URL(`./chain-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+/** Stretches of the chain walked at once (one per core, this thread walking the first), at most. */
+const MAX_STRETCHES = 4;
+/** Below this many events the chain is walked on this thread alone (a worker costs its start-up). */
+const SPLIT_FROM = 100_000;
 /** Documents and register entries per page of the row check (three range queries each). */
 const ROW_PAGE = 5000;
 /** Stored messages re-hashed at once (file reads: I/O bound, beside the row check). */
@@ -27,12 +39,7 @@ const BLOB_QUEUE = 20_000;
 /** Distinct blobs remembered as hashed (a repeat beyond them is hashed again, never skipped). */
 const BLOB_SEEN = 100_000;
 
-/** A signed anchor's claim (checked for its signature by the caller): the chain had `hash` at `seq`. */
-export interface AnchorClaim {
-  seq: number;
-  hash: string;
-  file: string;
-}
+export type { AnchorClaim } from './chain-walk.js';
 
 export type BreakKind = 'chain' | 'anchor' | 'row' | 'blob';
 
@@ -52,6 +59,8 @@ interface VerifyTimings {
   chainSeconds: number;
   /** CPU time (user + system) of this process during the chain walk: the figure a loaded machine does not skew. */
   chainCpuSeconds: number;
+  /** Stretches the chain was cut into (1: walked on this thread alone). */
+  chainStretches: number;
   rowsSeconds: number;
   rowsCpuSeconds: number;
   /** From the first blob hash started to the last one finished (they run beside the row check). */
@@ -78,12 +87,25 @@ export interface VerifyOptions {
   anchors: AnchorClaim[];
   /** Re-hash stored messages (default true). */
   blobs?: boolean;
+  /** Compare the register rows with the chain's snapshots (default true; false: the chain alone, as the benches time it). */
+  rows?: boolean;
+  /** How the chain walk is split over threads (default: one stretch per core up to 4, from 100,000 events). */
+  split?: ChainSplit;
+}
+
+interface ChainSplit {
+  stretches: number;
+  /** Events from which the walk is split at all. */
+  minEvents: number;
 }
 
 interface Context {
   reader: RawReader;
+  /** Where worker threads reach the database (null: they cannot, an in-memory SQLite). */
+  target: RawTarget | null;
   blobs: BlobStore;
   headSeq: number;
+  headHash: unknown;
   from: Date | null;
 }
 
@@ -97,78 +119,80 @@ function broken(kind: BreakKind, seq: number | null, field: string, expected: st
   throw new Broken({ kind, seq, field, expected, found, subject });
 }
 
-const textOrNull = columnText;
-
-/** The hashed content of an event row as the database (or an export's events.jsonl) gives it. */
-export function contentOf(r: Record<string, unknown>): ChainedContent {
-  return {
-    seq: Number(r.seq),
-    kind: String(r.kind) as EventKind,
-    documentId: textOrNull(r.document_id),
-    entryId: r.entry_id === null || r.entry_id === undefined ? null : Number(r.entry_id),
-    agencyId: textOrNull(r.agency_id),
-    status: String(r.status),
-    actor: textOrNull(r.actor),
-    note: textOrNull(r.note),
-    subject: textOrNull(r.subject),
-    at: toDate(r.at),
-    entryState: textOrNull(r.entry_state),
-    documentState: textOrNull(r.document_state),
-    documentSha256: columnText(r.document_sha256) ?? '',
-  };
+/**
+ * The chain walk's worker thread. Run from the TypeScript sources (tsx: the tests and benches), a worker
+ * has none of tsx's loader (Node 20 neither passes the main thread's hooks nor its --import on to it), so
+ * it registers tsx before it imports the worker's source.
+ */
+function startWorker(workerData: ChainWorkerInput): Worker {
+  if (!CHAIN_WORKER.pathname.endsWith('.ts')) return new Worker(CHAIN_WORKER, { workerData });
+  // tsx's ESM API, found from the worker's own folder whatever the working directory (require.resolve
+  // would give its CommonJS build, whose register() does not find its hooks).
+  const manifest = createRequire(CHAIN_WORKER).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const api = pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api'].import.default)).href;
+  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(CHAIN_WORKER.href)}); });`;
+  return new Worker(code, { eval: true, workerData });
 }
 
-/** Starts a read now and keeps its rejection from going unhandled until it is awaited. */
-function prefetch(reader: RawReader, sql: string, params: NamedParams): Promise<RawRow[]> {
-  const rows = reader.all(sql, params);
-  rows.catch(() => undefined);
-  return rows;
+/** One stretch walked by a worker thread; stop() ends it (its result no longer matters). */
+function walkInWorker(input: ChainWorkerInput): { result: Promise<StretchResult>; stop(): void } {
+  const worker = startWorker(input);
+  const result = new Promise<StretchResult>((resolve, reject) => {
+    worker.once('message', (m: ChainWorkerOutput) => ('ok' in m ? resolve(m.ok) : reject(new Error(`chain walk worker: ${m.error}`))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`chain walk worker exited (${code})`)));
+  });
+  result.catch(() => undefined);
+  return { result, stop: () => void worker.terminate() };
 }
 
-const EVENT_SQL =
-  'SELECT seq, kind, document_id, entry_id, agency_id, status, actor, note, subject, at, entry_state, document_state, document_sha256, prev_hash, hash ' +
-  'FROM register_events WHERE seq >= :from AND seq <= :head ORDER BY seq LIMIT :limit';
+/** [first, last] cut into `n` consecutive stretches of (nearly) equal length, each with its anchors. */
+function stretchesOf(first: number, last: number, headSeq: number, n: number, anchors: AnchorClaim[]): ChainStretch[] {
+  const out: ChainStretch[] = [];
+  const size = Math.ceil((last - first + 1) / n);
+  for (let from = first; out.length === 0 || from <= last; from += size) {
+    const to = Math.min(last, from + size - 1);
+    out.push({ first: from, last: to, headSeq, claims: anchors.filter((a) => a.seq >= from && a.seq <= to) });
+  }
+  return out;
+}
 
-async function walkChain(ctx: Context, anchors: AnchorClaim[]): Promise<{ events: number; firstSeq: number }> {
+/**
+ * The chain from firstSeq to the head: one stretch on this thread, or (a long chain, a file or server
+ * other threads can reach) the first stretch here and the others each in a worker thread. The lowest
+ * stretch with a break names it; the stretches after it are stopped.
+ */
+async function walkChain(ctx: Context, anchors: AnchorClaim[], split: ChainSplit, timings: VerifyTimings): Promise<{ events: number; firstSeq: number }> {
   const { reader } = ctx;
   let firstSeq = 1;
   if (ctx.from) {
     const [row] = await reader.all('SELECT MIN(seq) AS seq FROM register_events WHERE at >= :from', { from: ctx.from });
     firstSeq = row?.seq === null || row?.seq === undefined ? ctx.headSeq + 1 : Number(row.seq);
   }
+  const total = ctx.headSeq - firstSeq + 1;
+  const n = ctx.target && total >= split.minEvents ? Math.max(1, Math.min(split.stretches, total)) : 1;
+  const stretches = stretchesOf(firstSeq, ctx.headSeq, ctx.headSeq, n, anchors);
+  timings.chainStretches = stretches.length;
+  const workers = stretches.slice(1).map((stretch) => walkInWorker({ target: ctx.target!, stretch }));
+  const results = [walkStretch(reader, stretches[0]), ...workers.map((w) => w.result)];
+  let events = 0;
   let prev = GENESIS_HASH;
-  if (firstSeq > 1) {
-    const [before] = await reader.all('SELECT hash FROM register_events WHERE seq = :seq', { seq: firstSeq - 1 });
-    if (!before) broken('chain', firstSeq - 1, 'seq', String(firstSeq - 1), 'missing');
-    prev = String(before.hash);
-  }
-  const claims = new Map<number, AnchorClaim[]>();
-  for (const a of anchors) if (a.seq >= firstSeq) claims.set(a.seq, [...(claims.get(a.seq) ?? []), a]);
-  let expected = firstSeq;
-  const page = (from: number) => prefetch(reader, EVENT_SQL, { from, head: ctx.headSeq, limit: EVENT_PAGE });
-  let next = expected <= ctx.headSeq ? page(expected) : null;
-  while (next) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    const last = Number(rows[rows.length - 1].seq);
-    next = rows.length === EVENT_PAGE && last < ctx.headSeq ? page(last + 1) : null;
-    for (const r of rows) {
-      const content = contentOf(r);
-      if (content.seq !== expected) broken('chain', expected, 'seq', String(expected), String(content.seq));
-      if (r.prev_hash !== prev) broken('chain', content.seq, 'prev_hash', prev, String(r.prev_hash));
-      const hash = chainHash(content, prev);
-      if (hash !== r.hash) broken('chain', content.seq, 'hash', hash, String(r.hash));
-      if (claims.size > 0) for (const a of claims.get(content.seq) ?? []) if (a.hash !== hash) broken('anchor', content.seq, 'hash', a.hash, hash, a.file);
-      prev = hash;
-      expected++;
+  try {
+    for (const pending of results) {
+      const r = await pending;
+      if (r.break) throw new Broken(r.break);
+      events += r.events;
+      prev = r.lastHash;
     }
+  } finally {
+    for (const w of workers) w.stop();
   }
-  if (expected <= ctx.headSeq) broken('chain', expected, 'seq', String(expected), 'hết sổ / end of log');
   for (const a of anchors)
     if (a.seq > ctx.headSeq) broken('anchor', a.seq, 'seq', String(a.seq), `hết sổ ở ${ctx.headSeq} / log ends at ${ctx.headSeq}`, a.file);
-  const [head] = await reader.all('SELECT hash FROM register_chain_head WHERE id = 1', {});
-  if (ctx.headSeq > 0 && head?.hash !== prev) broken('chain', ctx.headSeq, 'register_chain_head.hash', prev, String(head?.hash));
-  return { events: expected - firstSeq, firstSeq };
+  // The head as read at the start, with its seq: events appended since (a live gateway) are not walked.
+  if (ctx.headSeq > 0 && ctx.headHash !== prev) broken('chain', ctx.headSeq, 'register_chain_head.hash', prev, String(ctx.headHash));
+  return { events, firstSeq };
 }
 
 /** The first field where two snapshots differ (files as `files[i].field`). */
@@ -419,8 +443,15 @@ export async function verifyRegister(sequelize: Sequelize, blobs: BlobStore, opt
   const reader = await openRawReader(sequelize);
   try {
     const [head] = await reader.all('SELECT seq, hash FROM register_chain_head WHERE id = 1', {});
-    const ctx: Context = { reader, blobs, headSeq: Number(head?.seq ?? 0), from: options.from ?? null };
-    const timings: VerifyTimings = { chainSeconds: 0, chainCpuSeconds: 0, rowsSeconds: 0, rowsCpuSeconds: 0, blobSeconds: 0, blobBytes: 0 };
+    const ctx: Context = {
+      reader,
+      target: rawTargetOf(sequelize),
+      blobs,
+      headSeq: Number(head?.seq ?? 0),
+      headHash: head?.hash,
+      from: options.from ?? null,
+    };
+    const timings: VerifyTimings = { chainSeconds: 0, chainCpuSeconds: 0, chainStretches: 1, rowsSeconds: 0, rowsCpuSeconds: 0, blobSeconds: 0, blobBytes: 0 };
     const result: VerifyResult = {
       break: null,
       events: 0,
@@ -436,14 +467,17 @@ export async function verifyRegister(sequelize: Sequelize, blobs: BlobStore, opt
     try {
       let start = performance.now();
       let cpu = process.cpuUsage();
-      Object.assign(result, await walkChain(ctx, options.anchors));
+      const split = options.split ?? { stretches: Math.min(os.availableParallelism(), MAX_STRETCHES), minEvents: SPLIT_FROM };
+      Object.assign(result, await walkChain(ctx, options.anchors, split, timings));
       timings.chainSeconds = since(start);
       timings.chainCpuSeconds = cpuSince(cpu);
       start = performance.now();
       cpu = process.cpuUsage();
-      result.documents = await checkDocuments(ctx, checker);
-      result.entries = await checkEntries(ctx);
-      await checkRemoved(ctx);
+      if (options.rows !== false) {
+        result.documents = await checkDocuments(ctx, checker);
+        result.entries = await checkEntries(ctx);
+        await checkRemoved(ctx);
+      }
       timings.rowsSeconds = since(start);
       timings.rowsCpuSeconds = cpuSince(cpu);
       await checker?.finish();

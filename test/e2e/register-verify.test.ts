@@ -9,9 +9,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { parse } from 'yaml';
+import { silentLogger } from '../../config/log.js';
+import { FileBlobStore } from '../../storage/blobs.js';
+import { openDatabase } from '../../storage/db.js';
 import { toDate } from '../../storage/models.js';
 import { chainHash, type ChainedContent, type EventKind } from '../../storage/register/chain.js';
 import { columnText } from '../../storage/register/snapshots.js';
+import { verifyRegister, type RegisterBreak } from '../../storage/register/verify.js';
 import { cliFor, runCli } from '../helpers/child.js';
 import { makePdf } from '../helpers/documents.js';
 import { AGENCIES } from '../helpers/env.js';
@@ -252,6 +257,69 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const { code, result } = await verify(c);
       expect(code).to.equal(4);
       expect(result.break).to.include({ kind: 'chain', seq: 2, field: 'prev_hash', expected: hash1 });
+    });
+
+    /** The first break as verifyRegister finds it with the chain cut into `stretches` (2 and 3 walked by worker threads). */
+    const walkIn = async (c: RegisterCopy, stretches: number): Promise<RegisterBreak | null> => {
+      const yaml = parse(readFileSync(path.join(c.configDir, 'docgate.yaml'), 'utf8')) as { database?: { url?: string } };
+      const db = await openDatabase(yaml.database?.url ?? 'sqlite:docgate.sqlite', c.dataDir, silentLogger);
+      try {
+        const result = await verifyRegister(db.sequelize, new FileBlobStore(path.join(c.dataDir, 'blobs')), {
+          anchors: [],
+          blobs: false,
+          split: { stretches, minEvents: 0 },
+        });
+        if (!result.break) expect(result.events).to.equal(8);
+        return result.break;
+      } finally {
+        await db.close();
+      }
+    };
+
+    it('the chain split over worker threads names the same first break as one walk, in any stretch', async () => {
+      const c = await tamper();
+      // 8 events in 3 stretches: 1–3 on this thread, 4–6 and 7–8 in workers.
+      expect(await walkIn(c, 3)).to.equal(null);
+      await c.dropTriggers();
+      const stored7 = String(await scalar(c, 'SELECT hash FROM register_events WHERE seq = 7'));
+      await c.sql("UPDATE register_events SET note = 'sửa lại' WHERE seq = 7");
+      const late = await walkIn(c, 3);
+      expect(late).to.include({ kind: 'chain', seq: 7, field: 'hash', found: stored7 });
+      expect(late).to.deep.equal(await walkIn(c, 1));
+      // A second break in an earlier stretch is the first one.
+      const stored2 = String(await scalar(c, 'SELECT hash FROM register_events WHERE seq = 2'));
+      await c.sql("UPDATE register_events SET note = 'sửa lại' WHERE seq = 2");
+      const early = await walkIn(c, 3);
+      expect(early).to.include({ kind: 'chain', seq: 2, field: 'hash', found: stored2 });
+      expect(early).to.deep.equal(await walkIn(c, 1));
+    });
+
+    it('events missing at a stretch boundary: named as one walk names them', async () => {
+      const c = await tamper();
+      await c.dropTriggers();
+      // The last event of the second stretch (4–6): the walk of 4–6 names the next one present.
+      await c.sql('DELETE FROM register_events WHERE seq = 6');
+      const end = await walkIn(c, 3);
+      expect(end).to.include({ kind: 'chain', seq: 6, field: 'seq', expected: '6', found: '7' });
+      expect(end).to.deep.equal(await walkIn(c, 1));
+      // The first event of the last stretch (7–8) as well: the break is still the lowest, 6.
+      await c.sql('DELETE FROM register_events WHERE seq = 7');
+      const both = await walkIn(c, 3);
+      expect(both).to.include({ kind: 'chain', seq: 6, field: 'seq', expected: '6', found: '8' });
+      expect(both).to.deep.equal(await walkIn(c, 1));
+      // Swapped across a boundary (3 and 4): the broken link at the first of them.
+      const d = await copyRegister(dirs(), temp?.url ?? null);
+      try {
+        await d.dropTriggers();
+        await d.sql(
+          'UPDATE register_events SET seq = -1 WHERE seq = 3;\nUPDATE register_events SET seq = 3 WHERE seq = 4;\nUPDATE register_events SET seq = 4 WHERE seq = -1',
+        );
+        const swapped = await walkIn(d, 3);
+        expect(swapped).to.include({ kind: 'chain', seq: 3, field: 'prev_hash' });
+        expect(swapped).to.deep.equal(await walkIn(d, 1));
+      } finally {
+        await d.remove();
+      }
     });
 
     it('a history rewritten with recomputed hashes passes the chain but not the signed anchor', async () => {

@@ -4,7 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import { chainHash } from '../../../storage/register/chain.js';
-import { contentOf } from '../../../storage/register/verify.js';
+import { contentOf } from '../../../storage/register/chain-walk.js';
 import { createInterface } from 'node:readline';
 import type { ManifestFile, ManifestHeader } from './manifest.js';
 

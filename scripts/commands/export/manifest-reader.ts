@@ -1,113 +1,129 @@
-// manifest.json read as a stream: the elements of its two long arrays ("documents", "files") one at a
-// time, and the rest of it (the header, small) whole, so `export verify` never holds a year's list.
-// Any layout of valid JSON reads the same (a rewritten manifest may be on one line); only top-level
-// arrays of objects are streamed, as export writes them.
+// manifest.json read as a stream with stream-json: the elements of its two long arrays ("documents",
+// "files") one at a time, and the rest of it (the header, small) whole, so `export verify` never holds a
+// year's list. Any layout of valid JSON reads the same (a rewritten manifest may be on one line); only
+// top-level arrays of objects are streamed, as export writes them.
+// The parser and the stages after it run in one stream (withParser: stream-json's stages compose
+// synchronously inside it), so only whole elements cross a stream boundary, never single tokens; the
+// parser gives keys, strings and numbers whole (one token each, not start/chunks/end: a third of the
+// tokens, half the time on a 10 MB manifest).
 
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
+import Assembler from 'stream-json/assembler.js';
+import pick from 'stream-json/filters/pick.js';
+import type { Token } from 'stream-json/parser.js';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import withParser from 'stream-json/utils/with-parser.js';
 
 export type ManifestArray = 'documents' | 'files';
 
-const STREAMED: readonly string[] = ['documents', 'files'];
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+export interface ManifestElement {
+  array: ManifestArray;
+  value: unknown;
 }
 
-/** Splits manifest.json bytes into the streamed arrays' elements and a skeleton where they are empty. */
-class ManifestScanner {
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private keyBytes: number[] = [];
-  private lastKey = '';
-  /** The streamed array the scan is in (depth 2), or null. */
+const STREAMED: ReadonlySet<string> = new Set<ManifestArray>(['documents', 'files']);
+
+/** The tokens a value can begin with (keys, strings and numbers come packed). */
+const VALUE_STARTS: ReadonlySet<string> = new Set(['startObject', 'startArray', 'stringValue', 'numberValue', 'nullValue', 'trueValue', 'falseValue']);
+
+const PARSER = { streamValues: false, packValues: true };
+
+function notAnObject(array: ManifestArray): SyntaxError {
+  return new SyntaxError(`manifest.json: ${array}: an element is not an object`);
+}
+
+/** A stage: withParser's type wants a flushable, any function of a token does (undefined is no output). */
+type Stage = Parameters<typeof withParser.asStream>[0];
+
+/**
+ * Runs the manifest's bytes through the parser and `stages` in one stream. Errors of the source
+ * (an unreadable or oversized entry) come out as they are; anything the JSON itself causes is a
+ * SyntaxError, as JSON.parse would throw.
+ */
+async function* through(source: Readable, stages: () => unknown): AsyncGenerator<unknown> {
+  let sourceError: unknown = undefined;
+  source.once('error', (err) => (sourceError = err));
+  // The callback's error is the one the stream below is destroyed with, and thrown by the loop.
+  const out = pipeline(source, withParser.asStream(stages as Stage, PARSER), () => undefined);
+  try {
+    for await (const item of out) yield item;
+  } catch (err) {
+    if (err === sourceError || err instanceof SyntaxError) throw err;
+    throw new SyntaxError(`manifest.json: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * The header assembled whole (each streamed array as []), bounded; the streamed arrays' elements
+ * assembled one by one and handed out.
+ */
+class ManifestRouter {
+  private readonly header = new Assembler();
+  private readonly element = new Assembler();
+  /** The streamed array the tokens are in, or null (header). */
   private array: ManifestArray | null = null;
-  private element: Buffer[] = [];
-  private elementStart = -1;
-  private readonly skeleton: Buffer[] = [];
-  private skeletonSize = 0;
+  private inElement = false;
+  private headerSize = 0;
 
-  constructor(private readonly maxSkeleton: number) {}
+  constructor(private readonly maxHeader: number) {}
 
-  /** The elements completed in this chunk, parsed. */
-  feed(chunk: Buffer): { array: ManifestArray; value: unknown }[] {
-    const out: { array: ManifestArray; value: unknown }[] = [];
-    let keepFrom = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.depth === 1) this.lastKey = Buffer.from(this.keyBytes).toString('utf8');
-        } else if (this.depth === 1 && this.keyBytes.length < 64) this.keyBytes.push(c);
-        continue;
-      }
-      if (c === QUOTE) {
-        if (this.array && this.depth === 2) throw new SyntaxError(`manifest.json: ${this.array}: an element is not an object`);
-        this.inString = true;
-        this.keyBytes = [];
-      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        if (this.array && this.depth === 2) {
-          if (c !== OPEN_OBJECT) throw new SyntaxError(`manifest.json: ${this.array}: an element is not an object`);
-          this.elementStart = i;
-        }
-        this.depth++;
-        if (this.depth === 2 && c === OPEN_ARRAY && STREAMED.includes(this.lastKey)) {
-          this.array = this.lastKey as ManifestArray;
-          this.keep(chunk.subarray(keepFrom, i + 1));
-        }
-      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-        this.depth--;
-        if (this.array && this.depth === 2 && this.elementStart >= 0) {
-          this.element.push(chunk.subarray(this.elementStart, i + 1));
-          out.push({ array: this.array, value: JSON.parse(Buffer.concat(this.element).toString('utf8')) });
-          this.element = [];
-          this.elementStart = -1;
-        } else if (this.array && this.depth === 1) {
-          this.array = null;
-          keepFrom = i;
-        }
-      } else if (this.array && this.depth === 2 && c !== COMMA && !isSpace(c)) {
-        throw new SyntaxError(`manifest.json: ${this.array}: an element is not an object`);
-      }
+  readonly route = (token: Token): ManifestElement | undefined => {
+    if (this.inElement) {
+      this.element.consume(token);
+      if (!this.element.done) return undefined;
+      this.inElement = false;
+      return { array: this.array!, value: this.element.current };
     }
-    if (this.elementStart >= 0) {
-      this.element.push(chunk.subarray(this.elementStart));
-      this.elementStart = 0;
+    if (this.array) {
+      if (token.name === 'endArray') this.array = null;
+      else if (token.name === 'startObject') {
+        this.inElement = true;
+        this.element.consume(token);
+      } else if (VALUE_STARTS.has(token.name)) throw notAnObject(this.array);
+      return undefined;
     }
-    if (!this.array) this.keep(chunk.subarray(keepFrom));
-    return out;
-  }
+    // Roughly the header's JSON text: keys, strings and numbers by their bytes, one per other token.
+    this.headerSize += 'value' in token && typeof token.value === 'string' ? Buffer.byteLength(token.value) + 1 : 1;
+    if (this.headerSize > this.maxHeader) throw new SyntaxError(`manifest.json: header larger than ${this.maxHeader} bytes`);
+    const h = this.header;
+    if (token.name === 'startArray' && h.depth === 1 && !Array.isArray(h.current) && h.key !== null && STREAMED.has(h.key)) {
+      this.array = h.key as ManifestArray;
+      h.startArray();
+      h.endArray();
+      return undefined;
+    }
+    h.consume(token);
+    return undefined;
+  };
 
-  private keep(bytes: Buffer): void {
-    this.skeletonSize += bytes.length;
-    if (this.skeletonSize > this.maxSkeleton) throw new SyntaxError(`manifest.json: header larger than ${this.maxSkeleton} bytes`);
-    this.skeleton.push(Buffer.from(bytes));
-  }
-
-  /** The manifest with both streamed arrays empty. */
+  /** The manifest without its arrays' elements, once every byte was read. */
   end(): unknown {
-    return JSON.parse(Buffer.concat(this.skeleton).toString('utf8'));
+    if (this.headerSize === 0 || !this.header.done) throw new SyntaxError('manifest.json: unexpected end of JSON input');
+    return this.header.current;
   }
 }
 
 /** Every element of manifest.json, in order, and (returned last) the manifest without its arrays. */
-export async function* scanManifest(stream: Readable, maxSkeleton = 1024 * 1024): AsyncGenerator<{ array: ManifestArray; value: unknown }, unknown> {
-  const scanner = new ManifestScanner(maxSkeleton);
-  for await (const chunk of stream) yield* scanner.feed(chunk as Buffer);
-  return scanner.end();
+export async function* scanManifest(stream: Readable, maxHeader = 1024 * 1024): AsyncGenerator<ManifestElement, unknown> {
+  const router = new ManifestRouter(maxHeader);
+  for await (const element of through(stream, () => router.route)) yield element as ManifestElement;
+  return router.end();
 }
 
-/** The elements of one of the streamed arrays. */
+/** Fails at the first token of an element of the picked array that is not an object. */
+function objectsOnly(array: ManifestArray): (token: Token) => Token {
+  let depth = 0;
+  return (token) => {
+    if (depth === 1 && token.name !== 'startObject' && VALUE_STARTS.has(token.name)) throw notAnObject(array);
+    if (token.name === 'startObject' || token.name === 'startArray') depth++;
+    else if (token.name === 'endObject' || token.name === 'endArray') depth--;
+    return token;
+  };
+}
+
+/** The elements of one of the streamed arrays (the rest of the manifest is skipped, not assembled). */
 export async function* manifestElements<T>(stream: Readable, array: ManifestArray): AsyncGenerator<T> {
-  for await (const element of scanManifest(stream)) if (element.array === array) yield element.value as T;
+  // gen() inlines a list of stages: pick the array, check its elements, assemble them one by one.
+  const stages = () => [pick({ filter: array }), objectsOnly(array), streamArray()];
+  for await (const item of through(stream, stages)) yield (item as { value: T }).value;
 }

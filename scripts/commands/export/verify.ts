@@ -8,7 +8,7 @@
 // run last.
 //
 // Memory stays flat whatever the archive holds: the central directory and manifest.json are read as
-// streams, several times (manifest-reader.ts), walking the ZIP's entries and the manifest's files and
+// streams, several times (manifest-reader.ts, stream-json), walking the ZIP's entries and the manifest's files and
 // documents side by side; names are compared as hashes (name-set.ts).
 
 import { createHash } from 'node:crypto';
@@ -111,7 +111,10 @@ class Verifier implements ArchiveReader {
         done(size > MAX_MANIFEST ? new ArchiveUnreadable(`${MANIFEST_JSON} larger than ${MAX_MANIFEST} bytes`) : null, chunk);
       },
     });
-    return (await openEntry(this.zip, this.manifestEntry!)).pipe(limit);
+    const entry = await openEntry(this.zip, this.manifestEntry!);
+    // pipe() does not pass an error on: a corrupt entry would leave the reader waiting for ever.
+    entry.once('error', (err) => limit.destroy(err));
+    return entry.pipe(limit);
   }
 
   files(): AsyncGenerator<ManifestFile> {

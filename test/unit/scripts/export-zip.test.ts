@@ -113,6 +113,32 @@ describe('export ZIP writer and manifest reader', function () {
     expect(await failure(collect(scanManifest(broken)))).to.be.instanceOf(SyntaxError);
   });
 
+  it('bounds the header, not the arrays; refuses elements that are not objects; passes a source error on', async () => {
+    const one = (text: string) => Readable.from([Buffer.from(text)]);
+    const documents = Array.from({ length: 100 }, (_, i) => ({ folder: `in/${i}`, summary: 'x'.repeat(100) }));
+    const scan = scanManifest(one(JSON.stringify({ format: 'f', documents, files: [] })), 1000);
+    let next = await scan.next();
+    while (!next.done) next = await scan.next();
+    expect(next.value).to.deep.equal({ format: 'f', documents: [], files: [] });
+    const big = await failure(collect(scanManifest(one(JSON.stringify({ format: 'f', note: 'x'.repeat(2000), documents: [] })), 1000)));
+    expect(big).to.be.instanceOf(SyntaxError);
+    expect(big?.message).to.match(/header larger than 1000 bytes/);
+    const notObject = await failure(collect(scanManifest(one('{"documents":[{"a":1},"x"],"files":[]}'))));
+    expect(notObject?.message).to.equal('manifest.json: documents: an element is not an object');
+    expect(await failure(collect(manifestElements(one('{"files":[{"a":1},[2]]}'), 'files')))).to.be.instanceOf(SyntaxError);
+    expect(await failure(collect(manifestElements(one('{"files":{"a":1}}'), 'files')))).to.be.instanceOf(SyntaxError);
+    expect(await failure(collect(scanManifest(one(''))))).to.be.instanceOf(SyntaxError);
+    class Unreadable extends Error {}
+    const broken = () =>
+      new Readable({
+        read() {
+          this.destroy(new Unreadable('corrupt entry'));
+        },
+      });
+    expect(await failure(collect(scanManifest(broken())))).to.be.instanceOf(Unreadable);
+    expect(await failure(collect(manifestElements(broken(), 'files')))).to.be.instanceOf(Unreadable);
+  });
+
   it('compares names as hashes: present, absent, repeated', () => {
     const set = new NameSet();
     for (let i = 0; i < 3000; i++) set.add(`in/${i}/message.eml`);
