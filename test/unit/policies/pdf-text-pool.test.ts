@@ -7,7 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { ByteBudget } from '../../../policies/files/budget.js';
 import { mainDocumentText } from '../../../policies/files/document-text.js';
 import { extractPdfText, PdfTextError } from '../../../policies/pdf/text.js';
-import { extractPdfTextInWorker, pdfTextWorkers } from '../../../policies/pdf/text-pool.js';
+import { extractPdfTextInWorker, pdfTextWorkers, WORKER_MAX_BYTES } from '../../../policies/pdf/text-pool.js';
 import { composeMessage } from '../../helpers/policy.js';
 import { vietnameseTextPdf } from '../../fixtures/pdf/make-fixtures.js';
 
@@ -20,14 +20,16 @@ const failure = (promise: Promise<unknown>) =>
     (err: unknown) => err,
   );
 
-/** Hundreds of pages of text: a read that lasts long enough to be killed in the middle. */
+/** Seventy pages of text (under WORKER_MAX_BYTES): a read that lasts long enough to be killed. */
 function longPdf(tag: string): Buffer {
   const page = (n: number) => Array.from({ length: 50 }, (_, i) => `${tag} trang ${n} dòng ${i}: văn bản dài có dấu tiếng Việt`);
-  return vietnameseTextPdf(
+  const pdf = vietnameseTextPdf(
     [...HEADER, tag],
     false,
-    Array.from({ length: 300 }, (_, n) => page(n)),
+    Array.from({ length: 70 }, (_, n) => page(n)),
   ).buf;
+  expect(pdf.length).to.be.below(WORKER_MAX_BYTES);
+  return pdf;
 }
 
 describe('PDF text layer in a worker thread', function () {
