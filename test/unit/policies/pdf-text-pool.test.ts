@@ -85,7 +85,10 @@ describe('PDF text layer in a worker thread', function () {
     await pdfTextWorkers()[0].terminate();
     expect(await lost).to.equal(null);
     expect(budget.inUse).to.equal(0);
-    const fine = await composeMessage({ text: 'Số ký hiệu: 14/QĐ-UBND', attachments: [{ filename: 'qd.pdf', content: vietnameseTextPdf([...HEADER, 'Văn bản sau']).buf }] });
+    const fine = await composeMessage({
+      text: 'Số ký hiệu: 14/QĐ-UBND',
+      attachments: [{ filename: 'qd.pdf', content: vietnameseTextPdf([...HEADER, 'Văn bản sau']).buf }],
+    });
     expect((await mainDocumentText(fine, ctx()))?.text).to.include('Văn bản sau');
   });
 });
