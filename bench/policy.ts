@@ -194,6 +194,33 @@ async function twentyLarge(): Promise<Buffer[]> {
   return out;
 }
 
+/**
+ * The same twenty, but each main document a PDF of `mainSize` (padded qd-05.pdf, distinct bytes, so no
+ * read is answered from the text cache): every message has its text layer read by pdfjs, the case where
+ * that reading's own memory (the worker thread's heap for a small one, the copies of the bytes) adds to
+ * the peak. The PDF's own text says 05/QĐ-UBND, so the metadata cross-check answers 550 metadata-invalid
+ * after reading it.
+ */
+async function twentyLargePdfMain(mainSize: number): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (let i = 0; i < 20; i++) {
+    const number = `${300 + i}/QĐ-UBND`;
+    const zip = storedZip([{ name: 'Phụ lục.pdf', data: paddedPdf(10 * 1024 * 1024) }]);
+    out.push(
+      await composeRaw({
+        messageId: `<bench.pdf.${i}.${Date.now()}@ubnd.hatinh.gov.vn>`,
+        text: FORM_LINES.map((line) => line.replace('05/QĐ-UBND', number)).join('\n'),
+        attachments: [
+          { filename: 'Quyết định.pdf', content: paddedPdf(mainSize) },
+          { filename: 'Phụ lục 1.pdf', content: paddedPdf(4 * 1024 * 1024) },
+          { filename: 'Phụ lục 2.zip', content: zip },
+        ],
+      }),
+    );
+  }
+  return out;
+}
+
 /** One ~24 MB message whose zip holds ~17 GB of zeros in a few members (deflate's best ratio). */
 async function zipBomb(): Promise<Buffer[]> {
   const { deflateRawSync } = await import('node:zlib');
@@ -215,14 +242,18 @@ async function zipBomb(): Promise<Buffer[]> {
 export async function run(): Promise<BenchTable> {
   const only = process.env.DOCGATE_BENCH_ONLY;
   const rows: BenchRow[] = [];
-  if (only !== 'rss')
+  if (only !== 'rss' && only !== 'rss-pdf')
     rows.push(
       await throughput('100 KB (docx + zip of 2 PDFs)', await submission(100 * 1024)),
       await throughput('1 MB (docx + zip of 2 PDFs)', await submission(1024 * 1024)),
     );
-  if (only !== 'throughput') {
+  if (only !== 'throughput' && only !== 'rss-pdf') {
     rows.push(await gatewayRss('20 x 20 MB concurrent over SMTP', twentyLarge));
     rows.push(await gatewayRss('one 24 MB zip bomb (17 GB of zeros)', zipBomb, '550'));
+  }
+  if (only !== 'throughput') {
+    rows.push(await gatewayRss('20 x 20 MB, main document a 4 MB PDF (text read)', () => twentyLargePdfMain(4 * 1024 * 1024), '550'));
+    rows.push(await gatewayRss('20 x 20 MB, main document a 72 KB PDF (text read)', () => twentyLargePdfMain(72 * 1024), '550'));
   }
   return {
     title: 'policy pipeline: parse + checks (sample policy.yaml, no clamd, no register look-up); peak RSS under load',

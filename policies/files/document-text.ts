@@ -8,6 +8,7 @@ import { withAttachmentBytes, type BytesContext } from './content.js';
 import { extensionOf } from './names.js';
 import { inspectOoxml } from './ooxml.js';
 import { extractPdfText } from '../pdf/text.js';
+import { extractPdfTextInWorker, WORKER_MAX_BYTES } from '../pdf/text-pool.js';
 import { INTERNAL_ARCHIVE_LIMITS } from '../archive/types.js';
 
 export interface DocumentText {
@@ -90,7 +91,8 @@ async function extractPdf(attachment: Attachment, ctx: BytesContext): Promise<Do
   const release = await ctx.services.memoryBudget.reserve(attachment.size * PDF_MEMORY_FACTOR, ctx.signal);
   try {
     return await withAttachmentBytes(attachment, ctx, async (data) => {
-      const pdf = await extractPdfText(data, { ...PDF_LIMITS, maxChars: TEXT_LIMIT, signal: ctx.signal });
+      const read = attachment.size <= WORKER_MAX_BYTES ? extractPdfTextInWorker : extractPdfText;
+      const pdf = await read(data, { ...PDF_LIMITS, maxChars: TEXT_LIMIT, signal: ctx.signal });
       return { file: attachment.filename!, text: pdf.text, fonts: [], textLayer: pdf.hasTextLayer };
     });
   } finally {

@@ -23,12 +23,17 @@ interface TextItemLike {
   hasEOL?: boolean;
 }
 
-export async function extractPdfText(data: Buffer, limits: PdfTextLimits): Promise<PdfText> {
+export function extractPdfText(data: Buffer, limits: PdfTextLimits): Promise<PdfText> {
+  // pdfjs takes ownership of (and may detach) the array it is given: hand it a copy.
+  return readOwnedPdfText(new Uint8Array(data), limits);
+}
+
+/** extractPdfText on bytes nobody else reads (a worker's transferred copy): pdfjs takes them as they are. */
+export async function readOwnedPdfText(owned: Uint8Array, limits: PdfTextLimits): Promise<PdfText> {
   // Loaded on first use: pdfjs is large and most submissions carry no PDF.
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  // pdfjs takes ownership of (and may detach) the array it is given: hand it a copy.
   const task = getDocument({
-    data: new Uint8Array(data),
+    data: owned,
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
