@@ -67,6 +67,9 @@ export function contentOf(r: Record<string, unknown>): ChainedContent {
   };
 }
 
+/** What the main thread posts to a worker's stretch whose result no longer matters (chain-worker.ts). */
+export const STOP_WALK = 'stop';
+
 /** Starts a read now and keeps its rejection from going unhandled until it is awaited. */
 export function prefetch(reader: RawReader, sql: string, params: NamedParams): Promise<RawRow[]> {
   const rows = reader.all(sql, params);
@@ -96,7 +99,11 @@ async function hashBefore(reader: RawReader, seq: number): Promise<string> {
   return String(before.hash);
 }
 
-export async function walkStretch(reader: RawReader, stretch: ChainStretch): Promise<StretchResult> {
+/**
+ * Walks one stretch. `stopped` is asked between pages: a stretch whose result no longer matters (an
+ * earlier one broke) ends at the next page and returns what it walked so far.
+ */
+export async function walkStretch(reader: RawReader, stretch: ChainStretch, stopped: () => boolean = () => false): Promise<StretchResult> {
   let expected = stretch.first;
   let prev = '';
   try {
@@ -107,7 +114,7 @@ export async function walkStretch(reader: RawReader, stretch: ChainStretch): Pro
     let next = expected <= stretch.last ? page(expected) : null;
     while (next) {
       const rows = await next;
-      if (rows.length === 0) break;
+      if (rows.length === 0 || stopped()) break;
       const lastRead = Number(rows[rows.length - 1].seq);
       next = rows.length === EVENT_PAGE && lastRead < stretch.last ? page(lastRead + 1) : null;
       for (const r of rows) {
@@ -121,7 +128,7 @@ export async function walkStretch(reader: RawReader, stretch: ChainStretch): Pro
         expected++;
       }
     }
-    if (expected <= stretch.last) {
+    if (expected <= stretch.last && !stopped()) {
       // Events missing at the end of the stretch: a single walk would have met the next one present.
       const [after] = await reader.all('SELECT MIN(seq) AS seq FROM register_events WHERE seq > :last AND seq <= :head', {
         last: stretch.last,

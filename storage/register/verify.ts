@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import type { Sequelize } from 'sequelize';
 import type { BlobStore } from '../blobs.js';
 import { GENESIS_HASH } from './chain.js';
-import { prefetch, walkStretch, type AnchorClaim, type ChainStretch, type StretchResult } from './chain-walk.js';
+import { prefetch, STOP_WALK, walkStretch, type AnchorClaim, type ChainStretch, type StretchResult } from './chain-walk.js';
 import type { ChainWorkerInput, ChainWorkerOutput } from './chain-worker.js';
 import { openRawReader, rawTargetOf, type RawReader, type RawRow, type RawTarget } from './raw-reads.js';
 import { DOCUMENT_COLUMNS, ENTRY_COLUMNS, FILE_COLUMNS, documentSnapshot, entrySnapshot, isDeletedState } from './snapshots.js';
@@ -135,16 +135,26 @@ function startWorker(workerData: ChainWorkerInput): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
-/** One stretch walked by a worker thread; stop() ends it (its result no longer matters). */
-function walkInWorker(input: ChainWorkerInput): { result: Promise<StretchResult>; stop(): void } {
+/**
+ * One stretch walked by a worker thread. stop() asks it to end at its next page (its result no longer
+ * matters) and resolves when the thread has closed its connection and exited.
+ */
+function walkInWorker(input: ChainWorkerInput): { result: Promise<StretchResult>; stop(): Promise<void> } {
   const worker = startWorker(input);
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const result = new Promise<StretchResult>((resolve, reject) => {
     worker.once('message', (m: ChainWorkerOutput) => ('ok' in m ? resolve(m.ok) : reject(new Error(`chain walk worker: ${m.error}`))));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`chain walk worker exited (${code})`)));
   });
   result.catch(() => undefined);
-  return { result, stop: () => void worker.terminate() };
+  return {
+    result,
+    stop: () => {
+      worker.postMessage(STOP_WALK);
+      return exited;
+    },
+  };
 }
 
 /** [first, last] cut into `n` consecutive stretches of (nearly) equal length, each with its anchors. */
@@ -186,7 +196,7 @@ async function walkChain(ctx: Context, anchors: AnchorClaim[], split: ChainSplit
       prev = r.lastHash;
     }
   } finally {
-    for (const w of workers) w.stop();
+    await Promise.all(workers.map((w) => w.stop()));
   }
   for (const a of anchors)
     if (a.seq > ctx.headSeq) broken('anchor', a.seq, 'seq', String(a.seq), `hết sổ ở ${ctx.headSeq} / log ends at ${ctx.headSeq}`, a.file);
