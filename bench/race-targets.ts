@@ -12,7 +12,7 @@ import { runCli, startServe, stopProcess } from '../test/helpers/child.js';
 import { addSenderAccount } from './smtp.js';
 import { startPostfix, type PostfixPeer } from '../test/helpers/postfix.js';
 import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres.js';
-import { freePort } from '../test/helpers/relay.js';
+import { freePort } from '../test/helpers/ports.js';
 import { SMIME_TRUST } from '../test/helpers/smime.js';
 import type { Endpoint } from './race-client.js';
 

@@ -8,7 +8,8 @@ import { SMTPServer } from 'smtp-server';
 import { AGENCIES } from '../test/helpers/env.js';
 import { addClerk, startTestGateway, TEST_PASSWORD, type TestGateway } from '../test/helpers/gateway.js';
 import { startPostfix } from '../test/helpers/postfix.js';
-import { agenciesWithRelay, fastRelay, freePort } from '../test/helpers/relay.js';
+import { agenciesWithRelay, fastRelay } from '../test/helpers/relay.js';
+import { freePort } from '../test/helpers/ports.js';
 import { messageFactory } from './smtp.js';
 import { percentile, round, type BenchRow, type BenchTable } from './report.js';
 

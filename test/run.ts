@@ -164,7 +164,7 @@ async function runQueue(files: string[], count: number): Promise<void> {
         [...process.execArgv, fileURLToPath(import.meta.url), '--worker', ...(grep ? ['--grep', grep] : [])],
         {
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          env: { ...process.env, DOCGATE_TEST_SHARDS: '1' },
+          env: { ...process.env, DOCGATE_TEST_SHARDS: '1', DOCGATE_TEST_RUNNER: String(k) },
         },
       );
       let current: { file: string; since: number; timer: NodeJS.Timeout } | null = null;

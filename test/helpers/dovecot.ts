@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './relay.js';
+import { freePort } from './ports.js';
 import { makeTestCa, type TestCa } from './test-ca.js';
 
 const DOVECOT = '/usr/sbin/dovecot';

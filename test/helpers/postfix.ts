@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './relay.js';
+import { freePort } from './ports.js';
 import { makeTestCa, type TestCa } from './test-ca.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 // Relay test fixtures: a scriptable SMTP peer (smtp-server on loopback: accepts, answers 4xx or 5xx),
 // agencies.yaml with a relay target, the sender's "Thông báo" folder read back, and polling for a condition.
 
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './ports.js';
 import { SMTPServer } from 'smtp-server';
 import { query } from '../../storage/sql.js';
 import { FOLDERS } from '../../storage/mailbox/folders.js';
@@ -27,15 +27,6 @@ export interface FaultPeer {
   pending: number;
   listen(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A free loopback port nobody listens on (yet). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function faultPeer(port?: number): Promise<FaultPeer> {
