@@ -4,9 +4,12 @@
 // re-opened with back-off; since notices sent meanwhile are gone, `resync` then tells every listener to
 // re-read its state. SQLite has no feed: one process owns the database file.
 
-import pg from 'pg';
+import type pg from 'pg';
 import { JOBS_CHANNEL, MAILBOX_CHANNEL } from './channels.js';
 import type { Logger } from '../config/log.js';
+
+/** The driver, loaded on first use: a gateway on SQLite never loads it. */
+const loadPg = async () => (await import('pg')).default;
 
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
@@ -57,7 +60,7 @@ export class ChangeFeed {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: `docgate-listen-${process.pid}` });
+    const client = new (await loadPg()).Client({ connectionString: this.url, keepAlive: true, application_name: `docgate-listen-${process.pid}` });
     this.client = client;
     client.on('notification', (n) => this.dispatch(n.channel, n.payload));
     client.on('error', (err) => this.lost(client, err));
@@ -129,7 +132,7 @@ export class ChangeFeed {
  * opens no storage, reports readiness with it).
  */
 export async function pingDatabaseUrl(url: string, timeoutMs: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'docgate-readyz' });
+  const client = new (await loadPg()).Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'docgate-readyz' });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -3,7 +3,7 @@
 // rows come back as the driver gives them. sequelize's query() costs a stack trace, a log record and a
 // pass over the rows per statement; a walk over millions of rows in large pages wants none of it.
 
-import pg from 'pg';
+import type pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import sqlite3 from 'sqlite3';
 import { positional, sqliteValue, type NamedParams } from '../sql.js';
@@ -110,7 +110,9 @@ export async function openRawReaderAt(target: RawTarget): Promise<ClosableReader
     const close = () => new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
     return sqliteReader(db, close);
   }
-  const client = new pg.Client(target.client);
+  // Loaded here: a CLI run on SQLite need not pay for loading the PostgreSQL driver.
+  const { default: pgDriver } = await import('pg');
+  const client = new pgDriver.Client(target.client);
   await client.connect();
   return pgReader(
     client,
