@@ -132,7 +132,12 @@ export class ChangeFeed {
  * opens no storage, reports readiness with it).
  */
 export async function pingDatabaseUrl(url: string, timeoutMs: number): Promise<void> {
-  const client = new (await loadPg()).Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'docgate-readyz' });
+  const client = new (await loadPg()).Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: 'docgate-readyz',
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -6,7 +6,6 @@
 
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
 import type { Storage } from '../../storage/index.js';
@@ -114,7 +113,8 @@ export async function writeAnchor(
   const mailTo = config.docgate.register.anchor.mailTo;
   if (mailTo.length > 0 && config.docgate.register.anchor.smtp) {
     const raw = anchorMail(config, identity, { content, bytes, name: `${path.basename(stem)}.json` }, at);
-    const transport = nodemailer.createTransport(config.docgate.register.anchor.smtp);
+    const { default: mailer } = await import('nodemailer');
+    const transport = mailer.createTransport(config.docgate.register.anchor.smtp);
     try {
       await transport.sendMail({ envelope: { from: config.docgate.register.anchor.from ?? `postmaster@${config.docgate.hostname}`, to: mailTo }, raw });
     } finally {

@@ -3,8 +3,7 @@
 // is permanent, a 4xx reply, a refused connection, a timeout or a TLS failure is temporary.
 
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
-import { ImapFlow } from 'imapflow';
+import type nodemailer from 'nodemailer';
 import type { ResolvedTarget } from './target.js';
 
 export type SendOutcome =
@@ -64,28 +63,32 @@ export class SmtpPools {
 
   constructor(private readonly maxConnections: number) {}
 
-  get(req: SendRequest): SmtpTransport {
+  async get(req: SendRequest): Promise<SmtpTransport> {
     const { target } = req;
     const key = JSON.stringify([target.scheme, target.host, target.port, target.tls, target.ca ?? '', target.auth?.user ?? '', target.auth?.pass ?? '']);
     let transport = this.pools.get(key);
     if (!transport) {
-      transport = nodemailer.createTransport({
-        host: target.host,
-        port: target.port,
-        lmtp: target.scheme === 'lmtp',
-        secure: target.tls === 'implicit',
-        requireTLS: target.tls === 'starttls',
-        ignoreTLS: target.tls === 'none',
-        tls: tlsOptions(target),
-        name: req.hostname,
-        auth: target.auth,
-        connectionTimeout: req.timeoutMs,
-        greetingTimeout: req.timeoutMs,
-        socketTimeout: req.timeoutMs,
-        pool: true,
-        maxConnections: this.maxConnections,
-        maxMessages: 100,
-      });
+      // Loaded on the first relay or alert: most gateways have no agency behind its own server.
+      const { default: mailer } = await import('nodemailer');
+      transport =
+        this.pools.get(key) ??
+        mailer.createTransport({
+          host: target.host,
+          port: target.port,
+          lmtp: target.scheme === 'lmtp',
+          secure: target.tls === 'implicit',
+          requireTLS: target.tls === 'starttls',
+          ignoreTLS: target.tls === 'none',
+          tls: tlsOptions(target),
+          name: req.hostname,
+          auth: target.auth,
+          connectionTimeout: req.timeoutMs,
+          greetingTimeout: req.timeoutMs,
+          socketTimeout: req.timeoutMs,
+          pool: true,
+          maxConnections: this.maxConnections,
+          maxMessages: 100,
+        });
       this.pools.set(key, transport);
     }
     return transport;
@@ -100,7 +103,7 @@ export class SmtpPools {
 async function sendSmtp(req: SendRequest, pools: SmtpPools): Promise<SendOutcome> {
   try {
     // nodemailer's SMTP transports resolve with the peer's reply and the recipients it refused.
-    const info = (await pools.get(req).sendMail({ envelope: { from: req.from, to: req.to }, raw: req.raw })) as {
+    const info = (await (await pools.get(req)).sendMail({ envelope: { from: req.from, to: req.to }, raw: req.raw })) as {
       response?: string;
       rejectedErrors?: MailError[];
     };
@@ -117,6 +120,7 @@ async function sendSmtp(req: SendRequest, pools: SmtpPools): Promise<SendOutcome
 
 async function appendImap(req: SendRequest): Promise<SendOutcome> {
   const { target } = req;
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: target.host,
     port: target.port,

@@ -10,7 +10,8 @@ import { withAttachmentBytes } from '../files/content.js';
 import { extensionOf } from '../files/names.js';
 import type { InboundMessage } from '../message.js';
 import type { OfficeSignatureRecord } from '../office/record.js';
-import { officeSignatures, type PackageReader } from '../office/xmldsig.js';
+import { signatureParts } from '../office/signature-parts.js';
+import type { PackageReader } from '../office/xmldsig.js';
 import { findingsOf, signerVerified, type SignatureResult } from '../smime/report.js';
 import { CrlRevocationSource } from '../smime/revocation.js';
 import { bindingIssue, DOCUMENT_SIGNING_USAGES, headerToken, signerRecordOf } from '../smime/signer-identity.js';
@@ -47,6 +48,9 @@ async function verifyFile(
   try {
     // A damaged package is the attachments check's finding; here only readable packages are verified.
     if (zip.problems.length > 0) return [];
+    // The XML-DSig stack (xml-crypto, xmldom) is loaded for the first signed package only.
+    if (signatureParts(zip.entries.map((e) => e.name)).length === 0) return [];
+    const { officeSignatures } = await import('../office/xmldsig.js');
     const byName = new Map(zip.entries.map((e) => [e.name, e]));
     const pkg: PackageReader = {
       names: zip.entries.map((e) => e.name),

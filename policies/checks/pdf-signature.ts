@@ -19,7 +19,6 @@ import { DerError } from '../smime/der.js';
 import { findingsOf, signerVerified, type SignatureResult } from '../smime/report.js';
 import { CrlRevocationSource, EmbeddedOcspRevocationSource, type RevocationSource } from '../smime/revocation.js';
 import { bufferRangesContent } from '../smime/signed-content.js';
-import { verifyTimeStamps } from '../smime/timestamp.js';
 import { verifySignedData, type SignerIssue, type SignerResult } from '../smime/verify.js';
 import { foldKey } from '../text/vietnamese.js';
 import { bindingIssue, DOCUMENT_SIGNING_USAGES, headerToken, signerRecordOf } from '../smime/signer-identity.js';
@@ -181,6 +180,7 @@ async function verifyOne(
     // the byte ranges, checked by the same code as S/MIME signature time-stamps.
     const [a, b, c, l] = sig.byteRange;
     const trust = await ctx.services.trust.current();
+    const { verifyTimeStamps } = await import('../smime/timestamp.js');
     const [stamp] = await verifyTimeStamps(
       [sig.cms],
       Buffer.concat([file.data.subarray(a, a + b), file.data.subarray(c, c + l)]),

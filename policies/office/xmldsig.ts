@@ -11,6 +11,7 @@ import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import type { CertificateInfo } from '../smime/certificate.js';
 import { RELATIONSHIPS_TRANSFORM, transformRelationships } from './relationships-transform.js';
+import { signatureParts } from './signature-parts.js';
 
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
@@ -220,7 +221,7 @@ async function verifyPart(part: string, xml: string, pkg: PackageReader, certifi
 
 /** Every XML-DSig signature part of an OPC package (none: an unsigned document). */
 export async function officeSignatures(pkg: PackageReader, certificate: (der: Buffer) => CertificateInfo): Promise<OfficeSignature[]> {
-  const parts = pkg.names.filter((n) => /^_xmlsignatures\/[^/]+\.xml$/i.test(n)).sort();
+  const parts = signatureParts(pkg.names);
   const out: OfficeSignature[] = [];
   for (const part of parts.slice(0, MAX_SIGNATURES)) {
     const data = await pkg.read(part);

@@ -9,7 +9,7 @@ import { certificationPath, validityIssues, type PathIssue } from './path.js';
 import { revocationStatus, type RevocationSource, type RevocationStatus } from './revocation.js';
 import type { SignedDataInfo, SignerInfoData } from './cms.js';
 import { checkSignature, findSigner, type SignedContent } from './signer-signature.js';
-import { verifyTimeStamps, type TimeStampResult } from './timestamp.js';
+import type { TimeStampResult } from './timestamp.js';
 import type { TrustSnapshot, TrustStore } from './trust-store.js';
 
 type RevocationHandling = 'accept' | 'reject' | 'defer';
@@ -204,6 +204,8 @@ async function verifySigner(
   const stampPolicy = options.timeStamps ?? { untrusted: 'ignore', acceptExpired: true };
   let stamped = false;
   if (tokens.length > 0) {
+    // The RFC 3161 decoder (@peculiar/asn1-tsp) is loaded for the first time-stamped signature only.
+    const { verifyTimeStamps } = await import('./timestamp.js');
     result.timeStamps = await verifyTimeStamps(tokens, info.signature, trust, cache, options.revocationSources, arrival);
     for (const stamp of result.timeStamps) {
       if (stamp.status === 'invalid') result.issues.push({ code: 'signature-invalid', detail: stamp.detail });
