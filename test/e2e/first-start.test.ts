@@ -4,10 +4,10 @@
 // certificate under the demo CA, which the running gateway trusts.
 
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../helpers/env.js';
+import { copySampleConfig } from '../helpers/env.js';
 import { startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { transport } from '../helpers/gateway.js';
 import { makePdf } from '../helpers/documents.js';
@@ -23,16 +23,7 @@ describe('first start with the sample configuration', function () {
   before(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'docgate-first-'));
     // The sample configuration as shipped, only moved to ephemeral ports so tests never collide.
-    cpSync(path.join(REPO_ROOT, 'config'), path.join(root, 'config'), { recursive: true });
-    const sample = readFileSync(path.join(root, 'config/docgate.yaml'), 'utf8');
-    writeFileSync(
-      path.join(root, 'config/docgate.yaml'),
-      sample
-        .replace(/port: 2587/, 'port: 0')
-        .replace(/port: 2465/, 'port: 0')
-        .replace(/port: 2993/, 'port: 0')
-        .replace(/port: 2143/, 'port: 0'),
-    );
+    copySampleConfig(path.join(root, 'config'));
   });
   after(async () => {
     if (server) await stopProcess(server.child);

@@ -4,10 +4,10 @@
 
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../helpers/env.js';
+import { copySampleConfig } from '../helpers/env.js';
 import { startServe, stopProcess, type ServeProcess } from '../helpers/child.js';
 import { transport } from '../helpers/gateway.js';
 import { makePdf } from '../helpers/documents.js';
@@ -58,9 +58,7 @@ describe('security: data directory permissions and the TLS profile of every list
 
   before(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'docgate-perm-'));
-    cpSync(path.join(REPO_ROOT, 'config'), path.join(root, 'config'), { recursive: true });
-    const sample = readFileSync(path.join(root, 'config/docgate.yaml'), 'utf8');
-    writeFileSync(path.join(root, 'config/docgate.yaml'), sample.replace(/port: (2587|2465|2993|2143)/g, 'port: 0'));
+    copySampleConfig(path.join(root, 'config'));
     // A data directory left by an older version: world-readable directory and file.
     data = path.join(root, 'data');
     mkdirSync(path.join(data, 'old'), { recursive: true });

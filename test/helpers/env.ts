@@ -1,7 +1,7 @@
 // Temporary configuration and data directories for one test: the sample agencies, loopback listeners on
 // ephemeral ports, and whatever a test overrides. Removed by cleanup().
 
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,18 @@ export const REPO_ROOT = (() => {
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return dir;
 })();
+
+/**
+ * The shipped config/ copied to `dir`, every listener (SMTP, IMAP, web, admin) moved to an ephemeral
+ * port: two tests of the sample configuration in parallel runners must not both bind 2443 or 9464.
+ */
+export function copySampleConfig(dir: string): void {
+  cpSync(path.join(REPO_ROOT, 'config'), dir, { recursive: true });
+  const file = path.join(dir, 'docgate.yaml');
+  const sample = readFileSync(file, 'utf8');
+  if (/^admin:/m.test(sample)) throw new Error('config/docgate.yaml has an admin section: move its port here too');
+  writeFileSync(file, `${sample.replace(/port: \d+/g, 'port: 0')}\nadmin:\n  port: 0\n`);
+}
 
 export const AGENCIES = {
   ubnd: { id: '000.00.00.H27', domain: 'ubnd.hatinh.gov.vn', address: 'vanthu@ubnd.hatinh.gov.vn' },
