@@ -3,8 +3,7 @@
 
 import { Extractor, type FileHeader } from 'node-unrar-js';
 import { getUnrar } from 'node-unrar-js/dist/js/unrar.singleton.js';
-import type { RarListing, RarMember } from './rar.js';
-import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ExpansionCounter } from './types.js';
+import type { ArchiveEntry, ArchiveLimits, ArchiveProblem, ExpansionCounter, RarListing, RarMember } from './types.js';
 
 type SeekMethod = 'CUR' | 'SET' | 'END';
 const ARCHIVE_FD = 1;

@@ -5,17 +5,7 @@
 // member by member, before any await, so two submissions never interleave inside it.
 
 import { walkRarHeaders } from './rar-headers.js';
-import { memberPathProblem, type ArchiveEntry, type ArchiveLimits, type ArchiveProblem, type ExpansionCounter } from './types.js';
-
-export interface RarMember {
-  entry: ArchiveEntry;
-  data: Buffer | null;
-}
-
-export interface RarListing {
-  members: RarMember[];
-  problems: ArchiveProblem[];
-}
+import { memberPathProblem, type ArchiveLimits, type ArchiveProblem, type ExpansionCounter, type RarListing } from './types.js';
 
 /** Lists and extracts every member within the caps; problems say why anything was not read. */
 export async function readRar(data: Buffer, limits: ArchiveLimits, counter: ExpansionCounter): Promise<RarListing> {

@@ -98,3 +98,15 @@ function pathProblem(name: string): string | null {
 export function attachmentPathProblem(name: string): string | null {
   return memberPathProblem(name) ?? (/\/|%2f/i.test(name) ? 'folder in name' : null);
 }
+
+/** A RAR member read within the caps (data null for a directory). */
+export interface RarMember {
+  entry: ArchiveEntry;
+  data: Buffer | null;
+}
+
+/** What a RAR held, and why anything in it was not read. */
+export interface RarListing {
+  members: RarMember[];
+  problems: ArchiveProblem[];
+}
