@@ -49,11 +49,12 @@ async function verifyFile(
     // A damaged package is the attachments check's finding; here only readable packages are verified.
     if (zip.problems.length > 0) return [];
     // The XML-DSig stack (xml-crypto, xmldom) is loaded for the first signed package only.
-    if (signatureParts(zip.entries.map((e) => e.name)).length === 0) return [];
+    const names = zip.entries.map((e) => e.name);
+    if (signatureParts(names).length === 0) return [];
     const { officeSignatures } = await import('../office/xmldsig.js');
     const byName = new Map(zip.entries.map((e) => [e.name, e]));
     const pkg: PackageReader = {
-      names: zip.entries.map((e) => e.name),
+      names,
       async read(name) {
         const entry = byName.get(name);
         if (!entry) return null;
