@@ -75,6 +75,7 @@ class MemoryExtractor extends Extractor<never> {
 
   protected closeFile(): void {}
 }
+
 function problemFromUnrar(err: Error, member?: string): ArchiveProblem {
   const reason = (err as { reason?: string }).reason ?? '';
   const base = member === undefined ? {} : { member };

@@ -1,8 +1,9 @@
-// RAR inspection in memory with node-unrar-js (the official unrar source compiled to WebAssembly).
-// Extraction goes to our own in-memory sink whose write() refuses bytes past the caps, so a RAR bomb
-// stops inside unrar instead of filling memory; nothing touches the disk. The unrar module is one
-// WebAssembly instance per process and its calls are synchronous: an archive is read completely,
-// member by member, before any await, so two submissions never interleave inside it.
+// RAR inspection in memory with node-unrar-js (the official unrar source compiled to WebAssembly). Here
+// the header walk refuses what can be refused unread (traversal, symlinks, encryption, huge dictionaries);
+// rar-extract.ts then extracts into our own in-memory sink whose write() refuses bytes past the caps, so a
+// RAR bomb stops inside unrar instead of filling memory; nothing touches the disk. The unrar module is one
+// WebAssembly instance per process and its calls are synchronous: once extraction starts, an archive is read
+// completely, member by member, with no await, so two submissions never interleave inside it.
 
 import { walkRarHeaders } from './rar-headers.js';
 import { memberPathProblem, type ArchiveLimits, type ArchiveProblem, type ExpansionCounter, type RarListing } from './types.js';
