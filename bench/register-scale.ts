@@ -1,7 +1,7 @@
 // npm run bench -- register-scale: the register at 1,000,000 documents (DOCGATE_BENCH_SCALE_N), seeded
 // once per database with the bulk seed (bench/register-seed.ts, with seedOutcome's refusals,
 // registrations, returns and alerts), then on SQLite and on PostgreSQL (DOCGATE_TEST_PG_URL): lookup by
-// số ký hiệu, full text of trích yếu without diacritics (newest 100), a year report for one agency, and
+// số ký hiệu, full text of trích yếu without diacritics (newest 100; common and rare words), a year report for one agency, and
 // `register verify` of the whole chain (blobs skipped: the seed stores none). Every step is bounded in
 // time (the seed by DOCGATE_BENCH_SCALE_SEED_S, each timed loop by STEP_S) and prints what it reached.
 // DOCGATE_BENCH_SCALE_DIR keeps the SQLite register between runs, DOCGATE_BENCH_SCALE_PG_URL names a
@@ -29,6 +29,8 @@ const STEP_S = Number(process.env.DOCGATE_BENCH_SCALE_STEP_S ?? 60);
 const LOOKUPS = 300;
 const REPORT_RUNS = 3;
 const WORDS = ['trien khai', 'dao tao nam 2026', 'chuyen doi so cap xa', 'doan thanh nien', 'dat dai quy iii'];
+/** Phrases one document or none holds: the match list path. */
+const RARE_WORDS = ['so 123', 'hop dong thue khoan', 'khongcotu'];
 
 interface Timed {
   p50: number;
@@ -85,6 +87,7 @@ async function measure(dialect: string, url: string, dir: string): Promise<Bench
     const search = (q: RegisterQuery) => searchRegister(db.sequelize, q).then((r) => r.length);
     rows.push(row('lookup by số ký hiệu', await loop(LOOKUPS, (k) => search({ documentNumber: pick(k).metadata.documentNumber!, limit: 100 }))));
     rows.push(row('full text, no diacritics (newest 100)', await loop(LOOKUPS, (k) => search({ text: WORDS[k % WORDS.length], limit: 100 }))));
+    rows.push(row('full text, words of one document or none', await loop(LOOKUPS, (k) => search({ text: RARE_WORDS[k % RARE_WORDS.length], limit: 100 }))));
     rows.push(
       row(
         'full text in one agency’s sổ đi',

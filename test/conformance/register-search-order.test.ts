@@ -100,6 +100,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       ['a common word in a date range', { text: 'v', receivedFrom: new Date('2026-02-01T00:00:00Z'), receivedTo: new Date('2026-03-01T00:00:00Z') }],
       ['two words of a fifth of the documents', { text: 'trien khai' }],
       ['words of few documents (match list path)', { text: 'dat dai quy iii' }],
+      ['words of few documents in one agency’s sổ đến', { text: 'dat dai quy iii', agencyId: SEED_AGENCIES[3], book: 'incoming' }],
+      ['words of few documents in a date range, 5 newest', { text: 'dat dai quy iii', receivedFrom: new Date('2026-02-01T00:00:00Z'), limit: 5 }],
       ['no such word', { text: 'khongcotu' }],
     ];
     for (const [name, q] of cases)
@@ -108,6 +110,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const got = (await searchRegister(db.sequelize, q)).map((h) => h.entryId);
         expect(got).to.deep.equal(want);
         if (q.text === 'v' && !q.status) expect(want).to.have.length(q.limit ?? 100);
+        if (q.text === 'dat dai quy iii') expect(want, 'the seed holds these words').to.have.length.greaterThan(0);
       });
   });
 }
