@@ -4,7 +4,7 @@
 // fresh for one measurement and reports what the load client needs.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { AGENCIES, createTestEnv, REPO_ROOT } from '../test/helpers/env.js';
@@ -67,7 +67,8 @@ export async function serveSupportsWorkers(): Promise<boolean> {
   return help.stdout.includes('--workers');
 }
 
-export async function startDocgate(options: { db: 'sqlite' | 'postgres'; processes: number; certificate: Certificate }): Promise<Target> {
+/** `log`: a file that gets docgate's log at info level (one line per SMTP transaction, with its phases and checks). */
+export async function startDocgate(options: { db: 'sqlite' | 'postgres'; processes: number; certificate: Certificate; log?: string }): Promise<Target> {
   let database: TempDatabase | null = null;
   if (options.db === 'postgres') database = await createTempDatabase();
   const env = createTestEnv({
@@ -84,8 +85,14 @@ export async function startDocgate(options: { db: 'sqlite' | 'postgres'; process
     copyFileSync(options.certificate.certFile, path.join(env.dataDir, 'tls/cert.pem'));
     copyFileSync(options.certificate.keyFile, path.join(env.dataDir, 'tls/key.pem'));
     await addSenderAccount(env, PASSWORD);
-    const server = await startServe(env.configDir, env.dataDir, 60_000, options.processes > 1 ? ['--workers', String(options.processes)] : []);
+    const workers = options.processes > 1 ? ['--workers', String(options.processes)] : [];
+    const server = await startServe(env.configDir, env.dataDir, 60_000, workers, options.log ? { DOCGATE_LOG_LEVEL: 'info' } : {});
     child = server.child;
+    if (options.log) {
+      const file = createWriteStream(options.log, { flags: 'a' });
+      server.child.stdout!.pipe(file);
+      server.child.stderr!.pipe(file);
+    }
     const pid = server.child.pid!;
     return {
       endpoint: { port: server.tlsPort, tls: true, auth: { user: AGENCIES.ubnd.address, pass: PASSWORD } },

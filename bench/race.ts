@@ -6,7 +6,8 @@
 //   race <size> <mode> docgate=<msg/s> postfix=<msg/s> sink=<msg/s> ratio=<docgate/postfix> …
 // Options (also as BENCH_RACE_<NAME> environment variables): --runs=3 --seconds=8 --sessions=20
 // --sizes=5KB,100KB,1MB,100KB-signed --modes=persistent,new-connection --db=sqlite,postgres --processes=1
-// (PostgreSQL when DOCGATE_TEST_PG_URL is set). Every load is bounded in messages and seconds.
+// (PostgreSQL when DOCGATE_TEST_PG_URL is set) --log=FILE (docgate's info log: each transaction's phases
+// and checks in ms). Every load is bounded in messages and seconds.
 
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,7 @@ const SIZES = option('sizes', RACE_SIZES.join(',')).split(',') as RaceSize[];
 const RUN_MODES = option('modes', MODES.join(',')).split(',') as Mode[];
 const DBS = option('db', process.env.DOCGATE_TEST_PG_URL ? 'sqlite,postgres' : 'sqlite').split(',') as ('sqlite' | 'postgres')[];
 const PROCESSES = option('processes', '1').split(',').map(Number);
+const LOG = option('log', '') || undefined;
 
 /** Upper bounds on messages per load; the signed pool is made up front with exactly this many. */
 const MAX_MESSAGES: Record<RaceSize, number> = { '5KB': 4000, '100KB': 3000, '1MB': 500, '100KB-signed': 1500 };
@@ -104,7 +106,7 @@ async function contenders(): Promise<Contender[]> {
       const label = `db=${db} processes=${processes}`;
       if (processes > 1 && !workers) list.push({ key, label, skipped: `docgate serve has no --workers option in this build` });
       else if (db === 'sqlite' && processes > 1) list.push({ key, label, skipped: 'several processes need PostgreSQL' });
-      else list.push({ key, label, start: (certificate) => startDocgate({ db, processes, certificate }) });
+      else list.push({ key, label, start: (certificate) => startDocgate({ db, processes, certificate, log: LOG }) });
     }
   return list;
 }

@@ -35,12 +35,21 @@ export interface SessionFacts {
   rcptTo: string[];
 }
 
-export type IntakeOutcome =
+/** Milliseconds spent in each step of a submission (for the transaction's log line). */
+export interface IntakePhases {
+  spool: number;
+  parse?: number;
+  policy?: number;
+  store?: number;
+}
+
+export type IntakeOutcome = (
   | { kind: 'accepted'; trackingId: string; verdict: Verdict; recorded: RecordedSubmission }
   | { kind: 'returned'; trackingId: string; verdict: Verdict }
   | { kind: 'quarantined'; trackingId: string; verdict: Verdict }
   | { kind: 'refused'; violation: SpoolViolation }
-  | { kind: 'deferred'; verdict: Verdict };
+  | { kind: 'deferred'; verdict: Verdict }
+) & { phasesMs?: IntakePhases };
 
 export interface IntakeDeps {
   config: Config;
@@ -68,12 +77,20 @@ export class IntakeService {
   async receive(stream: AsyncIterable<Buffer | string>, session: SessionFacts): Promise<IntakeOutcome> {
     const { config, storage, log } = this.deps;
     const smtp = config.docgate.smtp;
+    let mark = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = Math.round((now - mark) * 10) / 10;
+      mark = now;
+      return ms;
+    };
     const spooled = await spoolData(stream, storage.spoolDir, {
       maxSize: smtp.maxMessageSize,
       maxLineLength: smtp.maxLineLength,
       maxHeaderSize: smtp.maxHeaderSize,
     });
-    if (spooled.violation) return { kind: 'refused', violation: spooled.violation };
+    const phasesMs: IntakePhases = { spool: lap() };
+    if (spooled.violation) return { kind: 'refused', violation: spooled.violation, phasesMs };
 
     const receivedAt = this.deps.now();
     const trackingId = newTrackingId(receivedAt, config.docgate.timezone);
@@ -94,6 +111,7 @@ export class IntakeService {
     let unwrapped: MimeParseResult | null = null;
     try {
       unwrapped = await unwrapOpaqueSignature(mime, parseOptions, smtp.maxMessageSize);
+      phasesMs.parse = lap();
       const recipientAgencies = this.recipientAgencies(session.rcptTo);
       const message = await buildInboundMessage({
         trackingId,
@@ -108,7 +126,8 @@ export class IntakeService {
       });
       const verdict = await this.deps.policy.evaluate(message);
       releaseGate();
-      if (verdict.action === 'defer') return { kind: 'deferred', verdict };
+      phasesMs.policy = lap();
+      if (verdict.action === 'defer') return { kind: 'deferred', verdict, phasesMs };
 
       const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
       const header = await readHeaderBlock(spooled.path, mime.root.bodyStart);
@@ -121,6 +140,7 @@ export class IntakeService {
         run: (t) => storage.register.record(t, record),
         group: { key: RECORD_SUBMISSION, input: record },
       });
+      phasesMs.store = lap();
       for (const delivery of recorded.deliveries) this.deps.events.publish({ ...delivery, kind: 'exists' });
       if (record.relay && status === 'accepted') this.deps.onRelayQueued?.();
       if (record.jobs?.length && status === 'accepted') this.deps.onJobsQueued?.();
@@ -134,9 +154,9 @@ export class IntakeService {
         recipients: recipientAgencies.map((a) => a.id),
         size: spooled.size,
       });
-      if (status === 'accepted') return { kind: 'accepted', trackingId, verdict, recorded };
-      if (status === 'returned') return { kind: 'returned', trackingId, verdict };
-      return { kind: 'quarantined', trackingId, verdict };
+      if (status === 'accepted') return { kind: 'accepted', trackingId, verdict, recorded, phasesMs };
+      if (status === 'returned') return { kind: 'returned', trackingId, verdict, phasesMs };
+      return { kind: 'quarantined', trackingId, verdict, phasesMs };
     } finally {
       releaseGate();
       await unwrapped?.dispose();

@@ -6,6 +6,7 @@
 // claimed until its lease runs out, then another pass makes it again (its unused blobs are swept).
 
 import { createHash } from 'node:crypto';
+import type { Transaction } from 'sequelize';
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import type { Logger } from '../../config/log.js';
@@ -17,7 +18,8 @@ import { storeBlob } from '../../storage/mailbox/spool-file.js';
 import { NOTICE_JOB, type NoticePayload } from '../../storage/notices/jobs.js';
 import type { JobRow } from '../../storage/queue/repository.js';
 import type { NewRegisterEvent } from '../../storage/register/events.js';
-import type { DocumentRow, RegisterEntryRow } from '../../storage/rows.js';
+import type { NoticeDelivery } from '../../storage/register/repository.js';
+import type { DeliveredRow, DocumentRow, RegisterEntryRow } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
 import { headerBlockOf } from '../intake/header-block.js';
 import { JobLoop } from '../jobs/job-loop.js';
@@ -46,6 +48,12 @@ type MessageDigests = ReceiptInput['message'];
 interface Owed {
   bytes: Buffer;
   event: Omit<NewRegisterEvent, 'note'> | null;
+}
+
+/** A job with its messages made and stored as blobs, ready for the batch's transaction. */
+interface PreparedJob {
+  job: JobRow;
+  stored: Awaited<ReturnType<NoticeWorker['store']>>[];
 }
 
 export class NoticeWorker {
@@ -86,70 +94,94 @@ export class NoticeWorker {
   }
 
   /**
-   * Documents side by side (their blobs written in parallel, their transactions in one group commit).
-   * One document's jobs go together: their messages in job order (its acceptance receipt before later
-   * notices), their blobs in one durability step, and one transaction that finishes every job it still owns.
+   * Documents side by side: each one's messages made and stored as blobs in parallel (its jobs in job
+   * order, its acceptance receipt before later notices), then one transaction for the whole batch that
+   * finishes every job it still owns, delivers their messages and records the receipts. A document whose
+   * messages could not be made is tried again later on its own; the others go on.
    */
   private async batch(jobs: JobRow[]): Promise<void> {
     const byDocument = new Map<string, JobRow[]>();
     for (const job of jobs) byDocument.set(job.documentId, [...(byDocument.get(job.documentId) ?? []), job]);
-    await Promise.all([...byDocument.values()].map((own) => this.process(own)));
+    const prepared = await Promise.all([...byDocument.values()].map((own) => this.prepare(own)));
+    const ready = prepared.filter((p): p is PreparedJob[] => p !== null).flat();
+    if (ready.length === 0) return;
+    const { storage, log } = this.deps;
+    try {
+      const delivered = await storage.writes.submit({
+        syncDirs: ready.flatMap((p) => p.stored.flatMap((s) => s.blob.syncDirs)),
+        run: (t) => this.deliver(t, ready),
+      });
+      for (const row of delivered) this.deps.events.publish({ ...row, kind: 'exists' });
+      log.info('notices delivered', {
+        jobs: ready.map((p) => p.job.id),
+        documents: new Set(ready.map((p) => p.job.documentId)).size,
+        messages: delivered.length,
+      });
+    } catch (err) {
+      await this.retryLater(
+        ready.map((p) => p.job),
+        err,
+      );
+    }
   }
 
-  private async process(jobs: JobRow[]): Promise<void> {
-    const { storage, log } = this.deps;
-    const documentId = jobs[0].documentId;
+  /** A document's jobs with the messages each owes, stored; null when they could not be made (retried later). */
+  private async prepare(jobs: JobRow[]): Promise<PreparedJob[] | null> {
+    const { storage } = this.deps;
     try {
-      const doc = await storage.register.findDocument(documentId);
+      const doc = await storage.register.findDocument(jobs[0].documentId);
       // The sender's copy is read and hashed once for all of this document's receipts.
       const payloads = jobs.map((job) => JSON.parse(job.payload) as NoticePayload);
       const wantsReceipts = this.receiptsOn() && payloads.some((p) => p.event !== 'quarantine-rejected');
       const digests = doc && wantsReceipts ? await this.digests(doc) : null;
       const owedByJob = doc ? await Promise.all(payloads.map((payload) => this.owed(payload, doc, digests))) : jobs.map(() => []);
       const storedByJob = await Promise.all(owedByJob.map((owed) => Promise.all(owed.map((o) => this.store(o)))));
-      const delivered = await storage.writes.submit({
-        syncDirs: storedByJob.flat().flatMap((s) => s.blob.syncDirs),
-        run: async (t) => {
-          const now = this.deps.now();
-          const rows = [];
-          const events: NewRegisterEvent[] = [];
-          for (const [i, job] of jobs.entries()) {
-            const stored = storedByJob[i];
-            const owned = await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'delivered', reply: `${stored.length} message(s)`, at: now });
-            if (!owned) continue;
-            for (const s of stored) {
-              rows.push(
-                await storage.register.recordNotice(t, {
-                  documentId: job.documentId,
-                  agencyId: job.agencyId,
-                  folder: FOLDERS.notices.name,
-                  blobSha256: s.blob.sha256,
-                  blobSize: s.blob.size,
-                  structure: s.structure,
-                  header: s.header,
-                  at: now,
-                }),
-              );
-              if (s.event) events.push({ ...s.event, note: `receipt sha256 ${s.blob.sha256}` });
-            }
-          }
-          await storage.register.appendEvents(t, events);
-          return rows;
-        },
-      });
-      for (const row of delivered) this.deps.events.publish({ ...row, kind: 'exists' });
-      log.info('notices delivered', { jobs: jobs.map((j) => j.id), document: documentId, messages: delivered.length });
+      return jobs.map((job, i) => ({ job, stored: storedByJob[i] }));
     } catch (err) {
-      log.error('notice jobs failed, retrying later', { jobs: jobs.map((j) => j.id), document: documentId, err });
-      const retryAt = new Date(this.deps.now().getTime() + RETRY_MS);
-      const reply = String((err as Error).message ?? err).slice(0, 2000);
-      await storage.writes
-        .run(async (t) => {
-          for (const job of jobs)
-            await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'queued', reply, at: this.deps.now(), nextAttemptAt: retryAt });
-        })
-        .catch(() => undefined);
+      await this.retryLater(jobs, err);
+      return null;
     }
+  }
+
+  /** In the batch's transaction: the jobs this worker still owns finished, their messages delivered, receipts recorded. */
+  private async deliver(t: Transaction, ready: PreparedJob[]): Promise<DeliveredRow[]> {
+    const { storage } = this.deps;
+    const now = this.deps.now();
+    const notices: NoticeDelivery[] = [];
+    const events: NewRegisterEvent[] = [];
+    for (const { job, stored } of ready) {
+      const owned = await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'delivered', reply: `${stored.length} message(s)`, at: now });
+      if (!owned) continue;
+      for (const s of stored) {
+        notices.push({
+          documentId: job.documentId,
+          agencyId: job.agencyId,
+          folder: FOLDERS.notices.name,
+          blobSha256: s.blob.sha256,
+          blobSize: s.blob.size,
+          structure: s.structure,
+          header: s.header,
+          at: now,
+        });
+        if (s.event) events.push({ ...s.event, note: `receipt sha256 ${s.blob.sha256}` });
+      }
+    }
+    const rows = await storage.register.recordNotices(t, notices);
+    await storage.register.appendEvents(t, events);
+    return rows;
+  }
+
+  private async retryLater(jobs: JobRow[], err: unknown): Promise<void> {
+    const { storage, log } = this.deps;
+    log.error('notice jobs failed, retrying later', { jobs: jobs.map((j) => j.id), documents: [...new Set(jobs.map((j) => j.documentId))], err });
+    const retryAt = new Date(this.deps.now().getTime() + RETRY_MS);
+    const reply = String((err as Error).message ?? err).slice(0, 2000);
+    await storage.writes
+      .run(async (t) => {
+        for (const job of jobs)
+          await storage.queue.finish(t, { id: job.id, worker: this.id, status: 'queued', reply, at: this.deps.now(), nextAttemptAt: retryAt });
+      })
+      .catch(() => undefined);
   }
 
   private async store(o: Owed) {

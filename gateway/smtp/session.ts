@@ -47,6 +47,7 @@ async function drain(stream: SMTPServerDataStream): Promise<void> {
  */
 function transactionFields(outcome: IntakeOutcome, seconds: number, size: number, account: string, recipients: number): Record<string, unknown> {
   const fields: Record<string, unknown> = { account, recipients, size, durationMs: Math.round(seconds * 10_000) / 10, outcome: outcome.kind };
+  if (outcome.phasesMs) fields.phasesMs = outcome.phasesMs;
   if (outcome.kind === 'refused') return { ...fields, reason: outcome.violation.kind };
   if (outcome.kind !== 'deferred') fields.trackingId = outcome.trackingId;
   const checks: Record<string, number> = {};

@@ -16,6 +16,18 @@ import { noticeJob } from '../notices/jobs.js';
 import { refreshStatusKeywords } from './status-keyword.js';
 import type { JobInput, NumberingInput, RecordedSubmission, RelayJobInput, SubmissionRecord } from './types.js';
 
+/** A message docgate wrote, stored as a blob, to deliver into an agency's folder. */
+export interface NoticeDelivery {
+  documentId: string;
+  agencyId: string;
+  folder: string;
+  blobSha256: string;
+  blobSize: number;
+  structure: string | null;
+  header: Buffer | null;
+  at: Date;
+}
+
 export interface QuarantineDecision {
   trackingId: string;
   at: Date;
@@ -240,43 +252,39 @@ export class RegisterRepository {
   }
 
   /** Stores a notice docgate wrote about a document (blob already fsynced) and delivers it to a folder. */
-  async recordNotice(
-    t: Transaction,
-    notice: {
-      documentId: string;
-      agencyId: string;
-      folder: string;
-      blobSha256: string;
-      blobSize: number;
-      structure: string | null;
-      header: Buffer | null;
-      at: Date;
-    },
-  ): Promise<DeliveredRow> {
-    const [message] = await insertRows(
-      this.writer.sequelize,
-      t,
-      this.models.Message,
-      [
-        {
-          blobSha256: notice.blobSha256,
-          blobSize: notice.blobSize,
-          prefix: '',
-          size: notice.blobSize,
-          structure: notice.structure,
-          header: notice.header,
-          createdAt: notice.at,
-        },
-      ],
-      ['id'],
-    );
-    return this.mailboxes.deliver(t, {
-      agencyId: notice.agencyId,
-      folder: notice.folder,
-      messageRowId: toNumber(message.id),
-      documentId: notice.documentId,
-      flags: [],
-      internalDate: notice.at,
+  async recordNotice(t: Transaction, notice: NoticeDelivery): Promise<DeliveredRow> {
+    return (await this.recordNotices(t, [notice]))[0];
+  }
+
+  /**
+   * Messages docgate wrote (receipts, notices), each delivered into its folder: one multi-row INSERT of
+   * messages rows and one delivery per folder. Rows are mapped back by blob (RETURNING order is not
+   * promised); blobs shared by two notices are written one row at a time.
+   */
+  async recordNotices(t: Transaction, notices: NoticeDelivery[]): Promise<DeliveredRow[]> {
+    if (notices.length === 0) return [];
+    const row = (n: NoticeDelivery) => ({
+      blobSha256: n.blobSha256,
+      blobSize: n.blobSize,
+      prefix: '',
+      size: n.blobSize,
+      structure: n.structure,
+      header: n.header,
+      createdAt: n.at,
     });
+    const sequelize = this.writer.sequelize;
+    let ids: number[];
+    if (new Set(notices.map((n) => n.blobSha256)).size === notices.length) {
+      const returned = await insertRows(sequelize, t, this.models.Message, notices.map(row), ['id', 'blobSha256']);
+      const bySha = new Map(returned.map((r) => [String(r.blob_sha256), toNumber(r.id)]));
+      ids = notices.map((n) => bySha.get(n.blobSha256)!);
+    } else {
+      ids = [];
+      for (const n of notices) ids.push(toNumber((await insertRows(sequelize, t, this.models.Message, [row(n)], ['id']))[0].id));
+    }
+    return this.mailboxes.deliverMany(
+      t,
+      notices.map((n, i) => ({ agencyId: n.agencyId, folder: n.folder, messageRowId: ids[i], documentId: n.documentId, flags: [], internalDate: n.at })),
+    );
   }
 }

@@ -88,6 +88,11 @@ describe('log lines', function () {
       expect(t.size).to.be.a('number').and.greaterThan(0);
       expect(t.durationMs).to.be.a('number');
       expect(Object.keys(t.checksMs as object)).to.deep.equal(['sender-header']);
+      // Where the time went: spool, parse, policy and store, each in ms, adding up to no more than the whole.
+      const phases = t.phasesMs as Record<string, number>;
+      expect(Object.keys(phases)).to.deep.equal(['spool', 'parse', 'policy', 'store']);
+      for (const ms of Object.values(phases)) expect(ms).to.be.a('number').and.at.least(0);
+      expect(Object.values(phases).reduce((a, b) => a + b, 0)).to.be.at.most((t.durationMs as number) + 1);
       const all = lines.slice(before).join('\n');
       expect(all).to.not.include(TEST_PASSWORD);
       expect(all).to.not.include(Buffer.from(`\0${AGENCIES.ubnd.address}\0${TEST_PASSWORD}`).toString('base64'));
