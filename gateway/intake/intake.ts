@@ -36,7 +36,7 @@ export interface SessionFacts {
 }
 
 /** Milliseconds spent in each step of a submission (for the transaction's log line). */
-export interface IntakePhases {
+interface IntakePhases {
   spool: number;
   parse?: number;
   policy?: number;

@@ -1,8 +1,12 @@
 // A register SubmissionRecord for storage tests, with realistic defaults (a unique trace prefix per
 // tracking id, as intake writes it); tests override what they exercise.
 
+import type { Transaction } from 'sequelize';
+import { loadConfig } from '../../config/load.js';
+import { createLogger } from '../../config/log.js';
+import { openStorage, type Storage } from '../../storage/index.js';
 import type { SubmissionRecord } from '../../storage/register/types.js';
-import { AGENCIES } from './env.js';
+import { AGENCIES, type TestEnv } from './env.js';
 
 export type SubmissionOverrides = Partial<Omit<SubmissionRecord, 'metadata'>> & { trackingId: string; metadata?: Partial<SubmissionRecord['metadata']> };
 
@@ -40,4 +44,15 @@ export function submissionRecord(over: SubmissionOverrides): SubmissionRecord {
       ...metadata,
     },
   };
+}
+
+/** The test environment's storage with the folders of the UBND and the Sở Nội vụ, then `seed` in the same transaction. */
+export async function openSeededStorage(env: TestEnv, at: Date, seed: (storage: Storage, t: Transaction) => Promise<void>): Promise<Storage> {
+  const storage = await openStorage(loadConfig({ configDir: env.configDir, dataDir: env.dataDir }), createLogger('silent'));
+  await storage.writes.run(async (t) => {
+    await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.ubnd.id, at);
+    await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.snv.id, at);
+    await seed(storage, t);
+  });
+  return storage;
 }

@@ -2,7 +2,7 @@
 // injected as the `register` service): same Message-ID, or same số ký hiệu + agency + year, among
 // accepted documents only.
 
-import { submissionRecord } from '../../helpers/submission.js';
+import { openSeededStorage, submissionRecord } from '../../helpers/submission.js';
 import { expect } from 'chai';
 import { loadConfig } from '../../../config/load.js';
 import { createLogger } from '../../../config/log.js';
@@ -11,7 +11,7 @@ import { PolicyEngine } from '../../../policies/engine.js';
 import type { DuplicateQuery } from '../../../policies/services.js';
 import type { PolicyConfig } from '../../../policies/policy-file.js';
 import { AgencyDirectory } from '../../../config/agencies.js';
-import { openStorage, type Storage } from '../../../storage/index.js';
+import type { Storage } from '../../../storage/index.js';
 import type { SubmissionRecord } from '../../../storage/register/types.js';
 import { AGENCIES, createTestEnv, type TestEnv } from '../../helpers/env.js';
 import { codes, composeMessage, FORM_LINES, runCheck, TEST_NOW } from '../../helpers/policy.js';
@@ -36,16 +36,13 @@ describe('duplicate check', function () {
 
   before(async () => {
     env = createTestEnv();
-    storage = await openStorage(loadConfig({ configDir: env.configDir, dataDir: env.dataDir }), createLogger('silent'));
-    await storage.writes.run(async (t) => {
-      await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.ubnd.id, TEST_NOW);
-      await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.snv.id, TEST_NOW);
-      await storage.register.record(t, record('DG1', 'accepted', { messageId: '<first@ubnd.hatinh.gov.vn>' }));
-      await storage.register.record(t, record('DG2', 'returned', { documentNumber: '09/QĐ-UBND', messageId: '<returned@ubnd.hatinh.gov.vn>' }));
-      await storage.register.record(t, record('DG3', 'accepted', { documentNumber: '11/QĐ-UBND', signedDate: '2025-12-30' }));
-      await storage.register.record(t, record('DG4', 'accepted', { documentNumber: "12/QĐ-'UBND\0", messageId: "<o'brien\0@ubnd.hatinh.gov.vn>" }));
+    storage = await openSeededStorage(env, TEST_NOW, async (s, t) => {
+      await s.register.record(t, record('DG1', 'accepted', { messageId: '<first@ubnd.hatinh.gov.vn>' }));
+      await s.register.record(t, record('DG2', 'returned', { documentNumber: '09/QĐ-UBND', messageId: '<returned@ubnd.hatinh.gov.vn>' }));
+      await s.register.record(t, record('DG3', 'accepted', { documentNumber: '11/QĐ-UBND', signedDate: '2025-12-30' }));
+      await s.register.record(t, record('DG4', 'accepted', { documentNumber: "12/QĐ-'UBND\0", messageId: "<o'brien\0@ubnd.hatinh.gov.vn>" }));
       // No signing date, received on 31/12/2026 at 17:30 UTC = 00:30 on 01/01/2027 in Hà Tĩnh: register year 2027.
-      await storage.register.record(t, {
+      await s.register.record(t, {
         ...record('DG5', 'accepted', { documentNumber: '01/TB-UBND', signedDate: null }),
         receivedAt: new Date('2026-12-31T17:30:00Z'),
         year: 2027,

@@ -3,13 +3,11 @@
 // multi-row INSERT mapped back by blob) or shared (one row at a time).
 
 import { expect } from 'chai';
-import { loadConfig } from '../../../config/load.js';
-import { createLogger } from '../../../config/log.js';
 import { FOLDERS } from '../../../storage/mailbox/folders.js';
-import { openStorage, type Storage } from '../../../storage/index.js';
+import type { Storage } from '../../../storage/index.js';
 import type { NoticeDelivery } from '../../../storage/register/repository.js';
 import { query } from '../../../storage/sql.js';
-import { submissionRecord } from '../../helpers/submission.js';
+import { openSeededStorage, submissionRecord } from '../../helpers/submission.js';
 import { AGENCIES, createTestEnv, type TestEnv } from '../../helpers/env.js';
 import { TEST_NOW } from '../../helpers/policy.js';
 
@@ -19,11 +17,8 @@ describe('register: recordNotices', function () {
 
   before(async () => {
     env = createTestEnv();
-    storage = await openStorage(loadConfig({ configDir: env.configDir, dataDir: env.dataDir }), createLogger('silent'));
-    await storage.writes.run(async (t) => {
-      await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.ubnd.id, TEST_NOW);
-      await storage.mailboxes.ensureAgencyFolders(t, AGENCIES.snv.id, TEST_NOW);
-      await storage.register.record(t, submissionRecord({ trackingId: 'DG1', receivedAt: TEST_NOW, status: 'accepted', reason: 'ok' }));
+    storage = await openSeededStorage(env, TEST_NOW, async (s, t) => {
+      await s.register.record(t, submissionRecord({ trackingId: 'DG1', receivedAt: TEST_NOW, status: 'accepted', reason: 'ok' }));
     });
   });
   after(async () => {
