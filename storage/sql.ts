@@ -143,6 +143,34 @@ export async function insertRows<Row extends object>(
 }
 
 /**
+ * Inserts a model's rows and returns their ids in the order given. RETURNING order is not promised, so
+ * rows are mapped back by `key`, an attribute whose values tell them apart; when two rows share a value,
+ * the rows are inserted one at a time instead.
+ */
+export async function insertRowsReturningIds<Row extends object>(
+  sequelize: Sequelize,
+  t: Transaction,
+  model: ModelStatic<Model>,
+  rows: Row[],
+  key: keyof Row & string,
+): Promise<number[]> {
+  const keyOf = (row: Row) => String(row[key]);
+  if (new Set(rows.map(keyOf)).size !== rows.length) {
+    const ids: number[] = [];
+    for (const row of rows) ids.push(Number((await insertRows(sequelize, t, model, [row], ['id']))[0].id));
+    return ids;
+  }
+  const column = columnsOf(model).columns.get(key)!;
+  const returned = await insertRows(sequelize, t, model, rows, ['id', key]);
+  const byKey = new Map(returned.map((r) => [String(r[column]), Number(r.id)]));
+  return rows.map((row) => {
+    const id = byKey.get(keyOf(row));
+    if (id === undefined) throw new Error(`${columnsOf(model).table} row ${key}=${keyOf(row)} not returned`);
+    return id;
+  });
+}
+
+/**
  * One multi-row INSERT into a table that has no model (an index table, the job queue): the columns as
  * given, every value bound.
  */

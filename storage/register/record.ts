@@ -8,7 +8,7 @@ import type { DeliveryInput, MailboxRepository } from '../mailbox/repository.js'
 import { FOLDERS } from '../mailbox/folders.js';
 import { toNumber, type Models } from '../models.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, MessageRow, RegisterBook, RegisterEntryRow, RegisterStatus } from '../rows.js';
-import { execute, insertRows, query } from '../sql.js';
+import { execute, insertRows, insertRowsReturningIds, query } from '../sql.js';
 import { flagDocumentCopies } from './recall.js';
 import { enqueueJobs } from '../queue/repository.js';
 import { reserveRegisterNumbers } from './counters.js';
@@ -194,27 +194,13 @@ async function linkSuperseded(ctx: RecordContext, t: Transaction, accepted: Subm
   }
 }
 
-/**
- * The messages rows of a batch. Each trace prefix carries its tracking id, so RETURNING rows map back to
- * submissions whatever order the database returns them in; without distinct prefixes, one row at a time.
- */
-async function insertMessages(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<number[]> {
-  const row = (s: SubmissionRecord): Omit<MessageRow, 'id'> => {
+/** The messages rows of a batch, mapped back by trace prefix (each carries its tracking id). */
+function insertMessages(ctx: RecordContext, t: Transaction, subs: SubmissionRecord[]): Promise<number[]> {
+  const rows = subs.map((s): Omit<MessageRow, 'id'> => {
     const m = s.message;
     return { ...m, size: Buffer.byteLength(m.prefix, 'latin1') + m.blobSize, origin: null, createdAt: s.receivedAt };
-  };
-  if (new Set(subs.map((s) => s.message.prefix)).size !== subs.length) {
-    const ids: number[] = [];
-    for (const s of subs) ids.push(toNumber((await insertRows(ctx.sequelize, t, ctx.models.Message, [row(s)], ['id']))[0].id));
-    return ids;
-  }
-  const returned = await insertRows(ctx.sequelize, t, ctx.models.Message, subs.map(row), ['id', 'prefix']);
-  const byPrefix = new Map(returned.map((r) => [String(r.prefix), toNumber(r.id)]));
-  return subs.map((s) => {
-    const id = byPrefix.get(s.message.prefix);
-    if (id === undefined) throw new Error(`message row of ${s.trackingId} not returned`);
-    return id;
   });
+  return insertRowsReturningIds(ctx.sequelize, t, ctx.models.Message, rows, 'prefix');
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import { toNumber, type Models } from '../models.js';
-import { execute, insertRows, query, rowOf, type NamedParams } from '../sql.js';
+import { execute, insertRowsReturningIds, query, rowOf, type NamedParams } from '../sql.js';
 import type { MailboxRepository } from '../mailbox/repository.js';
 import type { DeliveredRow, DocumentFileRow, DocumentRow, RegisterEntryRow, RegisterEventRow, RegisterStatus } from '../rows.js';
 import type { DuplicateMatch, DuplicateQuery } from '../../policies/services.js';
@@ -258,12 +258,11 @@ export class RegisterRepository {
 
   /**
    * Messages docgate wrote (receipts, notices), each delivered into its folder: one multi-row INSERT of
-   * messages rows and one delivery per folder. Rows are mapped back by blob (RETURNING order is not
-   * promised); blobs shared by two notices are written one row at a time.
+   * messages rows (mapped back by blob) and one delivery per folder.
    */
   async recordNotices(t: Transaction, notices: NoticeDelivery[]): Promise<DeliveredRow[]> {
     if (notices.length === 0) return [];
-    const row = (n: NoticeDelivery) => ({
+    const rows = notices.map((n) => ({
       blobSha256: n.blobSha256,
       blobSize: n.blobSize,
       prefix: '',
@@ -271,17 +270,8 @@ export class RegisterRepository {
       structure: n.structure,
       header: n.header,
       createdAt: n.at,
-    });
-    const sequelize = this.writer.sequelize;
-    let ids: number[];
-    if (new Set(notices.map((n) => n.blobSha256)).size === notices.length) {
-      const returned = await insertRows(sequelize, t, this.models.Message, notices.map(row), ['id', 'blobSha256']);
-      const bySha = new Map(returned.map((r) => [String(r.blob_sha256), toNumber(r.id)]));
-      ids = notices.map((n) => bySha.get(n.blobSha256)!);
-    } else {
-      ids = [];
-      for (const n of notices) ids.push(toNumber((await insertRows(sequelize, t, this.models.Message, [row(n)], ['id']))[0].id));
-    }
+    }));
+    const ids = await insertRowsReturningIds(this.writer.sequelize, t, this.models.Message, rows, 'blobSha256');
     return this.mailboxes.deliverMany(
       t,
       notices.map((n, i) => ({ agencyId: n.agencyId, folder: n.folder, messageRowId: ids[i], documentId: n.documentId, flags: [], internalDate: n.at })),

@@ -76,8 +76,8 @@ interface TextMatch {
   rowParams: NamedParams;
   /** The ids of at most :cap matching document_search rows. */
   probe: string;
-  /** Few matches: a FROM clause that starts from the match list, with its condition (else FROM_REGISTER and setCheck). */
-  listFrom?: { from: string; check: string | null };
+  /** Few matches: a FROM clause that starts from the match list, with the condition it still needs. */
+  listFrom: { from: string; check: string | null };
   /** Windows read before the probe: what a probe costs against the newest window. */
   windowsBeforeProbe: number;
 }
@@ -135,10 +135,10 @@ function textMatch(dialect: string, text: string | undefined): TextMatch | 'noth
   };
 }
 
-/** The WHERE clause and parameters of a query. */
 /** How the words are checked: against the match set, row by row, or as the match list the FROM starts from. */
 type TextMode = 'set' | 'row' | 'list';
 
+/** The WHERE clause and parameters of a query. */
 function whereOf(dialect: string, q: RegisterQuery, mode: TextMode = 'set'): { where: string; params: NamedParams } {
   const parts: string[] = [];
   const params: NamedParams = {};
@@ -166,7 +166,7 @@ function whereOf(dialect: string, q: RegisterQuery, mode: TextMode = 'set'): { w
   const text = textMatch(dialect, q.text);
   if (text === 'nothing') parts.push('1 = 0');
   else if (text && mode === 'row') add(text.rowCheck, text.rowParams);
-  else if (text && mode === 'list' && text.listFrom) {
+  else if (text && mode === 'list') {
     if (text.listFrom.check) parts.push(text.listFrom.check);
     params.match = text.match;
   } else if (text) add(text.setCheck, { match: text.match });
@@ -206,7 +206,7 @@ async function fullText(sequelize: Sequelize, q: RegisterQuery, text: TextMatch,
   const fewMatches = async () => (await query(sequelize, text.probe, { match: text.match, cap: MANY_MATCHES })).length < MANY_MATCHES;
   const fewList = () => {
     const { where, params } = whereOf(sequelize.getDialect(), q, 'list');
-    return newestFirst(sequelize, where, params, limit, '', text.listFrom?.from);
+    return newestFirst(sequelize, where, params, limit, '', text.listFrom.from);
   };
   if (text.windowsBeforeProbe === 0 && (await fewMatches())) return fewList();
   const [span] = await query<{ newest: unknown; oldest: unknown }>(
