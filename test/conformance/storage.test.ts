@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
-import { silentLogger } from '../../config/log.js';
+import { createLogger, silentLogger } from '../../config/log.js';
 import { openDatabase, type Database } from '../../storage/db.js';
 import { FileBlobStore } from '../../storage/blobs.js';
 import { ReadPool } from '../../storage/read-pool.js';
@@ -167,6 +167,39 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await Promise.all(grouped)).to.deep.equal(['ok', 'failed', 'ok']);
       const numbers = (await writers[0].register.book(B, 'incoming', 2026)).map((e) => e.number);
       expect(numbers).to.deep.equal(Array.from({ length: before + 4 }, (_, k) => k + 1));
+    });
+
+    it('two processes whose transactions lock the same rows in opposite orders take turns instead of deadlocking', async () => {
+      await writers[0].db.sequelize.query('CREATE TABLE lock_order_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
+      await writers[0].db.sequelize.query('INSERT INTO lock_order_probe (id, n) VALUES (1, 0), (2, 0)');
+      const warnings: string[] = [];
+      const sink = { write: (line: string) => warnings.push(line) };
+      const [first, second] = writers.map((w) => new WriteQueue(w.db, createLogger('warn', sink)));
+      const touch = (w: Writer, t: Transaction, id: number) =>
+        w.db.sequelize.query('UPDATE lock_order_probe SET n = n + 1 WHERE id = :id', { replacements: { id }, transaction: t });
+      let firstHolds!: () => void;
+      const held = new Promise<void>((resolve) => (firstHolds = resolve));
+      const order: string[] = [];
+      const a = first.run(async (t) => {
+        await touch(writers[0], t, 1);
+        firstHolds();
+        await new Promise((r) => setTimeout(r, 300));
+        await touch(writers[0], t, 2);
+        order.push('first');
+      });
+      await held;
+      const b = second.run(async (t) => {
+        await touch(writers[1], t, 2);
+        await touch(writers[1], t, 1);
+        order.push('second');
+      });
+      await Promise.all([a, b]);
+      await Promise.all([first.close(), second.close()]);
+      expect(warnings, 'no transaction was retried').to.deep.equal([]);
+      expect(order).to.deep.equal(['first', 'second']);
+      const [rows] = await writers[0].db.sequelize.query('SELECT n FROM lock_order_probe ORDER BY id');
+      expect((rows as { n: number }[]).map((r) => Number(r.n))).to.deep.equal([2, 2]);
+      await writers[0].db.sequelize.query('DROP TABLE lock_order_probe');
     });
 
     it('UIDVALIDITY never repeats across processes: the high-water mark is a database row, not process memory', async () => {
