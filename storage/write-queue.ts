@@ -14,6 +14,7 @@ import type { Transaction } from 'sequelize';
 import type { Database } from './db.js';
 import type { Logger } from '../config/log.js';
 import { syncDirectories } from './blobs.js';
+import { execute } from './sql.js';
 
 export interface WriteTask<T> {
   /** Directories to fsync before the transaction commits (blob renames). */
@@ -132,7 +133,7 @@ export class WriteQueue {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction(async (t) => {
-          if (this.db.dialect === 'postgres') await this.db.sequelize.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`, { transaction: t });
+          if (this.db.dialect === 'postgres') await execute(this.db.sequelize, 'SELECT pg_advisory_xact_lock(:lock)', { lock: WRITE_LOCK }, t);
           return work(t);
         });
       } catch (err) {
