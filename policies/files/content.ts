@@ -10,9 +10,19 @@ export interface BytesContext {
   signal: AbortSignal;
 }
 
-export async function withAttachmentBytes<T>(attachment: Attachment, ctx: BytesContext, work: (data: Buffer) => Promise<T>): Promise<T> {
+/**
+ * `alsoHold`: more bytes the work needs beside the file (a parser's own objects), reserved with it in one
+ * go. Two reservations one after the other would hold the first while waiting for the second, and
+ * submissions doing that at once wait for one another until their checks time out.
+ */
+export async function withAttachmentBytes<T>(
+  attachment: Attachment,
+  ctx: BytesContext,
+  work: (data: Buffer) => Promise<T>,
+  alsoHold = 0,
+): Promise<T> {
   if (!attachment.content || attachment.size === 0) return work(Buffer.alloc(0));
-  const release = await ctx.services.memoryBudget.reserve(attachment.size, ctx.signal);
+  const release = await ctx.services.memoryBudget.reserve(attachment.size + alsoHold, ctx.signal);
   try {
     const data = await attachment.content.buffer(Number.MAX_SAFE_INTEGER);
     return await work(data);

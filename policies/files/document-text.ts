@@ -7,6 +7,7 @@ import type { Attachment, InboundMessage } from '../message.js';
 import { withAttachmentBytes, type BytesContext } from './content.js';
 import { extensionOf } from './names.js';
 import { inspectOoxml } from './ooxml.js';
+import { isMainThread } from 'node:worker_threads';
 import { extractPdfText } from '../pdf/text.js';
 import { extractPdfTextInWorker, WORKER_MAX_BYTES } from '../pdf/text-pool.js';
 import { INTERNAL_ARCHIVE_LIMITS } from '../archive/types.js';
@@ -88,16 +89,17 @@ const PDF_MEMORY_FACTOR = 3;
 const PDF_LIMITS = { maxPages: 500, timeoutMs: 15_000 };
 
 async function extractPdf(attachment: Attachment, ctx: BytesContext): Promise<DocumentText> {
-  const release = await ctx.services.memoryBudget.reserve(attachment.size * PDF_MEMORY_FACTOR, ctx.signal);
-  try {
-    return await withAttachmentBytes(attachment, ctx, async (data) => {
-      const read = attachment.size <= WORKER_MAX_BYTES ? extractPdfTextInWorker : extractPdfText;
+  return withAttachmentBytes(
+    attachment,
+    ctx,
+    async (data) => {
+      // Already in an inspection thread (gateway/intake/inspect-pool.ts), the PDF is read where it is.
+      const read = isMainThread && attachment.size <= WORKER_MAX_BYTES ? extractPdfTextInWorker : extractPdfText;
       const pdf = await read(data, { ...PDF_LIMITS, maxChars: TEXT_LIMIT, signal: ctx.signal });
       return { file: attachment.filename!, text: pdf.text, fonts: [], textLayer: pdf.hasTextLayer };
-    });
-  } finally {
-    release();
-  }
+    },
+    attachment.size * PDF_MEMORY_FACTOR,
+  );
 }
 
 /** Reads in progress, by the same key: concurrent submissions of one file share the first read. */
