@@ -75,6 +75,8 @@ export async function startDocgate(options: { db: 'sqlite' | 'postgres'; process
     docgate: {
       smtp: { listeners: [{ host: '127.0.0.1', port: 0, tls: 'implicit' }], maxConnectionsPerAddress: 200 },
       ...(database ? { database: { url: database.url } } : {}),
+      // DOCGATE_BENCH_INSPECTION_THREADS=N: inspection.threads, against the default (0: the main thread).
+      ...(process.env.DOCGATE_BENCH_INSPECTION_THREADS ? { inspection: { threads: Number(process.env.DOCGATE_BENCH_INSPECTION_THREADS) } } : {}),
     },
     policy: parse(readFileSync(path.join(REPO_ROOT, 'config/policy.yaml'), 'utf8')),
     trustFrom: SMIME_TRUST,

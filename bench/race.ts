@@ -46,6 +46,8 @@ interface Measure {
   rss: number;
   errors: number;
   firstError: string;
+  /** CPU (user + system, every thread) per accepted message, in ms: docgate only. */
+  cpuMs: number;
 }
 
 async function measure(start: () => Promise<Target>, size: RaceSize, mode: Mode, message: (n: number) => Buffer): Promise<Measure> {
@@ -53,7 +55,9 @@ async function measure(start: () => Promise<Target>, size: RaceSize, mode: Mode,
   let result: LoadResult;
   let rate: number;
   let rss: number;
+  let cpuMs: number;
   try {
+    const cpuBefore = target.cpuSeconds();
     const began = performance.now();
     result = await drive(target.endpoint, {
       sessions: SESSIONS,
@@ -68,6 +72,7 @@ async function measure(start: () => Promise<Target>, size: RaceSize, mode: Mode,
     if (!drained) result.firstError ||= 'queue not empty after 60 s';
     rate = result.latencies.length / seconds;
     rss = target.peakRss();
+    cpuMs = ((target.cpuSeconds() - cpuBefore) * 1000) / result.latencies.length;
   } finally {
     await target.stop();
   }
@@ -78,6 +83,7 @@ async function measure(start: () => Promise<Target>, size: RaceSize, mode: Mode,
     rss,
     errors: result.errors,
     firstError: result.firstError,
+    cpuMs,
   };
 }
 
@@ -127,7 +133,7 @@ export async function run(): Promise<BenchTable> {
           const message = messages.get(size)!;
           const progress = (who: string, m: Measure) =>
             process.stderr.write(
-              `  run ${runIndex} ${size} ${mode} ${who}: ${fmt(m.rate)} msg/s p50 ${fmt(m.p50)} ms p99 ${fmt(m.p99)} ms${m.errors ? ` errors=${m.errors} (${m.firstError})` : ''}\n`,
+              `  run ${runIndex} ${size} ${mode} ${who}: ${fmt(m.rate)} msg/s p50 ${fmt(m.p50)} ms p99 ${fmt(m.p99)} ms${Number.isNaN(m.cpuMs) ? '' : ` cpu ${fmt(m.cpuMs)} ms/msg`}${m.errors ? ` errors=${m.errors} (${m.firstError})` : ''}\n`,
             );
           const cell = `${size}-${mode}`;
           for (const [who, start] of [

@@ -198,6 +198,12 @@ const docgateFields = z.strictObject({
       /** Messages at least this large are parsed and checked at most `largeConcurrency` at a time. */
       largeMessage: size.default(2 * 1024 * 1024),
       largeConcurrency: z.number().int().min(1).max(256).default(4),
+      /**
+       * Threads that parse and check submissions below largeMessage beside the main thread; 0 (the default):
+       * on the main thread. Off by default because on the 2-core machine it was measured on it cost more CPU
+       * per message than it freed (README, "Inspection threads").
+       */
+      threads: z.number().int().min(0).max(64).default(0),
     })
     .prefault({}),
   trust: z

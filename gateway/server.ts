@@ -19,6 +19,7 @@ import { prepareDemoPki, seedDemoAccounts } from './demo.js';
 import { preflight } from './preflight.js';
 import { MailboxEvents } from './events.js';
 import { IntakeService } from './intake/intake.js';
+import { InlineInspector, InspectionPool } from './intake/inspect-pool.js';
 import { RelayWorker } from './relay/worker.js';
 import { AlertWorker } from './notify/alert-worker.js';
 import { ReminderWorker } from './notify/reminder-worker.js';
@@ -66,6 +67,8 @@ export interface Gateway {
   agencies: AgencyDirectory;
   events: MailboxEvents;
   policy: PolicyEngine;
+  /** The inspection threads (gateway/intake/inspect-pool.ts), or null when every submission is checked on the main thread. */
+  inspection: InspectionPool | null;
   /** Licensed CAs, intermediates and CRLs for S/MIME (config trust/); re-read when the files change. */
   trust: TrustStore;
   authenticator: Authenticator;
@@ -147,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let reminders: ReminderWorker | null = null;
   let notices: NoticeWorker | null = null;
   let anchor: { stop(): Promise<void> } | null = null;
+  let inspection: InspectionPool | null = null;
   try {
     await cleanSpool(storage, log);
     if (roles.has('worker')) {
@@ -229,11 +233,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         log.child({ component: 'change-feed' }),
       );
     }
+    const inline = new InlineInspector(policy);
+    // Fake trust or clamd services a test hands in cannot cross a thread: such a gateway inspects inline.
+    if (roles.has('smtp') && config.docgate.inspection.threads > 0 && !injected.trust && !injected.clamd) {
+      inspection = new InspectionPool({
+        threads: config.docgate.inspection.threads,
+        engine: policy,
+        agencies,
+        services,
+        trustPaths,
+        timeZone: config.docgate.timezone,
+        log,
+        now,
+      });
+    }
+    const pool = inspection;
     const intake = new IntakeService({
       config,
       agencies,
       storage,
-      policy,
+      inspectors: { threaded: pool ?? inline, inline },
       events,
       log,
       now,
@@ -309,6 +328,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       agencies,
       events,
       policy,
+      inspection: pool,
       trust,
       authenticator,
       smtp: listeners,
@@ -359,6 +379,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       async reloadTrust() {
         try {
           await trust.reload();
+          pool?.trustReloaded();
         } catch (err) {
           // An unreadable directory: the snapshot in force stays (a bad file alone is skipped and logged).
           log.error('trust reload failed, keeping the trust store in force', { err: (err as Error).message });
@@ -371,6 +392,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await alerter.close();
         await reminder.close();
         await noticeWorker.close();
+        await pool?.close();
         await dailyAnchor.stop();
         await sweeper?.stop();
         await feed?.close();
@@ -384,6 +406,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await alerts?.close();
     await reminders?.close();
     await notices?.close();
+    await inspection?.close();
     await anchor?.stop();
     await sweeper?.stop();
     await feed?.close();

@@ -5,7 +5,6 @@ import { unlink } from 'node:fs/promises';
 import type { AgencyDirectory } from '../../config/agencies.js';
 import type { Config } from '../../config/load.js';
 import type { Agency } from '../../config/schema.js';
-import type { PolicyEngine } from '../../policies/engine.js';
 import type { Verdict } from '../../policies/types.js';
 import { RECORD_SUBMISSION, type Storage } from '../../storage/index.js';
 import { registerYear } from '../../policies/text/dates.js';
@@ -13,13 +12,13 @@ import type { RecordedSubmission, SubmissionRecord } from '../../storage/registe
 import type { DocumentStatus } from '../../storage/rows.js';
 import type { MailboxEvents } from '../events.js';
 import type { Logger } from '../../config/log.js';
-import { buildInboundMessage } from '../../policies/build-message.js';
-import type { InboundMessage } from '../../policies/message.js';
-import { parseMimeFile, structureOf, type MimeParseResult } from '../../policies/mime/parser.js';
+import type { DocumentMetadata } from '../../policies/metadata/form.js';
+import type { SubmissionFacts } from '../../policies/message.js';
 import { spoolData, type SpoolViolation } from './spool.js';
 import { ProcessingGate } from './gate.js';
 import { readHeaderBlock } from './header-block.js';
-import { unwrapOpaqueSignature } from './unwrap.js';
+import type { InspectedContent } from './inspect.js';
+import type { Inspector } from './inspect-pool.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 import { relayJobsFor } from '../relay/jobs.js';
 import { followUpJobs } from '../notify/follow-ups.js';
@@ -55,7 +54,11 @@ export interface IntakeDeps {
   config: Config;
   agencies: AgencyDirectory;
   storage: Storage;
-  policy: PolicyEngine;
+  /**
+   * Where submissions are parsed and checked: `threaded` (the inspection threads, or the main thread when
+   * there are none) below inspection.largeMessage, `inline` (the main thread) the large ones.
+   */
+  inspectors: { threaded: Inspector; inline: Inspector };
   events: MailboxEvents;
   log: Logger;
   now: () => Date;
@@ -66,6 +69,9 @@ export interface IntakeDeps {
   /** Called after a commit that queued notice jobs: receipts and 01 notices (wakes the notice worker). */
   onNoticesQueued?: () => void;
 }
+
+/** A submission as intake files it: what it knew before reading, and what inspection found. */
+type InspectedSubmission = Omit<SubmissionFacts, 'mime'> & { content: InspectedContent };
 
 export class IntakeService {
   private readonly largeMessages: ProcessingGate;
@@ -95,44 +101,44 @@ export class IntakeService {
     const receivedAt = this.deps.now();
     const trackingId = newTrackingId(receivedAt, config.docgate.timezone);
     let adopted = false;
-    const releaseGate = spooled.size >= config.docgate.inspection.largeMessage ? await this.largeMessages.acquire() : () => undefined;
-    const parseOptions = {
-      maxDepth: config.docgate.mime.maxDepth,
-      maxParts: config.docgate.mime.maxParts,
-      maxHeaderSize: smtp.maxHeaderSize,
-      memoryLimit: config.docgate.mime.memoryLimit,
-      tempDir: storage.spoolDir,
-    };
-    const mime = await parseMimeFile(spooled.path, parseOptions).catch(async (err) => {
-      releaseGate();
-      await unlink(spooled.path).catch(() => undefined);
-      throw err;
-    });
-    let unwrapped: MimeParseResult | null = null;
+    const large = spooled.size >= config.docgate.inspection.largeMessage;
+    const releaseGate = large ? await this.largeMessages.acquire() : () => undefined;
     try {
-      unwrapped = await unwrapOpaqueSignature(mime, parseOptions, smtp.maxMessageSize);
-      phasesMs.parse = lap();
       const recipientAgencies = this.recipientAgencies(session.rcptTo);
-      const message = await buildInboundMessage({
+      const facts = {
         trackingId,
         receivedAt,
         envelope: { mailFrom: session.mailFrom, rcptTo: session.rcptTo },
         sender: { account: session.account, agency: session.agency, remoteAddress: session.remoteAddress },
         recipientAgencies,
         raw: { path: spooled.path, size: spooled.size, sha256: spooled.sha256 },
-        mime,
-        unwrapped,
-        allowedExtensions: this.deps.policy.documentExtensions(),
+      };
+      const inspector = large ? this.deps.inspectors.inline : this.deps.inspectors.threaded;
+      const {
+        verdict,
+        content,
+        phasesMs: inspected,
+      } = await inspector.inspect({
+        facts,
+        parse: {
+          maxDepth: config.docgate.mime.maxDepth,
+          maxParts: config.docgate.mime.maxParts,
+          maxHeaderSize: smtp.maxHeaderSize,
+          memoryLimit: config.docgate.mime.memoryLimit,
+          tempDir: storage.spoolDir,
+        },
+        maxMessageSize: smtp.maxMessageSize,
       });
-      const verdict = await this.deps.policy.evaluate(message);
       releaseGate();
-      phasesMs.policy = lap();
+      phasesMs.parse = inspected.parse;
+      phasesMs.policy = inspected.policy;
+      lap();
       if (verdict.action === 'defer') return { kind: 'deferred', verdict, phasesMs };
 
       const status: DocumentStatus = verdict.action === 'accept' ? 'accepted' : verdict.action === 'reject' ? 'returned' : 'quarantined';
-      const header = await readHeaderBlock(spooled.path, mime.root.bodyStart);
-      const record = this.submissionRecord(message, verdict, status, session, spooled.neutralisedHeaders, header);
-      record.supersedes = await this.superseded(message);
+      const header = await readHeaderBlock(spooled.path, content.bodyStart);
+      const record = this.submissionRecord({ ...facts, content }, verdict, status, session, spooled.neutralisedHeaders, header);
+      record.supersedes = await this.superseded(session.agency.id, content.metadata);
       const syncDirs = await storage.blobs.adopt(spooled.path, spooled.sha256);
       adopted = true;
       const recorded = await storage.writes.submit({
@@ -159,18 +165,15 @@ export class IntakeService {
       return { kind: 'quarantined', trackingId, verdict, phasesMs };
     } finally {
       releaseGate();
-      await unwrapped?.dispose();
-      await mime.dispose();
       if (!adopted) await unlink(spooled.path).catch(() => undefined);
     }
   }
 
   /** The earlier document a replacement or update names (the document-reference check refuses an unknown one). */
-  private async superseded(message: InboundMessage): Promise<SubmissionRecord['supersedes']> {
-    const m = message.metadata;
+  private async superseded(senderAgencyId: string, m: DocumentMetadata): Promise<SubmissionRecord['supersedes']> {
     const named = m.replaces ?? m.updates;
     if (named === null) return undefined;
-    const old = await this.deps.storage.register.latestByNumber(message.sender.agency.id, named.normalize('NFC').trim());
+    const old = await this.deps.storage.register.latestByNumber(senderAgencyId, named.normalize('NFC').trim());
     return old ? { documentId: old.id, kind: m.replaces !== null ? 'replace' : 'update' } : undefined;
   }
 
@@ -184,7 +187,7 @@ export class IntakeService {
   }
 
   private submissionRecord(
-    message: InboundMessage,
+    message: InspectedSubmission,
     verdict: Verdict,
     status: DocumentStatus,
     session: SessionFacts,
@@ -210,17 +213,13 @@ export class IntakeService {
     const signature = verdict.record.signature ?? null;
     // What checks filed separately (the signature) has its own column, not a second copy in the verdict.
     const { record: _filed, ...stored } = verdict;
-    const files = message.attachments.map((a, position) => ({
+    const { content } = message;
+    const files = content.files.map((file, position) => ({
       position,
-      partPath: a.path,
-      filename: a.filename,
-      size: a.size,
-      declaredType: a.declaredType,
-      detectedType: a.detectedType,
-      sha256: a.sha256,
-      role: position === message.mainDocument ? ('main' as const) : ('attachment' as const),
+      ...file,
+      role: position === content.mainDocument ? ('main' as const) : ('attachment' as const),
     }));
-    const m = message.metadata;
+    const m = content.metadata;
     const relay = relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo);
     return {
       trackingId: message.trackingId,
@@ -233,9 +232,9 @@ export class IntakeService {
       envelopeFrom: session.mailFrom,
       envelopeRecipients: session.rcptTo,
       recipientAgencyIds: message.recipientAgencies.map((a) => a.id),
-      message: { blobSha256: message.raw.sha256, blobSize: message.raw.size, prefix, structure: JSON.stringify(structureOf(message.mime.root)), header },
-      rfc822MessageId: message.messageId,
-      subject: message.subject,
+      message: { blobSha256: message.raw.sha256, blobSize: message.raw.size, prefix, structure: content.structure, header },
+      rfc822MessageId: content.messageId,
+      subject: content.subject,
       metadata: {
         documentNumber: m.documentNumber,
         signedDate: m.signedDate,

@@ -15,12 +15,7 @@ export interface BytesContext {
  * go. Two reservations one after the other would hold the first while waiting for the second, and
  * submissions doing that at once wait for one another until their checks time out.
  */
-export async function withAttachmentBytes<T>(
-  attachment: Attachment,
-  ctx: BytesContext,
-  work: (data: Buffer) => Promise<T>,
-  alsoHold = 0,
-): Promise<T> {
+export async function withAttachmentBytes<T>(attachment: Attachment, ctx: BytesContext, work: (data: Buffer) => Promise<T>, alsoHold = 0): Promise<T> {
   if (!attachment.content || attachment.size === 0) return work(Buffer.alloc(0));
   const release = await ctx.services.memoryBudget.reserve(attachment.size + alsoHold, ctx.signal);
   try {

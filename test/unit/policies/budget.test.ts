@@ -48,7 +48,9 @@ describe('whole-file reads under the budget', function () {
   it('two PDFs read at once under a budget that fits one take turns instead of waiting for each other', async () => {
     // A unique file each (trailing bytes after %%EOF), so neither read is shared or cached.
     const unique = (n: number) => Buffer.concat([fixture('qd-05.pdf'), Buffer.from(`\n% budget test ${n} ${process.pid} ${Date.now()}\n`)]);
-    const messages = await Promise.all([1, 2].map((n) => composeMessage({ text: FORM_LINES.join('\n'), attachments: [{ filename: 'Quyết định.pdf', content: unique(n) }] })));
+    const messages = await Promise.all(
+      [1, 2].map((n) => composeMessage({ text: FORM_LINES.join('\n'), attachments: [{ filename: 'Quyết định.pdf', content: unique(n) }] })),
+    );
     try {
       const size = messages[0].attachments[messages[0].mainDocument!].size;
       // The PDF and pdfjs's objects (4 x its size) of one read fit; two reads' do not.
