@@ -1,9 +1,9 @@
 // Submissions parsed and checked in an inspection thread (gateway/intake/inspect-pool.ts): the verdicts are
 // the main thread's, the register look-ups and the memory budget are the main thread's, a reloaded policy
-// reaches the thread, and a thread that dies mid-check costs only that submission (4xx), nothing else.
+// reaches the thread, so does a re-read of the trust files, and a thread that dies mid-check costs only that submission (4xx), nothing else.
 
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { ByteBudget } from '../../policies/files/budget.js';
@@ -11,6 +11,8 @@ import { AGENCIES } from '../helpers/env.js';
 import { addClerk, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { expectAccepted, expectReturned, freshNumberPolicy, submit } from '../helpers/policy-e2e.js';
 import { fixture, FORM_LINES, TEST_NOW } from '../helpers/policy.js';
+import { fixture as smimeFixture, SMIME_TRUST, TEST_NOW as SMIME_NOW } from '../helpers/smime.js';
+import { submitRaw } from '../helpers/submit.js';
 
 const pdf = () => ({ filename: 'Quyết định.pdf', content: fixture('qd-05.pdf') });
 const form = (number: string, date?: string) =>
@@ -57,6 +59,32 @@ describe('inspection threads', function () {
       writeFileSync(path.join(tg.env.configDir, 'policy.yaml'), stringify({ ...freshNumberPolicy(), actions: { 'late-sending': 'reject' } }));
       expect(tg.gateway.reloadPolicy()).to.deep.equal({ ok: true });
       expect((await late()).response).to.match(/^550 5\.7\.1 \[late-sending\] /);
+    });
+  });
+
+  describe('S/MIME in the thread', function () {
+    let tg: TestGateway;
+    before(async () => {
+      tg = await startTestGateway({
+        docgate: { inspection: { threads: 1 } },
+        trustFrom: SMIME_TRUST,
+        now: () => SMIME_NOW,
+        policy: { checks: [{ id: 'sender-header' }, { id: 'smime-signature' }], actions: {} },
+      });
+      await addClerk(tg.gateway, AGENCIES.ubnd.address, AGENCIES.ubnd.id);
+    });
+    after(async () => tg?.stop());
+
+    it("verifies against the thread's trust store, which an administrator's reload re-reads", async () => {
+      expect((await submitRaw(tg, smimeFixture('openssl-detached-rsa.eml'))).code).to.equal(250);
+      const anchor = path.join(tg.env.configDir, 'trust/anchors/root.pem');
+      const saved = readFileSync(anchor);
+      rmSync(anchor);
+      await tg.gateway.reloadTrust();
+      expect((await submitRaw(tg, smimeFixture('openssl-detached-rsa.eml'))).response).to.match(/^550 5\.7\.5 \[signature-untrusted\] /);
+      writeFileSync(anchor, saved);
+      await tg.gateway.reloadTrust();
+      expect((await submitRaw(tg, smimeFixture('openssl-detached-rsa.eml'))).code).to.equal(250);
     });
   });
 
