@@ -5,7 +5,8 @@
 
 import type { DocumentMetadata } from '../../policies/metadata/form.js';
 import type { PolicyEngine } from '../../policies/engine.js';
-import type { SubmissionFacts } from '../../policies/message.js';
+import type { InboundMessage, SubmissionFacts } from '../../policies/message.js';
+import type { DocumentFileRow } from '../../storage/rows.js';
 import type { Verdict } from '../../policies/types.js';
 import { buildInboundMessage } from '../../policies/build-message.js';
 import { parseMimeFile, structureOf, type MimeParseOptions, type MimeParseResult } from '../../policies/mime/parser.js';
@@ -18,14 +19,24 @@ export interface InspectionInput {
   maxMessageSize: number;
 }
 
-/** One file of the submission as the register files it (documents_files). */
-interface InspectedFile {
-  partPath: string;
-  filename: string | null;
-  size: number;
-  declaredType: string;
-  detectedType: string;
-  sha256: string;
+/** One file of the submission as the register files it (documents_files), before its position and role. */
+type InspectedFile = Pick<DocumentFileRow, 'partPath' | 'filename' | 'size' | 'declaredType' | 'detectedType' | 'sha256'>;
+
+/** The files of a message, in order, as the register files them. */
+export function inspectedFiles(message: InboundMessage): InspectedFile[] {
+  return message.attachments.map((a) => ({
+    partPath: a.path,
+    filename: a.filename,
+    size: a.size,
+    declaredType: a.declaredType,
+    detectedType: a.detectedType,
+    sha256: a.sha256,
+  }));
+}
+
+/** The register's file rows: position in the message, and which one is the main document. */
+export function fileRows(files: InspectedFile[], mainDocument: number | null): Omit<DocumentFileRow, 'id' | 'documentId'>[] {
+  return files.map((file, position) => ({ position, ...file, role: position === mainDocument ? 'main' : 'attachment' }));
 }
 
 export interface InspectedContent {
@@ -63,14 +74,7 @@ export async function inspectSubmission(input: InspectionInput, engine: PolicyEn
       verdict,
       content: {
         metadata: message.metadata,
-        files: message.attachments.map((a) => ({
-          partPath: a.path,
-          filename: a.filename,
-          size: a.size,
-          declaredType: a.declaredType,
-          detectedType: a.detectedType,
-          sha256: a.sha256,
-        })),
+        files: inspectedFiles(message),
         mainDocument: message.mainDocument,
         messageId: message.messageId,
         subject: message.subject,

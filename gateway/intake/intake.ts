@@ -17,7 +17,7 @@ import type { SubmissionFacts } from '../../policies/message.js';
 import { spoolData, type SpoolViolation } from './spool.js';
 import { ProcessingGate } from './gate.js';
 import { readHeaderBlock } from './header-block.js';
-import type { InspectedContent } from './inspect.js';
+import { fileRows, type InspectedContent } from './inspect.js';
 import type { Inspector } from './inspect-pool.js';
 import { newTrackingId, traceHeaders } from './trace.js';
 import { relayJobsFor } from '../relay/jobs.js';
@@ -214,11 +214,7 @@ export class IntakeService {
     // What checks filed separately (the signature) has its own column, not a second copy in the verdict.
     const { record: _filed, ...stored } = verdict;
     const { content } = message;
-    const files = content.files.map((file, position) => ({
-      position,
-      ...file,
-      role: position === content.mainDocument ? ('main' as const) : ('attachment' as const),
-    }));
+    const files = fileRows(content.files, content.mainDocument);
     const m = content.metadata;
     const relay = relayJobsFor(this.deps.agencies, message.recipientAgencies, session.mailFrom, session.rcptTo);
     return {

@@ -26,6 +26,7 @@ import { registerYear } from '../../policies/text/dates.js';
 import type { Verdict } from '../../policies/types.js';
 import type { Storage } from '../../storage/index.js';
 import { readHeaderBlock } from '../intake/header-block.js';
+import { fileRows, inspectedFiles } from '../intake/inspect.js';
 import { newTrackingId, rfc5322Date } from '../intake/trace.js';
 import { PAPER_FIELDS, type PaperField } from './fields.js';
 
@@ -219,16 +220,7 @@ export async function registerPaperDocument(deps: PaperDeps, input: PaperInput):
             signature: null,
             paperCopyRequired: false,
           },
-          files: message.attachments.map((a, position) => ({
-            position,
-            partPath: a.path,
-            filename: a.filename,
-            size: a.size,
-            declaredType: a.declaredType,
-            detectedType: a.detectedType,
-            sha256: a.sha256,
-            role: position === message.mainDocument ? ('main' as const) : ('attachment' as const),
-          })),
+          files: fileRows(inspectedFiles(message), message.mainDocument),
           counterpartAgencyId: deps.agencies.get(input.issuer) ? input.issuer : null,
           note: `văn bản giấy / paper document`,
         }),
